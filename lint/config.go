@@ -1,0 +1,637 @@
+package lint
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/bmatcuk/doublestar/v4"
+	"github.com/itchyny/gojq"
+	"github.com/prometheus/common/model"
+	"github.com/prometheus/prometheus/promql/parser"
+	"go.yaml.in/yaml/v3"
+)
+
+// ConfigFile is the default config file name, looked up in the checked folder.
+const ConfigFile = ".driftlint.yaml"
+
+// Config is a parsed, validated .driftlint.yaml.
+type Config struct {
+	Path string // the config file as given ("" when discovering without one)
+	Dir  string // absolute folder that the config's paths are relative to
+
+	Rules            []string
+	Runbooks         []string
+	MetricsDocs      []string
+	Dashboards       []string
+	Sources          []string
+	Exposition       []ExpositionSource
+	Health           []HealthSource
+	Invariants       []Invariant
+	HealthInvariants []HealthInvariant
+	RunbookURLs      []RunbookURL
+	Copies           [][]string
+	Checks           Checks
+	Ignore           []string
+}
+
+// ExpositionSource is one entry of exposition: a saved scrape or a URL.
+type ExpositionSource struct {
+	File     string
+	URL      string
+	Target   string
+	Scrapes  int           // URL only; default 1
+	Interval time.Duration // time between this target's scrapes; default 15s
+	Covers   []string      // metric-name globs; nil: the prefixes of the families present
+	Required bool          // default true: a failed scrape is exit 2
+	Timeout  time.Duration // URL only; default 10s
+	At       Pos
+}
+
+// HealthSource is one entry of health: a sample file, a URL or a JSON Schema.
+type HealthSource struct {
+	File   string
+	URL    string
+	Schema string
+	At     Pos
+}
+
+// Invariant is a PromQL comparison that must hold over the scraped samples.
+type Invariant struct {
+	Name string
+	Expr string
+	At   Pos // the expr value
+}
+
+// HealthInvariant is a jq assertion that must be true on every health sample.
+type HealthInvariant struct {
+	Name string
+	JQ   string
+	At   Pos
+}
+
+// RunbookURL maps published runbook URLs onto a local folder.
+type RunbookURL struct {
+	Prefix string
+	Path   string
+}
+
+// Checks switches rules off and changes their severity.
+type Checks struct {
+	Disable    []string
+	DisableAt  []Pos
+	Severity   map[string]Severity
+	SeverityAt map[string]Pos
+}
+
+// ConfigError is a config problem at a position in the config file.
+type ConfigError struct {
+	At  Pos
+	Msg string
+}
+
+func (e *ConfigError) Error() string { return e.At.String() + ": " + e.Msg }
+
+// FindConfig returns the config file for dir: explicit when given, else dir/.driftlint.yaml
+// when it exists, else "" (discovery).
+func FindConfig(dir, explicit string) (string, error) {
+	if explicit != "" {
+		if _, err := os.Stat(explicit); err != nil {
+			return "", fmt.Errorf("config %s: %w", explicit, err)
+		}
+		return explicit, nil
+	}
+	p := filepath.Join(dir, ConfigFile)
+	if _, err := os.Stat(p); err == nil {
+		return p, nil
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return "", fmt.Errorf("config %s: %w", p, err)
+	}
+	return "", nil
+}
+
+// LoadConfig reads and validates a config file. Every problem is a *ConfigError naming the
+// file and line.
+func LoadConfig(file string) (*Config, error) {
+	src, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	dir, err := filepath.Abs(filepath.Dir(file))
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	return ParseConfig(file, dir, src)
+}
+
+// ParseConfig validates config source read from file; paths are relative to dir.
+func ParseConfig(file, dir string, src []byte) (*Config, error) {
+	c := &Config{Path: file, Dir: dir}
+	cp := &configParser{file: file, src: src, cfg: c}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(src, &doc); err != nil {
+		return nil, &ConfigError{At: Pos{File: file, Line: yamlErrLine(err), Col: 1}, Msg: YAMLErrorMessage(err)}
+	}
+	if len(doc.Content) == 0 {
+		return c, nil // an empty config is valid: every key is optional
+	}
+	if err := cp.top(doc.Content[0]); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// DefaultConfig is the config used when a folder has none: inputs are discovered.
+func DefaultConfig(dir string) *Config { return &Config{Dir: dir} }
+
+// ValidateRuleIDs checks that checks.disable and checks.severity name registered rules.
+func (c *Config) ValidateRuleIDs(ids []string) error {
+	known := func(id string) bool { return slices.Contains(ids, id) }
+	for i, id := range c.Checks.Disable {
+		if !known(id) {
+			return &ConfigError{At: c.Checks.DisableAt[i], Msg: unknownRuleMsg(id, ids)}
+		}
+	}
+	keys := make([]string, 0, len(c.Checks.Severity))
+	for id := range c.Checks.Severity {
+		keys = append(keys, id)
+	}
+	sort.Strings(keys)
+	for _, id := range keys {
+		if !known(id) {
+			return &ConfigError{At: c.Checks.SeverityAt[id], Msg: unknownRuleMsg(id, ids)}
+		}
+	}
+	return nil
+}
+
+func unknownRuleMsg(id string, ids []string) string {
+	msg := fmt.Sprintf("unknown rule %q", id)
+	if s := Closest(id, ids); s != "" {
+		msg += fmt.Sprintf(" (did you mean %q?)", s)
+	}
+	return msg
+}
+
+type configParser struct {
+	file string
+	src  []byte
+	cfg  *Config
+	sf   *SourceFile
+}
+
+func (cp *configParser) pos(n *yaml.Node) Pos {
+	if cp.sf == nil {
+		cp.sf = NewSourceFile(cp.file, cp.src)
+	}
+	// yaml columns count runes; report bytes like every other position.
+	return Pos{File: cp.file, Line: n.Line, Col: RuneColToByte(cp.sf.Line(n.Line), n.Column)}
+}
+
+// RuneColToByte converts a 1-based rune column within line into a 1-based byte column.
+func RuneColToByte(line string, col int) int {
+	b := 0
+	for r := 1; r < col && b < len(line); r++ {
+		_, size := utf8.DecodeRuneInString(line[b:])
+		b += size
+	}
+	return b + 1 + max(0, col-1-utf8.RuneCountInString(line))
+}
+
+func (cp *configParser) errf(n *yaml.Node, format string, args ...any) error {
+	return &ConfigError{At: cp.pos(n), Msg: fmt.Sprintf(format, args...)}
+}
+
+// mapping walks a mapping node, checking each key against allowed.
+func (cp *configParser) mapping(n *yaml.Node, what string, allowed []string, f func(key string, k, v *yaml.Node) error) error {
+	if n.Kind != yaml.MappingNode {
+		return cp.errf(n, "%s must be a mapping", what)
+	}
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if !slices.Contains(allowed, k.Value) {
+			msg := fmt.Sprintf("unknown key %q in %s", k.Value, what)
+			if s := Closest(k.Value, allowed); s != "" {
+				msg += fmt.Sprintf(" (did you mean %q?)", s)
+			}
+			return cp.errf(k, "%s", msg)
+		}
+		if seen[k.Value] {
+			return cp.errf(k, "duplicate key %q in %s", k.Value, what)
+		}
+		seen[k.Value] = true
+		if err := f(k.Value, k, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (cp *configParser) str(n *yaml.Node, what string) (string, error) {
+	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
+		return "", cp.errf(n, "%s must be a string", what)
+	}
+	return n.Value, nil
+}
+
+func (cp *configParser) seq(n *yaml.Node, what string) ([]*yaml.Node, error) {
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+		return nil, nil
+	}
+	if n.Kind != yaml.SequenceNode {
+		return nil, cp.errf(n, "%s must be a list", what)
+	}
+	return n.Content, nil
+}
+
+func (cp *configParser) globs(n *yaml.Node, what string) ([]string, error) {
+	items, err := cp.seq(n, what)
+	if err != nil {
+		// A single glob is accepted as a one-item list.
+		if n.Kind == yaml.ScalarNode {
+			items = []*yaml.Node{n}
+		} else {
+			return nil, err
+		}
+	}
+	var out []string
+	for _, it := range items {
+		s, err := cp.str(it, what+" entry")
+		if err != nil {
+			return nil, err
+		}
+		if !doublestar.ValidatePattern(s) {
+			return nil, cp.errf(it, "bad glob %q in %s", s, what)
+		}
+		out = append(out, path.Clean(filepath.ToSlash(s)))
+	}
+	return out, nil
+}
+
+func (cp *configParser) existing(n *yaml.Node, what string) (string, error) {
+	s, err := cp.str(n, what)
+	if err != nil {
+		return "", err
+	}
+	if _, err := os.Stat(filepath.Join(cp.cfg.Dir, filepath.FromSlash(s))); err != nil {
+		return "", cp.errf(n, "%s %q does not exist", what, s)
+	}
+	return filepath.ToSlash(s), nil
+}
+
+func (cp *configParser) duration(n *yaml.Node, what string) (time.Duration, error) {
+	s, err := cp.str(n, what)
+	if err != nil {
+		return 0, err
+	}
+	d, err := model.ParseDuration(s)
+	if err != nil || d <= 0 {
+		return 0, cp.errf(n, "bad duration %q for %s (want e.g. 15s, 1m)", s, what)
+	}
+	return time.Duration(d), nil
+}
+
+var topKeys = []string{"rules", "runbooks", "metrics_docs", "dashboards", "exposition", "sources", "health", "invariants", "health_invariants", "runbook_urls", "copies", "checks", "ignore"}
+
+func (cp *configParser) top(n *yaml.Node) error {
+	c := cp.cfg
+	return cp.mapping(n, "the config", topKeys, func(key string, _, v *yaml.Node) error {
+		var err error
+		switch key {
+		case "rules":
+			c.Rules, err = cp.globs(v, key)
+		case "runbooks":
+			c.Runbooks, err = cp.globs(v, key)
+		case "metrics_docs":
+			c.MetricsDocs, err = cp.globs(v, key)
+		case "dashboards":
+			c.Dashboards, err = cp.globs(v, key)
+		case "sources":
+			c.Sources, err = cp.globs(v, key)
+		case "ignore":
+			c.Ignore, err = cp.globs(v, key)
+		case "exposition":
+			err = cp.expositions(v)
+		case "health":
+			err = cp.health(v)
+		case "invariants":
+			err = cp.invariants(v)
+		case "health_invariants":
+			err = cp.healthInvariants(v)
+		case "runbook_urls":
+			err = cp.runbookURLs(v)
+		case "copies":
+			err = cp.copies(v)
+		case "checks":
+			err = cp.checks(v)
+		}
+		return err
+	})
+}
+
+func (cp *configParser) expositions(n *yaml.Node) error {
+	items, err := cp.seq(n, "exposition")
+	if err != nil {
+		return err
+	}
+	keys := []string{"file", "url", "target", "scrapes", "interval", "covers", "required", "timeout"}
+	for _, it := range items {
+		e := ExpositionSource{Scrapes: 1, Interval: 15 * time.Second, Required: true, Timeout: 10 * time.Second, At: cp.pos(it)}
+		err := cp.mapping(it, "an exposition entry", keys, func(key string, _, v *yaml.Node) error {
+			var err error
+			switch key {
+			case "file":
+				e.File, err = cp.existing(v, "exposition file")
+			case "url":
+				e.URL, err = cp.str(v, "url")
+				if err == nil && !strings.HasPrefix(e.URL, "http://") && !strings.HasPrefix(e.URL, "https://") {
+					err = cp.errf(v, "url %q must start with http:// or https://", e.URL)
+				}
+			case "target":
+				e.Target, err = cp.str(v, "target")
+			case "scrapes":
+				if v.Decode(&e.Scrapes) != nil || e.Scrapes < 1 || e.Scrapes > 100 {
+					err = cp.errf(v, "scrapes must be a whole number from 1 to 100")
+				}
+			case "interval":
+				e.Interval, err = cp.duration(v, "interval")
+			case "timeout":
+				e.Timeout, err = cp.duration(v, "timeout")
+			case "covers":
+				e.Covers, err = cp.globs(v, "covers")
+				if e.Covers == nil {
+					e.Covers = []string{}
+				}
+			case "required":
+				if v.Decode(&e.Required) != nil {
+					err = cp.errf(v, "required must be true or false")
+				}
+			}
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		if (e.File == "") == (e.URL == "") {
+			return cp.errf(it, "an exposition entry needs exactly one of file or url")
+		}
+		if e.File != "" && e.Scrapes != 1 {
+			return cp.errf(it, "scrapes applies to url entries only; list each saved scrape as its own file")
+		}
+		c := cp.cfg
+		c.Exposition = append(c.Exposition, e)
+	}
+	return nil
+}
+
+func (cp *configParser) health(n *yaml.Node) error {
+	items, err := cp.seq(n, "health")
+	if err != nil {
+		return err
+	}
+	for _, it := range items {
+		h := HealthSource{At: cp.pos(it)}
+		err := cp.mapping(it, "a health entry", []string{"file", "url", "schema"}, func(key string, _, v *yaml.Node) error {
+			var err error
+			switch key {
+			case "file":
+				h.File, err = cp.existing(v, "health file")
+			case "schema":
+				h.Schema, err = cp.existing(v, "health schema")
+			case "url":
+				h.URL, err = cp.str(v, "url")
+			}
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		set := 0
+		for _, s := range []string{h.File, h.URL, h.Schema} {
+			if s != "" {
+				set++
+			}
+		}
+		if set != 1 {
+			return cp.errf(it, "a health entry needs exactly one of file, url or schema")
+		}
+		cp.cfg.Health = append(cp.cfg.Health, h)
+	}
+	return nil
+}
+
+var invariantParser = parser.NewParser(parser.Options{EnableExperimentalFunctions: true, EnableBinopFillModifiers: true})
+
+func (cp *configParser) invariants(n *yaml.Node) error {
+	items, err := cp.seq(n, "invariants")
+	if err != nil {
+		return err
+	}
+	names := map[string]bool{}
+	for _, it := range items {
+		var inv Invariant
+		var exprNode *yaml.Node
+		err := cp.mapping(it, "an invariant", []string{"name", "expr"}, func(key string, _, v *yaml.Node) error {
+			var err error
+			switch key {
+			case "name":
+				inv.Name, err = cp.str(v, "invariant name")
+			case "expr":
+				inv.Expr, err = cp.str(v, "invariant expr")
+				exprNode = v
+			}
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		if inv.Name == "" || exprNode == nil {
+			return cp.errf(it, "an invariant needs a name and an expr")
+		}
+		if names[inv.Name] {
+			return cp.errf(it, "invariant %q is defined twice", inv.Name)
+		}
+		names[inv.Name] = true
+		inv.At = cp.pos(exprNode)
+		e, err := invariantParser.ParseExpr(inv.Expr)
+		if err != nil {
+			return cp.errf(exprNode, "invariant %q: %s", inv.Name, oneLine(err.Error()))
+		}
+		if !isComparison(e) {
+			return cp.errf(exprNode, "invariant %q must be a comparison such as a <= b, got %s", inv.Name, e.Type())
+		}
+		cp.cfg.Invariants = append(cp.cfg.Invariants, inv)
+	}
+	return nil
+}
+
+// isComparison reports whether e is a filtering comparison (a <= b, count(x) >= 8), possibly
+// combined with and/or/unless.
+func isComparison(e parser.Expr) bool {
+	switch e := e.(type) {
+	case *parser.ParenExpr:
+		return isComparison(e.Expr)
+	case *parser.BinaryExpr:
+		if e.Op.IsComparisonOperator() {
+			return !e.ReturnBool && (e.LHS.Type() == parser.ValueTypeVector || e.RHS.Type() == parser.ValueTypeVector)
+		}
+		if e.Op.IsSetOperator() {
+			return isComparison(e.LHS) || isComparison(e.RHS)
+		}
+	}
+	return false
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func (cp *configParser) healthInvariants(n *yaml.Node) error {
+	items, err := cp.seq(n, "health_invariants")
+	if err != nil {
+		return err
+	}
+	for _, it := range items {
+		var inv HealthInvariant
+		var jqNode *yaml.Node
+		err := cp.mapping(it, "a health invariant", []string{"name", "jq"}, func(key string, _, v *yaml.Node) error {
+			var err error
+			switch key {
+			case "name":
+				inv.Name, err = cp.str(v, "health invariant name")
+			case "jq":
+				inv.JQ, err = cp.str(v, "health invariant jq")
+				jqNode = v
+			}
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		if inv.Name == "" || jqNode == nil {
+			return cp.errf(it, "a health invariant needs a name and a jq program")
+		}
+		if _, err := gojq.Parse(inv.JQ); err != nil {
+			return cp.errf(jqNode, "health invariant %q: bad jq: %s", inv.Name, err)
+		}
+		inv.At = cp.pos(jqNode)
+		cp.cfg.HealthInvariants = append(cp.cfg.HealthInvariants, inv)
+	}
+	return nil
+}
+
+func (cp *configParser) runbookURLs(n *yaml.Node) error {
+	items, err := cp.seq(n, "runbook_urls")
+	if err != nil {
+		return err
+	}
+	for _, it := range items {
+		var u RunbookURL
+		err := cp.mapping(it, "a runbook_urls entry", []string{"prefix", "path"}, func(key string, _, v *yaml.Node) error {
+			var err error
+			switch key {
+			case "prefix":
+				u.Prefix, err = cp.str(v, "prefix")
+			case "path":
+				u.Path, err = cp.existing(v, "runbook path")
+			}
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		if u.Prefix == "" || u.Path == "" {
+			return cp.errf(it, "a runbook_urls entry needs a prefix and a path")
+		}
+		cp.cfg.RunbookURLs = append(cp.cfg.RunbookURLs, u)
+	}
+	return nil
+}
+
+func (cp *configParser) copies(n *yaml.Node) error {
+	items, err := cp.seq(n, "copies")
+	if err != nil {
+		return err
+	}
+	for _, it := range items {
+		files, err := cp.seq(it, "a copies entry")
+		if err != nil {
+			return err
+		}
+		if len(files) < 2 {
+			return cp.errf(it, "a copies entry lists at least two rule files")
+		}
+		var set []string
+		for _, f := range files {
+			s, err := cp.existing(f, "rule file")
+			if err != nil {
+				return err
+			}
+			set = append(set, path.Clean(s))
+		}
+		cp.cfg.Copies = append(cp.cfg.Copies, set)
+	}
+	return nil
+}
+
+func (cp *configParser) checks(n *yaml.Node) error {
+	c := &cp.cfg.Checks
+	return cp.mapping(n, "checks", []string{"disable", "severity"}, func(key string, _, v *yaml.Node) error {
+		switch key {
+		case "disable":
+			items, err := cp.seq(v, "checks.disable")
+			if err != nil {
+				return err
+			}
+			for _, it := range items {
+				s, err := cp.str(it, "a rule id")
+				if err != nil {
+					return err
+				}
+				c.Disable = append(c.Disable, s)
+				c.DisableAt = append(c.DisableAt, cp.pos(it))
+			}
+		case "severity":
+			if v.Kind != yaml.MappingNode {
+				return cp.errf(v, "checks.severity must be a mapping of rule id to severity")
+			}
+			c.Severity = map[string]Severity{}
+			c.SeverityAt = map[string]Pos{}
+			for i := 0; i+1 < len(v.Content); i += 2 {
+				k, val := v.Content[i], v.Content[i+1]
+				s, err := ParseSeverity(val.Value)
+				if err != nil {
+					return cp.errf(val, "%s", err)
+				}
+				c.Severity[k.Value] = s
+				c.SeverityAt[k.Value] = cp.pos(k)
+			}
+		}
+		return nil
+	})
+}
+
+// yamlErrLine digs the line number out of a yaml.v3 error message ("yaml: line 5: …").
+func yamlErrLine(err error) int {
+	var line int
+	if _, e := fmt.Sscanf(strings.TrimPrefix(err.Error(), "yaml: "), "line %d:", &line); e == nil {
+		return line
+	}
+	return 1
+}
+
+var yamlLinePrefix = regexp.MustCompile(`^(?:yaml: )?(?:line \d+: )?`)
+
+// YAMLErrorMessage is a yaml.v3 error without its "yaml: line N: " prefix, for messages that
+// carry the position separately.
+func YAMLErrorMessage(err error) string {
+	return yamlLinePrefix.ReplaceAllString(err.Error(), "")
+}

@@ -1,0 +1,125 @@
+package lint
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func writeTree(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, body := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func TestParseConfigErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		src  string
+		want string
+	}{
+		{name: "rejects an unknown key with a suggestion", src: "rules: [a.yml]\nrunbook: [x.md]\n", want: `.driftlint.yaml:2:1: unknown key "runbook" in the config (did you mean "runbooks"?)`},
+		{name: "rejects a bad glob", src: "dashboards: ['grafana/[*.json']\n", want: `.driftlint.yaml:1:14: bad glob "grafana/[*.json" in dashboards`},
+		{name: "rejects a missing exposition file", src: "exposition:\n  - file: scrape/nope.prom\n", want: `.driftlint.yaml:2:11: exposition file "scrape/nope.prom" does not exist`},
+		{name: "rejects an exposition entry with both file and url", src: "exposition:\n  - file: m.prom\n    url: http://x/metrics\n", want: `.driftlint.yaml:2:5: an exposition entry needs exactly one of file or url`},
+		{name: "rejects an unknown key in an exposition entry", src: "exposition:\n  - file: m.prom\n    scrape: 2\n", want: `.driftlint.yaml:3:5: unknown key "scrape" in an exposition entry (did you mean "scrapes"?)`},
+		{name: "rejects a bad interval", src: "exposition:\n  - file: m.prom\n    interval: soon\n", want: `.driftlint.yaml:3:15: bad duration "soon" for interval (want e.g. 15s, 1m)`},
+		{name: "rejects an invariant that does not parse", src: "invariants:\n  - name: x\n    expr: sum(a <= b\n", want: `.driftlint.yaml:3:11: invariant "x": 1:11: parse error: unclosed left parenthesis`},
+		{name: "rejects an invariant that is not a comparison", src: "invariants:\n  - name: x\n    expr: sum(a)\n", want: `.driftlint.yaml:3:11: invariant "x" must be a comparison such as a <= b, got vector`},
+		{name: "rejects an invariant without a name", src: "invariants:\n  - expr: a <= b\n", want: `.driftlint.yaml:2:5: an invariant needs a name and an expr`},
+		{name: "rejects a duplicate invariant name", src: "invariants:\n  - {name: x, expr: a <= b}\n  - {name: x, expr: a >= b}\n", want: `.driftlint.yaml:3:5: invariant "x" is defined twice`},
+		{name: "rejects a bad jq program", src: "health_invariants:\n  - name: h\n    jq: '.status =='\n", want: `.driftlint.yaml:3:9: health invariant "h": bad jq: unexpected EOF`},
+		{name: "rejects a bad severity", src: "checks:\n  severity: {promql/syntax: fatal}\n", want: `.driftlint.yaml:2:29: unknown severity "fatal" (want error, warning or info)`},
+		{name: "rejects a list where a mapping belongs", src: "checks: [a]\n", want: `.driftlint.yaml:1:9: checks must be a mapping`},
+		{name: "rejects a copies entry with one file", src: "copies: [[m.prom]]\n", want: `.driftlint.yaml:1:10: a copies entry lists at least two rule files`},
+		{name: "rejects YAML that does not parse", src: "rules: [a\n", want: `.driftlint.yaml:1:1: did not find expected ',' or ']'`},
+		{name: "reports byte columns after non-ASCII text", src: "# Überwachung\nrules: [a.yml]\n\"ünknown\": 1\n", want: `.driftlint.yaml:3:1: unknown key "ünknown" in the config`},
+	}
+	dir := writeTree(t, map[string]string{"m.prom": "up 1\n"})
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ParseConfig(".driftlint.yaml", dir, []byte(tt.src))
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if diff := cmp.Diff(tt.want, err.Error()); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestParseConfigValid(t *testing.T) {
+	dir := writeTree(t, map[string]string{"s/m1.prom": "up 1\n", "s/m2.prom": "up 1\n", "h.json": "{}", "a.yml": "", "b.yml": ""})
+	src := `rules: [monitoring/*.yml, "deploy/**/alert_rules.yml"]
+runbooks: [docs/*RUNBOOK*.md]
+metrics_docs: [monitoring/PROMETHEUS_METRICS.md]
+dashboards: [grafana/dashboards/*.json]
+exposition:
+  - file: s/m1.prom
+  - file: s/m2.prom
+    interval: 30s
+  - url: http://localhost:3002/metrics
+    scrapes: 2
+    covers: ["websocket_*"]
+    required: false
+health:
+  - file: h.json
+invariants:
+  - name: errors-within-received
+    expr: websocket_kafka_errors_total <= websocket_kafka_messages_received_total
+health_invariants:
+  - name: not-stuck
+    jq: '.status != "reconnecting"'
+runbook_urls:
+  - {prefix: "https://runbooks.example.com/", path: "."}
+copies: [[a.yml, b.yml]]
+checks:
+  disable: [docs/undocumented-metric]
+  severity: {promql/ratio-zero-guard: error}
+ignore: [vendor/**]
+`
+	c, err := ParseConfig(".driftlint.yaml", dir, []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := []any{
+		c.Rules, c.Runbooks, c.MetricsDocs, c.Dashboards, len(c.Exposition),
+		c.Exposition[1].Interval, c.Exposition[2].Scrapes, c.Exposition[2].Covers, c.Exposition[2].Required, c.Exposition[0].Required,
+		c.Exposition[0].Timeout, c.Health[0].File, c.Invariants[0].At.String(), c.HealthInvariants[0].Name,
+		c.RunbookURLs, c.Copies, c.Checks.Disable, c.Checks.Severity["promql/ratio-zero-guard"], c.Ignore,
+	}
+	want := []any{
+		[]string{"monitoring/*.yml", "deploy/**/alert_rules.yml"}, []string{"docs/*RUNBOOK*.md"}, []string{"monitoring/PROMETHEUS_METRICS.md"}, []string{"grafana/dashboards/*.json"}, 3,
+		30 * time.Second, 2, []string{"websocket_*"}, false, true,
+		10 * time.Second, "h.json", ".driftlint.yaml:17:11", "not-stuck",
+		[]RunbookURL{{Prefix: "https://runbooks.example.com/", Path: "."}}, [][]string{{"a.yml", "b.yml"}}, []string{"docs/undocumented-metric"}, Error, []string{"vendor/**"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	if err := c.ValidateRuleIDs([]string{"promql/ratio-zero-guard"}); err == nil || err.Error() != `.driftlint.yaml:25:13: unknown rule "docs/undocumented-metric"` {
+		t.Errorf("ValidateRuleIDs: %v", err)
+	}
+}
+
+func TestParseConfigEmpty(t *testing.T) {
+	for _, src := range []string{"", "# only a comment\n"} {
+		c, err := ParseConfig(".driftlint.yaml", t.TempDir(), []byte(src))
+		if err != nil || c.Rules != nil {
+			t.Errorf("%q: got %v, %v", src, c, err)
+		}
+	}
+}

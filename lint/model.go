@@ -1,0 +1,282 @@
+package lint
+
+import (
+	"github.com/itchyny/gojq"
+	"github.com/prometheus/prometheus/promql/parser"
+)
+
+// Origin says where a query lives.
+type Origin int
+
+// The places a PromQL query can come from.
+const (
+	OriginAlert             Origin = iota + 1 // an alerting rule's expr
+	OriginRecording                           // a recording rule's expr
+	OriginRunbook                             // a promql block in a runbook
+	OriginRunbookAlert                        // the expr of an alert copied into a runbook
+	OriginDocs                                // a promql block in a metrics doc
+	OriginDashboard                           // a dashboard panel target
+	OriginDashboardVariable                   // a dashboard templating variable
+	OriginInvariant                           // a config invariant
+)
+
+// String describes the origin in messages ("alert", "dashboard target", …).
+func (o Origin) String() string {
+	switch o {
+	case OriginAlert:
+		return "alert"
+	case OriginRecording:
+		return "recording rule"
+	case OriginRunbook:
+		return "runbook query"
+	case OriginRunbookAlert:
+		return "runbook alert copy"
+	case OriginDocs:
+		return "docs example"
+	case OriginDashboard:
+		return "dashboard target"
+	case OriginDashboardVariable:
+		return "dashboard variable"
+	case OriginInvariant:
+		return "invariant"
+	default:
+		return "query"
+	}
+}
+
+// Query is a PromQL expression found in an artifact, parsed once by its loader.
+type Query struct {
+	Text   Span        // the expression as parsed; Grafana variables already replaced by stand-ins
+	Expr   parser.Expr // nil when Err is set
+	Err    error       // the parse error, usually parser.ParseErrors
+	Origin Origin
+	Owner  string // the alert or record name, panel title, variable name or heading it belongs to
+	// Selector is true for label_values(selector, …) style queries that are a series
+	// selector rather than a full expression.
+	Selector bool
+	// Vars is true when the text held Grafana variables (replaced by stand-ins).
+	Vars bool
+}
+
+// Pos returns the file position of byte i of the query text.
+func (q *Query) Pos(i int) Pos { return q.Text.Pos(i) }
+
+// NodePos returns the file position where a parsed node starts.
+func (q *Query) NodePos(n parser.Node) Pos { return q.Text.Pos(int(n.PositionRange().Start)) }
+
+// Describe names the query for messages: "alert HighErrorRate", "dashboard target \"Lag\"".
+func (q *Query) Describe() string {
+	if q.Owner == "" {
+		return q.Origin.String()
+	}
+	return q.Origin.String() + " " + q.Owner
+}
+
+// KV is a label or annotation with the positions of its key and value.
+type KV struct {
+	Key   string
+	KeyAt Pos
+	Value Span
+}
+
+// RuleKind tells alerting and recording rules apart.
+type RuleKind int
+
+// The two kinds of Prometheus rule.
+const (
+	AlertRule RuleKind = iota + 1
+	RecordingRule
+)
+
+// RuleEntry is one alerting or recording rule, from a rule file or copied into a runbook.
+type RuleEntry struct {
+	Kind          RuleKind
+	Name          string
+	NameAt        Pos
+	Group         string
+	File          *SourceFile
+	Query         *Query
+	For           string // "" when absent
+	ForAt         Pos
+	KeepFiringFor string
+	KeepFiringAt  Pos
+	Labels        []KV
+	Annotations   []KV
+}
+
+// Label returns the rule label with the given key, or nil.
+func (r *RuleEntry) Label(key string) *KV { return findKV(r.Labels, key) }
+
+// Annotation returns the annotation with the given key, or nil.
+func (r *RuleEntry) Annotation(key string) *KV { return findKV(r.Annotations, key) }
+
+func findKV(kvs []KV, key string) *KV {
+	for i := range kvs {
+		if kvs[i].Key == key {
+			return &kvs[i]
+		}
+	}
+	return nil
+}
+
+// Heading is a Markdown heading and the anchors that link to it.
+type Heading struct {
+	Level  int
+	Text   string
+	Anchor string // GitHub-compatible slug, with -1, -2 … for duplicates, or the explicit {#id}
+	At     Pos
+}
+
+// CodeBlock is a fenced code block.
+type CodeBlock struct {
+	Lang  string // lower-case language from the info string ("promql", "yaml", "bash")
+	At    Pos    // the opening fence
+	Body  Span
+	Owner string // the nearest heading above
+}
+
+// Link is a Markdown link or image destination.
+type Link struct {
+	Target string
+	At     Pos
+}
+
+// JQProgram is a jq program found in a runbook (`curl … | jq '…'`).
+type JQProgram struct {
+	Program Span
+	Query   *gojq.Query // nil when Err is set
+	Err     error
+	Owner   string
+}
+
+// Markdown is one Markdown file: a runbook, a metrics doc, or both.
+type Markdown struct {
+	File       *SourceFile
+	Runbook    bool // listed under runbooks (or discovered as one)
+	MetricsDoc bool // listed under metrics_docs (or discovered as one)
+	Headings   []Heading
+	Anchors    map[string]Pos // every anchor a link can target: slugs, {#id}, <a name=…>
+	Blocks     []CodeBlock
+	Links      []Link
+	JQ         []JQProgram
+}
+
+// DocEntry is a metric documented in a metrics doc (a table row or a listed name).
+type DocEntry struct {
+	Name      string
+	At        Pos
+	Type      string // normalized: counter, gauge, histogram, summary, info, stateset, untyped; "" when not given
+	TypeAt    Pos
+	HasLabels bool // the table has a labels column
+	Labels    []string
+	LabelsAt  Pos
+	Doc       *Markdown
+}
+
+// DashboardTarget is one query of a panel.
+type DashboardTarget struct {
+	Panel  string // panel title
+	Query  *Query
+	Legend Span // legendFormat; empty Value when absent
+}
+
+// DashboardVariable is a templating variable backed by a Prometheus query.
+type DashboardVariable struct {
+	Name  string
+	Kind  string // label_values, query_result, metrics, label_names
+	Query *Query // the selector or expression inside, nil for metrics(regex) and bare label_values(label)
+	Label Span   // the label of label_values(…, label)
+	Raw   Span   // the whole variable query
+}
+
+// Dashboard is a Grafana dashboard, from a JSON file or a ConfigMap.
+type Dashboard struct {
+	File      *SourceFile
+	Title     string
+	Targets   []DashboardTarget
+	Variables []DashboardVariable
+}
+
+// Sample is one exposed sample.
+type Sample struct {
+	Name   string // the series name (x_bucket for a histogram bucket)
+	Labels map[string]string
+	Value  float64
+	At     Pos
+}
+
+// Family is an exported metric family in one exposition.
+type Family struct {
+	Name    string // as in # TYPE (x_total for a text-format counter; x for OpenMetrics)
+	Type    string // counter, gauge, histogram, summary, untyped, info, stateset, gaugehistogram, unknown
+	Help    string
+	Labels  []string // sorted label names over all samples, without le and quantile
+	HelpAt  Pos
+	TypeAt  Pos
+	FirstAt Pos // first sample
+	Samples []Sample
+	Expo    *Exposition
+}
+
+// At returns the family's best position: its # HELP line, else # TYPE, else its first sample.
+func (f *Family) At() Pos {
+	switch {
+	case f.HelpAt.IsValid():
+		return f.HelpAt
+	case f.TypeAt.IsValid():
+		return f.TypeAt
+	default:
+		return f.FirstAt
+	}
+}
+
+// SeriesNames returns every series name a family exports (x_bucket, x_sum, x_count, …).
+func (f *Family) SeriesNames() []string {
+	n := f.Name
+	switch f.Type {
+	case "histogram", "gaugehistogram":
+		return []string{n, n + "_bucket", n + "_sum", n + "_count", n + "_created", n + "_gsum", n + "_gcount"}
+	case "summary":
+		return []string{n, n + "_sum", n + "_count", n + "_created"}
+	case "counter":
+		base := trimSuffix(n, "_total")
+		return []string{n, base + "_total", base + "_created"}
+	case "info":
+		return []string{n, trimSuffix(n, "_info") + "_info"}
+	default:
+		return []string{n}
+	}
+}
+
+func trimSuffix(s, suf string) string {
+	if len(s) > len(suf) && s[len(s)-len(suf):] == suf {
+		return s[:len(s)-len(suf)]
+	}
+	return s
+}
+
+// Exposition is one scrape of a target: a saved file or a fetched URL.
+type Exposition struct {
+	File     *SourceFile // nil for a URL scrape that failed
+	URL      string
+	Target   string // scrapes of one target share it
+	Index    int    // 0-based scrape number within the target
+	Families map[string]*Family
+	Order    []string // family names in file order
+	Covers   []string // metric-name globs this exposition is the truth for; nil means its prefixes
+	// TimeMs is the scrape time in milliseconds (index × interval for saved files).
+	TimeMs int64
+}
+
+// HealthSample is one /health JSON response (or a JSON Schema of it).
+type HealthSample struct {
+	File  *SourceFile
+	Paths map[string]Pos // jq-style paths present: ".kafka.status", ".consumers[].lag"
+	Value any            // the decoded JSON, for jq assertions
+}
+
+// ParseProblem is an input file that failed to parse.
+type ParseProblem struct {
+	At      Pos
+	Message string
+}

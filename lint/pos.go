@@ -1,0 +1,153 @@
+// Package lint is driftlint's engine: positions, findings, the project model, rules and the
+// runner. Loaders (lint/load) fill a Project; rules (package rules) read it and report.
+package lint
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Pos is a position in a project file. Line and Col are 1-based and Col counts bytes;
+// Line 0 means the whole file.
+type Pos struct {
+	File string
+	Line int
+	Col  int
+}
+
+// IsValid reports whether the position names a file.
+func (p Pos) IsValid() bool { return p.File != "" }
+
+// String formats the position as file:line:col (file alone for whole-file positions).
+func (p Pos) String() string {
+	if p.Line == 0 {
+		return p.File
+	}
+	return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col)
+}
+
+// Less orders positions by file, line and column.
+func (p Pos) Less(q Pos) bool {
+	if p.File != q.File {
+		return p.File < q.File
+	}
+	if p.Line != q.Line {
+		return p.Line < q.Line
+	}
+	return p.Col < q.Col
+}
+
+// SourceFile is one input file held in memory, with a line index for positions.
+type SourceFile struct {
+	Path  string // slash-separated, relative to the project root
+	Src   []byte
+	lines []int // byte offset of each line start
+}
+
+// NewSourceFile indexes src for position lookups.
+func NewSourceFile(path string, src []byte) *SourceFile {
+	lines := make([]int, 1, 64)
+	for i, c := range src {
+		if c == '\n' {
+			lines = append(lines, i+1)
+		}
+	}
+	return &SourceFile{Path: path, Src: src, lines: lines}
+}
+
+// Pos converts a byte offset into a position. Offsets past the end clamp to the end.
+func (f *SourceFile) Pos(off int) Pos {
+	if off < 0 {
+		off = 0
+	}
+	if off > len(f.Src) {
+		off = len(f.Src)
+	}
+	i := sort.Search(len(f.lines), func(i int) bool { return f.lines[i] > off }) - 1
+	return Pos{File: f.Path, Line: i + 1, Col: off - f.lines[i] + 1}
+}
+
+// LineCount is the number of lines in the file.
+func (f *SourceFile) LineCount() int { return len(f.lines) }
+
+// LineStart is the byte offset of the 1-based line n.
+func (f *SourceFile) LineStart(n int) int {
+	if n < 1 {
+		return 0
+	}
+	if n > len(f.lines) {
+		return len(f.Src)
+	}
+	return f.lines[n-1]
+}
+
+// Line returns the text of the 1-based line n, without its newline.
+func (f *SourceFile) Line(n int) string {
+	if n < 1 || n > len(f.lines) {
+		return ""
+	}
+	start := f.lines[n-1]
+	end := len(f.Src)
+	if n < len(f.lines) {
+		end = f.lines[n] - 1
+	}
+	return strings.TrimSuffix(string(f.Src[start:end]), "\r")
+}
+
+// Span is a piece of text taken from a file, possibly decoded (YAML block scalars, JSON
+// escapes, Grafana variables replaced), with the file offset of each of its bytes so that
+// any byte maps back to its place in the file.
+type Span struct {
+	Value string
+	File  *SourceFile
+	// Offs holds the file offset of each byte of Value, plus one entry for the end.
+	// When nil, Value is a verbatim copy of the file starting at Start.
+	Offs  []int32
+	Start int
+}
+
+// VerbatimSpan returns the span of src[start:end] in f.
+func VerbatimSpan(f *SourceFile, start, end int) Span {
+	return Span{Value: string(f.Src[start:end]), File: f, Start: start}
+}
+
+// Offset returns the file byte offset of byte i of the span's value.
+func (s Span) Offset(i int) int {
+	if s.Offs == nil {
+		if i > len(s.Value) {
+			i = len(s.Value)
+		}
+		return s.Start + max(i, 0)
+	}
+	if len(s.Offs) == 0 {
+		return s.Start
+	}
+	if i >= len(s.Offs) {
+		i = len(s.Offs) - 1
+	}
+	return int(s.Offs[max(i, 0)])
+}
+
+// Pos returns the file position of byte i of the span's value.
+func (s Span) Pos(i int) Pos {
+	if s.File == nil {
+		return Pos{}
+	}
+	return s.File.Pos(s.Offset(i))
+}
+
+// StartPos is the position of the span's first byte.
+func (s Span) StartPos() Pos { return s.Pos(0) }
+
+// Sub returns the part of the span between value bytes i and j.
+func (s Span) Sub(i, j int) Span {
+	if s.Offs == nil {
+		return Span{Value: s.Value[i:j], File: s.File, Start: s.Start + i}
+	}
+	offs := make([]int32, j-i+1)
+	for k := i; k <= j; k++ {
+		offs[k-i] = int32(s.Offset(k))
+	}
+	return Span{Value: s.Value[i:j], File: s.File, Offs: offs, Start: int(offs[0])}
+}

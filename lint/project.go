@@ -1,0 +1,243 @@
+package lint
+
+import (
+	"path"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/agnivade/levenshtein"
+	"github.com/bmatcuk/doublestar/v4"
+	"github.com/prometheus/prometheus/promql/parser"
+)
+
+// Project is the model of one project: every artifact reduced to facts with positions.
+// Loaders fill it; rules only read it.
+type Project struct {
+	Root   string // absolute folder that paths are relative to
+	Config *Config
+
+	Files         []*SourceFile
+	Rules         []*RuleEntry // from rule files, in file order
+	RunbookAlerts []*RuleEntry // alert copies in runbook yaml blocks
+	Queries       []*Query     // every query of every artifact
+	Markdown      []*Markdown
+	DocEntries    []*DocEntry
+	Dashboards    []*Dashboard
+	Expositions   []*Exposition // in config order; scrapes of one target keep their order
+	Health        []*HealthSample
+	ParseProblems []ParseProblem
+
+	once    sync.Once
+	defs    map[string]MetricDef
+	names   []string
+	prefix  map[string]bool
+	globs   []string
+	fileIdx map[string]*SourceFile
+}
+
+// DefKind says how a metric is known to exist.
+type DefKind int
+
+// The ways a metric can be defined.
+const (
+	DefExported  DefKind = iota + 1 // a family in an exposition
+	DefRecorded                     // a recording rule's output
+	DefSynthetic                    // a series Prometheus itself creates (up, ALERTS, scrape_*)
+)
+
+// MetricDef is where a metric name is first defined.
+type MetricDef struct {
+	Kind   DefKind
+	At     Pos
+	Family *Family    // for DefExported
+	Rule   *RuleEntry // for DefRecorded
+}
+
+// syntheticSeries are created by Prometheus itself, not by any exporter.
+var syntheticSeries = []string{
+	"ALERTS", "ALERTS_FOR_STATE", "up", "scrape_duration_seconds", "scrape_samples_scraped",
+	"scrape_samples_post_metric_relabeling", "scrape_series_added", "scrape_timeout_seconds",
+	"scrape_sample_limit", "scrape_body_size_bytes",
+}
+
+func (p *Project) index() {
+	p.once.Do(func() {
+		p.defs = map[string]MetricDef{}
+		p.prefix = map[string]bool{}
+		p.fileIdx = map[string]*SourceFile{}
+		for _, f := range p.Files {
+			p.fileIdx[f.Path] = f
+		}
+		for _, e := range p.Expositions {
+			if e.Covers != nil {
+				p.globs = append(p.globs, e.Covers...)
+			}
+			for _, name := range e.Order {
+				fam := e.Families[name]
+				for _, s := range fam.SeriesNames() {
+					if _, ok := p.defs[s]; !ok {
+						p.defs[s] = MetricDef{Kind: DefExported, At: fam.At(), Family: fam}
+					}
+				}
+				if e.Covers == nil {
+					p.prefix[metricPrefix(name)] = true
+				}
+			}
+		}
+		for _, r := range p.Rules {
+			if r.Kind != RecordingRule {
+				continue
+			}
+			if _, ok := p.defs[r.Name]; !ok {
+				p.defs[r.Name] = MetricDef{Kind: DefRecorded, At: r.NameAt, Rule: r}
+			}
+		}
+		for _, s := range syntheticSeries {
+			if _, ok := p.defs[s]; !ok {
+				p.defs[s] = MetricDef{Kind: DefSynthetic}
+			}
+		}
+		for n, d := range p.defs {
+			if d.Kind != DefSynthetic {
+				p.names = append(p.names, n)
+			}
+		}
+		sort.Strings(p.names)
+	})
+}
+
+// metricPrefix is the first _-separated word of a metric name.
+func metricPrefix(name string) string {
+	if i := strings.IndexByte(name, '_'); i > 0 {
+		return name[:i]
+	}
+	return name
+}
+
+// Lookup returns where a metric (or one of its series: x_bucket, x_count, x_total…) is defined.
+func (p *Project) Lookup(name string) (MetricDef, bool) {
+	p.index()
+	d, ok := p.defs[name]
+	return d, ok
+}
+
+// Covered reports whether some exposition is the truth for the metric name, so that a
+// missing definition is drift rather than merely unverified.
+func (p *Project) Covered(name string) bool {
+	p.index()
+	if p.prefix[metricPrefix(name)] {
+		return true
+	}
+	for _, g := range p.globs {
+		if ok, _ := path.Match(g, name); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// File returns the loaded file with the given project-relative path, or nil.
+func (p *Project) File(rel string) *SourceFile {
+	p.index()
+	return p.fileIdx[rel]
+}
+
+// Suggest returns the defined metric name closest to name, or "" when none is close.
+func (p *Project) Suggest(name string) string {
+	p.index()
+	return Closest(name, p.names)
+}
+
+// Closest returns the candidate closest to name by edit distance, or "" when none is within
+// a third of the name's length. Ties go to the alphabetically first candidate.
+func Closest(name string, candidates []string) string {
+	best, bestD := "", len(name)/3+1
+	for _, c := range candidates {
+		if c == name || abs(len(c)-len(name)) >= bestD {
+			continue
+		}
+		d := levenshtein.ComputeDistance(name, c)
+		if d < bestD || (d == bestD && best != "" && c < best) {
+			best, bestD = c, d
+		}
+	}
+	return best
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// MetricUse is a metric name read by a query.
+type MetricUse struct {
+	Name     string
+	Query    *Query
+	Selector *parser.VectorSelector
+	At       Pos
+}
+
+// MetricName returns the metric a selector reads: the __name__ equality matcher (Name is
+// empty for {__name__="x"} and quoted UTF-8 names), or "" for regex names.
+func MetricName(vs *parser.VectorSelector) string {
+	for _, m := range vs.LabelMatchers {
+		if m.Name == "__name__" {
+			if m.Type == 0 { // labels.MatchEqual
+				return m.Value
+			}
+			return ""
+		}
+	}
+	return vs.Name
+}
+
+// MetricUses returns every metric name read by every parsed query, in query order.
+func (p *Project) MetricUses() []MetricUse {
+	var uses []MetricUse
+	for _, q := range p.Queries {
+		if q.Expr == nil {
+			continue
+		}
+		parser.Inspect(q.Expr, func(n parser.Node, _ []parser.Node) error {
+			if vs, ok := n.(*parser.VectorSelector); ok {
+				if name := MetricName(vs); name != "" {
+					uses = append(uses, MetricUse{Name: name, Query: q, Selector: vs, At: q.NodePos(vs)})
+				}
+			}
+			return nil
+		})
+	}
+	return uses
+}
+
+// Unverified returns the sorted metric names that queries use, that nothing defines and that
+// no exposition covers: driftlint cannot tell whether they exist.
+func (p *Project) Unverified() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, u := range p.MetricUses() {
+		if seen[u.Name] || IsStandIn(u.Name) {
+			continue
+		}
+		seen[u.Name] = true
+		if _, ok := p.Lookup(u.Name); !ok && !p.Covered(u.Name) {
+			out = append(out, u.Name)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// IsStandIn reports whether a name is a Grafana variable stand-in that loaders put in place
+// of $var so that the query parses.
+func IsStandIn(name string) bool { return strings.HasPrefix(name, "__gv_") }
+
+// MatchGlob reports whether a slash path matches a doublestar glob.
+func MatchGlob(pattern, name string) bool {
+	ok, _ := doublestar.Match(pattern, name)
+	return ok
+}

@@ -1,0 +1,205 @@
+// Package promql holds driftlint's PromQL helpers: the shared parser, Grafana variable
+// stand-ins, and label-set inference.
+//
+// The inference mirrors what the Prometheus v0.316.0 engine does to series labels
+// (promql/engine.go and promql/functions.go). It works on sets of label names only,
+// never on values, and it errs on the side of "may carry": a label that is in a
+// known set might still be missing from some series, but a label that is not in a
+// known set is never on any result series. Rules must not report anything from an
+// unknown set.
+package promql
+
+import (
+	"strings"
+
+	"github.com/prometheus/prometheus/promql/parser"
+
+	"github.com/driftlint/driftlint/lint"
+)
+
+// shared is the one PromQL parser of a run; it is safe for concurrent use. Experimental
+// functions and fill modifiers are enabled so that valid user queries are never rejected.
+var shared = parser.NewParser(parser.Options{EnableExperimentalFunctions: true, EnableBinopFillModifiers: true})
+
+// Parser returns the shared PromQL parser.
+func Parser() parser.Parser { return shared }
+
+// NewQuery parses text as PromQL.
+func NewQuery(text lint.Span, origin lint.Origin, owner string) *lint.Query {
+	q := &lint.Query{Text: text, Origin: origin, Owner: owner}
+	q.Expr, q.Err = shared.ParseExpr(text.Value)
+	if q.Err != nil {
+		q.Expr = nil
+	}
+	return q
+}
+
+// NewGrafanaQuery replaces Grafana macros and variables in text with parseable stand-ins
+// (see Substitute), then parses it. Positions still map into the original file.
+func NewGrafanaQuery(text lint.Span, origin lint.Origin, owner string) *lint.Query {
+	out, idx, vars := Substitute(text.Value)
+	if !vars {
+		return NewQuery(text, origin, owner)
+	}
+	offs := make([]int32, len(out)+1)
+	for i, j := range idx {
+		offs[i] = int32(text.Offset(j))
+	}
+	offs[len(out)] = int32(text.Offset(len(text.Value)))
+	q := NewQuery(lint.Span{Value: out, File: text.File, Offs: offs, Start: int(offs[0])}, origin, owner)
+	q.Vars = true
+	return q
+}
+
+// StandInPrefix starts every metric or label name that stands in for a Grafana variable.
+const StandInPrefix = variablePrefix
+
+// Substitute replaces Grafana's macros and template variables ($__rate_interval, $var,
+// ${var}, ${var:fmt}, [[var]]) with stand-ins that parse as PromQL:
+//   - inside a range or subquery ([$__rate_interval], [$window:1m]) and after offset: 5m;
+//   - $__range_s, $__range_ms, $__interval_ms and a variable that is a function's first
+//     argument before a comma (topk($n, …), quantile($q, …)): 1;
+//   - inside a string literal ({job=~"$job"}): left as it is, since any string parses;
+//   - elsewhere (a metric, a by ($group) label, a threshold): the name __gv_<var>, which
+//     inference and rules treat as unknown.
+//
+// It returns the new text, the index in s of each byte of it, and whether anything changed.
+func Substitute(s string) (string, []int, bool) {
+	if !strings.Contains(s, "$") && !strings.Contains(s, "[[") {
+		return s, nil, false
+	}
+	var b strings.Builder
+	idx := make([]int, 0, len(s)+8)
+	emit := func(str string, at int) {
+		b.WriteString(str)
+		for range len(str) {
+			idx = append(idx, at)
+		}
+	}
+	changed := false
+	var quote byte
+	depth := 0 // inside [ … ]
+	for i := 0; i < len(s); {
+		c := s[i]
+		if quote != 0 {
+			if c == '\\' && i+1 < len(s) {
+				emit(s[i:i+2], i)
+				idx[len(idx)-1] = i + 1
+				i += 2
+				continue
+			}
+			if c == quote {
+				quote = 0
+			}
+			emit(s[i:i+1], i)
+			i++
+			continue
+		}
+		name, n := variableAt(s, i)
+		if n == 0 {
+			switch c {
+			case '"', '\'', '`':
+				quote = c
+			case '[':
+				depth++
+			case ']':
+				depth = max(0, depth-1)
+			case '#': // a PromQL comment runs to the end of the line
+				end := strings.IndexByte(s[i:], '\n')
+				if end < 0 {
+					end = len(s) - i
+				}
+				for k := i; k < i+end; k++ {
+					emit(s[k:k+1], k)
+				}
+				i += end
+				continue
+			}
+			emit(s[i:i+1], i)
+			i++
+			continue
+		}
+		changed = true
+		emit(standIn(s, i, i+n, name, depth > 0), i)
+		i += n
+	}
+	return b.String(), idx, changed
+}
+
+// variableAt returns the variable name and the length of the variable reference at s[i:].
+func variableAt(s string, i int) (string, int) {
+	switch {
+	case s[i] == '$' && i+1 < len(s) && s[i+1] == '{':
+		end := strings.IndexByte(s[i:], '}')
+		if end < 0 {
+			return "", 0
+		}
+		name := s[i+2 : i+end]
+		if k := strings.IndexAny(name, ":."); k >= 0 {
+			name = name[:k]
+		}
+		if !isIdent(name) {
+			return "", 0
+		}
+		return name, end + 1
+	case s[i] == '$':
+		j := i + 1
+		for j < len(s) && isIdentByte(s[j]) {
+			j++
+		}
+		if j == i+1 {
+			return "", 0
+		}
+		return s[i+1 : j], j - i
+	case s[i] == '[' && strings.HasPrefix(s[i:], "[["):
+		end := strings.Index(s[i:], "]]")
+		if end < 0 {
+			return "", 0
+		}
+		name := s[i+2 : i+end]
+		if k := strings.IndexByte(name, ':'); k >= 0 {
+			name = name[:k]
+		}
+		if !isIdent(name) {
+			return "", 0
+		}
+		return name, end + 2
+	}
+	return "", 0
+}
+
+func standIn(s string, start, end int, name string, inRange bool) string {
+	switch name {
+	case "__range_s", "__range_ms", "__interval_ms":
+		return "1"
+	}
+	if inRange || strings.HasSuffix(strings.TrimSpace(s[:start]), "offset") {
+		return "5m"
+	}
+	prev := strings.TrimRight(s[:start], " \t\r\n")
+	next := strings.TrimLeft(s[end:], " \t\r\n")
+	if strings.HasSuffix(prev, "(") && strings.HasPrefix(next, ",") {
+		return "1"
+	}
+	switch name {
+	case "__interval", "__rate_interval", "__range":
+		return "5m"
+	}
+	return StandInPrefix + name
+}
+
+func isIdent(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := range len(s) {
+		if !isIdentByte(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func isIdentByte(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}

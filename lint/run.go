@@ -1,0 +1,162 @@
+package lint
+
+import (
+	"fmt"
+	"runtime"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"time"
+)
+
+// RunOptions tune a run.
+type RunOptions struct {
+	Workers  int                 // parallel rules; 0 means GOMAXPROCS
+	Disable  []string            // rule ids switched off (in addition to the config's)
+	Severity map[string]Severity // overrides (in addition to the config's)
+}
+
+// Summary counts a run's findings.
+type Summary struct {
+	Files             int `json:"files"`
+	Findings          int `json:"findings"`
+	Error             int `json:"error"`
+	Warning           int `json:"warning"`
+	Info              int `json:"info"`
+	UnverifiedMetrics int `json:"unverified_metrics"`
+}
+
+// RuleTiming is how a rule ran, for --verbose.
+type RuleTiming struct {
+	Rule     string
+	Skipped  bool // its inputs were absent
+	Disabled bool
+	Elapsed  time.Duration
+}
+
+// Result is everything a run produced.
+type Result struct {
+	Findings []Finding // sorted
+	Summary  Summary
+	Timings  []RuleTiming // in rule order
+	// Internal holds rule crashes and rule errors; the CLI exits 2 when any is present.
+	Internal []error
+}
+
+// Run runs rules over the project in parallel and returns their findings, sorted and
+// deduplicated, with severities and fingerprints set.
+func Run(p *Project, rules []*Rule, opts RunOptions) *Result {
+	disabled := map[string]bool{}
+	severity := map[string]Severity{}
+	if p.Config != nil {
+		for _, id := range p.Config.Checks.Disable {
+			disabled[id] = true
+		}
+		for id, s := range p.Config.Checks.Severity {
+			severity[id] = s
+		}
+	}
+	for _, id := range opts.Disable {
+		disabled[id] = true
+	}
+	for id, s := range opts.Severity {
+		severity[id] = s
+	}
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+
+	res := &Result{Timings: make([]RuleTiming, len(rules))}
+	perRule := make([][]Finding, len(rules))
+	internal := make([]error, len(rules))
+	sem := make(chan struct{}, workers)
+	var wg sync.WaitGroup
+	for i, r := range rules {
+		res.Timings[i] = RuleTiming{Rule: r.ID}
+		switch {
+		case disabled[r.ID]:
+			res.Timings[i].Disabled = true
+			continue
+		case !p.Has(r.Needs):
+			res.Timings[i].Skipped = true
+			continue
+		}
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			start := time.Now()
+			perRule[i], internal[i] = runOne(p, r)
+			res.Timings[i].Elapsed = time.Since(start)
+		}()
+	}
+	wg.Wait()
+
+	for i, r := range rules {
+		if internal[i] != nil {
+			res.Internal = append(res.Internal, internal[i])
+		}
+		sev := r.Severity
+		if s, ok := severity[r.ID]; ok {
+			sev = s
+		}
+		for _, f := range perRule[i] {
+			f.Rule = r.ID
+			if f.Severity == 0 {
+				f.Severity = sev
+			} else if s, ok := severity[r.ID]; ok {
+				f.Severity = s
+			}
+			if f.Fingerprint == "" {
+				line := ""
+				if sf := p.File(f.Pos.File); sf != nil {
+					line = sf.Line(f.Pos.Line)
+				}
+				f.Fingerprint = fingerprint(f, line)
+			}
+			res.Findings = append(res.Findings, f)
+		}
+	}
+	res.Findings = SortFindings(res.Findings)
+	res.Summary = Summarize(p, res.Findings)
+	return res
+}
+
+// Summarize counts findings by severity.
+func Summarize(p *Project, fs []Finding) Summary {
+	s := Summary{Files: len(p.Files), Findings: len(fs), UnverifiedMetrics: len(p.Unverified())}
+	for _, f := range fs {
+		switch f.Severity {
+		case Error:
+			s.Error++
+		case Warning:
+			s.Warning++
+		case Info:
+			s.Info++
+		}
+	}
+	return s
+}
+
+// runOne runs a rule, turning a panic or an error into an internal error naming the rule.
+func runOne(p *Project, r *Rule) (fs []Finding, err error) {
+	pass := &Pass{Rule: r, Project: p}
+	defer func() {
+		if v := recover(); v != nil {
+			fs = pass.findings
+			err = fmt.Errorf("internal error in rule %s: %v\n%s", r.ID, v, firstFrames(debug.Stack()))
+		}
+	}()
+	if err := r.Run(pass); err != nil {
+		return pass.findings, fmt.Errorf("internal error in rule %s: %w", r.ID, err)
+	}
+	return pass.findings, nil
+}
+
+// firstFrames keeps the start of a stack trace: enough to locate a rule's bug.
+func firstFrames(stack []byte) string {
+	lines := strings.SplitN(string(stack), "\n", 17)
+	return strings.Join(lines[:min(len(lines), 16)], "\n")
+}

@@ -1,0 +1,111 @@
+package lint
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func testProject() *Project {
+	f := NewSourceFile("a.yml", []byte("one\ntwo\nthree\n"))
+	g := NewSourceFile("b.yml", []byte("x\n"))
+	return &Project{Files: []*SourceFile{f, g}}
+}
+
+func reporter(id string, sev Severity, positions ...Pos) *Rule {
+	return &Rule{ID: id, Severity: sev, Run: func(p *Pass) error {
+		for _, pos := range positions {
+			p.Reportf(pos, Subject{}, "found by %s", id)
+		}
+		return nil
+	}}
+}
+
+func TestRun(t *testing.T) {
+	a2 := Pos{File: "a.yml", Line: 2, Col: 1}
+	a1 := Pos{File: "a.yml", Line: 1, Col: 3}
+	b1 := Pos{File: "b.yml", Line: 1, Col: 1}
+	tests := []struct {
+		name     string
+		rules    []*Rule
+		opts     RunOptions
+		want     []string
+		internal []string
+	}{
+		{
+			name:  "sorts findings by file, line, column and rule",
+			rules: []*Rule{reporter("z/rule", Error, b1, a2), reporter("a/rule", Warning, a2, a1)},
+			want:  []string{"a.yml:1:3: warning: found by a/rule (a/rule)", "a.yml:2:1: warning: found by a/rule (a/rule)", "a.yml:2:1: error: found by z/rule (z/rule)", "b.yml:1:1: error: found by z/rule (z/rule)"},
+		},
+		{
+			name:  "drops exact duplicates",
+			rules: []*Rule{reporter("a/rule", Error, a1, a1)},
+			want:  []string{"a.yml:1:3: error: found by a/rule (a/rule)"},
+		},
+		{
+			name:  "applies severity overrides and disables rules",
+			rules: []*Rule{reporter("a/rule", Error, a1), reporter("b/rule", Error, a2)},
+			opts:  RunOptions{Disable: []string{"b/rule"}, Severity: map[string]Severity{"a/rule": Info}},
+			want:  []string{"a.yml:1:3: info: found by a/rule (a/rule)"},
+		},
+		{
+			name: "turns a panic into an internal error naming the rule and keeps other findings",
+			rules: []*Rule{
+				{ID: "bad/rule", Severity: Error, Run: func(p *Pass) error { var m map[string]int; m["x"]++; return nil }},
+				reporter("a/rule", Error, a1),
+			},
+			want:     []string{"a.yml:1:3: error: found by a/rule (a/rule)"},
+			internal: []string{"internal error in rule bad/rule: assignment to entry in nil map"},
+		},
+		{
+			name:     "turns a returned error into an internal error",
+			rules:    []*Rule{{ID: "err/rule", Severity: Error, Run: func(*Pass) error { return errors.New("boom") }}},
+			internal: []string{"internal error in rule err/rule: boom"},
+		},
+		{
+			name:  "skips rules whose inputs are absent",
+			rules: []*Rule{{ID: "needs/dash", Severity: Error, Needs: NeedDashboards, Run: func(*Pass) error { panic("ran") }}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := Run(testProject(), tt.rules, tt.opts)
+			var got, internal []string
+			for _, f := range res.Findings {
+				got = append(got, f.String())
+				if len(f.Fingerprint) != 16 {
+					t.Errorf("fingerprint %q", f.Fingerprint)
+				}
+			}
+			for _, e := range res.Internal {
+				internal = append(internal, strings.SplitN(e.Error(), "\n", 2)[0])
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("findings (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tt.internal, internal); diff != "" {
+				t.Errorf("internal (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestFingerprintSurvivesLineMoves(t *testing.T) {
+	rule := &Rule{ID: "a/rule", Severity: Error, Run: func(p *Pass) error {
+		for _, f := range p.Project.Files {
+			for n := 1; n <= f.LineCount(); n++ {
+				if strings.Contains(f.Line(n), "bad") {
+					p.Reportf(Pos{File: f.Path, Line: n, Col: 1}, Subject{Metric: "m"}, "bad line")
+				}
+			}
+		}
+		return nil
+	}}
+	before := Run(&Project{Files: []*SourceFile{NewSourceFile("a", []byte("x\nbad  thing\n"))}}, []*Rule{rule}, RunOptions{})
+	after := Run(&Project{Files: []*SourceFile{NewSourceFile("a", []byte("new\nx\ny\n  bad thing\n"))}}, []*Rule{rule}, RunOptions{})
+	if before.Findings[0].Fingerprint != after.Findings[0].Fingerprint {
+		t.Errorf("fingerprint changed: %s vs %s", before.Findings[0].Fingerprint, after.Findings[0].Fingerprint)
+	}
+}
