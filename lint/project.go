@@ -28,8 +28,13 @@ type Project struct {
 	Expositions   []*Exposition // in config order; scrapes of one target keep their order
 	Health        []*HealthSample
 	ParseProblems []ParseProblem
+	// KnownPaths holds every file path under Root (slash-separated, relative, ignored paths
+	// left out), so that rules can tell whether a linked file exists without doing I/O. The
+	// loader fills it with runbook.ListFiles; nil means unknown (only loaded files are known).
+	KnownPaths map[string]bool
 
 	once    sync.Once
+	memo    sync.Map // key → *memoEntry, see Memo
 	defs    map[string]MetricDef
 	names   []string
 	prefix  map[string]bool
@@ -240,4 +245,19 @@ func IsStandIn(name string) bool { return strings.HasPrefix(name, "__gv_") }
 func MatchGlob(pattern, name string) bool {
 	ok, _ := doublestar.Match(pattern, name)
 	return ok
+}
+
+type memoEntry struct {
+	once sync.Once
+	v    any
+}
+
+// Memo returns the value that build computes for key, computing it once per project even
+// when rules ask concurrently. Packages use it for indexes derived from the model (label
+// sets of metrics, anchors of runbooks) so that no rule rebuilds them.
+func (p *Project) Memo(key string, build func() any) any {
+	e, _ := p.memo.LoadOrStore(key, &memoEntry{})
+	m := e.(*memoEntry)
+	m.once.Do(func() { m.v = build() })
+	return m.v
 }

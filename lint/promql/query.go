@@ -57,8 +57,9 @@ const StandInPrefix = variablePrefix
 // Substitute replaces Grafana's macros and template variables ($__rate_interval, $var,
 // ${var}, ${var:fmt}, [[var]]) with stand-ins that parse as PromQL:
 //   - inside a range or subquery ([$__rate_interval], [$window:1m]) and after offset: 5m;
-//   - $__range_s, $__range_ms, $__interval_ms and a variable that is a function's first
-//     argument before a comma (topk($n, …), quantile($q, …)): 1;
+//   - numeric macros ($__range_s, $__interval_ms, $__from, $__to …), a variable after @,
+//     and a variable in a scalar argument (topk($n, …), clamp_min(x, $min),
+//     histogram_quantile($q/100, …)): 1;
 //   - inside a string literal ({job=~"$job"}): left as it is, since any string parses;
 //   - elsewhere (a metric, a by ($group) label, a threshold): the name __gv_<var>, which
 //     inference and rules treat as unknown.
@@ -168,24 +169,77 @@ func variableAt(s string, i int) (string, int) {
 	return "", 0
 }
 
+// numericMacros are Grafana macros that expand to numbers.
+var numericMacros = map[string]bool{
+	"__range_s": true, "__range_ms": true, "__interval_ms": true, "__rate_interval_ms": true,
+	"__from": true, "__to": true,
+}
+
+// scalarArgs lists, per function, the argument positions that take a scalar, where a
+// variable stands for a number (topk($n, …), clamp_min(x, $min), histogram_quantile($q/100, …)).
+var scalarArgs = map[string][]int{
+	"topk": {0}, "bottomk": {0}, "limitk": {0}, "limit_ratio": {0}, "quantile": {0},
+	"histogram_quantile": {0}, "quantile_over_time": {0}, "histogram_fraction": {0, 1},
+	"clamp": {1, 2}, "clamp_min": {1}, "clamp_max": {1}, "round": {1}, "predict_linear": {1},
+	"holt_winters": {1, 2}, "double_exponential_smoothing": {1, 2}, "vector": {0},
+}
+
 func standIn(s string, start, end int, name string, inRange bool) string {
-	switch name {
-	case "__range_s", "__range_ms", "__interval_ms":
+	if numericMacros[name] {
 		return "1"
 	}
-	if inRange || strings.HasSuffix(strings.TrimSpace(s[:start]), "offset") {
+	before := strings.TrimRight(s[:start], " \t\r\n")
+	if inRange || strings.HasSuffix(before, "offset") || strings.HasSuffix(before, "offset -") {
 		return "5m"
 	}
-	prev := strings.TrimRight(s[:start], " \t\r\n")
-	next := strings.TrimLeft(s[end:], " \t\r\n")
-	if strings.HasSuffix(prev, "(") && strings.HasPrefix(next, ",") {
+	if strings.HasSuffix(before, "@") {
 		return "1"
+	}
+	if fn, arg, ok := enclosingCall(s[:start]); ok {
+		for _, i := range scalarArgs[fn] {
+			if i == arg {
+				return "1"
+			}
+		}
 	}
 	switch name {
 	case "__interval", "__rate_interval", "__range":
 		return "5m"
 	}
 	return StandInPrefix + name
+}
+
+// enclosingCall finds the function call whose argument list prefix ends: its name and the
+// 0-based index of the argument being written.
+func enclosingCall(prefix string) (string, int, bool) {
+	depth, arg := 0, 0
+	for i := len(prefix) - 1; i >= 0; i-- {
+		switch prefix[i] {
+		case ')', ']', '}':
+			depth++
+		case '[', '{':
+			depth--
+		case ',':
+			if depth == 0 {
+				arg++
+			}
+		case '(':
+			if depth > 0 {
+				depth--
+				continue
+			}
+			j := i
+			for j > 0 && (prefix[j-1] == ' ' || prefix[j-1] == '\t') {
+				j--
+			}
+			k := j
+			for k > 0 && isIdentByte(prefix[k-1]) {
+				k--
+			}
+			return prefix[k:j], arg, k < j
+		}
+	}
+	return "", 0, false
 }
 
 func isIdent(s string) bool {
