@@ -1,0 +1,95 @@
+package dashboard
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/driftlint/driftlint/lint"
+	"github.com/driftlint/driftlint/lint/load/yamlpos"
+)
+
+// maxDocuments bounds multi-document YAML files.
+const maxDocuments = 10000
+
+// maxNesting bounds how deep Lists of Lists are followed.
+const maxNesting = 16
+
+// LoadConfigMap loads the dashboards embedded in a YAML file: a ConfigMap whose data values
+// are dashboard JSON, a List of them (kind: List, items: […]), several YAML documents, or a
+// grafana-operator GrafanaDashboard (spec.json). Positions map through the YAML scalar into
+// the YAML file.
+func LoadConfigMap(f *lint.SourceFile) *Result {
+	res := &Result{}
+	t := yamlpos.New(lint.VerbatimSpan(f, 0, len(f.Src)))
+	seen := map[*yaml.Node]bool{} // aliases can make a node reachable many times
+	dec := yaml.NewDecoder(strings.NewReader(t.Span.Value))
+	for range maxDocuments {
+		var n yaml.Node
+		err := dec.Decode(&n)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			line, msg := yamlError(err)
+			res.problem(t.LinePos(line), "%s", msg)
+			break // the decoder cannot resume after a syntax error
+		}
+		if len(n.Content) > 0 {
+			res.object(f, t, n.Content[0], 0, seen)
+		}
+	}
+	res.finish()
+	return res
+}
+
+// object loads the dashboards of one Kubernetes object, or of the items of a List.
+func (r *Result) object(f *lint.SourceFile, t *yamlpos.Text, n *yaml.Node, depth int, seen map[*yaml.Node]bool) {
+	n = yamlpos.Resolve(n)
+	if n == nil || n.Kind != yaml.MappingNode || depth > maxNesting || seen[n] {
+		return
+	}
+	seen[n] = true
+	if items := yamlpos.Resolve(yamlpos.MapValue(n, "items")); items != nil && items.Kind == yaml.SequenceNode {
+		for _, it := range items.Content {
+			r.object(f, t, it, depth+1, seen)
+		}
+	}
+	if data := yamlpos.Resolve(yamlpos.MapValue(n, "data")); data != nil && data.Kind == yaml.MappingNode {
+		for i := 1; i < len(data.Content); i += 2 {
+			r.embedded(f, t, data.Content[i])
+		}
+	}
+	if kind := yamlpos.MapValue(n, "kind"); kind != nil && kind.Value == "GrafanaDashboard" {
+		r.embedded(f, t, yamlpos.MapValue(yamlpos.Resolve(yamlpos.MapValue(n, "spec")), "json"))
+	}
+}
+
+// embedded loads the dashboard JSON held by a YAML scalar, if it looks like one.
+func (r *Result) embedded(f *lint.SourceFile, t *yamlpos.Text, v *yaml.Node) {
+	v = yamlpos.Resolve(v)
+	if v == nil || v.Kind != yaml.ScalarNode || !LooksLikeDashboardJSON([]byte(v.Value)) {
+		return
+	}
+	span := t.Scalar(v)
+	if strings.HasPrefix(span.Value, string(bom)) {
+		span = span.Sub(len(bom), len(span.Value))
+	}
+	r.load(f, span, []byte(span.Value))
+}
+
+// yamlError splits a yaml.v3 error message ("yaml: line 5: …") into the line and the rest.
+func yamlError(err error) (int, string) {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	var line int
+	if _, e := fmt.Sscanf(msg, "line %d:", &line); e == nil && line > 0 {
+		if _, rest, ok := strings.Cut(msg, ": "); ok {
+			return line, rest
+		}
+		return line, msg
+	}
+	return 1, msg
+}
