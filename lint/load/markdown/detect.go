@@ -1,0 +1,97 @@
+package markdown
+
+import (
+	"bytes"
+	"strings"
+)
+
+// LooksLikeRunbook is a cheap content check for discovery without a config: the text has a
+// promql fence, a yaml fence holding an alert, or says "runbook".
+func LooksLikeRunbook(src []byte) bool {
+	if containsFold(src, "runbook") {
+		return true
+	}
+	inYAML := false
+	for line := range bytes.Lines(src) {
+		t := strings.TrimSpace(string(line))
+		if lang, ok := fenceLang(t); ok {
+			switch {
+			case inYAML:
+				inYAML = false
+			case lang == "promql":
+				return true
+			case lang == "yaml" || lang == "yml":
+				inYAML = true
+			}
+			continue
+		}
+		if inYAML && (strings.HasPrefix(t, "alert:") || strings.HasPrefix(t, "- alert:")) {
+			return true
+		}
+	}
+	return false
+}
+
+// fenceLang reports whether a trimmed line is a code fence and returns its language.
+func fenceLang(t string) (string, bool) {
+	if !strings.HasPrefix(t, "```") && !strings.HasPrefix(t, "~~~") {
+		return "", false
+	}
+	info := strings.TrimLeft(t, "`~")
+	if f := strings.Fields(info); len(f) > 0 {
+		return strings.ToLower(f[0]), true
+	}
+	return "", true
+}
+
+// LooksLikeMetricsDoc is a cheap content check for discovery without a config: the text has
+// a table whose header names a metric column and a type or labels column.
+func LooksLikeMetricsDoc(src []byte) bool {
+	prev := ""
+	for line := range bytes.Lines(src) {
+		t := strings.TrimSpace(string(line))
+		if prev != "" && isDelimiterRow(t) {
+			m, ty, lb := columns(splitRow(prev))
+			if m >= 0 && (ty >= 0 || lb >= 0) {
+				return true
+			}
+		}
+		prev = t
+	}
+	return false
+}
+
+// isDelimiterRow reports whether a trimmed line is a table's delimiter row (|---|:--:|).
+func isDelimiterRow(t string) bool {
+	if !strings.Contains(t, "-") || !strings.Contains(t, "|") && strings.Count(t, "-") < 3 {
+		return false
+	}
+	for i := range len(t) {
+		switch t[i] {
+		case '-', '|', ':', ' ', '\t':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// splitRow splits a table row into its cell texts.
+func splitRow(t string) []string {
+	t = strings.TrimPrefix(strings.TrimSuffix(t, "|"), "|")
+	return strings.Split(t, "|")
+}
+
+// containsFold reports whether s contains the lower-case ASCII word w, ignoring case.
+func containsFold(s []byte, w string) bool {
+	for i := 0; i+len(w) <= len(s); i++ {
+		j := 0
+		for j < len(w) && s[i+j]|0x20 == w[j] {
+			j++
+		}
+		if j == len(w) {
+			return true
+		}
+	}
+	return false
+}

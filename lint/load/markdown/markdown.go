@@ -1,0 +1,249 @@
+// Package markdown loads Markdown files, runbooks and metrics docs, into facts with exact
+// file positions: headings and their GitHub anchors, fenced code blocks, PromQL queries,
+// alert copies in yaml blocks, jq programs in shell commands, links, and the metrics a doc
+// documents in tables and lists.
+package markdown
+
+import (
+	"bytes"
+	"fmt"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	east "github.com/yuin/goldmark/extension/ast"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
+
+	"github.com/driftlint/driftlint/lint"
+)
+
+// Result is what loading one Markdown file found.
+type Result struct {
+	Markdown *lint.Markdown
+	// Queries come from ```promql blocks (lint.OriginRunbook in a runbook, lint.OriginDocs
+	// otherwise) and from the alert copies in a runbook's yaml blocks.
+	Queries []*lint.Query
+	// DocEntries are the metrics a metrics doc documents (tables, listed names); only
+	// filled when the file is loaded as a metrics doc.
+	DocEntries []*lint.DocEntry
+	// Alerts are the alert and recording rules copied into a runbook's yaml blocks; only
+	// filled when the file is loaded as a runbook.
+	Alerts   []*lint.RuleEntry
+	Problems []lint.ParseProblem
+}
+
+// Load parses one Markdown file with goldmark (GitHub tables, {#id} heading attributes).
+// runbook and metricsDoc say what the file is loaded as. It never panics: a file that is
+// not UTF-8 text becomes a single problem at 1:1.
+func Load(f *lint.SourceFile, runbook, metricsDoc bool) *Result {
+	md := &lint.Markdown{File: f, Runbook: runbook, MetricsDoc: metricsDoc, Anchors: map[string]lint.Pos{}}
+	res := &Result{Markdown: md}
+	if len(f.Src) == 0 {
+		return res
+	}
+	if msg := notText(f); msg != "" {
+		res.Problems = append(res.Problems, lint.ParseProblem{At: f.Pos(0), Message: msg})
+		return res
+	}
+	l := &loader{f: f, src: f.Src, res: res, md: md}
+	if bytes.HasPrefix(f.Src, []byte("\uFEFF")) {
+		// goldmark does not skip a byte-order mark; blank lines in its place keep every
+		// offset while letting a first-line heading or table parse.
+		l.src = append([]byte("\n\n\n"), f.Src[3:]...)
+	}
+	l.run()
+	return res
+}
+
+// notText explains why f is not a UTF-8 text file, or returns "".
+func notText(f *lint.SourceFile) string {
+	if bytes.IndexByte(f.Src, 0) >= 0 {
+		return "not a text file"
+	}
+	if utf8.Valid(f.Src) {
+		return ""
+	}
+	for i := 0; i < len(f.Src); {
+		r, n := utf8.DecodeRune(f.Src[i:])
+		if r == utf8.RuneError && n <= 1 {
+			return fmt.Sprintf("invalid UTF-8 at line %d", f.Pos(i).Line)
+		}
+		i += n
+	}
+	return "invalid UTF-8"
+}
+
+// loader holds the state of one Load.
+type loader struct {
+	f      *lint.SourceFile
+	src    []byte // what goldmark parses: f.Src, with a byte-order mark blanked out
+	res    *Result
+	md     *lint.Markdown
+	owner  string // text of the nearest heading above
+	slugs  slugger
+	tables []*lint.DocEntry // from metric tables
+	listed []*lint.DocEntry // from bullet lists and headings
+}
+
+func (l *loader) run() {
+	gm := goldmark.New(
+		goldmark.WithExtensions(extension.GFM),
+		goldmark.WithParserOptions(parser.WithAttribute()),
+	)
+	doc := gm.Parser().Parse(text.NewReader(l.src))
+	// Explicit {#id} anchors are taken first so that a generated slug never collides.
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if h, ok := n.(*ast.Heading); ok && entering {
+			if id, ok := explicitID(h); ok {
+				l.slugs.reserve(id)
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+	_ = ast.Walk(doc, l.visit)
+	l.finishDocEntries()
+}
+
+func (l *loader) visit(n ast.Node, entering bool) (ast.WalkStatus, error) {
+	if !entering {
+		return ast.WalkContinue, nil
+	}
+	switch n := n.(type) {
+	case *ast.Heading:
+		l.heading(n)
+	case *ast.FencedCodeBlock:
+		l.fence(n)
+		return ast.WalkSkipChildren, nil
+	case *ast.CodeBlock:
+		return ast.WalkSkipChildren, nil
+	case *ast.HTMLBlock:
+		for i := 0; i < n.Lines().Len(); i++ {
+			seg := n.Lines().At(i)
+			l.htmlAnchors(seg.Start, seg.Stop)
+		}
+		if n.HasClosure() {
+			l.htmlAnchors(n.ClosureLine.Start, n.ClosureLine.Stop)
+		}
+	case *ast.RawHTML:
+		for i := 0; i < n.Segments.Len(); i++ {
+			seg := n.Segments.At(i)
+			l.htmlAnchors(seg.Start, seg.Stop)
+		}
+	case *ast.Link:
+		if n.Reference == nil {
+			l.link(n.Destination, n.Pos(), "(<")
+		}
+	case *ast.Image:
+		if n.Reference == nil {
+			l.link(n.Destination, n.Pos(), "(<")
+		}
+	case *ast.AutoLink:
+		// Find the link as written (www.x.org), record it as a URL (http://www.x.org).
+		at := locate(l.src, max(n.Pos(), 0), n.Label(l.src), "")
+		l.md.Links = append(l.md.Links, lint.Link{Target: string(n.URL(l.src)), At: l.pos(at)})
+	case *ast.LinkReferenceDefinition:
+		l.link(n.Destination, n.Pos(), ":<")
+	case *ast.CodeSpan:
+		l.inlineCode(n)
+	case *east.Table:
+		if l.md.MetricsDoc {
+			l.table(n)
+		}
+	case *ast.ListItem:
+		if l.md.MetricsDoc {
+			l.listItem(n)
+		}
+	}
+	return ast.WalkContinue, nil
+}
+
+// pos converts a goldmark offset into a file position.
+func (l *loader) pos(off int) lint.Pos { return l.f.Pos(max(off, 0)) }
+
+// explicitID returns a heading's {#id} attribute.
+func explicitID(h *ast.Heading) (string, bool) {
+	v, ok := h.AttributeString("id")
+	if !ok {
+		return "", false
+	}
+	switch v := v.(type) {
+	case []byte:
+		return string(v), len(v) > 0
+	case string:
+		return v, v != ""
+	}
+	return "", false
+}
+
+func (l *loader) heading(h *ast.Heading) {
+	var b builder
+	inlineText(&b, l.src, h, htmlDrop)
+	txt := strings.TrimSpace(string(b.buf))
+	off := h.Pos()
+	if off < 0 && h.Lines().Len() > 0 {
+		off = h.Lines().At(0).Start
+	}
+	at := l.pos(off)
+	anchor, explicit := explicitID(h)
+	if !explicit {
+		anchor = l.slugs.unique(Slug(txt))
+	}
+	l.md.Headings = append(l.md.Headings, lint.Heading{Level: h.Level, Text: txt, Anchor: anchor, At: at})
+	l.anchor(anchor, at)
+	l.owner = txt
+	if l.md.MetricsDoc {
+		l.listedName(h)
+	}
+}
+
+// anchor records an anchor; the first place that declares it wins.
+func (l *loader) anchor(name string, at lint.Pos) {
+	if name == "" {
+		return
+	}
+	if _, ok := l.md.Anchors[name]; !ok {
+		l.md.Anchors[name] = at
+	}
+}
+
+func (l *loader) htmlAnchors(start, stop int) {
+	if start < 0 || stop > len(l.src) || start >= stop {
+		return
+	}
+	for _, a := range htmlAnchors(string(l.src[start:stop])) {
+		l.anchor(a.name, l.pos(start+a.off))
+	}
+}
+
+// link records a link destination, positioned at the destination itself when it is found
+// written out after the node's start (preceded by one of before), else at the node.
+func (l *loader) link(dest []byte, off int, before string) {
+	if len(dest) == 0 {
+		return
+	}
+	at := locate(l.src, max(off, 0), dest, before)
+	l.md.Links = append(l.md.Links, lint.Link{Target: string(dest), At: l.pos(at)})
+}
+
+// finishDocEntries merges table and list entries in file order; a listed name that a table
+// documents already is dropped, as is a name listed twice.
+func (l *loader) finishDocEntries() {
+	entries := l.tables
+	seen := map[string]bool{}
+	for _, e := range l.tables {
+		seen[e.Name] = true
+	}
+	for _, e := range l.listed {
+		if seen[e.Name] {
+			continue
+		}
+		seen[e.Name] = true
+		entries = append(entries, e)
+	}
+	sort.SliceStable(entries, func(i, j int) bool { return entries[i].At.Less(entries[j].At) })
+	l.res.DocEntries = entries
+}

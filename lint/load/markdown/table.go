@@ -1,0 +1,445 @@
+package markdown
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"github.com/yuin/goldmark/ast"
+	east "github.com/yuin/goldmark/extension/ast"
+
+	"github.com/driftlint/driftlint/lint"
+)
+
+// metricHeaderRank ranks the header words of a metric column, best first; -1 for others.
+func metricHeaderRank(h string) int {
+	switch h {
+	case "metric name":
+		return 0
+	case "metric":
+		return 1
+	case "metrics":
+		return 2
+	case "series":
+		return 3
+	case "name":
+		return 4
+	}
+	return -1
+}
+
+// typeWord normalizes a client-library type name, lower-cased, to a Prometheus metric
+// type, or "" when it names none.
+func typeWord(w string) string {
+	switch w {
+	case "counter", "countervec", "intcounter", "intcountervec", "counterfunc":
+		return "counter"
+	case "gauge", "gaugevec", "intgauge", "intgaugevec", "gaugefunc":
+		return "gauge"
+	case "histogram", "histogramvec":
+		return "histogram"
+	case "summary", "summaryvec":
+		return "summary"
+	case "info":
+		return "info"
+	case "stateset":
+		return "stateset"
+	case "untyped", "unknown":
+		return "untyped"
+	}
+	return ""
+}
+
+// typeToken returns the type word of a type cell and its offset in s: the first word, with
+// backticks and a package qualifier (prometheus.CounterVec) dropped.
+func typeToken(s string) (string, int) {
+	i := 0
+	for i < len(s) && (isSpaceByte(s[i]) || s[i] == '`' || s[i] == '*') {
+		i++
+	}
+	j := i
+	for j < len(s) && (isIdentByte(s[j]) || s[j] == '.' || s[j] == ':') {
+		j++
+	}
+	tok := s[i:j]
+	if k := strings.LastIndexAny(tok, ".:"); k >= 0 {
+		i += k + 1
+		tok = tok[k+1:]
+	}
+	return tok, i
+}
+
+// headerColumn classifies a header cell: "metric", "type", "labels" or "".
+func headerColumn(h string) (string, int) {
+	h = strings.Join(strings.Fields(strings.ToLower(strings.Trim(h, " \t*_`:"))), " ")
+	if rank := metricHeaderRank(h); rank >= 0 {
+		return "metric", rank
+	}
+	switch h {
+	case "type", "kind", "metric type":
+		return "type", 0
+	}
+	for part := range strings.SplitSeq(h, "/") { // "Labels/tags"
+		switch strings.TrimSpace(part) {
+		case "labels", "label", "label(s)", "dimensions", "tags":
+			return "labels", 0
+		}
+	}
+	return "", 0
+}
+
+// columns finds the metric, type and labels columns of a header row (-1 when absent).
+func columns(headers []string) (metric, typ, labels int) {
+	metric, typ, labels = -1, -1, -1
+	best := 1 << 30
+	for i, h := range headers {
+		switch kind, rank := headerColumn(h); kind {
+		case "metric":
+			if rank < best {
+				metric, best = i, rank
+			}
+		case "type":
+			if typ < 0 {
+				typ = i
+			}
+		case "labels":
+			if labels < 0 {
+				labels = i
+			}
+		}
+	}
+	return metric, typ, labels
+}
+
+// table reads a metric table: a header with a metric column and a type and/or labels
+// column; more than half of the metric cells surely hold metric names (see nameCell; a
+// valid name with a metric type counts too); without a labels column, some type cell names
+// a metric type. Anything else is some other table and is left alone. Rows whose metric
+// cell holds no metric name are skipped; missing cells count as empty.
+func (l *loader) table(t *east.Table) {
+	var rows [][]*east.TableCell
+	var header []string
+	for r := t.FirstChild(); r != nil; r = r.NextSibling() {
+		var cells []*east.TableCell
+		for c := r.FirstChild(); c != nil; c = c.NextSibling() {
+			if cell, ok := c.(*east.TableCell); ok {
+				cells = append(cells, cell)
+			}
+		}
+		if _, ok := r.(*east.TableHeader); ok {
+			for _, c := range cells {
+				var b builder
+				inlineText(&b, l.src, c, htmlDrop)
+				header = append(header, string(b.buf))
+			}
+			continue
+		}
+		rows = append(rows, cells)
+	}
+	mcol, tcol, lcol := columns(header)
+	if mcol < 0 || tcol < 0 && lcol < 0 {
+		return
+	}
+	var entries []*lint.DocEntry
+	nonEmpty, sure, typed := 0, 0, false
+	for _, cells := range rows {
+		if mcol >= len(cells) || cells[mcol].Lines().Len() == 0 {
+			continue
+		}
+		name, at, valid, isSure := l.nameCell(cells[mcol])
+		if name != "" {
+			nonEmpty++
+		}
+		e := &lint.DocEntry{Name: name, At: at, HasLabels: lcol >= 0, Doc: l.md}
+		if tcol >= 0 && tcol < len(cells) {
+			e.Type, e.TypeAt = l.typeCell(cells[tcol], at)
+		}
+		if !valid {
+			continue
+		}
+		if isSure || e.Type != "" {
+			sure++
+		}
+		typed = typed || e.Type != ""
+		if lcol >= 0 {
+			if lcol < len(cells) {
+				e.Labels, e.LabelsAt = l.labelsCell(cells[lcol], at)
+			} else {
+				e.LabelsAt = at
+			}
+		}
+		entries = append(entries, e)
+	}
+	if len(entries) == 0 || 2*sure <= nonEmpty || lcol < 0 && !typed {
+		return
+	}
+	l.tables = append(l.tables, entries...)
+}
+
+// cellStart is the offset of a cell's first content byte (just after the pipe for an
+// empty cell), or -1 for a missing cell.
+func cellStart(c *east.TableCell) int {
+	if c.Lines().Len() > 0 {
+		if seg := c.Lines().At(0); seg.Stop > seg.Start {
+			return seg.Start
+		}
+	}
+	return c.Pos()
+}
+
+// nameCell reads the metric name of a cell: the first code span if there is one, else the
+// first word of the text, without a trailing {labels}, (note) or — description. It returns
+// the name found (even when it is not a metric name), its position, whether it is a metric
+// name, and whether it looks like one for sure (written in code, or with '_' or ':').
+func (l *loader) nameCell(c *east.TableCell) (name string, at lint.Pos, valid, sure bool) {
+	var b builder
+	cs := firstCodeSpan(c)
+	if cs != nil {
+		codeSpanText(&b, l.src, cs)
+	} else {
+		inlineText(&b, l.src, c, htmlDrop)
+	}
+	s := string(b.buf)
+	name, i := firstName(s)
+	if name == "" {
+		return "", lint.Pos{}, false, false
+	}
+	valid = isMetricName(name)
+	if rest := strings.TrimSpace(s[i+len(name):]); cs == nil && rest != "" {
+		if r, _ := utf8.DecodeRuneInString(rest); !strings.ContainsRune("({[-—–,;:*", r) {
+			valid = false // prose such as "see below"
+		}
+	}
+	sure = valid && (cs != nil || strings.ContainsAny(name, "_:"))
+	return name, l.pos(int(b.offs[i])), valid, sure
+}
+
+// firstName returns the first word of s cut at '{' or '(' and its offset.
+func firstName(s string) (string, int) {
+	i := 0
+	for i < len(s) && isSpaceByte(s[i]) {
+		i++
+	}
+	j := i
+	for j < len(s) && !isSpaceByte(s[j]) && s[j] != '{' && s[j] != '(' {
+		j++
+	}
+	name := strings.TrimRight(s[i:j], ",;.")
+	return name, i
+}
+
+// firstCodeSpan returns the first code span under n in document order.
+func firstCodeSpan(n ast.Node) *ast.CodeSpan {
+	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		if cs, ok := c.(*ast.CodeSpan); ok {
+			return cs
+		}
+		if cs := firstCodeSpan(c); cs != nil {
+			return cs
+		}
+	}
+	return nil
+}
+
+// typeCell reads a type cell. The position is that of the type word, or of the cell when it
+// is empty (def for a missing cell).
+func (l *loader) typeCell(c *east.TableCell, def lint.Pos) (string, lint.Pos) {
+	var b builder
+	inlineText(&b, l.src, c, htmlDrop)
+	tok, i := typeToken(string(b.buf))
+	if tok == "" {
+		if off := cellStart(c); off >= 0 {
+			return "", l.pos(off)
+		}
+		return "", def
+	}
+	return typeWord(strings.ToLower(tok)), l.pos(int(b.offs[i]))
+}
+
+// labelsCell reads the label names of a labels cell; see parseLabels. The position is the
+// cell content's start (def for a missing cell).
+func (l *loader) labelsCell(c *east.TableCell, def lint.Pos) ([]string, lint.Pos) {
+	at := def
+	if off := cellStart(c); off >= 0 {
+		at = l.pos(off)
+	}
+	var b builder
+	inlineText(&b, l.src, c, htmlBreaks)
+	return parseLabels(&b), at
+}
+
+// noLabels reports whether a labels cell's text says the metric has no labels.
+func noLabels(s string) bool {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "", "-", "—", "–", "none", "n/a", "no labels", "(none)":
+		return true
+	}
+	return false
+}
+
+// parseLabels reads label names from a cell text: lists separated by commas, semicolons,
+// spaces or <br>, written as name, name="value", name=<value>, name=a|b (the value is
+// dropped). When the cell has code spans, only names written in code are labels, so that
+// prose around them is not read as names.
+func parseLabels(b *builder) []string {
+	s := string(b.buf)
+	if noLabels(s) {
+		return nil
+	}
+	codeOnly := len(b.code) > 0
+	var out []string
+	seen := map[string]bool{}
+	for i := 0; i < len(s); {
+		if isLabelSep(s[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && isIdentByte(s[j]) {
+			j++
+		}
+		name := s[i:j]
+		// A value after = (also !=, =~, !~).
+		k := j
+		for k < len(s) && (s[k] == '!' || s[k] == '=' || s[k] == '~') {
+			k++
+		}
+		hasValue := k > j && strings.ContainsAny(s[j:k], "=~")
+		if hasValue {
+			k = skipValue(s, k)
+		}
+		// The word must end here: pod-name or (optional) are not label names.
+		if !hasValue && k < len(s) && !isLabelSep(s[k]) {
+			for k < len(s) && !isLabelSep(s[k]) {
+				if s[k] == '<' || s[k] == '"' || s[k] == '\'' {
+					k = skipValue(s, k)
+					continue
+				}
+				k++
+			}
+			i = k
+			continue
+		}
+		if name != "" && isLabelName(name) && (!codeOnly || b.inCode(i)) && !seen[name] {
+			seen[name] = true
+			out = append(out, name)
+		}
+		if k == i {
+			k++
+		}
+		i = k
+	}
+	return out
+}
+
+// skipValue skips a label value starting at s[i]: <…>, "…", '…', or a word.
+func skipValue(s string, i int) int {
+	if i >= len(s) {
+		return i
+	}
+	var closer byte
+	switch s[i] {
+	case '<':
+		closer = '>'
+	case '"', '\'':
+		closer = s[i]
+	default:
+		for i < len(s) && !isLabelSep(s[i]) {
+			i++
+		}
+		return i
+	}
+	if e := strings.IndexByte(s[i+1:], closer); e >= 0 {
+		return i + 1 + e + 1
+	}
+	return len(s)
+}
+
+func isLabelSep(c byte) bool {
+	return isSpaceByte(c) || c == ',' || c == ';' || c == '{' || c == '}'
+}
+
+func isIdentByte(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+// isMetricName reports whether s matches [a-zA-Z_:][a-zA-Z0-9_:]*.
+func isMetricName(s string) bool {
+	if s == "" || s[0] >= '0' && s[0] <= '9' {
+		return false
+	}
+	for i := range len(s) {
+		if !isIdentByte(s[i]) && s[i] != ':' {
+			return false
+		}
+	}
+	return true
+}
+
+// isLabelName reports whether s matches [a-zA-Z_][a-zA-Z0-9_]*.
+func isLabelName(s string) bool {
+	if s == "" || s[0] >= '0' && s[0] <= '9' {
+		return false
+	}
+	for i := range len(s) {
+		if !isIdentByte(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// listItem reads a metric name listed in a bullet list: the item's first inline code span,
+// when nothing but markup comes before it and it holds a metric name with an underscore.
+func (l *loader) listItem(li *ast.ListItem) {
+	if list, ok := li.Parent().(*ast.List); !ok || list.IsOrdered() {
+		return
+	}
+	first := li.FirstChild()
+	if first == nil {
+		return
+	}
+	if _, ok := first.(*ast.TextBlock); !ok {
+		if _, ok := first.(*ast.Paragraph); !ok {
+			return
+		}
+	}
+	l.listedName(first)
+}
+
+// listedName records a metric name written as the leading code span of a block (a list
+// item's text or a heading) as a DocEntry with no type or labels.
+func (l *loader) listedName(n ast.Node) {
+	cs := leadingCodeSpan(l.src, n)
+	if cs == nil {
+		return
+	}
+	var b builder
+	codeSpanText(&b, l.src, cs)
+	s := string(b.buf)
+	name, i := firstName(s)
+	rest := strings.TrimSpace(s[i+len(name):])
+	if !isMetricName(name) || !strings.Contains(name, "_") || rest != "" && rest[0] != '{' {
+		return
+	}
+	l.listed = append(l.listed, &lint.DocEntry{Name: name, At: l.pos(int(b.offs[i])), Doc: l.md})
+}
+
+// leadingCodeSpan returns the first inline of n when it is a code span, looking inside
+// emphasis and links, and past blank text.
+func leadingCodeSpan(src []byte, n ast.Node) *ast.CodeSpan {
+	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		switch c := c.(type) {
+		case *ast.CodeSpan:
+			return c
+		case *ast.Text:
+			if strings.TrimSpace(string(src[c.Segment.Start:c.Segment.Stop])) != "" {
+				return nil
+			}
+		case *ast.Emphasis, *ast.Link:
+			return leadingCodeSpan(src, c)
+		default:
+			return nil
+		}
+	}
+	return nil
+}
