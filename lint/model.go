@@ -1,6 +1,8 @@
 package lint
 
 import (
+	"strconv"
+
 	"github.com/itchyny/gojq"
 	"github.com/prometheus/prometheus/promql/parser"
 )
@@ -64,12 +66,18 @@ func (q *Query) Pos(i int) Pos { return q.Text.Pos(i) }
 // NodePos returns the file position where a parsed node starts.
 func (q *Query) NodePos(n parser.Node) Pos { return q.Text.Pos(int(n.PositionRange().Start)) }
 
-// Describe names the query for messages: "alert HighErrorRate", "dashboard target \"Lag\"".
+// Describe names the query for messages: alert HighErrorRate, dashboard target "Lag".
 func (q *Query) Describe() string {
-	if q.Owner == "" {
+	switch {
+	case q.Owner == "":
 		return q.Origin.String()
+	case q.Origin == OriginAlert || q.Origin == OriginRecording || q.Origin == OriginRunbookAlert:
+		return q.Origin.String() + " " + q.Owner
+	case q.Origin == OriginRunbook || q.Origin == OriginDocs:
+		return q.Origin.String() + " in section " + strconv.Quote(q.Owner)
+	default:
+		return q.Origin.String() + " " + strconv.Quote(q.Owner)
 	}
-	return q.Origin.String() + " " + q.Owner
 }
 
 // KV is a label or annotation with the positions of its key and value.
@@ -216,6 +224,16 @@ type Family struct {
 	FirstAt Pos // first sample
 	Samples []Sample
 	Expo    *Exposition
+
+	// Facts for the scrape/exposition rule, filled by the exposition loader. A family
+	// without a # TYPE line has a zero TypeAt.
+	//
+	// Redeclared holds each # HELP or # TYPE line that repeats a declaration the family
+	// already had (expfmt rejects such lines; the loader skips them instead of failing).
+	// Reopened holds the first line of each later block of the family: a sample or
+	// declaration of it that comes after another family's lines began.
+	Redeclared []Pos
+	Reopened   []Pos
 }
 
 // At returns the family's best position: its # HELP line, else # TYPE, else its first sample.
@@ -273,6 +291,10 @@ type HealthSample struct {
 	File  *SourceFile
 	Paths map[string]Pos // jq-style paths present: ".kafka.status", ".consumers[].lag"
 	Value any            // the decoded JSON, for jq assertions
+	// Partial is set when the file did not parse (empty, bad JSON, nested too deep): Paths
+	// then holds only what was read before the error and Value is nil, so a path missing
+	// from Paths proves nothing.
+	Partial bool
 }
 
 // ParseProblem is an input file that failed to parse.

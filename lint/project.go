@@ -156,9 +156,9 @@ func (p *Project) Suggest(name string) string {
 }
 
 // Closest returns the candidate closest to name by edit distance, or "" when none is within
-// a third of the name's length. Ties go to the alphabetically first candidate.
+// a fifth of the name's length (at least 2). Ties go to the alphabetically first candidate.
 func Closest(name string, candidates []string) string {
-	best, bestD := "", len(name)/3+1
+	best, bestD := "", max(2, len(name)/5)+1
 	for _, c := range candidates {
 		if c == name || abs(len(c)-len(name)) >= bestD {
 			continue

@@ -1,0 +1,394 @@
+// Package load turns input files into one lint.Project: it resolves the config's globs (or
+// discovers inputs by content), reads every file once, runs the loader of each artifact kind
+// in parallel and merges their facts in a deterministic order.
+package load
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/bmatcuk/doublestar/v4"
+
+	"github.com/driftlint/driftlint/lint"
+	"github.com/driftlint/driftlint/lint/load/dashboard"
+	"github.com/driftlint/driftlint/lint/load/expo"
+	"github.com/driftlint/driftlint/lint/load/health"
+	"github.com/driftlint/driftlint/lint/load/markdown"
+	"github.com/driftlint/driftlint/lint/load/rulefile"
+)
+
+// DefaultMaxFileSize is the largest input file read; a larger one is an input/parse finding.
+const DefaultMaxFileSize = 32 << 20
+
+// Options tune loading.
+type Options struct {
+	MaxFileSize int64 // 0 means DefaultMaxFileSize
+	Workers     int   // parallel loaders; 0 means GOMAXPROCS
+}
+
+// role is what a file is loaded as; one file can have several roles.
+type role uint
+
+const (
+	roleRules role = 1 << iota
+	roleRunbook
+	roleMetricsDoc
+	roleDashboard
+	roleExposition
+	roleHealth
+	roleHealthSchema
+)
+
+// input is one file to load.
+type input struct {
+	rel   string
+	roles role
+	res   result
+}
+
+// result is what the loaders found in one file.
+type result struct {
+	file          *lint.SourceFile
+	rules         []*lint.RuleEntry
+	runbookAlerts []*lint.RuleEntry
+	queries       []*lint.Query
+	markdown      *lint.Markdown
+	docEntries    []*lint.DocEntry
+	dashboards    []*lint.Dashboard
+	exposition    *lint.Exposition
+	health        *lint.HealthSample
+	problems      []lint.ParseProblem
+}
+
+// Project loads every input of cfg into a project. Only operational problems (an unreadable
+// folder) are errors; a bad input file becomes a ParseProblem.
+func Project(cfg *lint.Config, opts Options) (*lint.Project, error) {
+	if opts.MaxFileSize <= 0 {
+		opts.MaxFileSize = DefaultMaxFileSize
+	}
+	if opts.Workers <= 0 {
+		opts.Workers = runtime.GOMAXPROCS(0)
+	}
+	for _, e := range cfg.Exposition {
+		if e.URL != "" {
+			return nil, fmt.Errorf("%s: exposition url %s: fetching live scrapes is not supported yet; save a scrape to a file and list it under file:", e.At, e.URL)
+		}
+	}
+	for _, h := range cfg.Health {
+		if h.URL != "" {
+			return nil, fmt.Errorf("%s: health url %s: fetching live health samples is not supported yet; save a sample to a file", h.At, h.URL)
+		}
+	}
+	inputs, err := resolve(cfg)
+	if err != nil {
+		return nil, err
+	}
+
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, opts.Workers)
+	for _, in := range inputs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			loadFile(cfg.Dir, in, opts.MaxFileSize)
+		}()
+	}
+	wg.Wait()
+
+	p := &lint.Project{Root: cfg.Dir, Config: cfg}
+	byRel := map[string]*input{}
+	for _, in := range inputs {
+		byRel[in.rel] = in
+		r := &in.res
+		p.Files = append(p.Files, r.file)
+		p.Rules = append(p.Rules, r.rules...)
+		p.RunbookAlerts = append(p.RunbookAlerts, r.runbookAlerts...)
+		p.Queries = append(p.Queries, r.queries...)
+		if r.markdown != nil {
+			p.Markdown = append(p.Markdown, r.markdown)
+		}
+		p.DocEntries = append(p.DocEntries, r.docEntries...)
+		p.Dashboards = append(p.Dashboards, r.dashboards...)
+		p.ParseProblems = append(p.ParseProblems, r.problems...)
+	}
+	p.Expositions = expositions(cfg, inputs, byRel)
+	for _, h := range healthOrder(cfg, inputs) {
+		if s := byRel[h].res.health; s != nil {
+			p.Health = append(p.Health, s)
+		}
+	}
+	return p, nil
+}
+
+// expositions orders scrapes as the config lists them and numbers the scrapes of each target.
+func expositions(cfg *lint.Config, inputs []*input, byRel map[string]*input) []*lint.Exposition {
+	var out []*lint.Exposition
+	count := map[string]int{}
+	clock := map[string]time.Duration{}
+	add := func(rel, target string, covers []string, interval time.Duration) {
+		in := byRel[rel]
+		if in == nil || in.res.exposition == nil {
+			return
+		}
+		e := in.res.exposition
+		e.Target = target
+		e.Index = count[target]
+		if e.Index > 0 {
+			clock[target] += interval
+		}
+		e.TimeMs = clock[target].Milliseconds()
+		e.Covers = covers
+		count[target]++
+		out = append(out, e)
+	}
+	if cfg.Path != "" {
+		for _, s := range cfg.Exposition {
+			add(s.File, s.Target, s.Covers, s.Interval)
+		}
+		return out
+	}
+	for _, in := range inputs { // discovered: one unnamed target per folder, in path order
+		if in.roles&roleExposition != 0 {
+			add(in.rel, path.Dir(in.rel), nil, 15*time.Second)
+		}
+	}
+	return out
+}
+
+func healthOrder(cfg *lint.Config, inputs []*input) []string {
+	var out []string
+	if cfg.Path != "" {
+		for _, h := range cfg.Health {
+			if h.File != "" {
+				out = append(out, h.File)
+			} else if h.Schema != "" {
+				out = append(out, h.Schema)
+			}
+		}
+		return out
+	}
+	for _, in := range inputs {
+		if in.roles&(roleHealth|roleHealthSchema) != 0 {
+			out = append(out, in.rel)
+		}
+	}
+	return out
+}
+
+// loadFile reads one file and runs the loader of each of its roles.
+func loadFile(dir string, in *input, maxSize int64) {
+	r := &in.res
+	abs := filepath.Join(dir, filepath.FromSlash(in.rel))
+	st, err := os.Stat(abs)
+	if err == nil && st.Size() > maxSize {
+		r.file = lint.NewSourceFile(in.rel, nil)
+		r.problems = append(r.problems, lint.ParseProblem{At: lint.Pos{File: in.rel}, Message: fmt.Sprintf("file is %d bytes, larger than the %d-byte limit; not read", st.Size(), maxSize)})
+		return
+	}
+	src, err := os.ReadFile(abs)
+	if err != nil {
+		r.file = lint.NewSourceFile(in.rel, nil)
+		r.problems = append(r.problems, lint.ParseProblem{At: lint.Pos{File: in.rel}, Message: "cannot read: " + errors.Unwrap(err).Error()})
+		return
+	}
+	// A UTF-8 byte-order mark becomes three spaces: parsers accept it, offsets stay put.
+	if len(src) >= 3 && src[0] == 0xEF && src[1] == 0xBB && src[2] == 0xBF {
+		src[0], src[1], src[2] = ' ', ' ', ' '
+	}
+	f := lint.NewSourceFile(in.rel, src)
+	r.file = f
+	isJSON := strings.HasSuffix(strings.ToLower(in.rel), ".json")
+
+	if in.roles&roleRules != 0 {
+		rr := rulefile.Load(f)
+		r.rules, r.queries, r.problems = append(r.rules, rr.Rules...), append(r.queries, rr.Queries...), append(r.problems, rr.Problems...)
+	}
+	if in.roles&(roleRunbook|roleMetricsDoc) != 0 {
+		mr := markdown.Load(f, in.roles&roleRunbook != 0, in.roles&roleMetricsDoc != 0)
+		r.markdown = mr.Markdown
+		r.queries = append(r.queries, mr.Queries...)
+		r.docEntries = mr.DocEntries
+		r.runbookAlerts = mr.Alerts
+		r.problems = append(r.problems, mr.Problems...)
+	}
+	if in.roles&roleDashboard != 0 {
+		var dr *dashboard.Result
+		if isJSON {
+			dr = dashboard.LoadJSON(f)
+		} else {
+			dr = dashboard.LoadConfigMap(f)
+		}
+		r.dashboards = dr.Dashboards
+		r.queries = append(r.queries, dr.Queries...)
+		r.problems = append(r.problems, dr.Problems...)
+	}
+	if in.roles&roleExposition != 0 {
+		e, probs := expo.Load(f)
+		r.exposition = e
+		r.problems = append(r.problems, probs...)
+	}
+	if in.roles&(roleHealth|roleHealthSchema) != 0 {
+		var s *lint.HealthSample
+		var probs []lint.ParseProblem
+		if in.roles&roleHealthSchema != 0 {
+			s, probs = health.LoadSchema(f)
+		} else {
+			s, probs = health.LoadSample(f)
+		}
+		r.health = s
+		r.problems = append(r.problems, probs...)
+	}
+	// Keep each file's problems in position order, and one per position.
+	sort.SliceStable(r.problems, func(i, j int) bool { return r.problems[i].At.Less(r.problems[j].At) })
+	r.problems = slices.CompactFunc(r.problems, func(a, b lint.ParseProblem) bool { return a == b })
+}
+
+// resolve expands the config's globs (or discovers inputs) into files with roles, sorted by
+// path.
+func resolve(cfg *lint.Config) ([]*input, error) {
+	roles := map[string]role{}
+	if cfg.Path == "" {
+		if err := discover(cfg, roles); err != nil {
+			return nil, err
+		}
+	} else {
+		for _, g := range []struct {
+			globs []string
+			r     role
+		}{{cfg.Rules, roleRules}, {cfg.Runbooks, roleRunbook}, {cfg.MetricsDocs, roleMetricsDoc}, {cfg.Dashboards, roleDashboard}} {
+			for _, pattern := range g.globs {
+				matches, err := doublestar.Glob(os.DirFS(cfg.Dir), pattern, doublestar.WithFilesOnly(), doublestar.WithFailOnIOErrors())
+				if err != nil {
+					return nil, fmt.Errorf("glob %q: %w", pattern, err)
+				}
+				for _, m := range matches {
+					if !ignored(cfg, m) {
+						roles[m] |= g.r
+					}
+				}
+			}
+		}
+		for _, e := range cfg.Exposition {
+			if e.File != "" {
+				roles[path.Clean(e.File)] |= roleExposition
+			}
+		}
+		for _, h := range cfg.Health {
+			switch {
+			case h.File != "":
+				roles[path.Clean(h.File)] |= roleHealth
+			case h.Schema != "":
+				roles[path.Clean(h.Schema)] |= roleHealthSchema
+			}
+		}
+	}
+	out := make([]*input, 0, len(roles))
+	for rel, r := range roles {
+		out = append(out, &input{rel: rel, roles: r})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].rel < out[j].rel })
+	return out, nil
+}
+
+func ignored(cfg *lint.Config, rel string) bool {
+	for _, g := range cfg.Ignore {
+		if lint.MatchGlob(g, rel) || lint.MatchGlob(g+"/**", rel) {
+			return true
+		}
+	}
+	return false
+}
+
+// skipDirs are never searched during discovery.
+var skipDirs = map[string]bool{".git": true, "node_modules": true, "vendor": true, ".github": false}
+
+// discover finds inputs by content when there is no config file.
+func discover(cfg *lint.Config, roles map[string]role) error {
+	return filepath.WalkDir(cfg.Dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if p == cfg.Dir {
+				return fmt.Errorf("read %s: %w", p, err)
+			}
+			return nil
+		}
+		rel, _ := filepath.Rel(cfg.Dir, p)
+		rel = filepath.ToSlash(rel)
+		if d.IsDir() {
+			if p != cfg.Dir && (skipDirs[d.Name()] || strings.HasPrefix(d.Name(), ".") && d.Name() != ".github") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !d.Type().IsRegular() || ignored(cfg, rel) {
+			return nil
+		}
+		if info, err := d.Info(); err != nil || info.Size() > DefaultMaxFileSize {
+			return nil
+		}
+		if r := classify(p, rel); r != 0 {
+			roles[rel] = r
+		}
+		return nil
+	})
+}
+
+// classify decides by name and content what a discovered file is.
+func classify(abs, rel string) role {
+	name := strings.ToLower(path.Base(rel))
+	ext := path.Ext(name)
+	switch ext {
+	case ".yml", ".yaml", ".json", ".md", ".markdown", ".prom", ".txt", ".openmetrics", ".om":
+	default:
+		return 0
+	}
+	src, err := os.ReadFile(abs)
+	if err != nil {
+		return 0
+	}
+	var r role
+	switch ext {
+	case ".yml", ".yaml":
+		s := string(src)
+		if strings.Contains(s, "groups:") && (strings.Contains(s, "alert:") || strings.Contains(s, "record:")) {
+			r |= roleRules
+		}
+		if dashboard.LooksLikeDashboardConfigMap(src) {
+			r |= roleDashboard
+		}
+	case ".json":
+		switch {
+		case dashboard.LooksLikeDashboardJSON(src):
+			r |= roleDashboard
+		case strings.Contains(name, "health"):
+			if strings.Contains(name, "schema") {
+				r |= roleHealthSchema
+			} else {
+				r |= roleHealth
+			}
+		}
+	case ".md", ".markdown":
+		if markdown.LooksLikeRunbook(src) {
+			r |= roleRunbook
+		}
+		if markdown.LooksLikeMetricsDoc(src) {
+			r |= roleMetricsDoc
+		}
+	default:
+		if (ext != ".txt" || strings.HasPrefix(name, "metrics")) && expo.LooksLikeExposition(name, src) {
+			r |= roleExposition
+		}
+	}
+	return r
+}

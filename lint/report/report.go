@@ -1,0 +1,130 @@
+// Package report prints a run's findings: text for people, JSON for machines.
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/driftlint/driftlint/lint"
+)
+
+// Formats lists the output formats, for flag help and validation.
+var Formats = []string{"text", "json"}
+
+// Options tune printing.
+type Options struct {
+	Color bool // ANSI colours (the CLI sets it only on a terminal without NO_COLOR)
+	Quiet bool // findings only: no summary line
+}
+
+// Print writes res in format to w.
+func Print(w io.Writer, format string, res *lint.Result, opts Options) error {
+	switch format {
+	case "text":
+		return Text(w, res, opts)
+	case "json":
+		return JSON(w, res)
+	default:
+		return fmt.Errorf("unknown format %q (want one of %s)", format, strings.Join(Formats, ", "))
+	}
+}
+
+const (
+	red    = "\x1b[31m"
+	yellow = "\x1b[33m"
+	blue   = "\x1b[34m"
+	dim    = "\x1b[2m"
+	reset  = "\x1b[0m"
+)
+
+// Text prints `path:line:col: severity: message (rule)`, each related position indented
+// under it, then a summary line.
+func Text(w io.Writer, res *lint.Result, opts Options) error {
+	var b strings.Builder
+	paint := func(code, s string) string {
+		if !opts.Color {
+			return s
+		}
+		return code + s + reset
+	}
+	for _, f := range res.Findings {
+		sev := f.Severity.String()
+		switch f.Severity {
+		case lint.Error:
+			sev = paint(red, sev)
+		case lint.Warning:
+			sev = paint(yellow, sev)
+		case lint.Info:
+			sev = paint(blue, sev)
+		}
+		fmt.Fprintf(&b, "%s: %s: %s %s\n", f.Pos, sev, f.Message, paint(dim, "("+f.Rule+")"))
+		for _, r := range f.Related {
+			fmt.Fprintf(&b, "    %s: %s\n", r.Pos, r.Message)
+		}
+	}
+	if !opts.Quiet {
+		s := res.Summary
+		fmt.Fprintf(&b, "%d %s (%d %s, %d %s, %d info) in %d files",
+			s.Findings, plural(s.Findings, "finding"), s.Error, plural(s.Error, "error"), s.Warning, plural(s.Warning, "warning"), s.Info, s.Files)
+		if s.UnverifiedMetrics > 0 {
+			fmt.Fprintf(&b, "; %d %s unverified (no exposition covers them)", s.UnverifiedMetrics, plural(s.UnverifiedMetrics, "metric"))
+		}
+		b.WriteString("\n")
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
+}
+
+// jsonReport is the stable JSON contract (DESIGN §5).
+type jsonReport struct {
+	Version  int           `json:"version"`
+	Findings []jsonFinding `json:"findings"`
+	Summary  lint.Summary  `json:"summary"`
+}
+
+type jsonFinding struct {
+	Rule        string        `json:"rule"`
+	Severity    string        `json:"severity"`
+	File        string        `json:"file"`
+	Line        int           `json:"line"`
+	Column      int           `json:"column"`
+	Message     string        `json:"message"`
+	Subject     lint.Subject  `json:"subject"`
+	Related     []jsonRelated `json:"related"`
+	Fingerprint string        `json:"fingerprint"`
+}
+
+type jsonRelated struct {
+	File    string `json:"file"`
+	Line    int    `json:"line"`
+	Column  int    `json:"column"`
+	Message string `json:"message"`
+}
+
+// JSON prints the findings as the version 1 JSON document.
+func JSON(w io.Writer, res *lint.Result) error {
+	out := jsonReport{Version: 1, Findings: []jsonFinding{}, Summary: res.Summary}
+	for _, f := range res.Findings {
+		jf := jsonFinding{
+			Rule: f.Rule, Severity: f.Severity.String(),
+			File: f.Pos.File, Line: f.Pos.Line, Column: f.Pos.Col,
+			Message: f.Message, Subject: f.Subject, Related: []jsonRelated{}, Fingerprint: f.Fingerprint,
+		}
+		for _, r := range f.Related {
+			jf.Related = append(jf.Related, jsonRelated{File: r.Pos.File, Line: r.Pos.Line, Column: r.Pos.Col, Message: r.Message})
+		}
+		out.Findings = append(out.Findings, jf)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}

@@ -1,0 +1,32 @@
+// Package rules holds driftlint's rules, one file per rule. All is the registry.
+package rules
+
+import "github.com/driftlint/driftlint/lint"
+
+// All returns every rule, in id order. It is an explicit list: no init() registration.
+func All() []*lint.Rule {
+	return []*lint.Rule{
+		InputParse,
+		MetricUnknown,
+		PromQLSyntax,
+	}
+}
+
+// ByID returns the registered rule with the given id, or nil.
+func ByID(id string) *lint.Rule {
+	for _, r := range All() {
+		if r.ID == id {
+			return r
+		}
+	}
+	return nil
+}
+
+// IDs returns the ids of every registered rule.
+func IDs() []string {
+	var ids []string
+	for _, r := range All() {
+		ids = append(ids, r.ID)
+	}
+	return ids
+}
