@@ -102,10 +102,20 @@ ignore: [vendor/**]
 		c.RunbookURLs, c.Copies, c.Checks.Disable, c.Checks.Severity["promql/ratio-zero-guard"], c.Ignore,
 	}
 	want := []any{
-		[]string{"monitoring/*.yml", "deploy/**/alert_rules.yml"}, []string{"docs/*RUNBOOK*.md"}, []string{"monitoring/PROMETHEUS_METRICS.md"}, []string{"grafana/dashboards/*.json"}, 3,
-		30 * time.Second, 2, []string{"websocket_*"}, false, true,
+		[]string{"monitoring/*.yml", "deploy/**/alert_rules.yml"},
+		[]string{"docs/*RUNBOOK*.md"},
+		[]string{"monitoring/PROMETHEUS_METRICS.md"},
+		[]string{"grafana/dashboards/*.json"},
+		3,
+		30 * time.Second, 2,
+		[]string{"websocket_*"},
+		false, true,
 		10 * time.Second, "h.json", ".driftlint.yaml:17:11", "not-stuck",
-		[]RunbookURL{{Prefix: "https://runbooks.example.com/", Path: "."}}, [][]string{{"a.yml", "b.yml"}}, []string{"docs/undocumented-metric"}, Error, []string{"vendor/**"},
+		[]RunbookURL{{Prefix: "https://runbooks.example.com/", Path: "."}},
+		[][]string{{"a.yml", "b.yml"}},
+		[]string{"docs/undocumented-metric"},
+		Error,
+		[]string{"vendor/**"},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)

@@ -61,7 +61,7 @@ func (p *Pass) Reportf(pos Pos, subject Subject, format string, args ...any) {
 
 // Has reports whether the project has every input in n.
 func (p *Project) Has(n Needs) bool {
-	has := Needs(NeedFiles)
+	has := NeedFiles
 	if len(p.Queries) > 0 {
 		has |= NeedQueries
 	}

@@ -2,6 +2,7 @@ package lint
 
 import (
 	"fmt"
+	"maps"
 	"runtime"
 	"runtime/debug"
 	"strings"
@@ -52,16 +53,12 @@ func Run(p *Project, rules []*Rule, opts RunOptions) *Result {
 		for _, id := range p.Config.Checks.Disable {
 			disabled[id] = true
 		}
-		for id, s := range p.Config.Checks.Severity {
-			severity[id] = s
-		}
+		maps.Copy(severity, p.Config.Checks.Severity)
 	}
 	for _, id := range opts.Disable {
 		disabled[id] = true
 	}
-	for id, s := range opts.Severity {
-		severity[id] = s
-	}
+	maps.Copy(severity, opts.Severity)
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -142,7 +143,7 @@ func runCheck(cmd *cobra.Command, dir string, fl checkFlags) error {
 	}
 	res := lint.Run(p, rules.All(), lint.RunOptions{Workers: fl.jobs, Disable: fl.disable})
 
-	var w io.Writer = cmd.OutOrStdout()
+	w := cmd.OutOrStdout()
 	var file *os.File
 	if fl.output != "" {
 		if file, err = os.Create(fl.output); err != nil {
@@ -176,12 +177,7 @@ func runCheck(cmd *cobra.Command, dir string, fl checkFlags) error {
 }
 
 func validFormat(f string) bool {
-	for _, s := range report.Formats {
-		if s == f {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(report.Formats, f)
 }
 
 // loadConfig finds and validates the config for dir; without one, inputs are discovered.

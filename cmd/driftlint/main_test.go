@@ -54,8 +54,10 @@ func TestCheckExitCodes(t *testing.T) {
 		stderr string
 	}{
 		{name: "exits 0 on a clean project", files: clean, args: []string{"check", "--no-color"}, code: 0, stdout: "0 findings (0 errors, 0 warnings, 0 info) in 2 files\n"},
-		{name: "exits 1 on findings and prints them positioned", files: broken, args: []string{"check", "--no-color"}, code: 1,
-			stdout: "rules.yml:5:15: error: metric \"app_upp\" used by alert Up is not exported by any exposition or recorded by any rule (did you mean \"app_up\"?) (metric/unknown)\n    m.prom:1:1: \"app_up\" is defined here\n1 finding (1 error, 0 warnings, 0 info) in 2 files\n"},
+		{
+			name: "exits 1 on findings and prints them positioned", files: broken, args: []string{"check", "--no-color"}, code: 1,
+			stdout: "rules.yml:5:15: error: metric \"app_upp\" used by alert Up is not exported by any exposition or recorded by any rule (did you mean \"app_up\"?) (metric/unknown)\n    m.prom:1:1: \"app_up\" is defined here\n1 finding (1 error, 0 warnings, 0 info) in 2 files\n",
+		},
 		{name: "exits 0 with --fail-on never", files: broken, args: []string{"check", "--fail-on", "never", "-q"}, code: 0, stdout: "rules.yml:5:15: error: metric \"app_upp\" used by alert Up is not exported by any exposition or recorded by any rule (did you mean \"app_up\"?) (metric/unknown)\n    m.prom:1:1: \"app_up\" is defined here\n"},
 		{name: "exits 0 when the rule is disabled", files: broken, args: []string{"check", "--disable", "metric/unknown", "-q"}, code: 0},
 		{name: "exits 2 with one line on a config error", files: map[string]string{".driftlint.yaml": "rulez: [x]\n"}, args: []string{"check"}, code: 2, stderr: "driftlint: DIR/.driftlint.yaml:1:1: unknown key \"rulez\" in the config (did you mean \"rules\"?)\n"},
@@ -67,7 +69,7 @@ func TestCheckExitCodes(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := tree(t, tt.files)
-			args := append(tt.args, dir)
+			args := append(slices.Clone(tt.args), dir)
 			code, stdout, stderr := runCLI(t, args...)
 			stderr = strings.ReplaceAll(stderr, dir, "DIR")
 			if code != tt.code {

@@ -134,8 +134,8 @@ func Expectations(dir string) ([]Expectation, error) {
 		if err != nil {
 			return err
 		}
-		if strings.HasSuffix(rel, ".want") {
-			ws, err := sidecar(strings.TrimSuffix(rel, ".want"), rel, string(src))
+		if target, ok := strings.CutSuffix(rel, ".want"); ok {
+			ws, err := sidecar(target, rel, string(src))
 			out = append(out, ws...)
 			return err
 		}

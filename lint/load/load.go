@@ -81,7 +81,7 @@ func Project(cfg *lint.Config, opts Options) (*lint.Project, error) {
 	}
 	for _, e := range cfg.Exposition {
 		if e.URL != "" {
-			return nil, fmt.Errorf("%s: exposition url %s: fetching live scrapes is not supported yet; save a scrape to a file and list it under file:", e.At, e.URL)
+			return nil, fmt.Errorf("%s: exposition url %s: fetching live scrapes is not supported yet; save a scrape to a file and list it under file", e.At, e.URL)
 		}
 	}
 	for _, h := range cfg.Health {

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/prometheus/common/model"
+
 	"github.com/prometheus/prometheus/model/labels"
 	"github.com/prometheus/prometheus/promql/parser"
 )
@@ -165,7 +167,7 @@ func inferSelector(vs *parser.VectorSelector, r Resolver) LabelSet {
 	}
 	var present, absent []string
 	for _, m := range vs.LabelMatchers {
-		if m.Name == labels.MetricName {
+		if m.Name == model.MetricNameLabel {
 			continue
 		}
 		if IsVariable(m.Name) {
@@ -176,6 +178,7 @@ func inferSelector(vs *parser.VectorSelector, r Resolver) LabelSet {
 			present = append(present, m.Name)
 		case mustBeAbsent:
 			absent = append(absent, m.Name)
+		default: // neutral: the matcher says nothing about presence
 		}
 	}
 	base, ok := r.MetricLabels(name)
@@ -190,7 +193,7 @@ func inferSelector(vs *parser.VectorSelector, r Resolver) LabelSet {
 // It returns false when the name is matched by a regex or not matched at all.
 func metricName(vs *parser.VectorSelector) (string, bool) {
 	for _, m := range vs.LabelMatchers {
-		if m.Name == labels.MetricName && m.Type == labels.MatchEqual {
+		if m.Name == model.MetricNameLabel && m.Type == labels.MatchEqual {
 			return m.Value, m.Value != ""
 		}
 	}
@@ -228,6 +231,7 @@ func matcherPresence(m *labels.Matcher) presence {
 		if err == nil && matchesAllNonEmpty(re) {
 			return mustBeAbsent
 		}
+	default: // != never forces absence
 	}
 	return neutral
 }
@@ -261,8 +265,9 @@ func onlyEmpty(re *syntax.Regexp) bool {
 			}
 		}
 		return true
+	default:
+		return false
 	}
-	return false
 }
 
 // matchesAllNonEmpty reports whether re surely matches every non-empty string
@@ -275,8 +280,9 @@ func matchesAllNonEmpty(re *syntax.Regexp) bool {
 		return anyChar(re.Sub[0])
 	case syntax.OpAlternate:
 		return slices.ContainsFunc(re.Sub, matchesAllNonEmpty)
+	default:
+		return false
 	}
-	return false
 }
 
 // anyChar reports whether re matches any single character.
@@ -288,8 +294,9 @@ func anyChar(re *syntax.Regexp) bool {
 		return len(re.Rune) == 2 && re.Rune[0] == 0 && re.Rune[1] == unicode.MaxRune
 	case syntax.OpCapture:
 		return anyChar(re.Sub[0])
+	default:
+		return false
 	}
-	return false
 }
 
 // inferAggregate applies an aggregation's grouping to the labels of its input.
@@ -446,7 +453,7 @@ func absentLabels(arg parser.Expr) LabelSet {
 
 // isMetadataLabel reports whether name is one of the labels that hold series metadata.
 func isMetadataLabel(name string) bool {
-	return name == labels.MetricName || name == "__type__" || name == "__unit__"
+	return name == model.MetricNameLabel || name == "__type__" || name == "__unit__"
 }
 
 // labelReplace infers label_replace(v, dst, replacement, src, regex). A non-empty
@@ -466,7 +473,7 @@ func labelReplace(c *parser.Call, r Resolver) LabelSet {
 		return unknown()
 	}
 	inner, _ := infer(c.Args[0], r)
-	if dst == labels.MetricName {
+	if dst == model.MetricNameLabel {
 		return inner
 	}
 	if repl != "" {
@@ -495,8 +502,9 @@ func matchesEverything(re *syntax.Regexp) bool {
 		return matchesEverything(re.Sub[0])
 	case syntax.OpStar:
 		return anyChar(re.Sub[0])
+	default:
+		return false
 	}
-	return false
 }
 
 // labelJoin infers label_join(v, dst, sep, src…). dst is added, unless the joined
@@ -520,7 +528,7 @@ func labelJoin(c *parser.Call, r Resolver) LabelSet {
 		srcs = append(srcs, s)
 	}
 	inner, _ := infer(c.Args[0], r)
-	if dst == labels.MetricName {
+	if dst == model.MetricNameLabel {
 		return inner
 	}
 	emptyJoin := inner.Known && (len(srcs) <= 1 || sep == "") &&
@@ -627,7 +635,7 @@ func unknown() LabelSet { return LabelSet{} }
 func known(names ...string) LabelSet {
 	out := make([]string, 0, len(names))
 	for _, n := range names {
-		if n != labels.MetricName && n != "" {
+		if n != model.MetricNameLabel && n != "" {
 			out = append(out, n)
 		}
 	}

@@ -217,24 +217,42 @@ func TestMatchLabels(t *testing.T) {
 		name, expr string
 		lhs, rhs   LabelSet
 	}{
-		{"without modifiers both sides match on all their labels", `http_requests_total / up`,
-			set("code", "instance", "job", "method"), set("instance", "job")},
-		{"on matches both sides on the listed labels", `http_requests_total / on (job, instance) up`,
-			set("instance", "job"), set("instance", "job")},
-		{"on keeps only the listed labels a side carries", `up / on (team) team_info`,
-			set(), set("team")},
-		{"ignoring removes the listed labels from both sides", `http_requests_total / ignoring (code, method) up`,
-			set("instance", "job"), set("instance", "job")},
-		{"group_left matches on the on labels", `up * on (job) group_left (team) team_info`,
-			set("job"), set("job")},
-		{"set operators match like arithmetic", `up and on (job) team_info`,
-			set("job"), set("job")},
-		{"an unknown side gives an unknown set for that side only", `nope / on (job) up`,
-			unknownSet, set("job")},
-		{"a Grafana stand-in in on gives unknown sets", `up / on (__gv_x) up`,
-			unknownSet, unknownSet},
-		{"a scalar operand gives unknown sets", `up * 2`,
-			unknownSet, unknownSet},
+		{
+			"without modifiers both sides match on all their labels", `http_requests_total / up`,
+			set("code", "instance", "job", "method"), set("instance", "job"),
+		},
+		{
+			"on matches both sides on the listed labels", `http_requests_total / on (job, instance) up`,
+			set("instance", "job"), set("instance", "job"),
+		},
+		{
+			"on keeps only the listed labels a side carries", `up / on (team) team_info`,
+			set(), set("team"),
+		},
+		{
+			"ignoring removes the listed labels from both sides", `http_requests_total / ignoring (code, method) up`,
+			set("instance", "job"), set("instance", "job"),
+		},
+		{
+			"group_left matches on the on labels", `up * on (job) group_left (team) team_info`,
+			set("job"), set("job"),
+		},
+		{
+			"set operators match like arithmetic", `up and on (job) team_info`,
+			set("job"), set("job"),
+		},
+		{
+			"an unknown side gives an unknown set for that side only", `nope / on (job) up`,
+			unknownSet, set("job"),
+		},
+		{
+			"a Grafana stand-in in on gives unknown sets", `up / on (__gv_x) up`,
+			unknownSet, unknownSet,
+		},
+		{
+			"a scalar operand gives unknown sets", `up * 2`,
+			unknownSet, unknownSet,
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

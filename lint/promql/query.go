@@ -10,6 +10,7 @@
 package promql
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/prometheus/prometheus/promql/parser"
@@ -196,10 +197,8 @@ func standIn(s string, start, end int, name string, inRange bool) string {
 		return "1"
 	}
 	if fn, arg, ok := enclosingCall(s[:start]); ok {
-		for _, i := range scalarArgs[fn] {
-			if i == arg {
-				return "1"
-			}
+		if slices.Contains(scalarArgs[fn], arg) {
+			return "1"
 		}
 	}
 	switch name {

@@ -32,9 +32,7 @@ func ResolverFor(p *lint.Project) Resolver {
 func newProjectResolver(p *lint.Project) *projectResolver {
 	r := &projectResolver{p: p, exported: map[string][]string{}, records: map[string][]*lint.RuleEntry{}, inferred: map[string]LabelSet{}, active: map[string]bool{}}
 	add := func(name string, labels []string, extra ...string) {
-		cur := append(r.exported[name], labels...)
-		cur = append(cur, extra...)
-		cur = append(cur, TargetLabels...)
+		cur := slices.Concat(r.exported[name], labels, extra, TargetLabels)
 		slices.Sort(cur)
 		r.exported[name] = slices.Compact(cur)
 	}

@@ -44,7 +44,7 @@ func Load(f *lint.SourceFile) *Result {
 
 func loadText(t *yamlpos.Text, res *Result) {
 	dec := yaml.NewDecoder(strings.NewReader(t.Span.Value))
-	for i := 0; i < maxDocuments; i++ {
+	for range maxDocuments {
 		var doc yaml.Node
 		err := dec.Decode(&doc)
 		if errors.Is(err, io.EOF) {
@@ -87,7 +87,7 @@ func loadDocument(t *yamlpos.Text, n *yaml.Node, res *Result) {
 		}
 		for i := 0; i+1 < len(data.Content); i += 2 {
 			k, v := data.Content[i], data.Content[i+1]
-			if v.Kind != yaml.ScalarNode || !(strings.HasSuffix(k.Value, ".yml") || strings.HasSuffix(k.Value, ".yaml") || strings.HasSuffix(k.Value, ".rules")) {
+			if v.Kind != yaml.ScalarNode || !isRuleFileName(k.Value) {
 				continue
 			}
 			loadText(yamlpos.New(t.Scalar(v)), res)
@@ -95,6 +95,10 @@ func loadDocument(t *yamlpos.Text, n *yaml.Node, res *Result) {
 	default:
 		FromNode(t, n, false, res)
 	}
+}
+
+func isRuleFileName(name string) bool {
+	return strings.HasSuffix(name, ".yml") || strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".rules")
 }
 
 func kindName(n *yaml.Node) string {
@@ -136,7 +140,7 @@ func FromNode(t *yamlpos.Text, n *yaml.Node, runbook bool, res *Result) {
 	case yamlpos.MapValue(n, "groups") != nil:
 		groups := yamlpos.Resolve(yamlpos.MapValue(n, "groups"))
 		if groups.Kind != yaml.SequenceNode {
-			if !runbook && !(groups.Kind == yaml.ScalarNode && groups.Tag == "!!null") {
+			if !runbook && (groups.Kind != yaml.ScalarNode || groups.Tag != "!!null") {
 				res.problem(t.Pos(groups), "groups must be a list")
 			}
 			return
