@@ -284,6 +284,60 @@ type Exposition struct {
 	Covers   []string // metric-name globs this exposition is the truth for; nil means its prefixes
 	// TimeMs is the scrape time in milliseconds (index × interval for saved files).
 	TimeMs int64
+	// Source is set for definitions read from the emitter's source code rather than a
+	// scrape: families have no samples.
+	Source bool
+	// Code holds what a Source exposition's code says beyond its families (nil for scrapes).
+	Code *CodeFacts
+}
+
+// CodeFacts are the facts of a Source exposition that are not families: how each family is
+// defined, and the definitions whose metric name could not be worked out from the code.
+type CodeFacts struct {
+	Lang string // "go", "rust" or "python"
+	// Defs holds how the code defines each family, by family name.
+	Defs map[string]*CodeDef
+	// Unresolved holds definitions whose name is not a constant (a variable, a loop over
+	// names, fmt.Sprintf): unverifiable, never guessed.
+	Unresolved []UnresolvedDef
+}
+
+// CodeDef is how source code defines one family.
+type CodeDef struct {
+	Via string // the constructor, macro or text: "promauto.NewCounterVec", "register_int_counter_vec!", "# TYPE line"
+	// LabelsUnknown is set when the code builds label names at run time (a label slice in a
+	// variable, const labels from a map): Labels then holds only the names it spells out.
+	LabelsUnknown bool
+	// MayBeAbsent says why a scrape can lack the family although the code defines it (a
+	// labelled family has no series until one is observed; a definition inside a condition);
+	// "" when the library exports it from registration on.
+	MayBeAbsent string
+}
+
+// UnresolvedDef is a metric definition in source code whose name is not a constant.
+type UnresolvedDef struct {
+	At   Pos
+	Type string // as for Family.Type; "untyped" when not known
+	Via  string
+	// Pattern is a glob of the names the definition can produce: the constant parts kept,
+	// the others * ("*" when nothing is known).
+	Pattern string
+	Reason  string // why the name is not known: "the name is the loop variable n"
+}
+
+// LabelsKnown reports whether Labels is the family's whole label set. A scraped family shows
+// its labels through its samples only: declared by # HELP/# TYPE alone, it says nothing. A
+// family read from source code declares them, unless the code builds them at run time.
+func (f *Family) LabelsKnown() bool {
+	if f.Expo != nil && f.Expo.Source {
+		if f.Expo.Code != nil {
+			if d := f.Expo.Code.Defs[f.Name]; d != nil {
+				return !d.LabelsUnknown
+			}
+		}
+		return true
+	}
+	return len(f.Samples) > 0
 }
 
 // HealthSample is one /health JSON response (or a JSON Schema of it).

@@ -8,6 +8,9 @@ func All() []*lint.Rule {
 	return []*lint.Rule{
 		InputParse,
 		MetricUnknown,
+		RateOnGauge,
+		RatioAggregation,
+		RatioZeroGuard,
 		PromQLSyntax,
 	}
 }

@@ -364,6 +364,12 @@ const (
 type AggregationCheck struct {
 	Issue    AggregationIssue
 	Num, Den LabelSet // the inferred labels of each side (may be unknown)
+	// Proven is true when the division surely pairs series wrongly: the sides' known label
+	// sets differ, or one metric is divided by itself with other matchers. When it is false
+	// the issue is only that a side is not aggregated while the labels are unknown or are
+	// the target labels alone; a caller may accept that when the query's owner shows that it
+	// wants one result per series (an alert text naming {{ $labels.x }}, a legend {{x}}).
+	Proven bool
 }
 
 // CheckAggregation decides whether a ratio of per-series range functions (both sides
@@ -372,11 +378,18 @@ type AggregationCheck struct {
 //   - both sides are aggregated and their inferred label sets are equal (sum / sum,
 //     sum by (a, b) / sum by (b, a)), or one of them is not known;
 //   - neither is aggregated and they are one histogram's x_sum or x_bucket over x_count;
-//   - a side is not aggregated but both sides' label sets are known and equal, from the
-//     expositions and recording rules, and the two sides are not the same metric with
-//     different matchers (rate(a{code="500"}) / rate(a) divides each series by itself);
+//   - a side is not aggregated, both sides' label sets are known (from the expositions and
+//     recording rules) and equal, and they share a label beyond the target labels (job,
+//     instance): a per-device or per-partition ratio by design; but not when the two sides
+//     are one metric with different matchers (rate(a{code="500"}) / rate(a) divides each
+//     series by itself);
+//   - the labels do not prove a mismatch and the ratio sits inside an aggregation with a
+//     grouping clause: sum by (instance) (rate(a[5m]) / rate(b[5m])) divides per series on
+//     purpose (a plain sum(rate(a[5m]) / rate(b[5m])) is still reported);
 //   - a Grafana variable names a metric, label or grouping of either side;
 //   - either side is not a per-series range function (a gauge, a number, a scalar).
+//
+// Every other unaggregated side is an issue; see AggregationCheck.Proven.
 func CheckAggregation(r Ratio, res Resolver) AggregationCheck {
 	if res == nil {
 		res = noResolver{}
@@ -386,32 +399,54 @@ func CheckAggregation(r Ratio, res Resolver) AggregationCheck {
 		return AggregationCheck{}
 	}
 	c := AggregationCheck{Num: Infer(r.Div.LHS, res), Den: Infer(r.Div.RHS, res)}
-	same := c.Num.Known && c.Den.Known && slices.Equal(c.Num.Labels, c.Den.Labels)
+	known := c.Num.Known && c.Den.Known
+	same := known && slices.Equal(c.Num.Labels, c.Den.Labels)
 	switch {
 	case num.Aggregated() && den.Aggregated():
-		if c.Num.Known && c.Den.Known && !same {
-			c.Issue = LabelsDiffer
+		if known && !same {
+			c.Issue, c.Proven = LabelsDiffer, true
 		}
+		return c
 	case num.Aggregated():
-		if !same {
-			c.Issue = DenominatorNotAggregated
-		}
+		c.Issue = DenominatorNotAggregated
 	case den.Aggregated():
-		if !same {
-			c.Issue = NumeratorNotAggregated
+		c.Issue = NumeratorNotAggregated
+	case SameHistogram(num.Metric, den.Metric):
+		return c
+	case num.Metric != "" && num.Metric == den.Metric:
+		if !sameMatchers(num.Selector, den.Selector) {
+			c.Issue, c.Proven = NotAggregated, true
 		}
+		return c
 	default:
-		switch {
-		case SameHistogram(num.Metric, den.Metric):
-		case num.Metric != "" && num.Metric == den.Metric:
-			if !sameMatchers(num.Selector, den.Selector) {
-				c.Issue = NotAggregated
-			}
-		case !same:
-			c.Issue = NotAggregated
+		c.Issue = NotAggregated
+		if same && len(c.Num.minus(TargetLabels).Labels) > 0 {
+			c.Issue = AggregationOK
 		}
 	}
+	switch {
+	case known && !same:
+		c.Proven = true
+	case same && c.Issue != NotAggregated:
+		c.Issue = AggregationOK // an aggregation that keeps exactly the other side's labels
+	case groupedAround(r):
+		// sum by (instance) (rate(a[5m]) / rate(b[5m])): the division is per series on
+		// purpose, and the labels do not show it to be wrong.
+		c.Issue = AggregationOK
+	}
 	return c
+}
+
+// groupedAround reports whether the ratio sits inside an aggregation with a grouping
+// clause (by (…) or without (…) with labels), which shows that the per-series division is
+// meant: the author groups the per-series ratios afterwards.
+func groupedAround(r Ratio) bool {
+	for _, n := range r.Ancestors {
+		if a, ok := n.(*parser.AggregateExpr); ok && len(a.Grouping) > 0 && !anyVariable(a.Grouping) {
+			return true
+		}
+	}
+	return false
 }
 
 // sameMatchers reports whether two selectors have the same matchers, in any order.
@@ -454,8 +489,15 @@ type ZeroGuard struct {
 //     (count(), group(), count_over_time()), which is never zero;
 //   - the numerator counts a subset of the denominator's events: the same metric with
 //     every matcher of the denominator and maybe more (rate(req{code="500"}) / rate(req)),
-//     or one histogram's x_sum or x_bucket over x_count; a zero denominator then means a
-//     zero numerator, and 0/0 is NaN, "no data", never +Inf;
+//     one histogram's x_sum or x_bucket over x_count, a total over a count of one object
+//     (see PerEventMean), or a counter named as a qualified subset of the denominator (see
+//     NamedSubset); a zero denominator then means a zero numerator, and 0/0 is NaN, "no
+//     data", never +Inf;
+//   - the denominator reads a gauge whose name says it is a configured bound (…_max,
+//     …_limit, …_capacity, …_size_bytes, …_quota, …allocatable), raw or through an
+//     *_over_time function, which is not expected to be zero;
+//   - the numerator is not something the walk sees through (vector arithmetic, an unknown
+//     function), so nothing can be said about it;
 //   - a Grafana variable names the denominator's metric.
 //
 // Accepted guards on the denominator: clamp_min(d, ε) and clamp(d, ε, …) with ε > 0 (a
@@ -472,23 +514,47 @@ func CheckZeroGuard(r Ratio) ZeroGuard {
 	}
 	switch {
 	case !num.RateLike() && !den.RateLike():
+	case num.Selector == nil || num.Opaque || num.Constant:
 	case den.Selector == nil || den.Opaque || den.Constant || den.Counts || den.Variable:
 	case numeratorWithin(num, den):
+	case isBound(den):
 	default:
 		g.Needed = true
 	}
 	return g
 }
 
+// boundWords name gauges that hold a configured bound rather than a count.
+var boundWords = map[string]bool{
+	"max": true, "limit": true, "limits": true, "capacity": true, "size": true,
+	"quota": true, "allocatable": true,
+}
+
+// isBound reports whether a denominator reads a gauge's own values (raw or through an
+// *_over_time function, not a rate of it) and the gauge's name says it is a configured
+// bound (…_max, …_limit, …_capacity, …_size_bytes, …_quota, …allocatable): a limit is not
+// expected to be zero.
+func isBound(den Side) bool {
+	if den.Range != nil && (den.Range.Func == nil || !strings.HasSuffix(den.Range.Func.Name, "_over_time")) {
+		return false
+	}
+	for w := range strings.SplitSeq(den.Metric, "_") {
+		if boundWords[strings.ToLower(w)] {
+			return true
+		}
+	}
+	return false
+}
+
 // fallbackAround reports whether an ancestor of the ratio is "… or vector(…)" with the ratio
 // on its left.
 func fallbackAround(r Ratio) bool {
 	var child parser.Node = r.Div
-	for i := len(r.Ancestors) - 1; i >= 0; i-- {
-		if b, ok := r.Ancestors[i].(*parser.BinaryExpr); ok && b.Op == parser.LOR && b.LHS == child && isVectorCall(b.RHS) {
+	for _, n := range slices.Backward(r.Ancestors) {
+		if b, ok := n.(*parser.BinaryExpr); ok && b.Op == parser.LOR && b.LHS == child && isVectorCall(b.RHS) {
 			return true
 		}
-		child = r.Ancestors[i]
+		child = n
 	}
 	return false
 }
@@ -499,10 +565,74 @@ func numeratorWithin(num, den Side) bool {
 	if num.Selector == nil || den.Selector == nil || num.Metric == "" || num.Opaque {
 		return false
 	}
-	if SameHistogram(num.Metric, den.Metric) {
+	if SameHistogram(num.Metric, den.Metric) || NamedSubset(num.Metric, den.Metric) || PerEventMean(num.Metric, den.Metric) {
 		return true
 	}
 	return num.Metric == den.Metric && matchersWithin(num.Selector, den.Selector)
+}
+
+// PerEventMean reports whether num and den are a total and a count of one object, whose
+// ratio is a mean per event that is NaN, "no data", when nothing happened: the names are
+// equal but for their last word (ignoring a _total suffix), which is count in den, as in
+// requests_totaltimems_total over requests_count_total or flush_duration over flush_count.
+func PerEventMean(num, den string) bool {
+	n := strings.Split(strings.TrimSuffix(num, "_total"), "_")
+	d := strings.Split(strings.TrimSuffix(den, "_total"), "_")
+	return len(n) == len(d) && len(d) >= 2 && d[len(d)-1] == "count" && n[len(n)-1] != "count" &&
+		slices.Equal(n[:len(n)-1], d[:len(d)-1])
+}
+
+// NamedSubset reports whether, by the naming conventions of qualified counters, num counts
+// a subset of den's events. Ignoring a _total suffix, num's name is den's:
+//   - with one more word anywhere: x_failed over x, cpu_cfs_throttled_periods over
+//     cpu_cfs_periods;
+//   - with its last word replaced by a failure word: dns_failures over dns_lookups,
+//     reconcile_errors over reconcile_operations;
+//   - with its last word made singular and a failure word added: operation_failures over
+//     operations, rule_evaluation_failures over rule_evaluations.
+//
+// The failure words are failures, failure, failed, errors, error, dropped, rejected,
+// timeouts, aborted and retries; kernel-style abbreviations such as errs are not, since such
+// counters (node_network_receive_errs) are counted apart from the packets they describe.
+func NamedSubset(num, den string) bool {
+	n := strings.Split(strings.TrimSuffix(num, "_total"), "_")
+	d := strings.Split(strings.TrimSuffix(den, "_total"), "_")
+	if d[0] == "" || n[0] == "" {
+		return false
+	}
+	last := len(d) - 1
+	switch len(n) {
+	case len(d) + 1:
+		for i := range n {
+			if slices.Equal(n[:i], d[:i]) && slices.Equal(n[i+1:], d[i:]) {
+				return true
+			}
+		}
+		return failureWords[n[len(n)-1]] && slices.Equal(n[:last], d[:last]) && isPluralOf(d[last], n[last])
+	case len(d):
+		return last > 0 && failureWords[n[last]] && n[last] != d[last] && slices.Equal(n[:last], d[:last])
+	}
+	return false
+}
+
+// failureWords name the failed part of an operation in counter names.
+var failureWords = map[string]bool{
+	"failures": true, "failure": true, "failed": true, "errors": true, "error": true,
+	"dropped": true, "rejected": true, "timeouts": true, "aborted": true, "retries": true,
+}
+
+// isPluralOf reports whether plural is an English plural of word (syncs, operations,
+// matches, retries).
+func isPluralOf(plural, word string) bool {
+	switch {
+	case word == "":
+		return false
+	case plural == word+"s", plural == word+"es":
+		return true
+	case strings.HasSuffix(word, "y"):
+		return plural == word[:len(word)-1]+"ies"
+	}
+	return false
 }
 
 // Grouping formats an aggregation's grouping as written in a suggestion: "sum by (a, b) (",

@@ -1,6 +1,7 @@
 package promql
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -26,6 +27,7 @@ var ratioMetrics = ratioResolver{
 	"websocket_kafka_messages_received_total": {},
 	"websocket_dropped_messages_total":        {"reason"},
 	"http_requests_total":                     {"code", "method"},
+	"websocket_kafka_errors_total":            {},
 	"node_network_receive_errs_total":         {"device"},
 	"node_network_receive_packets_total":      {"device"},
 	"queue_depth":                             {"queue"},
@@ -56,7 +58,7 @@ func TestCheckAggregation(t *testing.T) {
 		{
 			"reports a plain ratio of two rates",
 			`rate(websocket_decode_errors_total[5m]) / rate(websocket_kafka_messages_received_total[5m])`,
-			[]string{"not aggregated"},
+			[]string{"not aggregated (proven)"},
 		},
 		{
 			"accepts sum on both sides",
@@ -76,12 +78,12 @@ func TestCheckAggregation(t *testing.T) {
 		{
 			"reports sides aggregated by different labels",
 			`sum by (code) (rate(http_requests_total[5m])) / sum(rate(http_requests_total[5m]))`,
-			[]string{"labels differ"},
+			[]string{"labels differ (proven)"},
 		},
 		{
 			"reports different labels even for metrics no exposition knows",
 			`sum by (route) (rate(api_errors_total[5m])) / sum by (job) (rate(api_requests_total[5m]))`,
-			[]string{"labels differ"},
+			[]string{"labels differ (proven)"},
 		},
 		{
 			"accepts a by label that neither side carries",
@@ -106,7 +108,7 @@ func TestCheckAggregation(t *testing.T) {
 		{
 			"treats an empty ignoring() as the default matching",
 			`rate(websocket_decode_errors_total[5m]) / ignoring() rate(websocket_kafka_messages_received_total[5m])`,
-			[]string{"not aggregated"},
+			[]string{"not aggregated (proven)"},
 		},
 		{
 			"accepts group_left without on()",
@@ -141,32 +143,32 @@ func TestCheckAggregation(t *testing.T) {
 		{
 			"sees through parentheses and clamp_min",
 			`(rate(websocket_decode_errors_total[5m])) / clamp_min(rate(websocket_kafka_messages_received_total[5m]), 1e-9)`,
-			[]string{"not aggregated"},
+			[]string{"not aggregated (proven)"},
 		},
 		{
 			"sees through a > 0 filter on the denominator",
 			`rate(websocket_decode_errors_total[5m]) / (rate(websocket_kafka_messages_received_total[5m]) > 0)`,
-			[]string{"not aggregated"},
+			[]string{"not aggregated (proven)"},
 		},
 		{
 			"sees through a leading * 100",
 			`100 * rate(websocket_decode_errors_total[5m]) / rate(websocket_kafka_messages_received_total[5m])`,
-			[]string{"not aggregated"},
+			[]string{"not aggregated (proven)"},
 		},
 		{
 			"sees through a trailing * 100 and a comparison",
 			`rate(websocket_decode_errors_total[5m]) / rate(websocket_kafka_messages_received_total[5m]) * 100 > 1`,
-			[]string{"not aggregated"},
+			[]string{"not aggregated (proven)"},
 		},
 		{
 			"reports a numerator that is aggregated when the denominator is not",
 			`sum(rate(websocket_decode_errors_total[5m])) / rate(websocket_kafka_messages_received_total[5m])`,
-			[]string{"denominator not aggregated"},
+			[]string{"denominator not aggregated (proven)"},
 		},
 		{
 			"reports a denominator that is aggregated when the numerator is not",
 			`rate(websocket_decode_errors_total[5m]) / sum(rate(websocket_kafka_messages_received_total[5m]))`,
-			[]string{"numerator not aggregated"},
+			[]string{"numerator not aggregated (proven)"},
 		},
 		{
 			"accepts one aggregated side whose labels equal the other side's",
@@ -181,12 +183,12 @@ func TestCheckAggregation(t *testing.T) {
 		{
 			"reports one metric divided by itself with other matchers",
 			`rate(http_requests_total{code=~"5.."}[5m]) / rate(http_requests_total[5m])`,
-			[]string{"not aggregated"},
+			[]string{"not aggregated (proven)"},
 		},
 		{
 			"reports a division inside an aggregation",
 			`sum(rate(websocket_decode_errors_total[5m]) / rate(websocket_kafka_messages_received_total[5m]))`,
-			[]string{"not aggregated"},
+			[]string{"not aggregated (proven)"},
 		},
 		{
 			"ignores a Grafana variable grouping",
@@ -219,6 +221,36 @@ func TestCheckAggregation(t *testing.T) {
 			[]string{"not aggregated"},
 		},
 		{
+			"reports label-free metrics without proof even when their labels agree",
+			`rate(websocket_kafka_errors_total[5m]) / rate(websocket_kafka_messages_received_total[5m])`,
+			[]string{"not aggregated"},
+		},
+		{
+			"reports metrics whose labels are not known without proof",
+			`rate(api_errors_total[5m]) / rate(api_requests_total[5m])`,
+			[]string{"not aggregated"},
+		},
+		{
+			"reports one aggregated side without proof when the other's labels are not known",
+			`sum by (instance) (rate(api_errors_total[5m])) / rate(api_requests_total[5m])`,
+			[]string{"denominator not aggregated"},
+		},
+		{
+			"accepts a per-series division grouped afterwards",
+			`sum by (instance) (rate(api_syn_retransmits_total[5m]) / rate(api_retransmits_total[5m]))`,
+			[]string{"ok"},
+		},
+		{
+			"accepts a per-series division reduced with without() afterwards",
+			`min without (peer) (rate(api_errors_total[5m]) / rate(api_sent_total[5m])) * 100 > 3`,
+			[]string{"ok"},
+		},
+		{
+			"still reports a grouped division whose labels differ",
+			`sum by (instance) (rate(websocket_decode_errors_total[5m]) / rate(websocket_kafka_messages_received_total[5m]))`,
+			[]string{"not aggregated (proven)"},
+		},
+		{
 			"checks each ratio of a ratio of ratios but not the outer one",
 			`(sum(rate(a_total[5m])) / sum(rate(b_total[5m]))) / (rate(c_total[5m]) / rate(d_total[5m]))`,
 			[]string{"ok", "ok", "not aggregated"},
@@ -228,7 +260,12 @@ func TestCheckAggregation(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var got []string
 			for _, r := range Ratios(parseRatioExpr(t, tt.expr)) {
-				got = append(got, issueNames[CheckAggregation(r, ratioMetrics).Issue])
+				c := CheckAggregation(r, ratioMetrics)
+				name := issueNames[c.Issue]
+				if c.Proven {
+					name += " (proven)"
+				}
+				got = append(got, name)
 			}
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("CheckAggregation(%q) mismatch (-want +got):\n%s", tt.expr, diff)
@@ -243,7 +280,7 @@ func TestCheckAggregationLabels(t *testing.T) {
 		t.Fatalf("got %d ratios, want 1", len(r))
 	}
 	got := CheckAggregation(r[0], ratioMetrics)
-	want := AggregationCheck{Issue: LabelsDiffer, Num: LabelSet{Known: true, Labels: []string{"reason"}}, Den: LabelSet{Known: true}}
+	want := AggregationCheck{Issue: LabelsDiffer, Proven: true, Num: LabelSet{Known: true, Labels: []string{"reason"}}, Den: LabelSet{Known: true}}
 	if diff := cmp.Diff(want, got, cmpSet); diff != "" {
 		t.Errorf("mismatch (-want +got):\n%s", diff)
 	}
@@ -352,6 +389,41 @@ func TestCheckZeroGuard(t *testing.T) {
 			[]ZeroGuard{{Needed: true}},
 		},
 		{
+			"needs no guard for a counter named as a qualified subset of the denominator",
+			`sum(rate(notifications_failed_total[5m])) / sum(rate(notifications_total[5m]))`,
+			[]ZeroGuard{{}},
+		},
+		{
+			"needs no guard for a qualifier in the middle of the name",
+			`sum(increase(container_cpu_cfs_throttled_periods_total[5m])) / sum(increase(container_cpu_cfs_periods_total[5m]))`,
+			[]ZeroGuard{{}},
+		},
+		{
+			"needs a guard when the counters are named differently",
+			`sum(rate(websocket_kafka_errors_total[5m])) / sum(rate(websocket_kafka_messages_received_total[5m]))`,
+			[]ZeroGuard{{Needed: true}},
+		},
+		{
+			"does not judge a numerator it cannot see through",
+			`(sum(rate(a_total[1d])) - sum(rate(b_total[1d]))) / sum(rate(c_total[1d]))`,
+			[]ZeroGuard{{}},
+		},
+		{
+			"needs no guard for a gauge that holds a configured bound",
+			`avg_over_time(engine_queries[5m]) / max_over_time(engine_queries_concurrent_max[5m])`,
+			[]ZeroGuard{{}},
+		},
+		{
+			"needs a guard for the rate of a counter whatever its name",
+			`sum(rate(errors_total[5m])) / sum(rate(limit_checks_total[5m]))`,
+			[]ZeroGuard{{Needed: true}},
+		},
+		{
+			"needs no guard for a total over a count of one object",
+			`irate(oauth_requests_totaltimems_total[5m]) / irate(oauth_requests_count_total[5m])`,
+			[]ZeroGuard{{}},
+		},
+		{
 			"needs no guard for one histogram's mean",
 			`rate(rpc_seconds_sum[5m]) / rate(rpc_seconds_count[5m])`,
 			[]ZeroGuard{{}},
@@ -373,7 +445,7 @@ func TestCheckZeroGuard(t *testing.T) {
 		},
 		{
 			"needs a guard for a rate over a gauge",
-			`sum(rate(errors_total[5m])) / sum(queue_capacity)`,
+			`sum(rate(errors_total[5m])) / sum(workers_busy)`,
 			[]ZeroGuard{{Needed: true}},
 		},
 		{
@@ -414,15 +486,16 @@ func TestAnalyseSide(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := AnalyseSide(parseRatioExpr(t, tt.expr))
-			got := s.Name()
+			words := []string{s.Name()}
 			for _, f := range []struct {
 				on   bool
 				name string
 			}{{s.RateLike(), "rate"}, {s.Aggregated(), "agg"}, {s.Counts, "counts"}, {s.Constant, "constant"}, {s.Opaque, "opaque"}} {
 				if f.on {
-					got += " " + f.name
+					words = append(words, f.name)
 				}
 			}
+			got := strings.Join(words, " ")
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("AnalyseSide(%q) mismatch (-want +got):\n%s", tt.expr, diff)
 			}
@@ -488,6 +561,99 @@ func TestRender(t *testing.T) {
 			got := Render(q, 0, len(q.Text.Value), edits...)
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("Render mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestNamedSubset(t *testing.T) {
+	tests := []struct {
+		name, num, den string
+		want           bool
+	}{
+		{"a qualifier before _total", "alertmanager_notifications_failed_total", "alertmanager_notifications_total", true},
+		{"a qualifier in the middle", "container_cpu_cfs_throttled_periods_total", "container_cpu_cfs_periods_total", true},
+		{"a qualifier first", "dropped_messages_total", "messages_total", true},
+		{"a failure word replacing the last word", "reconcile_errors_total", "reconcile_operations_total", true},
+		{"a failure word after the singular", "prometheus_rule_evaluation_failures_total", "prometheus_rule_evaluations_total", true},
+		{"a failure word after a singular in -y", "retry_failures_total", "retries_total", true},
+		{"a failure word after an -es plural", "match_errors_total", "matches_total", true},
+		{"a replaced word that is not a failure word", "grpc_server_handled_total", "grpc_server_started_total", false},
+		{"an abbreviated error word", "node_network_receive_errs_total", "node_network_receive_packets_total", false},
+		{"a failure word after a word that is not the singular", "alert_sender_errors_total", "alert_sender_alerts_sent_total", false},
+		{"a failure word replacing a one-word name", "errors_total", "requests_total", false},
+		{"two more words", "a_b_c_d", "a_d", false},
+		{"the same name", "x_total", "x_total", false},
+		{"a one-word denominator", "messages_dropped_total", "messages_total", true},
+		{"an empty name", "", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := NamedSubset(tt.num, tt.den); got != tt.want {
+				t.Errorf("NamedSubset(%q, %q) = %v, want %v", tt.num, tt.den, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestPerEventMean(t *testing.T) {
+	tests := []struct {
+		name, num, den string
+		want           bool
+	}{
+		{"a total time over a count", "oauth_requests_totaltimems_total", "oauth_requests_count_total", true},
+		{"a duration over a count without _total", "flush_duration", "flush_count", true},
+		{"a count over a count", "flush_count", "flush_count", false},
+		{"a count of something else", "flush_duration", "write_count", false},
+		{"a denominator that is not a count", "flush_duration", "flush_total", false},
+		{"one-word names", "duration", "count", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := PerEventMean(tt.num, tt.den); got != tt.want {
+				t.Errorf("PerEventMean(%q, %q) = %v, want %v", tt.num, tt.den, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestRatioHelpersOnOddShapes(t *testing.T) {
+	exprs := []string{
+		`-rate(a_total[5m]) / -rate(b_total[5m])`,
+		`rate(a_total[5m] offset 1h) / rate(b_total[5m] @ 100)`,
+		`rate(a_total[5m]) / on() vector(0)`,
+		`absent(a_total) / rate(b_total[5m])`,
+		`{__name__=~"a.*"} / rate(b_total[5m])`,
+		`rate({__name__=~"a.*"}[5m]) / rate(b_total[5m])`,
+		`rate({"kafka.lag.total"}[5m]) / rate({"kafka.sent.total"}[5m])`,
+		`label_replace(rate(a_total[5m]), "x", "$1", "y", "(.*)") / rate(b_total[5m])`,
+		`sum(rate(a_total[5m])) / count_values("v", b)`,
+		`rate(a_total[5m]) / fill(0) rate(b_total[5m])`,
+		`histogram_quantile(0.9, rate(a_bucket[5m])) / rate(b_total[5m])`,
+		`rate(a_total[1m+30s]) / rate(b_total[5m])`,
+		`quantile_over_time(0.5, a[5m]) / quantile_over_time(0.5, b[5m])`,
+		`max_over_time((rate(a_total[5m]) / rate(b_total[5m]))[1h:5m])`,
+		`sum by (x) (rate(a_total[5m])) / sum without (y) (rate(b_total[5m]))`,
+		`clamp(rate(a_total[5m]), 0, 1) / clamp(rate(b_total[5m]), -1, 1)`,
+		`rate(a_total[5m]) / (rate(b_total[5m]) > bool 0)`,
+		`time() / rate(b_total[5m])`,
+	}
+	for _, s := range exprs {
+		t.Run(s, func(t *testing.T) {
+			f := lint.NewSourceFile("q", []byte(s))
+			q := NewQuery(lint.VerbatimSpan(f, 0, len(s)), lint.OriginDashboard, "")
+			if q.Err != nil {
+				t.Fatalf("parse: %v", q.Err)
+			}
+			for _, r := range Ratios(q.Expr) {
+				c := CheckAggregation(r, ratioMetrics)
+				CheckZeroGuard(r)
+				_ = r.Num.Name() + r.Den.Name()
+				pr := r.Div.PositionRange()
+				got := Render(q, int(pr.Start), int(pr.End), Edit{Start: int(pr.End), End: int(pr.End), Text: ")"}, Edit{Start: -5, End: 1 << 20})
+				if got == "" {
+					t.Errorf("Render of %q is empty (check %+v)", s, c)
+				}
 			}
 		})
 	}

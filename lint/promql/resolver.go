@@ -39,6 +39,11 @@ func newProjectResolver(p *lint.Project) *projectResolver {
 	for _, e := range p.Expositions {
 		for _, name := range e.Order {
 			f := e.Families[name]
+			if len(f.Samples) == 0 && !e.Source {
+				// HELP/TYPE without samples says nothing about labels: leave the metric
+				// unknown unless another exposition shows its series.
+				continue
+			}
 			for _, s := range f.SeriesNames() {
 				switch {
 				case strings.HasSuffix(s, "_bucket") && (f.Type == "histogram" || f.Type == "gaugehistogram"):

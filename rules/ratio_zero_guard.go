@@ -1,0 +1,120 @@
+package rules
+
+import (
+	"fmt"
+
+	"github.com/prometheus/prometheus/promql/parser"
+
+	"github.com/driftlint/driftlint/lint"
+	"github.com/driftlint/driftlint/lint/promql"
+)
+
+// RatioZeroGuard reports ratios whose denominator can be zero with nothing guarding it.
+var RatioZeroGuard = &lint.Rule{
+	ID:      "promql/ratio-zero-guard",
+	Summary: "a ratio of rates whose denominator can be zero, with no guard",
+	Doc: `When nothing happens in the window, rate() and increase() are 0, and so is a gauge that
+counts something currently absent. A ratio with such a denominator is then 0/0 = NaN, which
+makes every comparison false (the alert silently stops evaluating, the panel shows a gap), or
+x/0 = +Inf when the numerator counts events the denominator does not, such as
+infrastructure errors counted without a received message (the alert fires on no traffic).
+
+The rule looks at every division between two instant vectors where one side is a
+per-series range function (rate, increase, *_over_time …), the numerator is a metric it can
+see (through the same wrappers as promql/ratio-aggregation) and the denominator reads series
+(a rate, an increase, a counter or a gauge), in every artifact. These guards are accepted:
+
+  - clamp_min(d, ε) or clamp(d, ε, …) with ε > 0 (a floor that is not a number is trusted);
+  - a filter that keeps positive values: d > 0, d > ε, d >= ε with ε > 0, d != 0, 0 < d;
+    a filter inside the aggregation (sum(rate(x[5m]) > 0)) counts too, one under the range
+    function (rate((x > 0)[5m:])) does not, and neither does a bool comparison;
+  - d + ε with ε > 0;
+  - a fallback: d or vector(…), or (n / d) or vector(…) / or on() vector(…) around the
+    ratio.
+
+PromQL has no two-argument max(); clamp_min(d, ε) is the floor to write.
+
+No guard is needed, and nothing is reported, when:
+
+  - the denominator is a number or vector(…), or counts series or samples (count(),
+    group(), count_over_time(), present_over_time()), which is never zero;
+  - the denominator reads a gauge whose name says it is a configured bound (…_max,
+    …_limit, …_capacity, …_size_bytes, …_quota, …allocatable), raw or through an
+    *_over_time function;
+  - the numerator counts a subset of the denominator's events, so that a zero denominator
+    means a zero numerator and the result is NaN, "no data", never +Inf: the same metric
+    with every matcher of the denominator and maybe more
+    (sum(rate(req{code=~"5.."}[5m])) / sum(rate(req[5m]))); one histogram's x_sum or
+    x_bucket over x_count; a total over a count of one object (x_totaltimems_total over
+    x_count_total); or, by naming convention, a qualified counter: one more word
+    (x_failed_total over x_total, cfs_throttled_periods over cfs_periods), the last word
+    replaced by a failure word (dns_failures over dns_lookups), or the singular plus a
+    failure word (evaluation_failures over evaluations). The failure words are failures,
+    failure, failed, errors, error, dropped, rejected, timeouts, aborted and retries;
+    kernel-style errs counters are counted apart from their packets and stay reported;
+  - the numerator is an operation between vectors the rule cannot see through;
+  - a Grafana variable names the denominator's metric.
+
+Bad (Kafka errors are counted even when no message was received):
+
+    expr: sum(rate(websocket_kafka_errors_total[5m])) / sum(rate(websocket_kafka_messages_received_total[5m])) > 0.05
+
+Good:
+
+    expr: |
+      sum(rate(websocket_kafka_errors_total[5m]))
+        / clamp_min(sum(rate(websocket_kafka_messages_received_total[5m])), 1e-9) > 0.05`,
+	Severity: lint.Warning,
+	Needs:    lint.NeedQueries,
+	Run:      runRatioZeroGuard,
+}
+
+func runRatioZeroGuard(pass *lint.Pass) error {
+	for _, q := range pass.Project.Queries {
+		if q.Expr == nil {
+			continue
+		}
+		for _, r := range promql.Ratios(q.Expr) {
+			g := promql.CheckZeroGuard(r)
+			if !g.Needed || g.Guard != "" {
+				continue
+			}
+			subject := subjectOf(q)
+			subject.Metric = r.Den.Metric
+			fix := renderNode(q, r.Div, zeroGuardEdit(q, r.Div.RHS))
+			pass.Report(lint.Finding{
+				Pos:     q.NodePos(r.Div),
+				Subject: subject,
+				Message: fmt.Sprintf("ratio of %s to %s has no guard against a zero denominator: when %s is 0 the ratio is NaN (0/0) or +Inf (x/0), so it shows no data or fires on no traffic; write %s",
+					describeSide(r.Num), describeSide(r.Den), r.Den.Name(), fix),
+			})
+		}
+	}
+	return nil
+}
+
+// zeroGuardEdit puts a clamp_min floor on a denominator: it replaces the floor of a
+// clamp_min or clamp that has a floor of zero or less, and wraps anything else.
+func zeroGuardEdit(q *lint.Query, rhs parser.Expr) promql.Edit {
+	den := unparen(rhs)
+	if c, ok := den.(*parser.Call); ok && c.Func != nil && (c.Func.Name == "clamp_min" || c.Func.Name == "clamp") && len(c.Args) >= 2 {
+		pr := c.Args[1].PositionRange()
+		return promql.Edit{Start: int(pr.Start), End: int(pr.End), Text: "1e-9"}
+	}
+	pr, all := den.PositionRange(), rhs.PositionRange()
+	return promql.Edit{
+		Start: int(all.Start), End: int(all.End),
+		Text: "clamp_min(" + promql.Render(q, int(pr.Start), int(pr.End)) + ", 1e-9)",
+	}
+}
+
+// unparen strips the parentheses around an expression.
+func unparen(e parser.Expr) parser.Expr {
+	for {
+		p, ok := e.(*parser.ParenExpr)
+		if !ok {
+			return e
+		}
+		e = p.Expr
+	}
+}
