@@ -7,11 +7,17 @@ import "github.com/driftlint/driftlint/lint"
 func All() []*lint.Rule {
 	return []*lint.Rule{
 		InputParse,
+		LabelUnknown,
 		MetricUnknown,
 		RateOnGauge,
 		RatioAggregation,
 		RatioZeroGuard,
 		PromQLSyntax,
+		VectorMatching,
+		RulesCopyDrift,
+		RunbookAlertDrift,
+		RunbookBrokenLink,
+		RunbookMissing,
 	}
 }
 
