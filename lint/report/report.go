@@ -1,4 +1,6 @@
-// Package report prints a run's findings: text for people, JSON for machines.
+// Package report prints a run's findings: text for people, JSON for machines, SARIF for code
+// scanning, GitHub workflow commands, a Markdown audit report and Checkstyle XML for CI
+// servers; Verbose prints what a run loaded and how long it took.
 package report
 
 import (
@@ -11,21 +13,50 @@ import (
 )
 
 // Formats lists the output formats, for flag help and validation.
-var Formats = []string{"text", "json"}
+var Formats = []string{"text", "json", "sarif", "github", "markdown", "checkstyle"}
 
-// Options tune printing.
+// Options tune printing. Every field is optional; a format ignores the fields it has no use for.
 type Options struct {
-	Color bool // ANSI colours (the CLI sets it only on a terminal without NO_COLOR)
-	Quiet bool // findings only: no summary line
+	Color bool // ANSI colours in text (the CLI sets it only on a terminal without NO_COLOR)
+	Quiet bool // text: findings only, no summary line
+
+	// Rules is the rule registry (rules.All()): SARIF lists it as tool.driver.rules and the
+	// Markdown report takes rule summaries from it. A finding whose rule is not in it still
+	// prints; SARIF then describes that rule by its id alone.
+	Rules []*lint.Rule
+	// Version is driftlint's version, for SARIF's tool.driver.version ("" leaves it out).
+	Version string
+	// Root is the absolute project root that finding paths are relative to. SARIF maps the
+	// %SRCROOT% base id onto it; "" leaves the base id without a uri.
+	Root string
+	// Source returns the text of a 1-based line of a project file ("" when unknown), as
+	// lint.Project.File(path).Line(line) does. The Markdown report shows excerpts of both
+	// sides of each drift with it, and SARIF converts byte columns to UTF-16 columns. The
+	// printers never read files themselves.
+	Source func(path string, line int) string
+	// LinkBase, when set, turns Markdown positions into links: LinkBase + path + "#L" + line,
+	// e.g. "https://github.com/org/repo/blob/<sha>/".
+	LinkBase string
 }
 
 // Print writes res in format to w.
 func Print(w io.Writer, format string, res *lint.Result, opts Options) error {
+	if res == nil {
+		res = &lint.Result{}
+	}
 	switch format {
 	case "text":
 		return Text(w, res, opts)
 	case "json":
 		return JSON(w, res)
+	case "sarif":
+		return SARIF(w, res, opts)
+	case "github":
+		return GitHub(w, res)
+	case "markdown":
+		return Markdown(w, res, opts)
+	case "checkstyle":
+		return Checkstyle(w, res)
 	default:
 		return fmt.Errorf("unknown format %q (want one of %s)", format, strings.Join(Formats, ", "))
 	}

@@ -1,0 +1,83 @@
+package report
+
+import (
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/driftlint/driftlint/lint"
+)
+
+// GitHub prints one GitHub Actions workflow command per finding, which the Actions runner
+// turns into an annotation on the file and line:
+//
+//	::error file=rules.yml,line=5,col=15,title=metric/unknown::metric "x" is …%0Am.prom:1:1: defined here
+//
+// Warnings are ::warning and info ::notice. Related positions follow the message, one per
+// line. A whole-file finding (line 0) annotates the file without a line.
+func GitHub(w io.Writer, res *lint.Result) error {
+	var b strings.Builder
+	for _, f := range res.Findings {
+		b.WriteString("::" + githubCommand(f.Severity))
+		var props []string
+		if f.Pos.File != "" {
+			props = append(props, "file="+escapeGitHubProperty(f.Pos.File))
+			if f.Pos.Line > 0 {
+				props = append(props, "line="+strconv.Itoa(f.Pos.Line))
+				if f.Pos.Col > 0 {
+					props = append(props, "col="+strconv.Itoa(f.Pos.Col))
+				}
+			}
+		}
+		props = append(props, "title="+escapeGitHubProperty(f.Rule))
+		b.WriteString(" " + strings.Join(props, ","))
+		b.WriteString("::" + escapeGitHubData(withRelated(f)) + "\n")
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func githubCommand(s lint.Severity) string {
+	switch s {
+	case lint.Error:
+		return "error"
+	case lint.Info:
+		return "notice"
+	default:
+		return "warning"
+	}
+}
+
+// escapeGitHubData escapes a workflow command's message as the Actions toolkit does.
+func escapeGitHubData(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
+}
+
+// escapeGitHubProperty escapes a workflow command property value as the Actions toolkit
+// does: the message escapes plus ':' and ','.
+func escapeGitHubProperty(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
+}
+
+// withRelated is the finding's message followed by its related positions, one per line:
+// "file:line:col: message" (the message alone for a related note without a file, the
+// position alone for one without a message).
+func withRelated(f lint.Finding) string {
+	if len(f.Related) == 0 {
+		return f.Message
+	}
+	var b strings.Builder
+	b.WriteString(f.Message)
+	for _, r := range f.Related {
+		b.WriteString("\n")
+		switch {
+		case r.Pos.File == "":
+			b.WriteString(r.Message)
+		case r.Message == "":
+			b.WriteString(r.Pos.String())
+		default:
+			b.WriteString(r.Pos.String() + ": " + r.Message)
+		}
+	}
+	return b.String()
+}

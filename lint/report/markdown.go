@@ -1,0 +1,435 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"net/url"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/driftlint/driftlint/lint"
+)
+
+// Markdown prints the audit report a person reads, laid out for GitHub's renderer: a title,
+// the totals, a table of findings by rule and severity (rules with errors first), then a
+// section per rule with a numbered heading per finding. Each finding shows its message and
+// an excerpt of both sides of the drift: its own line and the line of each related position,
+// taken from opts.Source (without it, or for whole-file positions, there are no excerpts).
+// Messages are escaped so that they render as written.
+func Markdown(w io.Writer, res *lint.Result, opts Options) error {
+	var b strings.Builder
+	b.WriteString("# driftlint report\n\n")
+	s := res.Summary
+	if s.Findings == 0 && len(res.Findings) == 0 {
+		fmt.Fprintf(&b, "No findings in %d %s.\n", s.Files, plural(s.Files, "file"))
+	} else {
+		fmt.Fprintf(&b, "**%d %s** (%d %s, %d %s, %d info) in %d %s.\n",
+			s.Findings, plural(s.Findings, "finding"), s.Error, plural(s.Error, "error"), s.Warning, plural(s.Warning, "warning"), s.Info, s.Files, plural(s.Files, "file"))
+	}
+	if s.UnverifiedMetrics > 0 {
+		verb := "are"
+		if s.UnverifiedMetrics == 1 {
+			verb = "is"
+		}
+		fmt.Fprintf(&b, "\n%d %s %s unverified: no exposition covers %s.\n", s.UnverifiedMetrics, plural(s.UnverifiedMetrics, "metric"), verb, pronoun(s.UnverifiedMetrics))
+	}
+	if len(res.Findings) == 0 {
+		_, err := io.WriteString(w, b.String())
+		return err
+	}
+
+	registry := map[string]*lint.Rule{}
+	for _, r := range opts.Rules {
+		if r != nil {
+			registry[r.ID] = r
+		}
+	}
+	groups := groupByRule(res.Findings)
+
+	b.WriteString("\n| Rule | What drifts | Errors | Warnings | Info | Total |\n| --- | --- | ---: | ---: | ---: | ---: |\n")
+	var total [4]int
+	for _, g := range groups {
+		var n [4]int
+		for _, f := range g.findings {
+			n[sevIndex(f.Severity)]++
+		}
+		summary := ""
+		if r := registry[g.rule]; r != nil {
+			summary = escapeMarkdown(oneLine(r.Summary))
+		}
+		fmt.Fprintf(&b, "| [%s](#%s) | %s | %d | %d | %d | %d |\n", codeSpan(g.rule, true), slug(g.rule), summary, n[3], n[2], n[1], len(g.findings))
+		for i := range n {
+			total[i] += n[i]
+		}
+	}
+	fmt.Fprintf(&b, "| **Total** | | **%d** | **%d** | **%d** | **%d** |\n", total[3], total[2], total[1], len(res.Findings))
+
+	for _, g := range groups {
+		fmt.Fprintf(&b, "\n## %s\n", codeSpan(g.rule, false))
+		if r := registry[g.rule]; r != nil {
+			// Only registered rules have documentation to point at.
+			b.WriteString("\n")
+			if r.Summary != "" {
+				b.WriteString("What drifts: " + escapeMarkdown(oneLine(r.Summary)) + ". ")
+			}
+			fmt.Fprintf(&b, "%s tells why it matters and how to fix it.\n", codeSpan("driftlint explain "+g.rule, false))
+		}
+		for i, f := range g.findings {
+			fmt.Fprintf(&b, "\n### %d. %s (%s)\n\n", i+1, mdPos(f.Pos, opts.LinkBase), f.Severity)
+			b.WriteString(escapeMarkdown(f.Message) + "\n")
+			ex := excerpt(f.Pos, opts.Source)
+			if ex != "" {
+				b.WriteString("\n" + fenced(ex, fenceLang(f.Pos.File), ""))
+			}
+			for j, r := range f.Related {
+				b.WriteString("\n- ")
+				switch {
+				case r.Pos.File == "":
+					b.WriteString(indentLines(escapeMarkdown(r.Message), "  "))
+				case r.Message == "":
+					b.WriteString(mdPos(r.Pos, opts.LinkBase))
+				default:
+					b.WriteString(mdPos(r.Pos, opts.LinkBase) + ": " + indentLines(escapeMarkdown(r.Message), "  "))
+				}
+				b.WriteString("\n")
+				if r.Pos.File == f.Pos.File && r.Pos.Line == f.Pos.Line {
+					continue // the excerpt above shows it
+				}
+				if dup := slices.IndexFunc(f.Related[:j], func(o lint.Related) bool {
+					return o.Pos.File == r.Pos.File && o.Pos.Line == r.Pos.Line
+				}); dup >= 0 {
+					continue
+				}
+				if ex := excerpt(r.Pos, opts.Source); ex != "" {
+					b.WriteString("\n" + fenced(ex, fenceLang(r.Pos.File), "  "))
+				}
+			}
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+type ruleGroup struct {
+	rule     string
+	worst    lint.Severity
+	findings []lint.Finding
+}
+
+// groupByRule groups findings by rule, most severe rules first, then by id; findings keep
+// their order (by position).
+func groupByRule(fs []lint.Finding) []ruleGroup {
+	var groups []ruleGroup
+	index := map[string]int{}
+	for _, f := range fs {
+		i, ok := index[f.Rule]
+		if !ok {
+			i = len(groups)
+			index[f.Rule] = i
+			groups = append(groups, ruleGroup{rule: f.Rule})
+		}
+		groups[i].findings = append(groups[i].findings, f)
+		groups[i].worst = max(groups[i].worst, f.Severity)
+	}
+	slices.SortFunc(groups, func(a, b ruleGroup) int {
+		if a.worst != b.worst {
+			return int(b.worst) - int(a.worst)
+		}
+		return strings.Compare(a.rule, b.rule)
+	})
+	return groups
+}
+
+// sevIndex maps a severity to 1 (info), 2 (warning) or 3 (error); unknown counts as 0.
+func sevIndex(s lint.Severity) int {
+	switch s {
+	case lint.Info:
+		return 1
+	case lint.Warning:
+		return 2
+	case lint.Error:
+		return 3
+	default:
+		return 0
+	}
+}
+
+func pronoun(n int) string {
+	if n == 1 {
+		return "it"
+	}
+	return "them"
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func indentLines(s, indent string) string {
+	return strings.ReplaceAll(s, "\n", "\n"+indent)
+}
+
+// mdPos formats a position as a code span (file:line:col, or the file alone), linked to
+// linkBase + path + "#Lline" when linkBase is set.
+func mdPos(pos lint.Pos, linkBase string) string {
+	if pos.File == "" {
+		return "(no file)"
+	}
+	s := codeSpan(pos.String(), false)
+	if linkBase == "" {
+		return s
+	}
+	u := linkBase + escapeURLPath(pos.File)
+	if pos.Line > 0 {
+		u += "#L" + strconv.Itoa(pos.Line)
+	}
+	return "[" + s + "](" + u + ")"
+}
+
+// escapeURLPath escapes each segment of a slash-separated path for a Markdown link target.
+func escapeURLPath(p string) string {
+	segs := strings.Split(p, "/")
+	for i, s := range segs {
+		segs[i] = strings.NewReplacer("(", "%28", ")", "%29").Replace(url.PathEscape(s))
+	}
+	return strings.Join(segs, "/")
+}
+
+// codeSpan wraps s in a code span, with a backtick fence longer than any run inside it. In a
+// table cell, pipes are escaped too (GFM splits cells before reading code spans).
+func codeSpan(s string, cell bool) string {
+	s = strings.ReplaceAll(strings.ReplaceAll(s, "\r", " "), "\n", " ")
+	if cell {
+		s = strings.ReplaceAll(s, "|", `\|`)
+	}
+	fence := strings.Repeat("`", longestRun(s, '`')+1)
+	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") || (strings.HasPrefix(s, " ") && strings.HasSuffix(s, " ") && strings.TrimSpace(s) != "") {
+		s = " " + s + " "
+	}
+	return fence + s + fence
+}
+
+func longestRun(s string, c byte) int {
+	best, n := 0, 0
+	for i := 0; i < len(s); i++ {
+		if s[i] == c {
+			n++
+			best = max(best, n)
+		} else {
+			n = 0
+		}
+	}
+	return best
+}
+
+// fenced puts text in a fenced code block, every line indented by indent (for list items).
+func fenced(text, lang, indent string) string {
+	fence := strings.Repeat("`", max(3, longestRun(text, '`')+1))
+	var b strings.Builder
+	b.WriteString(indent + fence + lang + "\n")
+	for line := range strings.SplitSeq(text, "\n") {
+		if line == "" {
+			b.WriteString("\n")
+			continue
+		}
+		b.WriteString(indent + line + "\n")
+	}
+	b.WriteString(indent + fence + "\n")
+	return b.String()
+}
+
+// fenceLang is the code block language GitHub highlights a file's lines with.
+func fenceLang(file string) string {
+	switch strings.ToLower(path.Ext(file)) {
+	case ".yml", ".yaml":
+		return "yaml"
+	case ".json":
+		return "json"
+	case ".md", ".markdown":
+		return "markdown"
+	case ".go":
+		return "go"
+	case ".rs":
+		return "rust"
+	case ".py":
+		return "python"
+	case ".jsonnet", ".libsonnet":
+		return "jsonnet"
+	default:
+		return "text"
+	}
+}
+
+// Excerpts longer than this many bytes (minified JSON) are cut to a window around the column.
+const (
+	maxExcerpt    = 240
+	excerptBefore = 80
+)
+
+// excerpt returns the source line at pos, cut around the column when very long; "" for a
+// whole-file position or an unknown line.
+func excerpt(pos lint.Pos, source func(string, int) string) string {
+	if source == nil || pos.Line <= 0 || pos.File == "" {
+		return ""
+	}
+	line := strings.TrimRight(source(pos.File, pos.Line), " \t\r\n")
+	line = strings.ReplaceAll(line, "\r", "")
+	line = strings.ReplaceAll(line, "\n", " ")
+	if strings.TrimSpace(line) == "" || len(line) <= maxExcerpt {
+		if strings.TrimSpace(line) == "" {
+			return ""
+		}
+		return line
+	}
+	start := max(0, min(pos.Col-1, len(line))-excerptBefore)
+	end := min(len(line), start+maxExcerpt)
+	for start > 0 && !utf8.RuneStart(line[start]) {
+		start--
+	}
+	for end < len(line) && !utf8.RuneStart(line[end]) {
+		end++
+	}
+	out := line[start:end]
+	if start > 0 {
+		out = "…" + out
+	}
+	if end < len(line) {
+		out += "…"
+	}
+	return out
+}
+
+// slug is GitHub's anchor for a heading with text s: lower-case letters, digits, '-' and '_'
+// kept, spaces turned into '-', everything else dropped.
+func slug(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case r == ' ':
+			b.WriteByte('-')
+		case r == '-' || r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r):
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// escapeMarkdown escapes s so that GitHub renders it as the literal text: inline markup
+// characters get a backslash (an underscore only where it could start or end emphasis),
+// lines that would start a block (heading, list, quote, setext underline) are defused, and
+// line breaks become hard breaks.
+func escapeMarkdown(s string) string {
+	s = strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
+	lines := strings.Split(s, "\n")
+	for i, line := range lines {
+		lines[i] = escapeMarkdownLine(strings.TrimLeft(line, " \t"))
+	}
+	return strings.Join(lines, "\\\n")
+}
+
+func escapeMarkdownLine(line string) string {
+	var b strings.Builder
+	for i := 0; i < len(line); i++ {
+		c := line[i]
+		switch c {
+		case '\\', '`', '*', '[', ']', '<', '>', '|', '&', '~', '$':
+			b.WriteByte('\\')
+		case '_':
+			if i == 0 || i == len(line)-1 || !isWordByte(line[i-1]) || !isWordByte(line[i+1]) {
+				b.WriteByte('\\')
+			}
+		case '#', '+', '-', '=':
+			if i == 0 {
+				b.WriteByte('\\')
+			}
+		case '.', ')':
+			if i > 0 && allDigits(line[:i]) {
+				b.WriteByte('\\')
+			}
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+// isWordByte reports whether c can be inside a word for GFM's intraword underscore rule
+// (any non-ASCII byte counts, as letters there do).
+func isWordByte(c byte) bool {
+	return c >= 0x80 || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+func allDigits(s string) bool {
+	if s == "" || len(s) > 9 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// docMarkdown renders a rule's plain-text documentation as Markdown: paragraphs indented by
+// four spaces (the examples) become fenced code blocks, and the other paragraphs are escaped
+// line by line, keeping list items.
+func docMarkdown(doc string) string {
+	doc = strings.ReplaceAll(strings.TrimSpace(doc), "\r\n", "\n")
+	var out []string
+	for para := range strings.SplitSeq(doc, "\n\n") {
+		para = strings.Trim(para, "\n")
+		if para == "" {
+			continue
+		}
+		lines := strings.Split(para, "\n")
+		if isIndentedBlock(lines) {
+			out = append(out, strings.TrimSuffix(fenced(dedent(lines), "", ""), "\n"))
+			continue
+		}
+		for i, line := range lines {
+			trimmed := strings.TrimLeft(line, " ")
+			indent := line[:len(line)-len(trimmed)]
+			if rest, ok := strings.CutPrefix(trimmed, "- "); ok {
+				lines[i] = indent + "- " + escapeMarkdownLine(rest)
+				continue
+			}
+			lines[i] = indent + escapeMarkdownLine(trimmed)
+		}
+		out = append(out, strings.Join(lines, "\n"))
+	}
+	return strings.Join(out, "\n\n")
+}
+
+func isIndentedBlock(lines []string) bool {
+	for _, l := range lines {
+		if strings.TrimSpace(l) != "" && !strings.HasPrefix(l, "    ") && !strings.HasPrefix(l, "\t") {
+			return false
+		}
+	}
+	return true
+}
+
+// dedent removes the indentation common to every non-blank line.
+func dedent(lines []string) string {
+	common := -1
+	for _, l := range lines {
+		if strings.TrimSpace(l) == "" {
+			continue
+		}
+		n := len(l) - len(strings.TrimLeft(l, " \t"))
+		if common < 0 || n < common {
+			common = n
+		}
+	}
+	out := make([]string, len(lines))
+	for i, l := range lines {
+		if len(l) >= common && common > 0 {
+			out[i] = l[common:]
+		} else {
+			out[i] = strings.TrimLeft(l, " \t")
+		}
+	}
+	return strings.Join(out, "\n")
+}
