@@ -6,6 +6,10 @@ import "github.com/driftlint/driftlint/lint"
 // All returns every rule, in id order. It is an explicit list: no init() registration.
 func All() []*lint.Rule {
 	return []*lint.Rule{
+		DocsLabelsMismatch,
+		DocsStaleMetric,
+		DocsTypeMismatch,
+		DocsUndocumentedMetric,
 		InputParse,
 		LabelUnknown,
 		MetricUnknown,

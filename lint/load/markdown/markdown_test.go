@@ -522,11 +522,13 @@ func TestMetricTables(t *testing.T) {
 			src: "| Metric name | Metric type | Labels/tags |\n| --- | --- | --- |\n" +
 				"| kube_pv_status_phase | Gauge | `persistentvolume`=&lt;pv-name&gt; <br>`phase`=&lt;Bound\\|Failed\\|Pending&gt; |\n" +
 				"| kube_pv_claim_ref | Gauge | `persistentvolume`=&lt;pv-name&gt; <br>`claim_namespace`=`<namespace>`; <br>`name`=`<name>`; |\n" +
-				"| kube_pv_info | Gauge | `access_mode`=&lt;ReadWriteOnce \\| ReadOnlyMany&gt; <br/> `mode` |\n",
+				"| kube_pv_info | Gauge | `access_mode`=&lt;ReadWriteOnce \\| ReadOnlyMany&gt; <br/> `mode` |\n" +
+				"| kube_ingress_info | Gauge | `ingress`=&lt;ingress-name&gt; <br> `ingressclass`=&lt;ingress-class&gt; or `_default` if not set |\n",
 			want: []string{
 				`3:3 kube_pv_status_phase type="gauge"@3:26 labels=persistentvolume,phase@3:34`,
 				`4:3 kube_pv_claim_ref type="gauge"@4:23 labels=persistentvolume,claim_namespace,name@4:31`,
 				`5:3 kube_pv_info type="gauge"@5:18 labels=access_mode,mode@5:26`,
+				`6:3 kube_ingress_info type="gauge"@6:23 labels=ingress,ingressclass@6:31`,
 			},
 		},
 		{

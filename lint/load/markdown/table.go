@@ -279,7 +279,9 @@ func noLabels(s string) bool {
 // parseLabels reads label names from a cell text: lists separated by commas, semicolons,
 // spaces or <br>, written as name, name="value", name=<value>, name=a|b (the value is
 // dropped). When the cell has code spans, only names written in code are labels, so that
-// prose around them is not read as names.
+// prose around them is not read as names; and within one item of the list (up to a comma,
+// semicolon or <br>) a code span after prose is an example value, not a label
+// ("`class`=<name> or `_default` if not set").
 func parseLabels(b *builder) []string {
 	s := string(b.buf)
 	if noLabels(s) {
@@ -288,8 +290,12 @@ func parseLabels(b *builder) []string {
 	codeOnly := len(b.code) > 0
 	var out []string
 	seen := map[string]bool{}
+	prose := false // prose seen in the current list item
 	for i := 0; i < len(s); {
 		if isLabelSep(s[i]) {
+			if s[i] == ',' || s[i] == ';' || s[i] == '\n' {
+				prose = false
+			}
 			i++
 			continue
 		}
@@ -316,10 +322,13 @@ func parseLabels(b *builder) []string {
 				}
 				k++
 			}
+			prose = prose || codeOnly && !b.inCode(i)
 			i = k
 			continue
 		}
-		if name != "" && isLabelName(name) && (!codeOnly || b.inCode(i)) && !seen[name] {
+		if codeOnly && !b.inCode(i) {
+			prose = true
+		} else if name != "" && isLabelName(name) && !prose && !seen[name] {
 			seen[name] = true
 			out = append(out, name)
 		}

@@ -103,7 +103,7 @@ func inlineText(b *builder, src []byte, n ast.Node, mode htmlMode) {
 				seg := c.Segments.At(i)
 				v := seg.Value(src)
 				if isBreakTag(v) {
-					b.at(" ", seg.Start)
+					b.at("\n", seg.Start) // a list separator in table cells
 				} else {
 					b.verbatim(v, seg.Start)
 				}

@@ -1,0 +1,62 @@
+package rules
+
+import (
+	"fmt"
+
+	"github.com/driftlint/driftlint/lint"
+	"github.com/driftlint/driftlint/lint/docsfix"
+)
+
+// DocsStaleMetric reports metrics that a metrics doc documents but no exposition exports.
+var DocsStaleMetric = &lint.Rule{
+	ID:      "docs/stale-metric",
+	Summary: "a documented metric that no exposition exports",
+	Doc: `Every metric a metrics doc lists (a table row or a listed name) must be exported by
+the service. A documented metric that the scrape lacks was renamed, removed, or never
+shipped; readers build alerts and dashboards on it that stay empty. When an exported metric
+that no doc documents has a close name, the finding suggests it and points at it: that is
+what a rename leaves behind (driftlint docs fix renames such rows).
+
+Histogram and summary families count as exported under their base name and under their
+_bucket, _sum and _count series; a counter under x and x_total. A name that a recording rule
+defines is fine to document. Only names inside the covered space are checked (the name
+prefixes of the exposition's families, or its covers: globs); other names are unverified and
+never reported.
+
+Bad (the scrape exports websocket_kafka_errors_total only):
+
+    - ` + "`websocket_infrastructure_errors_total`" + `: consumer errors not tied to a message
+
+Good (export the counter, or remove the line):
+
+    - ` + "`websocket_kafka_errors_total`" + `: messages that failed processing`,
+	Severity: lint.Error,
+	Needs:    lint.NeedMetricsDocs | lint.NeedExpositions,
+	Run:      runDocsStaleMetric,
+}
+
+func runDocsStaleMetric(pass *lint.Pass) error {
+	p := pass.Project
+	ix := docsfix.For(p)
+	for _, e := range p.DocEntries {
+		if !p.Covered(e.Name) {
+			continue
+		}
+		if f, kind := ix.Resolve(e.Name); f != nil || kind != 0 {
+			continue // exported, recorded, or made by Prometheus itself
+		}
+		fd := lint.Finding{
+			Pos:     e.At,
+			Subject: lint.Subject{Metric: e.Name},
+			Message: fmt.Sprintf("metric %q is documented but not exported by any exposition", e.Name),
+		}
+		if s := ix.Suggest(e.Name); s != "" {
+			fd.Message += fmt.Sprintf(" (did you mean %q?)", s)
+			if f, _ := ix.Resolve(s); f != nil && f.First.At().IsValid() {
+				fd.Related = append(fd.Related, lint.Related{Pos: f.First.At(), Message: fmt.Sprintf("%q is exported here", s)})
+			}
+		}
+		pass.Report(fd)
+	}
+	return nil
+}
