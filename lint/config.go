@@ -54,15 +54,19 @@ type ExpositionSource struct {
 	Covers   []string      // metric-name globs; nil: the prefixes of the families present
 	Required bool          // default true: a failed scrape is exit 2
 	Timeout  time.Duration // URL only; default 10s
+	HTTP     HTTPOptions   // URL only: TLS, authentication, headers, body size limit
 	At       Pos
 }
 
 // HealthSource is one entry of health: a sample file, a URL or a JSON Schema.
 type HealthSource struct {
-	File   string
-	URL    string
-	Schema string
-	At     Pos
+	File     string
+	URL      string
+	Schema   string
+	Required bool          // URL only; default true: a failed fetch is exit 2
+	Timeout  time.Duration // URL only; default 10s
+	HTTP     HTTPOptions   // URL only: TLS, authentication, headers, body size limit
+	At       Pos
 }
 
 // Invariant is a PromQL comparison that must hold over the scraped samples.
@@ -344,19 +348,19 @@ func (cp *configParser) expositions(n *yaml.Node) error {
 	if err != nil {
 		return err
 	}
-	keys := []string{"file", "url", "target", "scrapes", "interval", "covers", "required", "timeout"}
+	keys := append([]string{"file", "url", "target", "scrapes", "interval", "covers", "required", "timeout"}, httpKeys...)
 	for _, it := range items {
 		e := ExpositionSource{Scrapes: 1, Interval: 15 * time.Second, Required: true, Timeout: 10 * time.Second, At: cp.pos(it)}
-		err := cp.mapping(it, "an exposition entry", keys, func(key string, _, v *yaml.Node) error {
+		e.HTTP.MaxBodySize = DefaultMaxBodySize
+		err := cp.mapping(it, "an exposition entry", keys, func(key string, k, v *yaml.Node) error {
 			var err error
 			switch key {
 			case "file":
 				e.File, err = cp.existing(v, "exposition file")
 			case "url":
-				e.URL, err = cp.str(v, "url")
-				if err == nil && !strings.HasPrefix(e.URL, "http://") && !strings.HasPrefix(e.URL, "https://") {
-					err = cp.errf(v, "url %q must start with http:// or https://", e.URL)
-				}
+				e.URL, err = cp.checkURL(v)
+			case "max_body_size", "tls_config", "authorization", "basic_auth", "headers":
+				err = cp.httpOption(&e.HTTP, key, k, v)
 			case "target":
 				e.Target, err = cp.str(v, "target")
 			case "scrapes":
@@ -388,6 +392,11 @@ func (cp *configParser) expositions(n *yaml.Node) error {
 		if e.File != "" && e.Scrapes != 1 {
 			return cp.errf(it, "scrapes applies to url entries only; list each saved scrape as its own file")
 		}
+		if e.File != "" {
+			if err := cp.checkFileEntry(it, "file entry"); err != nil {
+				return err
+			}
+		}
 		c := cp.cfg
 		c.Exposition = append(c.Exposition, e)
 	}
@@ -400,8 +409,10 @@ func (cp *configParser) health(n *yaml.Node) error {
 		return err
 	}
 	for _, it := range items {
-		h := HealthSource{At: cp.pos(it)}
-		err := cp.mapping(it, "a health entry", []string{"file", "url", "schema"}, func(key string, _, v *yaml.Node) error {
+		h := HealthSource{Required: true, Timeout: 10 * time.Second, At: cp.pos(it)}
+		h.HTTP.MaxBodySize = DefaultMaxBodySize
+		keys := append([]string{"file", "url", "schema", "required", "timeout"}, httpKeys...)
+		err := cp.mapping(it, "a health entry", keys, func(key string, k, v *yaml.Node) error {
 			var err error
 			switch key {
 			case "file":
@@ -409,12 +420,28 @@ func (cp *configParser) health(n *yaml.Node) error {
 			case "schema":
 				h.Schema, err = cp.existing(v, "health schema")
 			case "url":
-				h.URL, err = cp.str(v, "url")
+				h.URL, err = cp.checkURL(v)
+			case "required":
+				h.Required, err = cp.boolean(v, "required")
+			case "timeout":
+				h.Timeout, err = cp.duration(v, "timeout")
+			case "max_body_size", "tls_config", "authorization", "basic_auth", "headers":
+				err = cp.httpOption(&h.HTTP, key, k, v)
 			}
 			return err
 		})
 		if err != nil {
 			return err
+		}
+		if h.URL == "" {
+			for i := 0; i+1 < len(it.Content); i += 2 {
+				if k := it.Content[i]; k.Value == "required" {
+					return cp.errf(k, "required applies to url entries only")
+				}
+			}
+			if err := cp.checkFileEntry(it, "file or schema entry"); err != nil {
+				return err
+			}
 		}
 		set := 0
 		for _, s := range []string{h.File, h.URL, h.Schema} {
