@@ -48,16 +48,17 @@ func ParseSeverity(s string) (Severity, error) {
 
 // Subject names what a finding is about; every field is optional.
 type Subject struct {
-	Metric string `json:"metric,omitempty"`
-	Label  string `json:"label,omitempty"`
-	Field  string `json:"field,omitempty"`
-	Alert  string `json:"alert,omitempty"`
-	Record string `json:"record,omitempty"`
-	File   string `json:"file,omitempty"`
+	Metric    string `json:"metric,omitempty"`
+	Label     string `json:"label,omitempty"`
+	Field     string `json:"field,omitempty"`
+	Alert     string `json:"alert,omitempty"`
+	Record    string `json:"record,omitempty"`
+	File      string `json:"file,omitempty"`
+	Invariant string `json:"invariant,omitempty"`
 }
 
 func (s Subject) key() string {
-	return strings.Join([]string{s.Metric, s.Label, s.Field, s.Alert, s.Record, s.File}, "\x00")
+	return strings.Join([]string{s.Metric, s.Label, s.Field, s.Alert, s.Record, s.File, s.Invariant}, "\x00")
 }
 
 // Related is the other side of a drift: where the truth is.

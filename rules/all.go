@@ -10,6 +10,8 @@ func All() []*lint.Rule {
 		DocsStaleMetric,
 		DocsTypeMismatch,
 		DocsUndocumentedMetric,
+		HealthInvariant,
+		HealthUnknownField,
 		InputParse,
 		LabelUnknown,
 		MetricUnknown,
@@ -22,6 +24,9 @@ func All() []*lint.Rule {
 		RunbookAlertDrift,
 		RunbookBrokenLink,
 		RunbookMissing,
+		ScrapeCounterDecrease,
+		ScrapeExposition,
+		ScrapeInvariant,
 	}
 }
 

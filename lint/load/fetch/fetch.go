@@ -221,7 +221,7 @@ func All(ctx context.Context, cfg *lint.Config, opts Options) (*Result, error) {
 					return
 				}
 				mu.Lock()
-				expoProblems[i] = append(expoProblems[i], lint.ParseProblem{At: e.At, Message: "scrape failed: " + ferr.URL + ": " + ferr.Reason})
+				expoProblems[i] = append(expoProblems[i], lint.ParseProblem{At: cfg.ProjectPos(e.At), Message: "scrape failed: " + ferr.URL + ": " + ferr.Reason})
 				mu.Unlock()
 			}
 		})
@@ -254,7 +254,7 @@ func All(ctx context.Context, cfg *lint.Config, opts Options) (*Result, error) {
 				return
 			}
 			mu.Lock()
-			healthProblems[i] = []lint.ParseProblem{{At: h.At, Message: "scrape failed: " + ferr.URL + ": " + ferr.Reason}}
+			healthProblems[i] = []lint.ParseProblem{{At: cfg.ProjectPos(h.At), Message: "scrape failed: " + ferr.URL + ": " + ferr.Reason}}
 			mu.Unlock()
 		})
 	}
