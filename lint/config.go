@@ -42,6 +42,11 @@ type Config struct {
 	Copies           [][]string
 	Checks           Checks
 	Ignore           []string
+	// KnownMetrics are globs of files naming metrics that exist although no exposition
+	// shows them: a list of names (one per line, optionally followed by a type; # starts a
+	// comment), or a saved Prometheus /api/v1/metadata or /api/v1/label/__name__/values
+	// response. lint/load reads them into Project.KnownMetrics.
+	KnownMetrics []string
 }
 
 // ExpositionSource is one entry of exposition: a saved scrape or a URL.
@@ -152,6 +157,16 @@ func ParseConfig(file, dir string, src []byte) (*Config, error) {
 		return nil, err
 	}
 	return c, nil
+}
+
+// ProjectPos turns a position in the config file (which names the file as it was given on
+// the command line) into one relative to the project root, as every finding's position is.
+func (c *Config) ProjectPos(pos Pos) Pos {
+	if c == nil || c.Path == "" || pos.File != c.Path {
+		return pos
+	}
+	pos.File = filepath.ToSlash(filepath.Base(c.Path))
+	return pos
 }
 
 // DefaultConfig is the config used when a folder has none: inputs are discovered.
@@ -305,7 +320,7 @@ func (cp *configParser) duration(n *yaml.Node, what string) (time.Duration, erro
 	return time.Duration(d), nil
 }
 
-var topKeys = []string{"rules", "runbooks", "metrics_docs", "dashboards", "exposition", "sources", "health", "invariants", "health_invariants", "runbook_urls", "copies", "checks", "ignore"}
+var topKeys = []string{"rules", "runbooks", "metrics_docs", "dashboards", "exposition", "sources", "health", "invariants", "health_invariants", "runbook_urls", "copies", "checks", "ignore", "known_metrics"}
 
 func (cp *configParser) top(n *yaml.Node) error {
 	c := cp.cfg
@@ -324,6 +339,8 @@ func (cp *configParser) top(n *yaml.Node) error {
 			c.Sources, err = cp.globs(v, key)
 		case "ignore":
 			c.Ignore, err = cp.globs(v, key)
+		case "known_metrics":
+			c.KnownMetrics, err = cp.globs(v, key)
 		case "exposition":
 			err = cp.expositions(v)
 		case "health":

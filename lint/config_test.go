@@ -133,3 +133,21 @@ func TestParseConfigEmpty(t *testing.T) {
 		}
 	}
 }
+
+func TestProjectPos(t *testing.T) {
+	c := &Config{Path: "../proj/.driftlint.yaml", Dir: "/work/proj"}
+	tests := []struct {
+		name    string
+		in, out Pos
+	}{
+		{"names the config file relative to the root", Pos{File: "../proj/.driftlint.yaml", Line: 3, Col: 9}, Pos{File: ".driftlint.yaml", Line: 3, Col: 9}},
+		{"leaves other files alone", Pos{File: "rules.yml", Line: 1, Col: 1}, Pos{File: "rules.yml", Line: 1, Col: 1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := c.ProjectPos(tt.in); got != tt.out {
+				t.Errorf("got %v, want %v", got, tt.out)
+			}
+		})
+	}
+}
