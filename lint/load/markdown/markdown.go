@@ -49,6 +49,12 @@ func Load(f *lint.SourceFile, runbook, metricsDoc bool) *Result {
 		res.Problems = append(res.Problems, lint.ParseProblem{At: f.Pos(0), Message: msg})
 		return res
 	}
+	if off, n := bracketRun(f.Src); n > maxBrackets {
+		// goldmark's link parsing is quadratic in open brackets: 100,000 of them take
+		// seconds. No real document has thousands in one paragraph.
+		res.Problems = append(res.Problems, lint.ParseProblem{At: f.Pos(off), Message: fmt.Sprintf("%d brackets in one paragraph (more than %d); not read as Markdown", n, maxBrackets)})
+		return res
+	}
 	l := &loader{f: f, src: f.Src, res: res, md: md}
 	if bytes.HasPrefix(f.Src, []byte("\uFEFF")) {
 		// goldmark does not skip a byte-order mark; blank lines in its place keep every
@@ -57,6 +63,29 @@ func Load(f *lint.SourceFile, runbook, metricsDoc bool) *Result {
 	}
 	l.run()
 	return res
+}
+
+// maxBrackets bounds the [ characters of one paragraph that Load hands to goldmark.
+const maxBrackets = 4096
+
+// bracketRun returns the largest number of [ in one blank-line-separated paragraph of src,
+// and where that paragraph starts.
+func bracketRun(src []byte) (at, most int) {
+	start, n := 0, 0
+	for i, c := range src {
+		switch c {
+		case '[':
+			n++
+			if n > most {
+				at, most = start, n
+			}
+		case '\n':
+			if i+1 < len(src) && (src[i+1] == '\n' || src[i+1] == '\r') {
+				start, n = i+1, 0
+			}
+		}
+	}
+	return at, most
 }
 
 // notText explains why f is not a UTF-8 text file, or returns "".
@@ -149,6 +178,7 @@ func (l *loader) visit(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		l.link(n.Destination, n.Pos(), ":<")
 	case *ast.CodeSpan:
 		l.inlineCode(n)
+		l.mention(n)
 	case *east.Table:
 		if l.md.MetricsDoc {
 			l.table(n)

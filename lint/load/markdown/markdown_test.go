@@ -746,3 +746,16 @@ func FuzzLoad(f *testing.F) {
 		}
 	})
 }
+
+func TestLoadRefusesBracketBombs(t *testing.T) {
+	src := "# Title\n\nsome text\n\n" + strings.Repeat("[", 100000) + strings.Repeat("]", 100000) + "\n"
+	res := Load(lint.NewSourceFile("bomb.md", []byte(src)), true, true)
+	if len(res.Problems) != 1 || res.Problems[0].At.Line != 5 || !strings.Contains(res.Problems[0].Message, "100000 brackets") {
+		t.Errorf("problems %v", res.Problems)
+	}
+	// Ordinary link-heavy prose stays well under the bound.
+	ok := strings.Repeat("see [a](#a) and [b][c]. ", 500)
+	if res := Load(lint.NewSourceFile("ok.md", []byte(ok)), true, true); len(res.Problems) != 0 {
+		t.Errorf("problems %v", res.Problems)
+	}
+}
