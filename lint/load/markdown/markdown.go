@@ -69,19 +69,22 @@ func Load(f *lint.SourceFile, runbook, metricsDoc bool) *Result {
 const maxBrackets = 4096
 
 // bracketRun returns the largest number of [ in one blank-line-separated paragraph of src,
-// and where that paragraph starts.
+// and where the first of them is.
 func bracketRun(src []byte) (at, most int) {
-	start, n := 0, 0
+	first, n := 0, 0
 	for i, c := range src {
 		switch c {
 		case '[':
+			if n == 0 {
+				first = i
+			}
 			n++
 			if n > most {
-				at, most = start, n
+				at, most = first, n
 			}
 		case '\n':
 			if i+1 < len(src) && (src[i+1] == '\n' || src[i+1] == '\r') {
-				start, n = i+1, 0
+				n = 0
 			}
 		}
 	}
