@@ -167,6 +167,17 @@ type Markdown struct {
 	Blocks     []CodeBlock
 	Links      []Link
 	JQ         []JQProgram
+	// Mentions are the metric names a runbook writes as inline code in its prose
+	// ("`kube_node_status_capacity_pods` counts…"), outside code blocks. Added for the field
+	// test (issue #9): metric/unknown checks them, carefully, since prose names programs too.
+	Mentions []Mention
+}
+
+// Mention is a metric name written as inline code in a runbook's prose.
+type Mention struct {
+	Name    string
+	At      Pos
+	Section string // text of the nearest heading above
 }
 
 // DocEntry is a metric documented in a metrics doc (a table row or a listed name).

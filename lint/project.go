@@ -7,7 +7,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/agnivade/levenshtein"
 	"github.com/bmatcuk/doublestar/v4"
 	"github.com/prometheus/prometheus/promql/parser"
 )
@@ -32,14 +31,27 @@ type Project struct {
 	// left out), so that rules can tell whether a linked file exists without doing I/O. The
 	// loader fills it with runbook.ListFiles; nil means unknown (only loaded files are known).
 	KnownPaths map[string]bool
+	// KnownMetrics are the metrics that the config's known_metrics files name: they exist
+	// although no exposition shows them (a collector the saved scrape ran without, an
+	// exporter of another team), so they count as defined, with unknown labels.
+	KnownMetrics []KnownMetric
 
 	once    sync.Once
 	memo    sync.Map // key → *memoEntry, see Memo
+	suggest sync.Map // name → Suggest's answer
 	defs    map[string]MetricDef
 	names   []string
 	prefix  map[string]bool
 	globs   []string
+	records bool // some recording rule is loaded: the rules are the truth for a:b:c names
 	fileIdx map[string]*SourceFile
+}
+
+// KnownMetric is a metric named by a known_metrics file.
+type KnownMetric struct {
+	Name string
+	Type string // counter, gauge, histogram, summary, …; "" when the file does not say
+	At   Pos    // where the file names it
 }
 
 // DefKind says how a metric is known to exist.
@@ -50,6 +62,7 @@ const (
 	DefExported  DefKind = iota + 1 // a family in an exposition
 	DefRecorded                     // a recording rule's output
 	DefSynthetic                    // a series Prometheus itself creates (up, ALERTS, scrape_*)
+	DefKnown                        // named by a known_metrics file
 )
 
 // MetricDef is where a metric name is first defined.
@@ -95,8 +108,16 @@ func (p *Project) index() {
 			if r.Kind != RecordingRule {
 				continue
 			}
+			p.records = true
 			if _, ok := p.defs[r.Name]; !ok {
 				p.defs[r.Name] = MetricDef{Kind: DefRecorded, At: r.NameAt, Rule: r}
+			}
+		}
+		for _, k := range p.KnownMetrics {
+			for _, s := range (&Family{Name: k.Name, Type: k.Type}).SeriesNames() {
+				if _, ok := p.defs[s]; !ok {
+					p.defs[s] = MetricDef{Kind: DefKnown, At: k.At}
+				}
 			}
 		}
 		for _, s := range syntheticSeries {
@@ -130,12 +151,24 @@ func (p *Project) Lookup(name string) (MetricDef, bool) {
 
 // Covered reports whether some exposition is the truth for the metric name, so that a
 // missing definition is drift rather than merely unverified.
+//
+// A name with a colon (job:http_errors:rate5m) is a recording rule's output by Prometheus'
+// naming convention, never an exporter's: an exposition covers it only through a covers:
+// glob that itself has a colon, and the project's recording rules cover every such name
+// once at least one is loaded.
 func (p *Project) Covered(name string) bool {
 	p.index()
-	if p.prefix[metricPrefix(name)] {
+	recorded := IsRecordingName(name)
+	if recorded && p.records {
+		return true
+	}
+	if !recorded && p.prefix[metricPrefix(name)] {
 		return true
 	}
 	for _, g := range p.globs {
+		if recorded && !strings.Contains(g, ":") {
+			continue
+		}
 		if ok, _ := path.Match(g, name); ok {
 			return true
 		}
@@ -143,16 +176,26 @@ func (p *Project) Covered(name string) bool {
 	return false
 }
 
+// IsRecordingName reports whether a metric name has a colon, which Prometheus' naming
+// convention reserves for recording rules (level:metric:operations).
+func IsRecordingName(name string) bool { return strings.Contains(name, ":") }
+
 // File returns the loaded file with the given project-relative path, or nil.
 func (p *Project) File(rel string) *SourceFile {
 	p.index()
 	return p.fileIdx[rel]
 }
 
-// Suggest returns the defined metric name closest to name, or "" when none is close.
+// Suggest returns the defined metric name closest to name, or "" when none is close. The
+// answer is remembered: a misspelt metric is often used many times.
 func (p *Project) Suggest(name string) string {
 	p.index()
-	return Closest(name, p.names)
+	if s, ok := p.suggest.Load(name); ok {
+		return s.(string)
+	}
+	s := Closest(name, p.names)
+	p.suggest.Store(name, s)
+	return s
 }
 
 // Closest returns the candidate closest to name by edit distance, or "" when none is within
@@ -163,7 +206,7 @@ func Closest(name string, candidates []string) string {
 		if c == name || abs(len(c)-len(name)) >= bestD {
 			continue
 		}
-		d := levenshtein.ComputeDistance(name, c)
+		d := boundedDistance(name, c, bestD)
 		if d < bestD || (d == bestD && best != "" && c < best) {
 			best, bestD = c, d
 		}

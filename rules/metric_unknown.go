@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/driftlint/driftlint/lint"
 )
@@ -15,11 +16,22 @@ exported by the service (an exposition lists its family) or produced by a record
 Otherwise the alert can never fire and the panel stays empty: usually the metric was renamed
 or never existed. Histogram (_bucket, _sum, _count), summary, counter (_total) and
 OpenMetrics _created series are understood, as are series Prometheus makes itself (up,
-ALERTS, scrape_*).
+ALERTS, ALERTS_FOR_STATE, scrape_*) and the names that the config's known_metrics files list
+(a list of names, or a saved /api/v1/metadata or /api/v1/label/__name__/values response of
+the team's Prometheus: metrics that exist although no saved scrape shows them). A metric
+inside absent() is checked too: absent() of a metric that does not exist fires forever.
 
 Only metrics inside the covered space are checked: the name prefixes of the families an
-exposition contains (websocket_, dashstream_), or its covers: globs. Other metrics are
-"unverified", counted in the summary and never reported.
+exposition contains (websocket_, dashstream_), or its covers: globs. A name with a colon
+(job:errors:rate5m) is a recording rule's by Prometheus' naming convention, never an
+exporter's: it is covered once the project loads any recording rule (or by a covers: glob
+with a colon), so a dashboard reading a recording that no rule file defines is reported.
+Other metrics are "unverified", counted in the summary and never reported.
+
+A runbook that names a metric in its prose (inline code that is exactly a metric name,
+such as ` + "`kube_node_status_capacity_pods`" + `) is checked as well, but reported only when
+a defined metric has a close name: prose also names programs and labels, and a near miss is
+what a rename leaves behind.
 
 Bad (the scrape exports websocket_kafka_messages_total):
 
@@ -45,15 +57,49 @@ func runMetricUnknown(pass *lint.Pass) error {
 		f := lint.Finding{
 			Pos:     u.At,
 			Subject: lint.Subject{Metric: u.Name},
-			Message: fmt.Sprintf("metric %q used by %s is not exported by any exposition or recorded by any rule", u.Name, u.Query.Describe()),
+			Message: fmt.Sprintf("metric %q used by %s %s", u.Name, u.Query.Describe(), undefined(u.Name)),
 		}
 		if s := p.Suggest(u.Name); s != "" {
 			f.Message += fmt.Sprintf(" (did you mean %q?)", s)
-			if d, ok := p.Lookup(s); ok && d.At.IsValid() {
-				f.Related = append(f.Related, lint.Related{Pos: d.At, Message: fmt.Sprintf("%q is defined here", s)})
-			}
+			f.Related = definedHere(p, s)
 		}
 		pass.Report(f)
+	}
+	for _, md := range p.Markdown {
+		for _, m := range md.Mentions {
+			if !p.Covered(m.Name) {
+				continue
+			}
+			if _, ok := p.Lookup(m.Name); ok {
+				continue
+			}
+			s := p.Suggest(m.Name)
+			if s == "" {
+				continue // prose names programs and labels too: only a near miss is reported
+			}
+			pass.Report(lint.Finding{
+				Pos:     m.At,
+				Subject: lint.Subject{Metric: m.Name},
+				Message: fmt.Sprintf("metric %q named in runbook section %s %s (did you mean %q?)", m.Name, strconv.Quote(m.Section), undefined(m.Name), s),
+				Related: definedHere(p, s),
+			})
+		}
+	}
+	return nil
+}
+
+// undefined says what does not define a metric name: a name with a colon is a recording's.
+func undefined(name string) string {
+	if lint.IsRecordingName(name) {
+		return "is not recorded by any rule"
+	}
+	return "is not exported by any exposition or recorded by any rule"
+}
+
+// definedHere points at the definition of a suggested name.
+func definedHere(p *lint.Project, name string) []lint.Related {
+	if d, ok := p.Lookup(name); ok && d.At.IsValid() {
+		return []lint.Related{{Pos: d.At, Message: fmt.Sprintf("%q is defined here", name)}}
 	}
 	return nil
 }

@@ -44,6 +44,9 @@ func (l *loader) fence(n *ast.FencedCodeBlock) {
 	case "", "bash", "sh", "shell", "console", "zsh":
 		l.shell(body)
 	}
+	if exampleLangs[lang] && l.md.MetricsDoc {
+		l.expositionExample(body)
+	}
 }
 
 // fenceBody returns the content of a fenced block with the file offset of every byte.
