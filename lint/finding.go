@@ -57,8 +57,16 @@ type Subject struct {
 	Invariant string `json:"invariant,omitempty"`
 }
 
+// key names the subject's non-empty fields, so that adding a field later does not change
+// the fingerprints of findings that do not use it.
 func (s Subject) key() string {
-	return strings.Join([]string{s.Metric, s.Label, s.Field, s.Alert, s.Record, s.File, s.Invariant}, "\x00")
+	var parts []string
+	for _, kv := range [][2]string{{"metric", s.Metric}, {"label", s.Label}, {"field", s.Field}, {"alert", s.Alert}, {"record", s.Record}, {"file", s.File}, {"invariant", s.Invariant}} {
+		if kv[1] != "" {
+			parts = append(parts, kv[0]+"="+kv[1])
+		}
+	}
+	return strings.Join(parts, "\x00")
 }
 
 // Related is the other side of a drift: where the truth is.

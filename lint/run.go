@@ -40,6 +40,9 @@ type Result struct {
 	Findings []Finding // sorted
 	Summary  Summary
 	Timings  []RuleTiming // in rule order
+	// Suppressed counts the findings hidden by driftlint:ignore comments and by the
+	// config's ignore paths (see suppress.go).
+	Suppressed int
 	// Internal holds rule crashes and rule errors; the CLI exits 2 when any is present.
 	Internal []error
 }
@@ -91,34 +94,76 @@ func Run(p *Project, rules []*Rule, opts RunOptions) *Result {
 	}
 	wg.Wait()
 
+	known := map[string]bool{}
+	ran := map[string]bool{}
+	var unusedIgnore *Rule
+	var all []Finding
 	for i, r := range rules {
+		known[r.ID] = true
 		if internal[i] != nil {
 			res.Internal = append(res.Internal, internal[i])
-		}
-		sev := r.Severity
-		if s, ok := severity[r.ID]; ok {
-			sev = s
+		} else if !res.Timings[i].Disabled && !res.Timings[i].Skipped {
+			ran[r.ID] = true
+			if r.ID == UnusedIgnoreID {
+				unusedIgnore = r
+			}
 		}
 		for _, f := range perRule[i] {
-			f.Rule = r.ID
-			if f.Severity == 0 {
-				f.Severity = sev
-			} else if s, ok := severity[r.ID]; ok {
-				f.Severity = s
-			}
-			if f.Fingerprint == "" {
-				line := ""
-				if sf := p.File(f.Pos.File); sf != nil {
-					line = sf.Line(f.Pos.Line)
-				}
-				f.Fingerprint = fingerprint(f, line)
-			}
-			res.Findings = append(res.Findings, f)
+			all = append(all, finish(p, f, r, severity))
+		}
+	}
+	// Suppressions apply after every rule ran, so that an unused one is known.
+	var problems []Finding
+	res.Findings, res.Suppressed, problems = suppress(p, all, known, ran)
+	if unusedIgnore != nil {
+		for _, f := range problems {
+			res.Findings = append(res.Findings, finish(p, f, unusedIgnore, severity))
 		}
 	}
 	res.Findings = SortFindings(res.Findings)
 	res.Summary = Summarize(p, res.Findings)
 	return res
+}
+
+// finish sets a finding's rule, severity (the rule's default, or the config's override)
+// and fingerprint.
+func finish(p *Project, f Finding, r *Rule, severity map[string]Severity) Finding {
+	f.Rule = r.ID
+	if f.Severity == 0 {
+		f.Severity = r.Severity
+		if s, ok := severity[r.ID]; ok {
+			f.Severity = s
+		}
+	} else if s, ok := severity[r.ID]; ok {
+		f.Severity = s
+	}
+	if f.Fingerprint == "" {
+		line := ""
+		if sf := p.File(f.Pos.File); sf != nil {
+			line = fingerprintText(sf.Line(f.Pos.Line), f.Pos.Col)
+		}
+		f.Fingerprint = fingerprint(f, line)
+	}
+	return f
+}
+
+// Lines longer than longLine bytes (minified JSON, a dashboard embedded in one YAML string)
+// are fingerprinted by a window around the finding's column.
+const (
+	longLine     = 256
+	windowBefore = 64
+	windowAfter  = 128
+)
+
+// fingerprintText is the part of a finding's line that its fingerprint covers: the whole
+// line, or for a long line a window around the column, so that an edit elsewhere on the line
+// keeps the fingerprint.
+func fingerprintText(line string, col int) string {
+	if len(line) <= longLine || col < 1 {
+		return line
+	}
+	c := min(col-1, len(line))
+	return line[max(0, c-windowBefore):min(len(line), c+windowAfter)]
 }
 
 // Summarize counts findings by severity.

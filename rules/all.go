@@ -10,6 +10,7 @@ func All() []*lint.Rule {
 		DocsStaleMetric,
 		DocsTypeMismatch,
 		DocsUndocumentedMetric,
+		UnusedIgnore,
 		HealthInvariant,
 		HealthUnknownField,
 		InputParse,

@@ -3,18 +3,26 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"runtime/debug"
 	"slices"
+	"sort"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/driftlint/driftlint/lint"
+	"github.com/driftlint/driftlint/lint/docsfix"
+	"github.com/driftlint/driftlint/lint/gitdiff"
 	"github.com/driftlint/driftlint/lint/load"
 	"github.com/driftlint/driftlint/lint/report"
 	"github.com/driftlint/driftlint/rules"
@@ -37,13 +45,25 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
-// run executes the command line and returns the exit code.
+// run executes the command line and returns the exit code. Ctrl-C cancels the run (live
+// scrapes stop at once); a second Ctrl-C kills the process.
 func run(args []string, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	go func() {
+		<-ctx.Done()
+		stop()
+	}()
+	return runContext(ctx, args, stdout, stderr)
+}
+
+// runContext is run with the context that cancels the run.
+func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cmd := newRootCmd()
 	cmd.SetArgs(args)
 	cmd.SetOut(stdout)
 	cmd.SetErr(stderr)
-	err := cmd.Execute()
+	err := cmd.ExecuteContext(ctx)
 	if err == nil {
 		return 0
 	}
@@ -69,19 +89,207 @@ they disagree, with file:line:col on both sides.`,
 		SilenceErrors: true,
 	}
 	root.CompletionOptions.DisableDefaultCmd = true
-	root.AddCommand(newCheckCmd(), newRulesCmd(), newExplainCmd(), newVersionCmd())
+	root.AddCommand(newCheckCmd())
+	root.AddCommand(newBaselineCmd())
+	root.AddCommand(newReportCmd())
+	root.AddCommand(newDocsCmd())
+	root.AddCommand(newInitCmd())
+	root.AddCommand(newInventoryCmd())
+	root.AddCommand(newRulesCmd())
+	root.AddCommand(newExplainCmd())
+	root.AddCommand(newVersionCmd())
 	return root
 }
 
-type checkFlags struct {
+// projectFlags are the flags of every command that loads a project and runs the rules.
+type projectFlags struct {
 	config  string
+	disable []string
+	jobs    int
+	verbose bool
+}
+
+func addProjectFlags(cmd *cobra.Command, pf *projectFlags) {
+	f := cmd.Flags()
+	f.StringVarP(&pf.config, "config", "c", "", "config file (default DIR/.driftlint.yaml)")
+	f.StringSliceVar(&pf.disable, "disable", nil, "rule ids to switch off (comma-separated)")
+	f.IntVarP(&pf.jobs, "jobs", "j", 0, "parallel loaders and rules (default: the number of CPUs)")
+	f.BoolVarP(&pf.verbose, "verbose", "v", false, "say on stderr what was loaded, which rules were skipped and why, and how long each phase took")
+}
+
+// outputFlags are the flags of every command that prints findings.
+type outputFlags struct {
 	format  string
 	output  string
 	failOn  string
 	noColor bool
 	quiet   bool
-	disable []string
-	jobs    int
+}
+
+func addOutputFlags(cmd *cobra.Command, of *outputFlags, failOnDefault, failOnHelp string) {
+	f := cmd.Flags()
+	f.StringVarP(&of.format, "format", "f", "text", "output format: "+strings.Join(report.Formats, ", "))
+	f.StringVarP(&of.output, "output", "o", "", "write the report to this file instead of stdout")
+	f.StringVar(&of.failOn, "fail-on", failOnDefault, failOnHelp)
+	f.BoolVar(&of.noColor, "no-color", false, "never colour the text output")
+	f.BoolVarP(&of.quiet, "quiet", "q", false, "print findings only, without the summary line")
+}
+
+// validate checks the output flags and returns the --fail-on severity (0 for never).
+func (of *outputFlags) validate() (lint.Severity, error) {
+	failOn := lint.Severity(0)
+	if of.failOn != "never" {
+		s, err := lint.ParseSeverity(of.failOn)
+		if err != nil {
+			return 0, fmt.Errorf("--fail-on: %w", err)
+		}
+		failOn = s
+	}
+	if !slices.Contains(report.Formats, of.format) {
+		return 0, fmt.Errorf("--format: unknown format %q (want one of %s)", of.format, strings.Join(report.Formats, ", "))
+	}
+	return failOn, nil
+}
+
+// session is one command's run over a project.
+type session struct {
+	cfg         *lint.Config
+	p           *lint.Project
+	res         *lint.Result
+	start       time.Time // when the command started: config and loading count as the load phase
+	load, rules time.Duration
+	notes       []string // extra --verbose lines
+}
+
+// prepare validates the project flags and reads the config of dir.
+func prepare(dir string, pf projectFlags) (*session, error) {
+	s := &session{start: time.Now()}
+	for _, id := range pf.disable {
+		if rules.ByID(id) == nil {
+			msg := fmt.Sprintf("--disable: unknown rule %q", id)
+			if c := lint.Closest(id, rules.IDs()); c != "" {
+				msg += fmt.Sprintf(" (did you mean %q?)", c)
+			}
+			return nil, errors.New(msg)
+		}
+	}
+	if st, err := os.Stat(dir); err != nil {
+		return nil, fmt.Errorf("%s: %w", dir, errors.Unwrap(err))
+	} else if !st.IsDir() {
+		return nil, fmt.Errorf("%s: not a folder", dir)
+	}
+	cfg, err := loadConfig(dir, pf.config)
+	if err != nil {
+		return nil, err
+	}
+	s.cfg = cfg
+	return s, nil
+}
+
+// loadProject loads the project's inputs; url entries are fetched with ctx, which Ctrl-C
+// cancels.
+func (s *session) loadProject(ctx context.Context, pf projectFlags) error {
+	p, err := load.Project(s.cfg, load.Options{Workers: pf.jobs, Context: ctx})
+	if err != nil {
+		return err
+	}
+	s.p = p
+	s.load = time.Since(s.start)
+	return nil
+}
+
+// lint loads the project and runs every rule.
+func (s *session) lint(ctx context.Context, pf projectFlags) error {
+	if err := s.loadProject(ctx, pf); err != nil {
+		return err
+	}
+	start := time.Now()
+	s.res = lint.Run(s.p, rules.All(), lint.RunOptions{Workers: pf.jobs, Disable: pf.disable})
+	s.rules = time.Since(start)
+	if s.res.Suppressed > 0 {
+		s.notes = append(s.notes, fmt.Sprintf("suppressed: %s by driftlint:ignore comments and ignore paths", count(s.res.Suppressed, "finding")))
+	}
+	return nil
+}
+
+// verbose prints the --verbose report on stderr.
+func (s *session) verbose(cmd *cobra.Command, reportTime time.Duration) {
+	info := report.NewVerboseInfo(s.p, s.res, rules.All())
+	info.Load, info.Rules, info.Report = s.load, s.rules, reportTime
+	w := cmd.ErrOrStderr()
+	_ = report.Verbose(w, info)
+	for _, n := range s.notes {
+		fmt.Fprintln(w, n)
+	}
+}
+
+// internalError turns rule crashes into exit 2, printing all but the first (which main prints).
+func (s *session) internalError(cmd *cobra.Command) error {
+	if len(s.res.Internal) == 0 {
+		return nil
+	}
+	for _, e := range s.res.Internal[1:] {
+		fmt.Fprintln(cmd.ErrOrStderr(), "driftlint: "+e.Error())
+	}
+	return &exitError{code: 2, err: s.res.Internal[0]}
+}
+
+// reportOptions are the printer options for the session's project.
+func (s *session) reportOptions(color, quiet bool) report.Options {
+	return report.Options{
+		Color: color, Quiet: quiet, Rules: rules.All(), Version: version(), Root: s.p.Root,
+		Source: func(path string, line int) string {
+			if f := s.p.File(path); f != nil {
+				return f.Line(line)
+			}
+			return ""
+		},
+	}
+}
+
+// withOutput runs print on stdout, or on the --output file; color says whether stdout is a
+// terminal that takes colours.
+func withOutput(cmd *cobra.Command, of outputFlags, print func(w io.Writer, color bool) error) error {
+	if of.output == "" {
+		w := cmd.OutOrStdout()
+		return print(w, !of.noColor && colorable(w))
+	}
+	file, err := os.Create(of.output)
+	if err != nil {
+		return fmt.Errorf("--output: %w", err)
+	}
+	err = print(file, false)
+	if cerr := file.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// failOnError returns exit 1 when a finding is at least failOn (0: never).
+func failOnError(fs []lint.Finding, failOn lint.Severity) error {
+	if failOn == 0 {
+		return nil
+	}
+	for _, f := range fs {
+		if f.Severity >= failOn {
+			return &exitError{code: 1}
+		}
+	}
+	return nil
+}
+
+func dirArg(args []string) string {
+	if len(args) == 1 {
+		return args[0]
+	}
+	return "."
+}
+
+type checkFlags struct {
+	projectFlags
+	outputFlags
+	baseline     string
+	changedSince string
 }
 
 func newCheckCmd() *cobra.Command {
@@ -91,93 +299,542 @@ func newCheckCmd() *cobra.Command {
 		Short: "Lint a project (DIR/.driftlint.yaml, or inputs discovered under DIR)",
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			dir := "."
-			if len(args) == 1 {
-				dir = args[0]
-			}
-			return runCheck(cmd, dir, fl)
+			return runCheck(cmd, dirArg(args), fl)
 		},
 	}
+	addProjectFlags(cmd, &fl.projectFlags)
+	addOutputFlags(cmd, &fl.outputFlags, "error", "exit 1 when a finding is at least this severe: error, warning, info or never")
 	f := cmd.Flags()
-	f.StringVarP(&fl.config, "config", "c", "", "config file (default DIR/.driftlint.yaml)")
-	f.StringVarP(&fl.format, "format", "f", "text", "output format: "+strings.Join(report.Formats, ", "))
-	f.StringVarP(&fl.output, "output", "o", "", "write the report to this file instead of stdout")
-	f.StringVar(&fl.failOn, "fail-on", "error", "exit 1 when a finding is at least this severe: error, warning, info or never")
-	f.BoolVar(&fl.noColor, "no-color", false, "never colour the text output")
-	f.BoolVarP(&fl.quiet, "quiet", "q", false, "print findings only, without the summary line")
-	f.StringSliceVar(&fl.disable, "disable", nil, "rule ids to switch off (comma-separated)")
-	f.IntVarP(&fl.jobs, "jobs", "j", 0, "parallel loaders and rules (default: the number of CPUs)")
+	f.StringVar(&fl.baseline, "baseline", "", "hide the findings recorded in this baseline (written by driftlint baseline, or a check --format json report)")
+	f.StringVar(&fl.changedSince, "changed-since", "", "report only findings in, or about, files changed since this git ref (committed, staged, unstaged or untracked)")
 	return cmd
 }
 
 func runCheck(cmd *cobra.Command, dir string, fl checkFlags) error {
-	failOn := lint.Severity(0)
-	if fl.failOn != "never" {
-		s, err := lint.ParseSeverity(fl.failOn)
-		if err != nil {
-			return fmt.Errorf("--fail-on: %w", err)
-		}
-		failOn = s
+	failOn, err := fl.validate()
+	if err != nil {
+		return err
 	}
-	if !validFormat(fl.format) {
-		return fmt.Errorf("--format: unknown format %q (want one of %s)", fl.format, strings.Join(report.Formats, ", "))
-	}
-	for _, id := range fl.disable {
-		if rules.ByID(id) == nil {
-			return fmt.Errorf("--disable: unknown rule %q", id)
+	var base *lint.Baseline
+	if fl.baseline != "" {
+		if base, err = lint.ReadBaseline(fl.baseline); err != nil {
+			return fmt.Errorf("--baseline: %w", err)
 		}
 	}
-	if st, err := os.Stat(dir); err != nil {
-		return fmt.Errorf("check %s: %w", dir, errors.Unwrap(err))
-	} else if !st.IsDir() {
-		return fmt.Errorf("check %s: not a folder", dir)
+	s, err := prepare(dir, fl.projectFlags)
+	if err != nil {
+		return err
+	}
+	var changed map[string]bool
+	if fl.changedSince != "" {
+		if changed, err = gitdiff.Changed(cmd.Context(), s.cfg.Dir, fl.changedSince); err != nil {
+			return fmt.Errorf("--changed-since: %w", err)
+		}
+	}
+	if err := s.lint(cmd.Context(), fl.projectFlags); err != nil {
+		return err
 	}
 
-	cfg, err := loadConfig(dir, fl.config)
-	if err != nil {
-		return err
+	res := *s.res
+	var baseNote string
+	if base != nil {
+		c := lint.Compare(base.Findings, res.Findings)
+		res.Findings = c.New
+		baseNote = fmt.Sprintf("baseline %s: %s hidden", fl.baseline, count(len(c.Open), "finding"))
+		if n := len(c.Fixed); n > 0 {
+			baseNote += fmt.Sprintf("; %d baselined %s fixed (no longer found), update it with driftlint baseline", n, plural(n, "finding"))
+		}
+		s.notes = append(s.notes, baseNote)
 	}
-	p, err := load.Project(cfg, load.Options{Workers: fl.jobs})
-	if err != nil {
-		return err
+	if changed != nil {
+		kept := gitdiff.Filter(res.Findings, changed)
+		s.notes = append(s.notes, fmt.Sprintf("changed since %s: %s; %s in, or about, other files left out",
+			fl.changedSince, count(len(changed), "file"), count(len(res.Findings)-len(kept), "finding")))
+		res.Findings = kept
 	}
-	res := lint.Run(p, rules.All(), lint.RunOptions{Workers: fl.jobs, Disable: fl.disable})
+	if base != nil || changed != nil {
+		res.Summary = lint.Summarize(s.p, res.Findings)
+	}
 
-	w := cmd.OutOrStdout()
-	var file *os.File
-	if fl.output != "" {
-		if file, err = os.Create(fl.output); err != nil {
-			return fmt.Errorf("--output: %w", err)
-		}
-		w = file
-	}
-	err = report.Print(w, fl.format, res, report.Options{Color: !fl.noColor && fl.output == "" && colorable(w), Quiet: fl.quiet})
-	if file != nil {
-		if cerr := file.Close(); err == nil {
-			err = cerr
-		}
-	}
+	start := time.Now()
+	err = withOutput(cmd, fl.outputFlags, func(w io.Writer, color bool) error {
+		return report.Print(w, fl.format, &res, s.reportOptions(color, fl.quiet))
+	})
 	if err != nil {
 		return err
 	}
-	if len(res.Internal) > 0 {
-		for _, e := range res.Internal[1:] {
-			fmt.Fprintln(cmd.ErrOrStderr(), "driftlint: "+e.Error())
-		}
-		return &exitError{code: 2, err: res.Internal[0]}
+	if baseNote != "" && !fl.quiet && !fl.verbose {
+		fmt.Fprintln(cmd.ErrOrStderr(), baseNote)
 	}
-	if failOn != 0 {
-		for _, f := range res.Findings {
-			if f.Severity >= failOn {
-				return &exitError{code: 1}
-			}
-		}
+	if fl.verbose {
+		s.verbose(cmd, time.Since(start))
+	}
+	if err := s.internalError(cmd); err != nil {
+		return err
+	}
+	return failOnError(res.Findings, failOn)
+}
+
+type baselineFlags struct {
+	projectFlags
+	output string
+	quiet  bool
+}
+
+func newBaselineCmd() *cobra.Command {
+	var fl baselineFlags
+	cmd := &cobra.Command{
+		Use:   "baseline [DIR]",
+		Short: "Write " + lint.BaselineFile + " with today's findings, for check --baseline",
+		Long: `baseline runs every rule as check does and records each finding's fingerprint in
+DIR/` + lint.BaselineFile + ` (or --output FILE), so that check --baseline FILE reports only
+findings that are not in it. Fingerprints survive lines moving and unrelated edits.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runBaseline(cmd, dirArg(args), fl)
+		},
+	}
+	addProjectFlags(cmd, &fl.projectFlags)
+	cmd.Flags().StringVarP(&fl.output, "output", "o", "", "write the baseline to this file (default DIR/"+lint.BaselineFile+")")
+	cmd.Flags().BoolVarP(&fl.quiet, "quiet", "q", false, "do not say what was written")
+	return cmd
+}
+
+func runBaseline(cmd *cobra.Command, dir string, fl baselineFlags) error {
+	s, err := prepare(dir, fl.projectFlags)
+	if err != nil {
+		return err
+	}
+	if err := s.lint(cmd.Context(), fl.projectFlags); err != nil {
+		return err
+	}
+	if err := s.internalError(cmd); err != nil {
+		return err // a crashed rule's findings are incomplete: write nothing
+	}
+	start := time.Now()
+	data, err := lint.NewBaseline(s.res.Findings).Marshal()
+	if err != nil {
+		return err
+	}
+	out := fl.output
+	if out == "" {
+		out = filepath.Join(dir, lint.BaselineFile)
+	}
+	if err := writeFileAtomic(out, data); err != nil {
+		return fmt.Errorf("baseline: %w", err)
+	}
+	if !fl.quiet {
+		fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s to %s\n", count(len(s.res.Findings), "finding"), out)
+	}
+	if fl.verbose {
+		s.verbose(cmd, time.Since(start))
 	}
 	return nil
 }
 
-func validFormat(f string) bool {
-	return slices.Contains(report.Formats, f)
+type reportFlags struct {
+	projectFlags
+	outputFlags
+	against string
+}
+
+func newReportCmd() *cobra.Command {
+	var fl reportFlags
+	cmd := &cobra.Command{
+		Use:   "report --against OLD.json [DIR]",
+		Short: "Re-audit: the findings of an earlier run that are fixed, still open, or new",
+		Long: `report runs every rule as check does and sets the findings against an earlier run:
+OLD.json is a check --format json report (or a baseline file). Findings are matched by
+fingerprint. text, markdown and json list the three groups (json as the arrays "fixed",
+"still_open" and "new"); sarif, github and checkstyle print the still-open and new findings.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runReport(cmd, dirArg(args), fl)
+		},
+	}
+	addProjectFlags(cmd, &fl.projectFlags)
+	addOutputFlags(cmd, &fl.outputFlags, "never", "exit 1 when a new finding is at least this severe: error, warning, info or never")
+	cmd.Flags().StringVar(&fl.against, "against", "", "the earlier run: a check --format json report or a baseline file (required)")
+	_ = cmd.MarkFlagRequired("against")
+	return cmd
+}
+
+func runReport(cmd *cobra.Command, dir string, fl reportFlags) error {
+	failOn, err := fl.validate()
+	if err != nil {
+		return err
+	}
+	old, err := lint.ReadBaseline(fl.against)
+	if err != nil {
+		return fmt.Errorf("--against: %w", err)
+	}
+	s, err := prepare(dir, fl.projectFlags)
+	if err != nil {
+		return err
+	}
+	if err := s.lint(cmd.Context(), fl.projectFlags); err != nil {
+		return err
+	}
+	c := lint.Compare(old.Findings, s.res.Findings)
+	start := time.Now()
+	err = withOutput(cmd, fl.outputFlags, func(w io.Writer, color bool) error {
+		ra := &reaudit{against: fl.against, c: c, res: s.res}
+		switch fl.format {
+		case "text":
+			return ra.text(w, s.reportOptions(color, true), fl.quiet)
+		case "markdown":
+			return ra.markdown(w)
+		case "json":
+			return ra.json(w)
+		default:
+			res := *s.res
+			res.Findings = lint.SortFindings(slices.Concat(c.Open, c.New))
+			return report.Print(w, fl.format, &res, s.reportOptions(color, fl.quiet))
+		}
+	})
+	if err != nil {
+		return err
+	}
+	if fl.verbose {
+		s.verbose(cmd, time.Since(start))
+	}
+	if err := s.internalError(cmd); err != nil {
+		return err
+	}
+	return failOnError(c.New, failOn)
+}
+
+// reaudit prints a comparison with an earlier run.
+type reaudit struct {
+	against string
+	c       lint.Comparison
+	res     *lint.Result // the current run
+}
+
+func (ra *reaudit) fixed() []lint.Finding {
+	out := make([]lint.Finding, 0, len(ra.c.Fixed))
+	for _, e := range ra.c.Fixed {
+		out = append(out, e.Finding())
+	}
+	return out
+}
+
+func (ra *reaudit) groups() []reauditGroup {
+	return []reauditGroup{
+		{"fixed", "Fixed", ra.fixed()},
+		{"still open", "Still open", ra.c.Open},
+		{"new", "New", ra.c.New},
+	}
+}
+
+type reauditGroup struct {
+	name, title string // for text and Markdown
+	findings    []lint.Finding
+}
+
+func (ra *reaudit) totals() string {
+	return fmt.Sprintf("%d fixed, %d still open, %d new", len(ra.c.Fixed), len(ra.c.Open), len(ra.c.New))
+}
+
+func (ra *reaudit) now() string {
+	s := ra.res.Summary
+	return fmt.Sprintf("%s (%s, %s, %d info) in %s", count(s.Findings, "finding"), count(s.Error, "error"), count(s.Warning, "warning"), s.Info, count(s.Files, "file"))
+}
+
+// text prints each group as check's text output under a heading, then the totals.
+func (ra *reaudit) text(w io.Writer, opts report.Options, quiet bool) error {
+	var b bytes.Buffer
+	for i, g := range ra.groups() {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		fmt.Fprintf(&b, "%s (%d):\n", g.name, len(g.findings))
+		if err := report.Text(&b, &lint.Result{Findings: g.findings}, opts); err != nil {
+			return err
+		}
+	}
+	if !quiet {
+		fmt.Fprintf(&b, "\n%s against %s; now %s\n", ra.totals(), ra.against, ra.now())
+	}
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
+// markdown prints the re-audit report a person reads: totals, a table by rule, and a
+// section per group.
+func (ra *reaudit) markdown(w io.Writer) error {
+	var b strings.Builder
+	b.WriteString("# driftlint re-audit\n\n")
+	fmt.Fprintf(&b, "Against %s: **%d fixed**, **%d still open**, **%d new**. Now %s.\n",
+		mdCode(ra.against), len(ra.c.Fixed), len(ra.c.Open), len(ra.c.New), ra.now())
+	groups := ra.groups()
+	type row struct{ n [3]int }
+	byRule := map[string]*row{}
+	for i, g := range groups {
+		for _, f := range g.findings {
+			r := byRule[f.Rule]
+			if r == nil {
+				r = &row{}
+				byRule[f.Rule] = r
+			}
+			r.n[i]++
+		}
+	}
+	ids := make([]string, 0, len(byRule))
+	for id := range byRule {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	if len(ids) > 0 {
+		b.WriteString("\n| Rule | Fixed | Still open | New |\n| --- | ---: | ---: | ---: |\n")
+		for _, id := range ids {
+			n := byRule[id].n
+			fmt.Fprintf(&b, "| %s | %d | %d | %d |\n", mdCode(id), n[0], n[1], n[2])
+		}
+		fmt.Fprintf(&b, "| **Total** | **%d** | **%d** | **%d** |\n", len(ra.c.Fixed), len(ra.c.Open), len(ra.c.New))
+	}
+	for _, g := range groups {
+		fmt.Fprintf(&b, "\n## %s (%d)\n\n", g.title, len(g.findings))
+		if len(g.findings) == 0 {
+			b.WriteString("None.\n")
+			continue
+		}
+		for _, f := range g.findings {
+			sev := ""
+			if f.Severity != 0 {
+				sev = "**" + f.Severity.String() + "** "
+			}
+			fmt.Fprintf(&b, "- %s %s%s (%s)\n", mdCode(f.Pos.String()), sev, mdEscape(f.Message), mdCode(f.Rule))
+			for _, r := range f.Related {
+				fmt.Fprintf(&b, "  - %s %s\n", mdCode(r.Pos.String()), mdEscape(r.Message))
+			}
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// json prints {"version", "against", "fixed", "still_open", "new", "summary"}; each finding
+// has the shape of check --format json.
+func (ra *reaudit) json(w io.Writer) error {
+	arrays := make([][]json.RawMessage, 3)
+	for i, g := range ra.groups() {
+		var buf bytes.Buffer
+		if err := report.JSON(&buf, &lint.Result{Findings: g.findings}); err != nil {
+			return err
+		}
+		var doc struct {
+			Findings []json.RawMessage `json:"findings"`
+		}
+		if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
+			return err
+		}
+		arrays[i] = doc.Findings
+	}
+	type summary struct {
+		Fixed     int `json:"fixed"`
+		StillOpen int `json:"still_open"`
+		New       int `json:"new"`
+		lint.Summary
+	}
+	out := struct {
+		Version   int               `json:"version"`
+		Against   string            `json:"against"`
+		Fixed     []json.RawMessage `json:"fixed"`
+		StillOpen []json.RawMessage `json:"still_open"`
+		New       []json.RawMessage `json:"new"`
+		Summary   summary           `json:"summary"`
+	}{1, ra.against, arrays[0], arrays[1], arrays[2], summary{len(ra.c.Fixed), len(ra.c.Open), len(ra.c.New), ra.res.Summary}}
+	data, err := json.MarshalIndent(out, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(append(data, '\n'))
+	return err
+}
+
+// mdCode writes s as a Markdown code span.
+func mdCode(s string) string {
+	fence := "`"
+	for strings.Contains(s, fence) {
+		fence += "`"
+	}
+	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
+		return fence + " " + s + " " + fence
+	}
+	return fence + s + fence
+}
+
+// mdEscape backslash-escapes the characters that Markdown would read as markup in running
+// text (an underscore only where it could start or end emphasis), and keeps the text on one
+// line.
+func mdEscape(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch c {
+		case '\\', '`', '*', '<', '~':
+			b.WriteByte('\\')
+		case '_':
+			if i == 0 || i == len(s)-1 || !isWordByte(s[i-1]) || !isWordByte(s[i+1]) {
+				b.WriteByte('\\')
+			}
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+func isWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
+}
+
+type docsFixFlags struct {
+	config string
+	jobs   int
+	diff   bool
+}
+
+func newDocsCmd() *cobra.Command {
+	docs := &cobra.Command{
+		Use:   "docs",
+		Short: "Work on the metrics documentation",
+		Args:  cobra.NoArgs, // an unknown subcommand is an error, not help
+		RunE:  func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
+	}
+	var fl docsFixFlags
+	fix := &cobra.Command{
+		Use:   "fix [DIR]",
+		Short: "Rewrite metrics-doc table rows from the expositions (--diff to preview)",
+		Long: `docs fix rewrites the metric tables of the metrics docs so that they agree with the
+expositions: wrong types and label lists are corrected in place, exported metrics that no
+doc lists are added as rows, and renamed metrics are renamed. Descriptions, the column layout
+and the prose are kept byte for byte. Files are replaced atomically; --diff prints a unified
+diff instead and writes nothing.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runDocsFix(cmd, dirArg(args), fl)
+		},
+	}
+	f := fix.Flags()
+	f.StringVarP(&fl.config, "config", "c", "", "config file (default DIR/.driftlint.yaml)")
+	f.IntVarP(&fl.jobs, "jobs", "j", 0, "parallel loaders (default: the number of CPUs)")
+	f.BoolVar(&fl.diff, "diff", false, "print a unified diff of the changes instead of writing them")
+	docs.AddCommand(fix)
+	return docs
+}
+
+func runDocsFix(cmd *cobra.Command, dir string, fl docsFixFlags) error {
+	pf := projectFlags{config: fl.config, jobs: fl.jobs}
+	s, err := prepare(dir, pf)
+	if err != nil {
+		return err
+	}
+	if err := s.loadProject(cmd.Context(), pf); err != nil {
+		return err
+	}
+	changes, err := docsfix.Fix(s.p)
+	if err != nil {
+		return fmt.Errorf("docs fix: %w", err)
+	}
+	paths := make([]string, 0, len(changes))
+	for p := range changes {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	stderr := cmd.ErrOrStderr()
+	if len(paths) == 0 {
+		fmt.Fprintln(stderr, "nothing to fix: the metrics docs agree with the expositions")
+		return nil
+	}
+	for _, rel := range paths {
+		var old []byte
+		if f := s.p.File(rel); f != nil {
+			old = f.Src
+		}
+		diff := docsfix.Diff(rel, old, changes[rel])
+		if fl.diff {
+			if _, err := io.WriteString(cmd.OutOrStdout(), diff); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := writeFix(filepath.Join(s.p.Root, filepath.FromSlash(rel)), old, changes[rel]); err != nil {
+			return fmt.Errorf("docs fix %s: %w", rel, err)
+		}
+		removed, added := diffStat(diff)
+		fmt.Fprintf(stderr, "fixed %s: %s removed, %d added\n", rel, count(removed, "line"), added)
+	}
+	return nil
+}
+
+// writeFix replaces a doc with its fixed content, unless the file changed since it was
+// loaded. A UTF-8 byte-order mark, which the loader turns into spaces, is put back.
+func writeFix(path string, loaded, fixed []byte) error {
+	disk, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	bom := []byte("\xEF\xBB\xBF")
+	if bytes.HasPrefix(disk, bom) && bytes.HasPrefix(loaded, []byte("   ")) && bytes.Equal(disk[3:], loaded[3:]) {
+		disk = loaded
+		if bytes.HasPrefix(fixed, []byte("   ")) {
+			fixed = append(slices.Clone(bom), fixed[3:]...)
+		}
+	}
+	if !bytes.Equal(disk, loaded) {
+		return errors.New("the file changed while driftlint ran; run docs fix again")
+	}
+	return writeFileAtomic(path, fixed)
+}
+
+// diffStat counts the removed and added lines of a unified diff.
+func diffStat(diff string) (removed, added int) {
+	for line := range strings.SplitSeq(diff, "\n") {
+		switch {
+		case strings.HasPrefix(line, "---"), strings.HasPrefix(line, "+++"):
+		case strings.HasPrefix(line, "-"):
+			removed++
+		case strings.HasPrefix(line, "+"):
+			added++
+		}
+	}
+	return removed, added
+}
+
+// writeFileAtomic replaces path with data through a temporary file in the same folder, so
+// that a reader never sees half a file. An existing file keeps its permissions; a symbolic
+// link is followed.
+func writeFileAtomic(path string, data []byte) (err error) {
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		path = real
+	}
+	perm := os.FileMode(0o644)
+	if st, err := os.Stat(path); err == nil {
+		perm = st.Mode().Perm()
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			_ = os.Remove(tmp.Name())
+		}
+	}()
+	if _, err := tmp.Write(data); err != nil {
+		_ = tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(perm); err != nil {
+		_ = tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
 }
 
 // loadConfig finds and validates the config for dir; without one, inputs are discovered.
@@ -214,6 +871,18 @@ func colorable(w io.Writer) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// count formats n with a word, adding s unless n is 1.
+func count(n int, word string) string {
+	return fmt.Sprintf("%d %s", n, plural(n, word))
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
 }
 
 func newRulesCmd() *cobra.Command {
