@@ -4,6 +4,7 @@
 package load
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -22,9 +23,12 @@ import (
 	"github.com/driftlint/driftlint/lint"
 	"github.com/driftlint/driftlint/lint/load/dashboard"
 	"github.com/driftlint/driftlint/lint/load/expo"
+	"github.com/driftlint/driftlint/lint/load/fetch"
 	"github.com/driftlint/driftlint/lint/load/health"
 	"github.com/driftlint/driftlint/lint/load/markdown"
 	"github.com/driftlint/driftlint/lint/load/rulefile"
+	"github.com/driftlint/driftlint/lint/load/source"
+	"github.com/driftlint/driftlint/lint/runbook"
 )
 
 // DefaultMaxFileSize is the largest input file read; a larger one is an input/parse finding.
@@ -34,6 +38,11 @@ const DefaultMaxFileSize = 32 << 20
 type Options struct {
 	MaxFileSize int64 // 0 means DefaultMaxFileSize
 	Workers     int   // parallel loaders; 0 means GOMAXPROCS
+	// Context cancels live scrapes (url entries), e.g. on Ctrl-C; nil means
+	// context.Background().
+	Context context.Context
+	// Fetch tunes live scrapes.
+	Fetch fetch.Options
 }
 
 // role is what a file is loaded as; one file can have several roles.
@@ -47,6 +56,7 @@ const (
 	roleExposition
 	roleHealth
 	roleHealthSchema
+	roleSource // the emitter's code (sources:): read together per package by source.LoadFiles
 )
 
 // input is one file to load.
@@ -71,7 +81,8 @@ type result struct {
 }
 
 // Project loads every input of cfg into a project. Only operational problems (an unreadable
-// folder) are errors; a bad input file becomes a ParseProblem.
+// folder, a failed scrape of a required url entry, an interrupt) are errors; a bad input file
+// becomes a ParseProblem. Url entries are fetched (see package fetch) while the files load.
 func Project(cfg *lint.Config, opts Options) (*lint.Project, error) {
 	if opts.MaxFileSize <= 0 {
 		opts.MaxFileSize = DefaultMaxFileSize
@@ -79,18 +90,23 @@ func Project(cfg *lint.Config, opts Options) (*lint.Project, error) {
 	if opts.Workers <= 0 {
 		opts.Workers = runtime.GOMAXPROCS(0)
 	}
-	for _, e := range cfg.Exposition {
-		if e.URL != "" {
-			return nil, fmt.Errorf("%s: exposition url %s: fetching live scrapes is not supported yet; save a scrape to a file and list it under file", e.At, e.URL)
-		}
+	ctx := opts.Context
+	if ctx == nil {
+		ctx = context.Background()
 	}
-	for _, h := range cfg.Health {
-		if h.URL != "" {
-			return nil, fmt.Errorf("%s: health url %s: fetching live health samples is not supported yet; save a sample to a file", h.At, h.URL)
-		}
-	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var live *fetch.Result
+	var liveErr error
+	fetched := make(chan struct{})
+	go func() {
+		defer close(fetched)
+		live, liveErr = fetch.All(ctx, cfg, opts.Fetch)
+	}()
 	inputs, err := resolve(cfg)
 	if err != nil {
+		cancel()
+		<-fetched
 		return nil, err
 	}
 
@@ -106,8 +122,17 @@ func Project(cfg *lint.Config, opts Options) (*lint.Project, error) {
 		}()
 	}
 	wg.Wait()
+	<-fetched
+	if liveErr != nil {
+		return nil, liveErr
+	}
 
 	p := &lint.Project{Root: cfg.Dir, Config: cfg}
+	// Every path under the root, so that rules can tell a link to an existing file that is
+	// not an input from a broken one; a listing error only means such links go unchecked.
+	if known, err := runbook.ListFiles(cfg.Dir, cfg.Ignore); err == nil {
+		p.KnownPaths = known
+	}
 	byRel := map[string]*input{}
 	for _, in := range inputs {
 		byRel[in.rel] = in
@@ -123,17 +148,35 @@ func Project(cfg *lint.Config, opts Options) (*lint.Project, error) {
 		p.Dashboards = append(p.Dashboards, r.dashboards...)
 		p.ParseProblems = append(p.ParseProblems, r.problems...)
 	}
-	p.Expositions = expositions(cfg, inputs, byRel)
-	for _, h := range healthOrder(cfg, inputs) {
-		if s := byRel[h].res.health; s != nil {
+	p.Files = append(p.Files, live.Files...)
+	p.ParseProblems = append(p.ParseProblems, live.Problems...)
+	p.Expositions = expositions(cfg, inputs, byRel, live.Expositions)
+	var code []*lint.SourceFile
+	for _, in := range inputs {
+		if in.roles&roleSource != 0 {
+			code = append(code, in.res.file)
+		}
+	}
+	srcExpos, srcProblems := source.LoadFiles(code)
+	p.Expositions = append(p.Expositions, srcExpos...)
+	p.ParseProblems = append(p.ParseProblems, srcProblems...)
+	for i, h := range healthOrder(cfg, inputs) {
+		if h == "" {
+			if s := live.Health[i]; s != nil {
+				p.Health = append(p.Health, s)
+			}
+		} else if s := byRel[h].res.health; s != nil {
 			p.Health = append(p.Health, s)
 		}
 	}
+	knownMetrics(cfg, p, opts.MaxFileSize)
 	return p, nil
 }
 
 // expositions orders scrapes as the config lists them and numbers the scrapes of each target.
-func expositions(cfg *lint.Config, inputs []*input, byRel map[string]*input) []*lint.Exposition {
+// live holds the fetched scrapes of url entries, by config index; their TimeMs counts from the
+// target's first live scrape, and is moved after the target's saved scrapes, if any.
+func expositions(cfg *lint.Config, inputs []*input, byRel map[string]*input, live [][]*lint.Exposition) []*lint.Exposition {
 	var out []*lint.Exposition
 	count := map[string]int{}
 	clock := map[string]time.Duration{}
@@ -153,9 +196,30 @@ func expositions(cfg *lint.Config, inputs []*input, byRel map[string]*input) []*
 		count[target]++
 		out = append(out, e)
 	}
+	liveBase := map[string]time.Duration{}
 	if cfg.Path != "" {
-		for _, s := range cfg.Exposition {
-			add(s.File, s.Target, s.Covers, s.Interval)
+		for i, s := range cfg.Exposition {
+			if s.URL == "" {
+				add(s.File, s.Target, s.Covers, s.Interval)
+				continue
+			}
+			for _, e := range live[i] {
+				t := e.Target
+				base, ok := liveBase[t]
+				if !ok {
+					base = clock[t]
+					if count[t] > 0 {
+						base += s.Interval
+					}
+					liveBase[t] = base
+				}
+				e.Index = count[t]
+				e.TimeMs = (base + time.Duration(e.TimeMs)*time.Millisecond).Milliseconds()
+				clock[t] = time.Duration(e.TimeMs) * time.Millisecond
+				e.Covers = s.Covers
+				count[t]++
+				out = append(out, e)
+			}
 		}
 		return out
 	}
@@ -167,14 +231,19 @@ func expositions(cfg *lint.Config, inputs []*input, byRel map[string]*input) []*
 	return out
 }
 
+// healthOrder lists the health inputs in config order: a file's path, or "" for a url entry
+// (at its config index).
 func healthOrder(cfg *lint.Config, inputs []*input) []string {
 	var out []string
 	if cfg.Path != "" {
 		for _, h := range cfg.Health {
-			if h.File != "" {
+			switch {
+			case h.File != "":
 				out = append(out, h.File)
-			} else if h.Schema != "" {
+			case h.Schema != "":
 				out = append(out, h.Schema)
+			default:
+				out = append(out, "")
 			}
 		}
 		return out
@@ -267,7 +336,7 @@ func resolve(cfg *lint.Config) ([]*input, error) {
 		for _, g := range []struct {
 			globs []string
 			r     role
-		}{{cfg.Rules, roleRules}, {cfg.Runbooks, roleRunbook}, {cfg.MetricsDocs, roleMetricsDoc}, {cfg.Dashboards, roleDashboard}} {
+		}{{cfg.Rules, roleRules}, {cfg.Runbooks, roleRunbook}, {cfg.MetricsDocs, roleMetricsDoc}, {cfg.Dashboards, roleDashboard}, {cfg.Sources, roleSource}} {
 			for _, pattern := range g.globs {
 				matches, err := doublestar.Glob(os.DirFS(cfg.Dir), pattern, doublestar.WithFilesOnly(), doublestar.WithFailOnIOErrors())
 				if err != nil {
@@ -278,6 +347,11 @@ func resolve(cfg *lint.Config) ([]*input, error) {
 						roles[m] |= g.r
 					}
 				}
+			}
+		}
+		for _, set := range cfg.Copies { // files meant to agree are rule files too
+			for _, f := range set {
+				roles[path.Clean(f)] |= roleRules
 			}
 		}
 		for _, e := range cfg.Exposition {

@@ -1,0 +1,949 @@
+package source
+
+import (
+	"errors"
+	"fmt"
+	"go/ast"
+	"go/constant"
+	"go/parser"
+	"go/scanner"
+	"go/token"
+	"go/types"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/driftlint/driftlint/lint"
+)
+
+// Import paths of the Go client library.
+const (
+	promPath     = "github.com/prometheus/client_golang/prometheus"
+	promautoPath = "github.com/prometheus/client_golang/prometheus/promauto"
+)
+
+// goConstructors maps client_golang's metric constructors to the type they make.
+var goConstructors = map[string]string{
+	"NewCounter": "counter", "NewCounterVec": "counter", "NewCounterFunc": "counter",
+	"NewGauge": "gauge", "NewGaugeVec": "gauge", "NewGaugeFunc": "gauge",
+	"NewHistogram": "histogram", "NewHistogramVec": "histogram",
+	"NewSummary": "summary", "NewSummaryVec": "summary",
+	"NewUntypedFunc": "untyped",
+}
+
+// goOptsTypes are client_golang's option struct types.
+var goOptsTypes = map[string]bool{
+	"Opts": true, "CounterOpts": true, "GaugeOpts": true, "HistogramOpts": true, "SummaryOpts": true, "UntypedOpts": true,
+	"CounterVecOpts": true, "GaugeVecOpts": true, "HistogramVecOpts": true, "SummaryVecOpts": true,
+}
+
+// goConstMetrics maps the functions that send a custom collector's metric to the type they
+// give its descriptor; "" means the type is the ValueType argument.
+var goConstMetrics = map[string]string{
+	"MustNewConstMetric": "", "NewConstMetric": "",
+	"MustNewConstMetricWithCreatedTimestamp": "", "NewConstMetricWithCreatedTimestamp": "",
+	"MustNewConstHistogram": "histogram", "NewConstHistogram": "histogram",
+	"MustNewConstHistogramWithCreatedTimestamp": "histogram", "NewConstHistogramWithCreatedTimestamp": "histogram",
+	"MustNewConstNativeHistogram": "histogram", "NewConstNativeHistogram": "histogram",
+	"MustNewConstSummary": "summary", "NewConstSummary": "summary",
+	"MustNewConstSummaryWithCreatedTimestamp": "summary", "NewConstSummaryWithCreatedTimestamp": "summary",
+}
+
+// goValueTypes maps prometheus.ValueType constants to types.
+var goValueTypes = map[string]string{"CounterValue": "counter", "GaugeValue": "gauge", "UntypedValue": "untyped"}
+
+const (
+	absentLabelled    = "it has labels, and the client exports no series until a label set is used"
+	absentCollector   = "a custom collector exports it only when its Collect sends it"
+	absentConditional = "it is defined inside a condition or a loop"
+)
+
+// goFile is one parsed Go file.
+type goFile struct {
+	src  *lint.SourceFile
+	ast  *ast.File
+	tok  *token.File
+	res  Result
+	pkgN string
+}
+
+// loadGo reads the Go files of one directory; constants resolve across the files of a
+// package. It returns one result per file, in the order given.
+func loadGo(files []*lint.SourceFile) []Result {
+	fset := token.NewFileSet()
+	gfs := make([]*goFile, len(files))
+	relevant := false
+	for i, f := range files {
+		gfs[i] = &goFile{src: f}
+		s := string(f.Src)
+		if strings.Contains(s, "client_golang/prometheus") || looksLikeExpositionText(s) {
+			relevant = true
+		}
+	}
+	out := make([]Result, len(files))
+	if !relevant {
+		return out
+	}
+	for _, g := range gfs {
+		af, err := parser.ParseFile(fset, g.src.Path, g.src.Src, parser.ParseComments|parser.SkipObjectResolution)
+		if el, ok := errors.AsType[scanner.ErrorList](err); ok {
+			for _, e := range el {
+				g.res.Problems = append(g.res.Problems, lint.ParseProblem{At: g.src.Pos(e.Pos.Offset), Message: "go: " + e.Msg})
+			}
+		} else if err != nil {
+			g.res.Problems = append(g.res.Problems, lint.ParseProblem{At: lint.Pos{File: g.src.Path}, Message: "go: " + err.Error()})
+		}
+		if af == nil || af.Name == nil {
+			continue
+		}
+		g.ast = af
+		g.tok = fset.File(af.Pos())
+		g.pkgN = af.Name.Name
+	}
+	// One type check per package of the directory, for constants and scopes.
+	byPkg := map[string][]*goFile{}
+	var names []string
+	for _, g := range gfs {
+		if g.ast == nil || g.tok == nil {
+			continue
+		}
+		if byPkg[g.pkgN] == nil {
+			names = append(names, g.pkgN)
+		}
+		byPkg[g.pkgN] = append(byPkg[g.pkgN], g)
+	}
+	for _, n := range names {
+		pkg := byPkg[n]
+		info := typeCheck(fset, pkg)
+		for _, g := range pkg {
+			defs := walkGo(g, info)
+			g.res = finish(g.src, "go", defs, g.res.Problems)
+		}
+	}
+	for i, g := range gfs {
+		out[i] = g.res
+	}
+	return out
+}
+
+// typeCheck runs go/types over a package without its imports: every imported name is
+// invalid, but the package's own constants get their values and identifiers their objects.
+func typeCheck(fset *token.FileSet, pkg []*goFile) (info *types.Info) {
+	info = &types.Info{Types: map[ast.Expr]types.TypeAndValue{}, Defs: map[*ast.Ident]types.Object{}, Uses: map[*ast.Ident]types.Object{}}
+	defer func() {
+		if recover() != nil { // never let a checker crash stop the run: constants stay unknown
+			info = &types.Info{Types: map[ast.Expr]types.TypeAndValue{}, Defs: map[*ast.Ident]types.Object{}, Uses: map[*ast.Ident]types.Object{}}
+		}
+	}()
+	files := make([]*ast.File, len(pkg))
+	for i, g := range pkg {
+		files[i] = g.ast
+	}
+	conf := types.Config{Error: func(error) {}, FakeImportC: true, DisableUnusedImportCheck: true}
+	_, _ = conf.Check(pkg[0].pkgN, fset, files, info)
+	return info
+}
+
+// goWalker finds the definitions of one file.
+type goWalker struct {
+	g        *goFile
+	info     *types.Info
+	prom     map[string]bool // local names of the prometheus package
+	promauto map[string]bool
+	fmtPkg   map[string]bool
+	dotProm  bool
+
+	defs      []*def
+	descs     map[string][]*def // NewDesc definitions by the variable or field that holds them
+	inline    map[*ast.CallExpr]*def
+	inlineTyp map[*ast.CallExpr]string // NewDesc calls written inside the call that sends them
+	descTypes map[string]string        // descriptor key → type from the Must… calls ("" = conflicting)
+	loopVars  map[types.Object]bool
+	params    map[types.Object]bool
+	inits     map[types.Object]ast.Expr // variables with one initial value and no assignment
+	assigned  map[types.Object]bool
+	chained   map[*ast.BasicLit]bool
+	texts     []textLit
+}
+
+func walkGo(g *goFile, info *types.Info) (defs []*def) {
+	w := &goWalker{
+		g: g, info: info, prom: map[string]bool{}, promauto: map[string]bool{}, fmtPkg: map[string]bool{},
+		descs: map[string][]*def{}, inline: map[*ast.CallExpr]*def{}, inlineTyp: map[*ast.CallExpr]string{}, descTypes: map[string]string{},
+		loopVars: map[types.Object]bool{}, params: map[types.Object]bool{}, inits: map[types.Object]ast.Expr{},
+		assigned: map[types.Object]bool{}, chained: map[*ast.BasicLit]bool{},
+	}
+	for _, im := range g.ast.Imports {
+		p, err := strconv.Unquote(im.Path.Value)
+		if err != nil {
+			continue
+		}
+		local := p[strings.LastIndexByte(p, '/')+1:]
+		if im.Name != nil {
+			local = im.Name.Name
+		}
+		switch p {
+		case promPath:
+			if local == "." {
+				w.dotProm = true
+			}
+			w.prom[local] = true
+		case promautoPath:
+			w.promauto[local] = true
+		case "fmt":
+			w.fmtPkg[local] = true
+		}
+	}
+	defer func() {
+		if v := recover(); v != nil {
+			defs = nil
+			g.res.Problems = append(g.res.Problems, lint.ParseProblem{At: lint.Pos{File: g.src.Path}, Message: fmt.Sprintf("could not read the metric definitions: %v", v)})
+		}
+	}()
+	w.prepare()
+	var stack []ast.Node
+	ast.Inspect(g.ast, func(n ast.Node) bool {
+		if n == nil {
+			stack = stack[:len(stack)-1]
+			return true
+		}
+		w.visit(n, stack)
+		stack = append(stack, n)
+		return true
+	})
+	// Custom collectors: a descriptor takes the type of the calls that send it.
+	for key, ds := range w.descs {
+		if t, ok := w.descTypes[key]; ok && t != "" {
+			for _, d := range ds {
+				d.typ = t
+			}
+		}
+	}
+	for c, t := range w.inlineTyp {
+		if d := w.inline[c]; d != nil {
+			d.typ = t
+		}
+	}
+	w.defs = append(w.defs, scanText(w.texts)...)
+	return w.defs
+}
+
+// prepare records loop variables, parameters and the variables whose value is one
+// initializer never assigned again (options and label slices held in variables).
+func (w *goWalker) prepare() {
+	define := func(id *ast.Ident, set map[types.Object]bool) {
+		if o := w.info.Defs[id]; o != nil {
+			set[o] = true
+		}
+	}
+	ast.Inspect(w.g.ast, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.RangeStmt:
+			for _, e := range []ast.Expr{n.Key, n.Value} {
+				if id, ok := e.(*ast.Ident); ok {
+					define(id, w.loopVars)
+				}
+			}
+		case *ast.ForStmt:
+			if as, ok := n.Init.(*ast.AssignStmt); ok {
+				for _, e := range as.Lhs {
+					if id, ok := e.(*ast.Ident); ok {
+						define(id, w.loopVars)
+					}
+				}
+			}
+		case *ast.FuncType:
+			if n.Params != nil {
+				for _, f := range n.Params.List {
+					for _, id := range f.Names {
+						define(id, w.params)
+					}
+				}
+			}
+		case *ast.ValueSpec:
+			if len(n.Values) == len(n.Names) {
+				for i, id := range n.Names {
+					if o := w.info.Defs[id]; o != nil {
+						w.inits[o] = n.Values[i]
+					}
+				}
+			}
+		case *ast.AssignStmt:
+			for i, l := range n.Lhs {
+				id := rootIdent(l)
+				if id == nil {
+					continue
+				}
+				if n.Tok == token.DEFINE && l == ast.Expr(id) {
+					if o := w.info.Defs[id]; o != nil && len(n.Rhs) == len(n.Lhs) {
+						w.inits[o] = n.Rhs[i]
+						continue
+					}
+				}
+				if o := w.info.Uses[id]; o != nil {
+					w.assigned[o] = true
+				}
+			}
+		case *ast.UnaryExpr:
+			if n.Op == token.AND {
+				if id := rootIdent(n.X); id != nil {
+					if o := w.info.Uses[id]; o != nil {
+						w.assigned[o] = true // its address escapes: it may change
+					}
+				}
+			}
+		}
+		return true
+	})
+}
+
+// rootIdent is the variable an assignment target or address belongs to: x of x, x.f, x[i].
+func rootIdent(e ast.Expr) *ast.Ident {
+	for {
+		switch x := e.(type) {
+		case *ast.Ident:
+			return x
+		case *ast.SelectorExpr:
+			e = x.X
+		case *ast.IndexExpr:
+			e = x.X
+		case *ast.ParenExpr:
+			e = x.X
+		case *ast.StarExpr:
+			e = x.X
+		default:
+			return nil
+		}
+	}
+}
+
+func (w *goWalker) off(p token.Pos) int {
+	if !p.IsValid() || w.g.tok == nil {
+		return 0
+	}
+	return min(max(w.g.tok.Offset(p), 0), len(w.g.src.Src))
+}
+
+// pkgSel returns the package local name and selected name of pkg.Sel, or "".
+func pkgSel(e ast.Expr) (pkg, sel string) {
+	s, ok := e.(*ast.SelectorExpr)
+	if !ok {
+		return "", ""
+	}
+	id, ok := s.X.(*ast.Ident)
+	if !ok {
+		return "", s.Sel.Name
+	}
+	return id.Name, s.Sel.Name
+}
+
+// isProm reports whether e is prometheus.Name (or Name under a dot import).
+func (w *goWalker) isProm(e ast.Expr, name string) bool {
+	if id, ok := e.(*ast.Ident); ok {
+		return w.dotProm && id.Name == name
+	}
+	p, s := pkgSel(e)
+	return s == name && w.prom[p]
+}
+
+// calleeName returns the selected or plain name a call calls.
+func calleeName(c *ast.CallExpr) string {
+	switch f := c.Fun.(type) {
+	case *ast.SelectorExpr:
+		return f.Sel.Name
+	case *ast.Ident:
+		return f.Name
+	case *ast.IndexExpr: // generic instantiation
+		if id, ok := f.X.(*ast.Ident); ok {
+			return id.Name
+		}
+	}
+	return ""
+}
+
+func (w *goWalker) visit(n ast.Node, stack []ast.Node) {
+	switch n := n.(type) {
+	case *ast.CallExpr:
+		w.call(n, stack)
+	case *ast.BinaryExpr:
+		if n.Op == token.ADD {
+			if len(stack) > 0 {
+				if p, ok := stack[len(stack)-1].(*ast.BinaryExpr); ok && p.Op == token.ADD {
+					return // inside a chain already read
+				}
+			}
+			w.chain(n, stack)
+		}
+	case *ast.BasicLit:
+		if n.Kind != token.STRING || w.chained[n] {
+			return
+		}
+		l := w.goLit(n)
+		if len(stack) > 0 {
+			if c, ok := stack[len(stack)-1].(*ast.CallExpr); ok && w.isFormatArg(c, n) {
+				l = l.format(printfVerbs)
+			}
+		}
+		w.texts = append(w.texts, textLit{l: l, mayBeAbsent: conditional(stack)})
+	}
+}
+
+// isFormatArg reports whether lit is the format argument of a fmt.*printf call.
+func (w *goWalker) isFormatArg(c *ast.CallExpr, l ast.Expr) bool {
+	p, s := pkgSel(c.Fun)
+	if !w.fmtPkg[p] {
+		return false
+	}
+	i := -1
+	switch s {
+	case "Sprintf", "Printf", "Errorf":
+		i = 0
+	case "Fprintf", "Appendf":
+		i = 1
+	}
+	return i >= 0 && i < len(c.Args) && c.Args[i] == l
+}
+
+// chain reads a + concatenation of strings as one text, for exposition text built that way.
+func (w *goWalker) chain(b *ast.BinaryExpr, stack []ast.Node) {
+	var parts []ast.Expr
+	var flatten func(e ast.Expr)
+	flatten = func(e ast.Expr) {
+		if x, ok := e.(*ast.BinaryExpr); ok && x.Op == token.ADD {
+			flatten(x.X)
+			flatten(x.Y)
+			return
+		}
+		parts = append(parts, e)
+	}
+	flatten(b)
+	var ls []lit
+	text := false
+	for _, p := range parts {
+		if bl, ok := p.(*ast.BasicLit); ok && bl.Kind == token.STRING {
+			w.chained[bl] = true
+			ls = append(ls, w.goLit(bl))
+			text = true
+			continue
+		}
+		v := w.eval(p)
+		if v.known() {
+			offs := make([]int, len(v.s)+1)
+			for i := range offs {
+				offs[i] = w.off(p.Pos())
+			}
+			ls = append(ls, lit{s: v.s, offs: offs})
+		} else {
+			ls = append(ls, holeAt(w.off(p.Pos())))
+		}
+	}
+	if text {
+		w.texts = append(w.texts, textLit{l: join(ls...), mayBeAbsent: conditional(stack)})
+	}
+}
+
+// conditional says whether a node under stack runs only under a condition or in a loop.
+func conditional(stack []ast.Node) string {
+	for _, n := range stack {
+		switch n.(type) {
+		case *ast.IfStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt, *ast.ForStmt, *ast.RangeStmt:
+			return absentConditional
+		}
+	}
+	return ""
+}
+
+// call handles a call that may define a metric or give a descriptor its type.
+func (w *goWalker) call(c *ast.CallExpr, stack []ast.Node) {
+	name := calleeName(c)
+	if typ, ok := goConstructors[name]; ok && w.isConstructorCall(c) {
+		w.constructor(c, name, typ, stack)
+		return
+	}
+	if name == "NewDesc" && w.isProm(c.Fun, "NewDesc") {
+		w.newDesc(c, stack)
+		return
+	}
+	if typ, ok := goConstMetrics[name]; ok && w.isProm(c.Fun, name) && len(c.Args) > 0 {
+		if typ == "" && len(c.Args) > 1 {
+			if _, vt := pkgSel(c.Args[1]); vt != "" && w.isProm(c.Args[1], vt) {
+				typ = goValueTypes[vt]
+			} else if id, ok := c.Args[1].(*ast.Ident); ok && w.dotProm {
+				typ = goValueTypes[id.Name]
+			}
+		}
+		if typ == "" {
+			return
+		}
+		if inner, ok := ast.Unparen(c.Args[0]).(*ast.CallExpr); ok {
+			w.inlineTyp[inner] = typ // the inner NewDesc is visited after this call
+			return
+		}
+		if key := descKey(c.Args[0]); key != "" {
+			if t, seen := w.descTypes[key]; seen && t != typ {
+				w.descTypes[key] = ""
+			} else {
+				w.descTypes[key] = typ
+			}
+		}
+	}
+}
+
+// isConstructorCall reports whether a New… call is client_golang's: through the prometheus
+// or promauto package, promauto.With(…), prometheus.V2, or any value (a promauto.Factory)
+// when its options are a client_golang options literal.
+func (w *goWalker) isConstructorCall(c *ast.CallExpr) bool {
+	sel, ok := c.Fun.(*ast.SelectorExpr)
+	if !ok {
+		id, ok := c.Fun.(*ast.Ident)
+		return ok && w.dotProm && goConstructors[id.Name] != ""
+	}
+	switch x := sel.X.(type) {
+	case *ast.Ident:
+		if w.prom[x.Name] || w.promauto[x.Name] {
+			return true
+		}
+	case *ast.CallExpr:
+		if p, s := pkgSel(x.Fun); s == "With" && w.promauto[p] {
+			return true
+		}
+	case *ast.SelectorExpr:
+		if p, s := pkgSel(x); s == "V2" && w.prom[p] {
+			return true
+		}
+	}
+	if len(c.Args) == 0 {
+		return false
+	}
+	e := ast.Unparen(c.Args[0])
+	if u, ok := e.(*ast.UnaryExpr); ok && u.Op == token.AND {
+		e = u.X
+	}
+	cl, ok := e.(*ast.CompositeLit)
+	if !ok {
+		return false
+	}
+	p, s := pkgSel(cl.Type)
+	return goOptsTypes[s] && w.prom[p]
+}
+
+// via names a constructor call for messages: promauto.NewCounterVec.
+func (w *goWalker) via(c *ast.CallExpr, name string) string {
+	if sel, ok := c.Fun.(*ast.SelectorExpr); ok {
+		switch x := sel.X.(type) {
+		case *ast.Ident:
+			if w.promauto[x.Name] {
+				return "promauto." + name
+			}
+		case *ast.CallExpr:
+			return "promauto.With(…)." + name
+		case *ast.SelectorExpr:
+			if x.Sel.Name == "V2" {
+				return "prometheus.V2." + name
+			}
+		}
+	}
+	return "prometheus." + name
+}
+
+// goOpts are the fields of a client_golang options literal.
+type goOpts struct {
+	ns, sub, name value
+	nameAt        int
+	help          string
+	labels        []string // const labels, and the V2 variable labels
+	labelsUnknown bool
+	varLabels     bool // the V2 options gave the variable labels
+}
+
+func (w *goWalker) constructor(c *ast.CallExpr, name, typ string, stack []ast.Node) {
+	if len(c.Args) == 0 {
+		return
+	}
+	o, ok := w.opts(c.Args[0])
+	d := &def{typ: typ, via: w.via(c, name), at: w.off(c.Args[0].Pos())}
+	if !ok {
+		d.name = unknown("the options are not a literal the code shows")
+		w.defs = append(w.defs, d)
+		return
+	}
+	d.name = fqName(o.ns, o.sub, o.name)
+	if d.name.known() && d.name.s == "" {
+		return // no name: client_golang rejects it
+	}
+	d.at, d.help, d.labels, d.labelsUnknown = o.nameAt, o.help, o.labels, o.labelsUnknown
+	if strings.HasSuffix(name, "Vec") {
+		d.mayBeAbsent = absentLabelled
+		if !o.varLabels {
+			if len(c.Args) < 2 {
+				d.labelsUnknown = true
+			} else {
+				ls, ok := w.stringList(c.Args[1])
+				d.labels = append(d.labels, ls...)
+				d.labelsUnknown = d.labelsUnknown || !ok
+			}
+		}
+	}
+	if a := conditional(stack); a != "" && d.mayBeAbsent == "" {
+		d.mayBeAbsent = a
+	}
+	w.defs = append(w.defs, d)
+}
+
+// opts reads an options literal (possibly &T{…}, or a variable holding one).
+func (w *goWalker) opts(e ast.Expr) (goOpts, bool) {
+	e = ast.Unparen(e)
+	if u, ok := e.(*ast.UnaryExpr); ok && u.Op == token.AND {
+		e = ast.Unparen(u.X)
+	}
+	if id, ok := e.(*ast.Ident); ok {
+		if init := w.initOf(id); init != nil {
+			return w.opts(init)
+		}
+		return goOpts{}, false
+	}
+	cl, ok := e.(*ast.CompositeLit)
+	if !ok {
+		return goOpts{}, false
+	}
+	o := goOpts{ns: known(""), sub: known(""), name: known(""), nameAt: w.off(cl.Pos())}
+	for _, el := range cl.Elts {
+		kv, ok := el.(*ast.KeyValueExpr)
+		if !ok {
+			return goOpts{}, false // positional fields
+		}
+		key, ok := kv.Key.(*ast.Ident)
+		if !ok {
+			continue
+		}
+		switch key.Name {
+		case "Namespace":
+			o.ns = w.eval(kv.Value)
+		case "Subsystem":
+			o.sub = w.eval(kv.Value)
+		case "Name":
+			o.name = w.eval(kv.Value)
+			o.nameAt = w.off(kv.Value.Pos())
+		case "Help":
+			if v := w.eval(kv.Value); v.known() {
+				o.help = v.s
+			}
+		case "ConstLabels":
+			ls, ok := w.mapKeys(kv.Value)
+			o.labels = append(o.labels, ls...)
+			o.labelsUnknown = o.labelsUnknown || !ok
+		case "CounterOpts", "GaugeOpts", "HistogramOpts", "SummaryOpts":
+			inner, ok := w.opts(kv.Value)
+			if !ok {
+				return goOpts{}, false
+			}
+			inner.labels = append(inner.labels, o.labels...)
+			inner.labelsUnknown = inner.labelsUnknown || o.labelsUnknown
+			inner.varLabels = o.varLabels
+			o = inner
+		case "VariableLabels":
+			o.varLabels = true
+			ls, ok := w.variableLabels(kv.Value)
+			o.labels = append(o.labels, ls...)
+			o.labelsUnknown = o.labelsUnknown || !ok
+		}
+	}
+	return o, true
+}
+
+// initOf returns the one initial value of a variable that is never assigned again.
+func (w *goWalker) initOf(id *ast.Ident) ast.Expr {
+	o := w.info.Uses[id]
+	if o == nil || w.assigned[o] {
+		return nil
+	}
+	return w.inits[o]
+}
+
+// variableLabels reads V2 VariableLabels: UnconstrainedLabels{…} or ConstrainedLabels{{Name: …}}.
+func (w *goWalker) variableLabels(e ast.Expr) ([]string, bool) {
+	cl, ok := ast.Unparen(e).(*ast.CompositeLit)
+	if !ok {
+		return nil, isNil(e)
+	}
+	if _, s := pkgSel(cl.Type); s == "ConstrainedLabels" {
+		var out []string
+		all := true
+		for _, el := range cl.Elts {
+			inner, ok := el.(*ast.CompositeLit)
+			if !ok {
+				all = false
+				continue
+			}
+			found := false
+			for _, f := range inner.Elts {
+				if kv, ok := f.(*ast.KeyValueExpr); ok {
+					if k, ok := kv.Key.(*ast.Ident); ok && k.Name == "Name" {
+						if v := w.eval(kv.Value); v.known() {
+							out = append(out, v.s)
+							found = true
+						}
+					}
+				}
+			}
+			all = all && found
+		}
+		return out, all
+	}
+	return w.stringList(cl)
+}
+
+// stringList reads a []string literal (or nil, or a variable holding one).
+func (w *goWalker) stringList(e ast.Expr) ([]string, bool) {
+	e = ast.Unparen(e)
+	if isNil(e) {
+		return nil, true
+	}
+	if id, ok := e.(*ast.Ident); ok {
+		if init := w.initOf(id); init != nil {
+			return w.stringList(init)
+		}
+		return nil, false
+	}
+	cl, ok := e.(*ast.CompositeLit)
+	if !ok {
+		return nil, false
+	}
+	var out []string
+	all := true
+	for _, el := range cl.Elts {
+		if kv, ok := el.(*ast.KeyValueExpr); ok {
+			el = kv.Value
+		}
+		if v := w.eval(el); v.known() {
+			out = append(out, v.s)
+		} else {
+			all = false
+		}
+	}
+	return out, all
+}
+
+// mapKeys reads the keys of a prometheus.Labels or map[string]string literal (or nil).
+func (w *goWalker) mapKeys(e ast.Expr) ([]string, bool) {
+	e = ast.Unparen(e)
+	if isNil(e) {
+		return nil, true
+	}
+	if id, ok := e.(*ast.Ident); ok {
+		if init := w.initOf(id); init != nil {
+			return w.mapKeys(init)
+		}
+		return nil, false
+	}
+	cl, ok := e.(*ast.CompositeLit)
+	if !ok {
+		return nil, false
+	}
+	var out []string
+	all := true
+	for _, el := range cl.Elts {
+		kv, ok := el.(*ast.KeyValueExpr)
+		if !ok {
+			all = false
+			continue
+		}
+		if v := w.eval(kv.Key); v.known() {
+			out = append(out, v.s)
+		} else {
+			all = false
+		}
+	}
+	return out, all
+}
+
+func isNil(e ast.Expr) bool {
+	id, ok := ast.Unparen(e).(*ast.Ident)
+	return ok && id.Name == "nil"
+}
+
+// newDesc reads prometheus.NewDesc(fqName, help, variableLabels, constLabels). Its type comes
+// later from the calls that send it.
+func (w *goWalker) newDesc(c *ast.CallExpr, stack []ast.Node) {
+	if len(c.Args) == 0 {
+		return
+	}
+	d := &def{name: w.eval(c.Args[0]), at: w.off(c.Args[0].Pos()), via: "prometheus.NewDesc", mayBeAbsent: absentCollector}
+	if d.name.known() && d.name.s == "" {
+		return
+	}
+	if len(c.Args) > 1 {
+		if v := w.eval(c.Args[1]); v.known() {
+			d.help = v.s
+		}
+	}
+	if len(c.Args) > 2 {
+		ls, ok := w.stringList(c.Args[2])
+		d.labels, d.labelsUnknown = ls, !ok
+	}
+	if len(c.Args) > 3 {
+		ls, ok := w.mapKeys(c.Args[3])
+		d.labels = append(d.labels, ls...)
+		d.labelsUnknown = d.labelsUnknown || !ok
+	}
+	w.defs = append(w.defs, d)
+	w.inline[c] = d
+	if key := w.holderKey(c, stack); key != "" {
+		w.descs[key] = append(w.descs[key], d)
+	}
+}
+
+// holderKey names the variable or struct field a descriptor is stored in: v:name or f:name.
+func (w *goWalker) holderKey(c *ast.CallExpr, stack []ast.Node) string {
+	if len(stack) == 0 {
+		return ""
+	}
+	switch p := stack[len(stack)-1].(type) {
+	case *ast.KeyValueExpr:
+		if id, ok := p.Key.(*ast.Ident); ok && p.Value == ast.Expr(c) {
+			return "f:" + id.Name
+		}
+	case *ast.AssignStmt:
+		for i, r := range p.Rhs {
+			if r == ast.Expr(c) && i < len(p.Lhs) {
+				return descKey(p.Lhs[i])
+			}
+		}
+	case *ast.ValueSpec:
+		for i, r := range p.Values {
+			if r == ast.Expr(c) && i < len(p.Names) {
+				return "v:" + p.Names[i].Name
+			}
+		}
+	}
+	return ""
+}
+
+// descKey names the variable or field a descriptor expression reads.
+func descKey(e ast.Expr) string {
+	switch x := ast.Unparen(e).(type) {
+	case *ast.Ident:
+		return "v:" + x.Name
+	case *ast.SelectorExpr:
+		return "f:" + x.Sel.Name
+	}
+	return ""
+}
+
+// eval works out a string expression: a constant of the package (go/types), a literal, a
+// concatenation, prometheus.BuildFQName; other expressions are unknown, with the reason.
+func (w *goWalker) eval(e ast.Expr) value {
+	if tv, ok := w.info.Types[e]; ok && tv.Value != nil {
+		if tv.Value.Kind() == constant.String {
+			return known(constant.StringVal(tv.Value))
+		}
+		return unknown("the name is not a string constant")
+	}
+	switch x := e.(type) {
+	case *ast.BasicLit:
+		if x.Kind == token.STRING {
+			if s, err := strconv.Unquote(x.Value); err == nil {
+				return known(s)
+			}
+		}
+	case *ast.ParenExpr:
+		return w.eval(x.X)
+	case *ast.BinaryExpr:
+		if x.Op == token.ADD {
+			return concat(w.eval(x.X), w.eval(x.Y))
+		}
+	case *ast.Ident:
+		o := w.info.Uses[x]
+		switch {
+		case w.loopVars[o]:
+			return unknown("the name comes from the loop variable " + x.Name)
+		case w.params[o]:
+			return unknown("the name comes from the parameter " + x.Name)
+		}
+		if v, ok := o.(*types.Var); ok && v.Parent() != nil {
+			return unknown("the name comes from the variable " + x.Name)
+		}
+		return unknown(fmt.Sprintf("the name comes from %s, which is not a constant of the package", x.Name))
+	case *ast.CallExpr:
+		if w.isProm(x.Fun, "BuildFQName") && len(x.Args) == 3 {
+			return fqName(w.eval(x.Args[0]), w.eval(x.Args[1]), w.eval(x.Args[2]))
+		}
+		if p, s := pkgSel(x.Fun); w.fmtPkg[p] && s == "Sprintf" && len(x.Args) > 0 {
+			if f := w.eval(x.Args[0]); f.known() {
+				return fillFormat(f.s, printfVerbs, func(i int, spec string) value {
+					if (spec == "%s" || spec == "%v") && i+1 < len(x.Args) {
+						return w.eval(x.Args[i+1])
+					}
+					return unknown("")
+				}, "the name is built by fmt.Sprintf from values computed at run time")
+			}
+			return unknown("the name is built by fmt.Sprintf")
+		}
+		if n := calleeName(x); n != "" {
+			return unknown(fmt.Sprintf("the name is the result of %s()", n))
+		}
+	case *ast.SelectorExpr:
+		if id, ok := x.X.(*ast.Ident); ok {
+			if _, isPkg := w.info.Uses[id].(*types.PkgName); isPkg {
+				return unknown(fmt.Sprintf("the name comes from %s.%s of another package", id.Name, x.Sel.Name))
+			}
+		}
+		return unknown("the name comes from the field " + x.Sel.Name)
+	case *ast.IndexExpr:
+		return unknown("the name is an element of a slice or map")
+	}
+	return unknown("the name is computed at run time")
+}
+
+// goLit decodes a Go string literal with the file offset of each byte.
+func (w *goWalker) goLit(bl *ast.BasicLit) lit {
+	start := w.off(bl.Pos())
+	return decodeGoString(bl.Value, start)
+}
+
+// decodeGoString decodes a Go string literal that starts at file offset start.
+func decodeGoString(raw string, start int) lit {
+	if len(raw) < 2 {
+		return lit{offs: []int{start}}
+	}
+	var b []byte
+	var offs []int
+	body := raw[1 : len(raw)-1]
+	if raw[0] == '`' {
+		for i := 0; i < len(body); i++ {
+			if body[i] == '\r' {
+				continue
+			}
+			b = append(b, body[i])
+			offs = append(offs, start+1+i)
+		}
+		return lit{s: string(b), offs: append(offs, start+len(raw)-1)}
+	}
+	for i := 0; i < len(body); {
+		v, multibyte, tail, err := strconv.UnquoteChar(body[i:], '"')
+		if err != nil {
+			b = append(b, body[i])
+			offs = append(offs, start+1+i)
+			i++
+			continue
+		}
+		n := len(body[i:]) - len(tail)
+		at := start + 1 + i
+		if v < utf8.RuneSelf || !multibyte {
+			b = append(b, byte(v))
+			offs = append(offs, at)
+		} else {
+			enc := utf8.AppendRune(nil, v)
+			for k := range enc {
+				b = append(b, enc[k])
+				if n == len(enc) {
+					offs = append(offs, at+k)
+				} else {
+					offs = append(offs, at)
+				}
+			}
+		}
+		i += n
+	}
+	return lit{s: string(b), offs: append(offs, start+len(raw)-1)}
+}

@@ -1,0 +1,381 @@
+// Package source reads the metric definitions in an emitter's source code — Go, Rust and
+// Python — into lint.Exposition facts, so that code stands in for a scrape where there is no
+// running service to scrape (a pull request) and is compared with one where there is.
+//
+// Each source file becomes one Exposition with Source set, Target "source", no samples, and
+// a Family per metric it defines: name, type, help and label names, each position being the
+// definition's name expression. Families are named as the text exposition names them (a
+// prometheus_client Counter("requests") is requests_total), so that Family.SeriesNames and
+// Project.Lookup work unchanged.
+//
+// What is understood:
+//
+//   - Go (go/parser, go/ast, and go/types for constants): client_golang's
+//     prometheus.New{Counter,Gauge,Histogram,Summary}[Vec|Func], NewUntypedFunc, their
+//     promauto and promauto.With(reg) forms (and any X.NewCounterVec(prometheus.CounterOpts{…})
+//     call, which covers promauto.Factory values), Opts{Namespace, Subsystem, Name, Help,
+//     ConstLabels} joined as BuildFQName joins them, the label slice of the Vec constructors,
+//     the V2 Vec options with UnconstrainedLabels, prometheus.NewDesc with the type taken from
+//     the MustNewConstMetric/NewConstMetric/…Histogram/…Summary calls that use the same
+//     descriptor (a variable, a struct field or the call itself), and constants: any
+//     constant expression of the package (const blocks, concatenation, typed strings) plus
+//     prometheus.BuildFQName. Go files of one directory and package are read together, so a
+//     constant may live in another file of the package when that file is listed too.
+//   - Rust (a tokenizer: string literals with escapes and raw strings, byte and char
+//     literals, lifetimes, nested block comments): the prometheus crate's Opts::new and
+//     HistogramOpts::new with .namespace/.subsystem/.const_label(s)/.variable_label(s), opts!
+//     and histogram_opts!, the Counter/IntCounter/Gauge/IntGauge/Histogram ::new and
+//     ::with_opts constructors and the *Vec ::new constructors with their label array, every
+//     register_*! macro (with or without _with_registry), custom collectors' Desc::new (type
+//     from a MetricFamily set_name + set_field_type(MetricType::X) in the same file, else
+//     untyped), the metrics crate's counter!/gauge!/histogram! with "label" => value pairs
+//     and describe_*! help, let-bound options and label arrays, and file-level const/static
+//     strings and concat!.
+//   - Python (a tokenizer: string prefixes, triple quotes, f-strings, comments, brackets,
+//     indentation): prometheus_client's Counter, Gauge, Histogram, Summary, Info and Enum with
+//     positional or keyword name, documentation, labelnames, namespace, subsystem and unit,
+//     named as the library names them, the *MetricFamily classes of custom collectors, and
+//     module-level string constants assigned once. A call counts only when its name was
+//     imported from prometheus_client (collections.Counter is not a metric).
+//   - In all three languages, hand-written exposition text in string literals: "# HELP" and
+//     "# TYPE" lines define families, and sample lines of those families give their labels
+//     (format placeholders — %s, {} and f-string fields — stand for unknown text).
+//
+// A name that is not a constant (a variable, a parameter, a loop over names, fmt.Sprintf,
+// format! or an f-string with run-time values) is never guessed: it becomes a
+// lint.UnresolvedDef with a glob of the names it can produce ("shop_*_total"), which the
+// source/unresolved rule reports, and every source exposition then covers only the exact
+// names it defines within the name prefixes that glob can reach, so that metric/unknown
+// leaves such names unverified. fmt.Sprintf("%s_x", ns), format!("{NS}_x") and f"{NS}_x"
+// whose every field is a constant are worked out.
+//
+// Each family also gets a lint.CodeDef: the constructor that defines it, whether its label
+// names are only partly known (a label slice in a variable), and why a scrape may lack it
+// (labelled families of client_golang and the Rust crate, custom collectors, metrics crate
+// macros, definitions inside a condition or a loop).
+//
+// How files are read: LoadFiles groups the Go files by directory and package name and
+// type-checks each group together (imports are not resolved; only the package's own
+// constants matter), so a constant may live in another file of the package — when that file
+// is listed under sources: too. Rust and Python files are read one at a time: their constants
+// are those of the file. Go _test.go files, Python test_*.py, *_test.py and conftest.py, and
+// Rust #[cfg(test)] modules are skipped. A file whose text never mentions its client library
+// (nor "# TYPE"/"# HELP") is not parsed at all.
+//
+// Limits. Go: registration calls are not followed (a NewCounter that is never registered is
+// still a definition: the source/exposition-mismatch rule reports it when a scrape lacks it);
+// options or label slices held in a variable are followed only to a single initializer that
+// is never assigned again; names passed to helper functions are parameters, unresolved.
+// Rust: there is no parser, so shapes are matched over tokens: macros are not expanded, types
+// are not inferred (a Counter::new of another crate counts when the file uses the prometheus
+// crate), let bindings resolve by brace scope to the latest non-mut binding before the use,
+// and consts of other files or modules are unresolved. Python: only module-level constants
+// assigned once are resolved; names imported from other modules and class attributes are
+// unresolved. Everywhere: exposition text assembled across several writes (a "# TYPE " literal
+// and the name in another call) is not recognized, and labels added by wrappers outside the
+// definition (client_golang's WrapRegistererWith, a registry prefix) are not seen.
+package source
+
+import (
+	"cmp"
+	"path"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/driftlint/driftlint/lint"
+)
+
+// Target is the target name of every source exposition.
+const Target = "source"
+
+// Result is what Load found in one file.
+type Result struct {
+	Exposition *lint.Exposition // nil when the file defines no metric, resolved or not
+	Problems   []lint.ParseProblem
+}
+
+// Lang returns the language of a file by its extension: "go", "rust", "python", or "".
+func Lang(p string) string {
+	switch strings.ToLower(path.Ext(p)) {
+	case ".go":
+		return "go"
+	case ".rs":
+		return "rust"
+	case ".py", ".pyi":
+		return "python"
+	}
+	return ""
+}
+
+// Load reads the metric definitions of one file. pkg holds the other Go files of the same
+// directory (its package siblings), whose constants a Go file may use; it is ignored for
+// other languages and may be nil. Files of unknown languages and Go test files give nothing.
+func Load(f *lint.SourceFile, pkg []*lint.SourceFile) Result {
+	switch Lang(f.Path) {
+	case "go":
+		if isGoTest(f.Path) {
+			return Result{}
+		}
+		files := []*lint.SourceFile{f}
+		for _, s := range pkg {
+			if s != f && s.Path != f.Path && Lang(s.Path) == "go" && !isGoTest(s.Path) && path.Dir(s.Path) == path.Dir(f.Path) {
+				files = append(files, s)
+			}
+		}
+		return loadGo(files)[0]
+	case "rust":
+		defs, probs := loadRust(f)
+		return finish(f, "rust", defs, probs)
+	case "python":
+		defs, probs := loadPython(f)
+		return finish(f, "python", defs, probs)
+	}
+	return Result{}
+}
+
+// LoadFiles reads every file, Go files grouped by directory so that a package's constants
+// resolve across its files, and returns the expositions in path order with the parse
+// problems. Groups are read in parallel.
+func LoadFiles(files []*lint.SourceFile) ([]*lint.Exposition, []lint.ParseProblem) {
+	var groups [][]*lint.SourceFile
+	goDirs := map[string]int{}
+	for _, f := range files {
+		if f == nil {
+			continue
+		}
+		switch Lang(f.Path) {
+		case "go":
+			if isGoTest(f.Path) {
+				continue
+			}
+			d := path.Dir(f.Path)
+			i, ok := goDirs[d]
+			if !ok {
+				i = len(groups)
+				goDirs[d] = i
+				groups = append(groups, nil)
+			}
+			groups[i] = append(groups[i], f)
+		case "rust", "python":
+			groups = append(groups, []*lint.SourceFile{f})
+		}
+	}
+	results := make([][]Result, len(groups))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i, g := range groups {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			if Lang(g[0].Path) == "go" {
+				results[i] = loadGo(g)
+			} else {
+				results[i] = []Result{Load(g[0], nil)}
+			}
+		}()
+	}
+	wg.Wait()
+	var expos []*lint.Exposition
+	var probs []lint.ParseProblem
+	for _, rs := range results {
+		for _, r := range rs {
+			if r.Exposition != nil {
+				expos = append(expos, r.Exposition)
+			}
+			probs = append(probs, r.Problems...)
+		}
+	}
+	slices.SortStableFunc(expos, func(a, b *lint.Exposition) int { return cmp.Compare(a.File.Path, b.File.Path) })
+	// A name one file builds at run time can be defined by any of them: narrow the coverage
+	// of every file by every unresolved name.
+	var unresolved []lint.UnresolvedDef
+	for _, e := range expos {
+		unresolved = append(unresolved, e.Code.Unresolved...)
+	}
+	for i, e := range expos {
+		e.Index = i
+		e.Covers = covers(e, unresolved)
+	}
+	return expos, probs
+}
+
+func isGoTest(p string) bool { return strings.HasSuffix(p, "_test.go") }
+
+// def is one metric definition found in code, before it becomes a family.
+type def struct {
+	name          value  // the full metric name as the library builds it, not yet named as exposed
+	at            int    // file offset of the name expression
+	typ           string // counter, gauge, histogram, summary, info, stateset, untyped
+	help          string
+	labels        []string
+	labelsUnknown bool
+	via           string
+	mayBeAbsent   string
+	// exposed is set when name is already the exposed family name (text # TYPE lines).
+	exposed bool
+	lang    string
+}
+
+// familyName is the family name as a text exposition shows it.
+func (d *def) familyName(n string) string {
+	if d.exposed {
+		return n
+	}
+	if d.lang != "python" {
+		return n
+	}
+	switch d.typ {
+	case "counter":
+		return strings.TrimSuffix(n, "_total") + "_total"
+	case "info":
+		return n + "_info"
+	}
+	return n
+}
+
+// finish turns a file's definitions into its exposition.
+func finish(f *lint.SourceFile, lang string, defs []*def, probs []lint.ParseProblem) Result {
+	r := Result{Problems: probs}
+	if len(defs) == 0 {
+		return r
+	}
+	slices.SortStableFunc(defs, func(a, b *def) int { return cmp.Compare(a.at, b.at) })
+	e := &lint.Exposition{
+		File: f, Target: Target, Source: true, Families: map[string]*lint.Family{},
+		Code: &lint.CodeFacts{Lang: lang, Defs: map[string]*lint.CodeDef{}},
+	}
+	for _, d := range defs {
+		d.lang = lang
+		at := f.Pos(d.at)
+		typ := d.typ
+		if typ == "" {
+			typ = "untyped"
+		}
+		if !d.name.known() {
+			e.Code.Unresolved = append(e.Code.Unresolved, lint.UnresolvedDef{
+				At: at, Type: typ, Via: d.via, Pattern: d.familyName(d.name.pattern()), Reason: d.name.why,
+			})
+			continue
+		}
+		name := d.familyName(d.name.s)
+		if name == "" {
+			continue
+		}
+		labels := sortedUnique(d.labels)
+		if fam := e.Families[name]; fam != nil {
+			// Defined twice in one file (in two branches, or a metrics crate macro at each
+			// use): keep the first definition, completed by the others, with every label.
+			cd := e.Code.Defs[name]
+			fam.Labels = sortedUnique(append(fam.Labels, labels...))
+			cd.LabelsUnknown = cd.LabelsUnknown || d.labelsUnknown
+			if fam.Help == "" {
+				fam.Help = d.help
+			}
+			if fam.Type == "untyped" && typ != "untyped" {
+				fam.Type, fam.TypeAt = typ, at
+			}
+			if d.mayBeAbsent == "" {
+				cd.MayBeAbsent = ""
+			}
+			continue
+		}
+		fam := &lint.Family{Name: name, Type: typ, Help: d.help, Labels: labels, HelpAt: at, FirstAt: at, Expo: e}
+		if typ != "untyped" {
+			fam.TypeAt = at
+		}
+		e.Families[name] = fam
+		e.Order = append(e.Order, name)
+		e.Code.Defs[name] = &lint.CodeDef{Via: d.via, LabelsUnknown: d.labelsUnknown, MayBeAbsent: d.mayBeAbsent}
+	}
+	if len(e.Families) == 0 && len(e.Code.Unresolved) == 0 {
+		return r
+	}
+	e.Covers = covers(e, e.Code.Unresolved)
+	r.Exposition = e
+	return r
+}
+
+// covers narrows what a source exposition is the truth for when some of its names are not
+// known: by default (nil) it covers the name prefixes of its families, but a prefix that an
+// unresolved name can reach is covered only for the exact series names the code defines, so
+// that the names it builds at run time are unverified rather than unknown.
+func covers(e *lint.Exposition, unresolved []lint.UnresolvedDef) []string {
+	if len(unresolved) == 0 {
+		return nil
+	}
+	out := []string{}
+	seen := map[string]bool{}
+	add := func(g string) {
+		if !seen[g] {
+			seen[g] = true
+			out = append(out, g)
+		}
+	}
+	for _, name := range e.Order {
+		fam := e.Families[name]
+		p := metricPrefix(name)
+		reached := false
+		for _, u := range unresolved {
+			if patternReaches(u.Pattern, p) {
+				reached = true
+				break
+			}
+		}
+		if !reached {
+			add(globEscape(p))
+			add(globEscape(p) + "_*")
+			continue
+		}
+		for _, s := range fam.SeriesNames() {
+			add(globEscape(s))
+		}
+	}
+	return out
+}
+
+// metricPrefix is the first _-separated word of a metric name, as lint.Project uses it.
+func metricPrefix(name string) string {
+	if i := strings.IndexByte(name, '_'); i > 0 {
+		return name[:i]
+	}
+	return name
+}
+
+// patternReaches reports whether a name matching the glob pattern can have the name prefix p
+// (be p itself or start with p_).
+func patternReaches(pattern, p string) bool {
+	lit, _, wild := strings.Cut(pattern, "*")
+	if !wild {
+		return metricPrefix(pattern) == p
+	}
+	// The literal text before the first * must agree with p_ as far as both go.
+	want := p + "_"
+	n := min(len(lit), len(want))
+	return lit[:n] == want[:n]
+}
+
+// globEscape quotes the characters path.Match treats specially.
+func globEscape(s string) string {
+	if !strings.ContainsAny(s, `*?[\`) {
+		return s
+	}
+	var b strings.Builder
+	for _, c := range s {
+		if strings.ContainsRune(`*?[\`, c) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// sortedUnique sorts and deduplicates label names.
+func sortedUnique(ls []string) []string {
+	ls = slices.Clone(ls)
+	slices.Sort(ls)
+	return slices.Compact(ls)
+}
