@@ -28,6 +28,8 @@ func All() []*lint.Rule {
 		ScrapeCounterDecrease,
 		ScrapeExposition,
 		ScrapeInvariant,
+		SourceExpositionMismatch,
+		SourceUnresolved,
 	}
 }
 

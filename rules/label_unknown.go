@@ -673,7 +673,7 @@ func newLabelIndex(p *lint.Project) *labelIndex {
 			for _, l := range f.Labels {
 				all[l] = true
 			}
-			if len(f.Samples) == 0 || dynamicLabels(f) {
+			if !f.LabelsKnown() || dynamicLabels(f) {
 				continue // labels not known: the metric is left undefined, its sets unknown
 			}
 			for _, s := range f.SeriesNames() {

@@ -113,7 +113,7 @@ type sampledResolver struct {
 
 // MetricLabels implements promql.Resolver.
 func (s sampledResolver) MetricLabels(name string) ([]string, bool) {
-	if d, ok := s.p.Lookup(name); ok && d.Kind == lint.DefExported && d.Family != nil && len(d.Family.Samples) == 0 {
+	if d, ok := s.p.Lookup(name); ok && d.Kind == lint.DefExported && d.Family != nil && !d.Family.LabelsKnown() {
 		return nil, false
 	}
 	return s.r.MetricLabels(name)

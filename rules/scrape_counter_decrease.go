@@ -68,7 +68,7 @@ func targetScrapes(expos []*lint.Exposition) [][]*lint.Exposition {
 	var order []string
 	by := map[string][]*lint.Exposition{}
 	for _, e := range expos {
-		if e == nil || len(e.Families) == 0 {
+		if e == nil || e.Source || len(e.Families) == 0 {
 			continue
 		}
 		if _, ok := by[e.Target]; !ok {

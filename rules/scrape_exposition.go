@@ -63,7 +63,7 @@ func promlintChecks() []func(*dto.MetricFamily) []error {
 func runScrapeExposition(pass *lint.Pass) error {
 	seen := map[string]bool{} // URL scrapes: problems already reported for the target
 	for _, e := range pass.Project.Expositions {
-		if e == nil {
+		if e == nil || e.Source { // definitions read from code are no exposition text
 			continue
 		}
 		report := func(f lint.Finding, key string) {

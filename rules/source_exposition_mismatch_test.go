@@ -14,7 +14,7 @@ import (
 func TestSourceExpositionMismatch(t *testing.T) {
 	for _, dir := range []string{"source-go", "source-rust", "source-python"} {
 		t.Run(dir, func(t *testing.T) {
-			linttest.Run(t, "../fixtures/"+dir, rules.SourceExpositionMismatch, rules.SourceUnresolved, rules.MetricUnknown)
+			linttest.Run(t, "../fixtures/"+dir, rules.SourceExpositionMismatch, rules.SourceUnresolved, rules.MetricUnknown, rules.LabelUnknown)
 		})
 	}
 }

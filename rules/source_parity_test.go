@@ -33,10 +33,7 @@ func parityRules() []*lint.Rule {
 // (len(f.Samples) > 0) instead of lint.Family.LabelsKnown, so that on code, whose families
 // have no samples, they miss their label findings. Their differences are logged, not failed;
 // once a rule uses LabelsKnown the test fails until its entry is removed.
-var sourceParityPending = map[string]string{
-	"docs/labels-mismatch": "lint/docsfix/index.go build: `if len(fam.Samples) > 0` → `if fam.LabelsKnown()`",
-	"label/unknown":        "rules/label_unknown.go newLabelIndex: `len(f.Samples) == 0 ||` → `!f.LabelsKnown() ||`",
-}
+var sourceParityPending = map[string]string{}
 
 // parityKeys runs rs over the project of config and keys each finding by rule, subject and
 // position, the position replaced by "(truth)" when it is in the truth itself (the scrape or

@@ -61,7 +61,7 @@ func build(p *lint.Project) *Index {
 			if !typed(f.Type) && typed(fam.Type) {
 				f.Type, f.TypeFrom = fam.Type, fam
 			}
-			if len(fam.Samples) > 0 {
+			if fam.LabelsKnown() {
 				if !f.LabelsKnown {
 					f.LabelsKnown, f.LabelsFrom = true, fam
 				}

@@ -39,7 +39,7 @@ func newProjectResolver(p *lint.Project) *projectResolver {
 	for _, e := range p.Expositions {
 		for _, name := range e.Order {
 			f := e.Families[name]
-			if len(f.Samples) == 0 && !e.Source {
+			if !f.LabelsKnown() {
 				// HELP/TYPE without samples says nothing about labels: leave the metric
 				// unknown unless another exposition shows its series.
 				continue

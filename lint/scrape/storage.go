@@ -54,7 +54,7 @@ func NewStorage(expos []*lint.Exposition) *Storage {
 	s := &Storage{names: map[string]bool{}, scrape: map[int64][]*lint.Exposition{}}
 	byKey := map[string]*series{}
 	for _, e := range expos {
-		if e == nil {
+		if e == nil || e.Source { // code definitions have no samples and no scrape time
 			continue
 		}
 		s.scrape[e.TimeMs] = append(s.scrape[e.TimeMs], e)
