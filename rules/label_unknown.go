@@ -389,6 +389,14 @@ func addLabel(s promql.LabelSet, name string) promql.LabelSet {
 	return promql.LabelSet{Known: true, Labels: out}
 }
 
+// withLabels says "labels a, b" or "no labels".
+func withLabels(ls []string) string {
+	if len(ls) == 0 {
+		return "no labels"
+	}
+	return "labels " + strings.Join(ls, ", ")
+}
+
 func joinLabels(ls []string) string {
 	if len(ls) == 0 {
 		return "none"
@@ -952,12 +960,12 @@ func (x *labelIndex) related(metric string) (lint.Related, bool) {
 		return lint.Related{}, false
 	}
 	if f := x.families[metric]; f != nil && f.At().IsValid() {
-		return lint.Related{Pos: f.At(), Message: fmt.Sprintf("%q is exported here with labels %s", f.Name, joinLabels(f.Labels))}, true
+		return lint.Related{Pos: f.At(), Message: fmt.Sprintf("%q is exported here with %s", f.Name, withLabels(f.Labels))}, true
 	}
 	if rs := x.records[metric]; len(rs) > 0 && rs[0].NameAt.IsValid() {
 		msg := fmt.Sprintf("%q is recorded here", metric)
 		if s := x.inferred[metric]; s.Known {
-			msg += " with labels " + joinLabels(s.Labels)
+			msg += " with " + withLabels(s.Labels)
 		}
 		return lint.Related{Pos: rs[0].NameAt, Message: msg}, true
 	}
