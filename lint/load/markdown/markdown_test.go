@@ -759,3 +759,11 @@ func TestLoadRefusesBracketBombs(t *testing.T) {
 		t.Errorf("problems %v", res.Problems)
 	}
 }
+
+func TestEmptyCellPositionInIndentedTable(t *testing.T) {
+	src := "   | Metric | Type | Labels |\n   |---|---|---|\n   | `c_total` | Counter | |\n"
+	res := Load(lint.NewSourceFile("m.md", []byte(src)), false, true)
+	if len(res.DocEntries) != 1 || res.DocEntries[0].LabelsAt.String() != "m.md:3:27" {
+		t.Errorf("entries %+v", res.DocEntries)
+	}
+}

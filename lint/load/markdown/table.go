@@ -1,6 +1,7 @@
 package markdown
 
 import (
+	"bytes"
 	"strings"
 	"unicode/utf8"
 
@@ -177,10 +178,18 @@ func (l *loader) table(t *east.Table) {
 
 // cellStart is the offset of a cell's first content byte (just after the pipe for an
 // empty cell), or -1 for a missing cell.
-func cellStart(c *east.TableCell) int {
+func cellStart(src []byte, c *east.TableCell) int {
 	if c.Lines().Len() > 0 {
 		if seg := c.Lines().At(0); seg.Stop > seg.Start {
 			return seg.Start
+		}
+	}
+	// An empty cell: just after the pipe that ends the previous cell. goldmark's Pos for it
+	// does not count the indentation of an indented table.
+	if prev, ok := c.PreviousSibling().(*east.TableCell); ok && prev.Lines().Len() > 0 {
+		stop := prev.Lines().At(prev.Lines().Len() - 1).Stop
+		if i := bytes.IndexByte(src[stop:], '|'); i >= 0 && !bytes.Contains(src[stop:stop+i], []byte("\n")) {
+			return stop + i + 1
 		}
 	}
 	return c.Pos()
@@ -247,7 +256,7 @@ func (l *loader) typeCell(c *east.TableCell, def lint.Pos) (string, lint.Pos) {
 	inlineText(&b, l.src, c, htmlDrop)
 	tok, i := typeToken(string(b.buf))
 	if tok == "" {
-		if off := cellStart(c); off >= 0 {
+		if off := cellStart(l.src, c); off >= 0 {
 			return "", l.pos(off)
 		}
 		return "", def
@@ -259,7 +268,7 @@ func (l *loader) typeCell(c *east.TableCell, def lint.Pos) (string, lint.Pos) {
 // cell content's start (def for a missing cell).
 func (l *loader) labelsCell(c *east.TableCell, def lint.Pos) ([]string, lint.Pos) {
 	at := def
-	if off := cellStart(c); off >= 0 {
+	if off := cellStart(l.src, c); off >= 0 {
 		at = l.pos(off)
 	}
 	var b builder
