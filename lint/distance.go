@@ -2,6 +2,60 @@ package lint
 
 import "unicode/utf8"
 
+// matcher computes edit distances from one string to many: for an ASCII string of at most
+// 64 bytes with Myers' bit-parallel algorithm (Hyyrö's formulation), one machine word per
+// character of the other string; otherwise with boundedDistance.
+type matcher struct {
+	s    string
+	peq  *[256]uint64 // nil: not bit-parallel
+	last uint64       // the bit of s's last byte
+}
+
+func newMatcher(s string) *matcher {
+	m := &matcher{s: s}
+	if len(s) == 0 || len(s) > 64 || !isASCII(s) {
+		return m
+	}
+	m.peq = new([256]uint64)
+	for i := range len(s) {
+		m.peq[s[i]] |= 1 << i
+	}
+	m.last = 1 << (len(s) - 1)
+	return m
+}
+
+// distance returns the Levenshtein distance (in runes) between the matcher's string and t
+// when it is at most k, and some number greater than k otherwise.
+func (m *matcher) distance(t string, k int) int {
+	if m.peq == nil || !isASCII(t) {
+		return boundedDistance(m.s, t, k)
+	}
+	if d := len(m.s) - len(t); d > k || -d > k {
+		return k + 1
+	}
+	pv, mv, score := ^uint64(0), uint64(0), len(m.s)
+	for j := range len(t) {
+		eq := m.peq[t[j]]
+		xv := eq | mv
+		xh := (((eq & pv) + pv) ^ pv) | eq
+		ph := mv | ^(xh | pv)
+		mh := pv & xh
+		if ph&m.last != 0 {
+			score++
+		} else if mh&m.last != 0 {
+			score--
+		}
+		ph = ph<<1 | 1 // the first row of the table grows by one per column
+		mh <<= 1
+		pv = mh | ^(xv | ph)
+		mv = ph & xv
+		if score-(len(t)-1-j) > k { // it can fall by at most one per remaining column
+			return k + 1
+		}
+	}
+	return score
+}
+
 // boundedDistance returns the Levenshtein distance between a and b counted in runes (as
 // github.com/agnivade/levenshtein does) when it is at most k, and some number greater than
 // k otherwise. Only the diagonal band |i-j| <= k of the table is computed, and the

@@ -35,21 +35,58 @@ func TestBoundedDistance(t *testing.T) {
 // over a small alphabet (so that distances are often small), ASCII and not.
 func TestBoundedDistanceAgreesWithLevenshtein(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	alphabets := []string{"ab_", "abcdé_"}
+	alphabets := []string{"ab_", "abcdé_", "abcdefghijklmnopqrstuvwxyz_"}
 	word := func(alpha []rune) string {
-		r := make([]rune, rng.IntN(12))
+		r := make([]rune, rng.IntN(70))
 		for i := range r {
 			r[i] = alpha[rng.IntN(len(alpha))]
 		}
 		return string(r)
 	}
-	for range 20000 {
+	for range 50000 {
 		alpha := []rune(alphabets[rng.IntN(len(alphabets))])
-		a, b, k := word(alpha), word(alpha), rng.IntN(8)
+		a, b, k := word(alpha), word(alpha), rng.IntN(12)
 		want := levenshtein.ComputeDistance(a, b)
-		got := boundedDistance(a, b, k)
-		if want <= k && got != want || want > k && got <= k {
+		if got := boundedDistance(a, b, k); want <= k && got != want || want > k && got <= k {
 			t.Fatalf("boundedDistance(%q, %q, %d) = %d, levenshtein says %d", a, b, k, got, want)
+		}
+		if got := newMatcher(a).distance(b, k); want <= k && got != want || want > k && got <= k {
+			t.Fatalf("matcher(%q).distance(%q, %d) = %d, levenshtein says %d", a, b, k, got, want)
+		}
+	}
+}
+
+// TestMatcherAgreesOnNearNames compares on long names a few edits apart, where the
+// distance is small and the bit-parallel path must count exactly.
+func TestMatcherAgreesOnNearNames(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	const alpha = "abcdefghijklmnopqrstuvwxyz_"
+	for range 20000 {
+		a := make([]byte, 1+rng.IntN(64))
+		for i := range a {
+			a[i] = alpha[rng.IntN(len(alpha))]
+		}
+		b := append([]byte(nil), a...)
+		for range rng.IntN(5) {
+			i := rng.IntN(len(b) + 1)
+			switch rng.IntN(3) {
+			case 0:
+				b = append(b[:i], append([]byte{alpha[rng.IntN(len(alpha))]}, b[i:]...)...)
+			case 1:
+				if i < len(b) {
+					b = append(b[:i], b[i+1:]...)
+				}
+			default:
+				if i < len(b) {
+					b[i] = alpha[rng.IntN(len(alpha))]
+				}
+			}
+		}
+		want := levenshtein.ComputeDistance(string(a), string(b))
+		for _, k := range []int{want - 1, want, want + 3} {
+			if got := newMatcher(string(a)).distance(string(b), k); want <= k && got != want || want > k && got <= k {
+				t.Fatalf("matcher(%q).distance(%q, %d) = %d, levenshtein says %d", a, b, k, got, want)
+			}
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync/atomic"
 )
 
 // Pos is a position in a project file. Line and Col are 1-based and Col counts bytes;
@@ -43,6 +44,7 @@ type SourceFile struct {
 	Path  string // slash-separated, relative to the project root
 	Src   []byte
 	lines []int // byte offset of each line start
+	long  atomic.Pointer[cachedLine]
 }
 
 // NewSourceFile indexes src for position lookups.
@@ -82,7 +84,18 @@ func (f *SourceFile) LineStart(n int) int {
 	return f.lines[n-1]
 }
 
-// Line returns the text of the 1-based line n, without its newline.
+// longLineCache is the length from which Line remembers the last line it copied.
+const longLineCache = 1 << 10
+
+// cachedLine is a copy of one long line of a file.
+type cachedLine struct {
+	n    int
+	text string
+}
+
+// Line returns the text of the 1-based line n, without its newline. The last long line
+// asked for is remembered: findings on a minified JSON or a one-line dashboard all ask for
+// the same line of megabytes, once per finding.
 func (f *SourceFile) Line(n int) string {
 	if n < 1 || n > len(f.lines) {
 		return ""
@@ -92,7 +105,15 @@ func (f *SourceFile) Line(n int) string {
 	if n < len(f.lines) {
 		end = f.lines[n] - 1
 	}
-	return strings.TrimSuffix(string(f.Src[start:end]), "\r")
+	if end-start < longLineCache {
+		return strings.TrimSuffix(string(f.Src[start:end]), "\r")
+	}
+	if c := f.long.Load(); c != nil && c.n == n {
+		return c.text
+	}
+	text := strings.TrimSuffix(string(f.Src[start:end]), "\r")
+	f.long.Store(&cachedLine{n: n, text: text})
+	return text
 }
 
 // Span is a piece of text taken from a file, possibly decoded (YAML block scalars, JSON
@@ -102,9 +123,48 @@ type Span struct {
 	Value string
 	File  *SourceFile
 	// Offs holds the file offset of each byte of Value, plus one entry for the end.
-	// When nil, Value is a verbatim copy of the file starting at Start.
+	// When nil, Value is a verbatim copy of the file starting at Start. Read it through
+	// Offset: MappedSpan stores it compactly, as runs of consecutive offsets.
 	Offs  []int32
 	Start int
+}
+
+// MappedSpan returns the span of value whose byte i comes from file offset offs[i] (offs
+// has one more entry, for the end). The offsets are stored as runs when that is smaller:
+// a YAML block scalar or a Markdown fence is a few runs, one per line, instead of four
+// bytes per byte.
+func MappedSpan(value string, f *SourceFile, offs []int32) Span {
+	start := 0
+	if len(offs) > 0 {
+		start = int(offs[0])
+	}
+	return Span{Value: value, File: f, Offs: compactOffsets(offs), Start: start}
+}
+
+// runMarker starts an Offs slice stored as runs: [runMarker, n, idx0, off0, idx1, off1, …]
+// where n is the number of offsets and byte i of run k (idx_k <= i < idx_k+1) is at
+// off_k + i - idx_k. File offsets are never negative, so the marker cannot be an offset.
+const runMarker = -1
+
+// compactOffsets stores offs as runs when that takes less than half the room.
+func compactOffsets(offs []int32) []int32 {
+	runs := 0
+	for i := range offs {
+		if i == 0 || offs[i] != offs[i-1]+1 {
+			runs++
+			if 2+2*runs > len(offs)/2 {
+				return offs
+			}
+		}
+	}
+	out := make([]int32, 0, 2+2*runs)
+	out = append(out, runMarker, int32(len(offs)))
+	for i := range offs {
+		if i == 0 || offs[i] != offs[i-1]+1 {
+			out = append(out, int32(i), offs[i])
+		}
+	}
+	return out
 }
 
 // VerbatimSpan returns the span of src[start:end] in f.
@@ -122,6 +182,13 @@ func (s Span) Offset(i int) int {
 	}
 	if len(s.Offs) == 0 {
 		return s.Start
+	}
+	if s.Offs[0] == runMarker && len(s.Offs) >= 4 {
+		i = min(max(i, 0), int(s.Offs[1])-1)
+		runs := s.Offs[2:]
+		// The last run whose first index is at most i.
+		k := sort.Search(len(runs)/2, func(k int) bool { return int(runs[2*k]) > i }) - 1
+		return int(runs[2*k+1]) + i - int(runs[2*k])
 	}
 	if i >= len(s.Offs) {
 		i = len(s.Offs) - 1
@@ -149,5 +216,5 @@ func (s Span) Sub(i, j int) Span {
 	for k := i; k <= j; k++ {
 		offs[k-i] = int32(s.Offset(k))
 	}
-	return Span{Value: s.Value[i:j], File: s.File, Offs: offs, Start: int(offs[0])}
+	return MappedSpan(s.Value[i:j], s.File, offs)
 }

@@ -202,11 +202,12 @@ func (p *Project) Suggest(name string) string {
 // a fifth of the name's length (at least 2). Ties go to the alphabetically first candidate.
 func Closest(name string, candidates []string) string {
 	best, bestD := "", max(2, len(name)/5)+1
+	m := newMatcher(name)
 	for _, c := range candidates {
 		if c == name || abs(len(c)-len(name)) >= bestD {
 			continue
 		}
-		d := boundedDistance(name, c, bestD)
+		d := m.distance(c, bestD)
 		if d < bestD || (d == bestD && best != "" && c < best) {
 			best, bestD = c, d
 		}
@@ -243,8 +244,13 @@ func MetricName(vs *parser.VectorSelector) string {
 	return vs.Name
 }
 
-// MetricUses returns every metric name read by every parsed query, in query order.
+// MetricUses returns every metric name read by every parsed query, in query order. The
+// list is built once per project and shared by every caller: do not modify it.
 func (p *Project) MetricUses() []MetricUse {
+	return p.Memo("lint.MetricUses", func() any { return slices.Clip(p.metricUses()) }).([]MetricUse)
+}
+
+func (p *Project) metricUses() []MetricUse {
 	var uses []MetricUse
 	for _, q := range p.Queries {
 		if q.Expr == nil {

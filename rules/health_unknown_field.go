@@ -60,12 +60,13 @@ func healthFields(p *lint.Project) *healthIndex {
 			}
 		}
 		for path := range idx.present {
-			if parent, key, ok := splitLastKey(path); ok && !slices.Contains(idx.children[parent], key) {
+			if parent, key, ok := splitLastKey(path); ok {
 				idx.children[parent] = append(idx.children[parent], key)
 			}
 		}
-		for _, keys := range idx.children {
+		for parent, keys := range idx.children { // sorted once: no quadratic Contains per key
 			slices.Sort(keys)
+			idx.children[parent] = slices.Compact(keys)
 		}
 		return idx
 	}).(*healthIndex)

@@ -107,6 +107,7 @@ type projectFlags struct {
 	disable []string
 	jobs    int
 	verbose bool
+	maxSize int64
 }
 
 func addProjectFlags(cmd *cobra.Command, pf *projectFlags) {
@@ -115,6 +116,7 @@ func addProjectFlags(cmd *cobra.Command, pf *projectFlags) {
 	f.StringSliceVar(&pf.disable, "disable", nil, "rule ids to switch off (comma-separated)")
 	f.IntVarP(&pf.jobs, "jobs", "j", 0, "parallel loaders and rules (default: the number of CPUs)")
 	f.BoolVarP(&pf.verbose, "verbose", "v", false, "say on stderr what was loaded, which rules were skipped and why, and how long each phase took")
+	f.Int64Var(&pf.maxSize, "max-file-size", load.DefaultMaxFileSize, "bytes: a larger input file is an input/parse finding, not read")
 }
 
 // outputFlags are the flags of every command that prints findings.
@@ -189,7 +191,7 @@ func prepare(dir string, pf projectFlags) (*session, error) {
 // loadProject loads the project's inputs; url entries are fetched with ctx, which Ctrl-C
 // cancels.
 func (s *session) loadProject(ctx context.Context, pf projectFlags) error {
-	p, err := load.Project(s.cfg, load.Options{Workers: pf.jobs, Context: ctx})
+	p, err := load.Project(s.cfg, load.Options{Workers: pf.jobs, Context: ctx, MaxFileSize: pf.maxSize})
 	if err != nil {
 		return err
 	}

@@ -770,3 +770,17 @@ func TestWriteFix(t *testing.T) {
 		}
 	})
 }
+
+func TestMaxFileSize(t *testing.T) {
+	dir := tree(t, map[string]string{
+		".driftlint.yaml": "rules: [rules.yml]\n",
+		"rules.yml":       "groups:\n  - name: g\n    rules:\n      - alert: Up\n        expr: up == 0\n",
+	})
+	code, stdout, _ := runCLI(t, "check", "--no-color", "-q", "--max-file-size", "10", dir)
+	if code != 1 || !strings.Contains(stdout, "rules.yml: error: file is 71 bytes, larger than the 10-byte limit; not read (input/parse)") {
+		t.Errorf("exit %d:\n%s", code, stdout)
+	}
+	if code, _, _ := runCLI(t, "check", "-q", dir); code != 0 {
+		t.Errorf("default limit: exit %d", code)
+	}
+}

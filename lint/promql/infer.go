@@ -185,7 +185,33 @@ func inferSelector(vs *parser.VectorSelector, r Resolver) LabelSet {
 	if !ok {
 		return unknown()
 	}
+	if len(absent) == 0 && isLabelSet(base) && subset(present, base) {
+		// The common case: the matchers name labels the metric has. base is shared with
+		// the resolver: clipped, so that an append by a caller copies it.
+		return LabelSet{Known: true, Labels: slices.Clip(base)}
+	}
 	return known(base...).union(known(present...)).minus(absent)
+}
+
+// isLabelSet reports whether names is already in LabelSet form: sorted, unique, without
+// __name__ and "".
+func isLabelSet(names []string) bool {
+	for i, n := range names {
+		if n == "" || n == model.MetricNameLabel || i > 0 && names[i-1] >= n {
+			return false
+		}
+	}
+	return true
+}
+
+// subset reports whether every name is in the sorted set.
+func subset(names, set []string) bool {
+	for _, n := range names {
+		if _, ok := slices.BinarySearch(set, n); !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // metricName returns the metric name that a selector matches by equality, read from

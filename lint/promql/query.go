@@ -10,9 +10,11 @@
 package promql
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
+	"github.com/prometheus/prometheus/model/labels"
 	"github.com/prometheus/prometheus/promql/parser"
 
 	"github.com/driftlint/driftlint/lint"
@@ -25,9 +27,28 @@ var shared = parser.NewParser(parser.Options{EnableExperimentalFunctions: true, 
 // Parser returns the shared PromQL parser.
 func Parser() parser.Parser { return shared }
 
-// NewQuery parses text as PromQL.
+// MaxQueryBytes is the longest query that is parsed, and MaxQueryOperators the most binary
+// operators (+, /, >, and, …) a parsed query may have. Prometheus's parser takes time
+// quadratic in the length of a chain of binary operators (BinaryExpr.Type recurses down the
+// chain at every level: 0.7 s for up + up + … with 20,000 terms), so a hostile or generated
+// file could stall a run; real queries have a few dozen operators at most.
+const (
+	MaxQueryBytes     = 128 << 10
+	MaxQueryOperators = 1000
+)
+
+// NewQuery parses text as PromQL. A query longer than MaxQueryBytes, or with more than
+// MaxQueryOperators binary operators, is not parsed: its Err says so.
 func NewQuery(text lint.Span, origin lint.Origin, owner string) *lint.Query {
 	q := &lint.Query{Text: text, Origin: origin, Owner: owner}
+	if len(text.Value) > MaxQueryBytes {
+		q.Err = fmt.Errorf("the query is %d bytes long, more than the %d-byte limit, and was not parsed", len(text.Value), MaxQueryBytes)
+		return q
+	}
+	if n := binaryOperators(text.Value); n > MaxQueryOperators {
+		q.Err = fmt.Errorf("the query has about %d binary operators, more than the limit of %d, and was not parsed", n, MaxQueryOperators)
+		return q
+	}
 	q.Expr, q.Err = shared.ParseExpr(text.Value)
 	if q.Err != nil {
 		q.Expr = nil
@@ -47,7 +68,7 @@ func NewGrafanaQuery(text lint.Span, origin lint.Origin, owner string) *lint.Que
 		offs[i] = int32(text.Offset(j))
 	}
 	offs[len(out)] = int32(text.Offset(len(text.Value)))
-	q := NewQuery(lint.Span{Value: out, File: text.File, Offs: offs, Start: int(offs[0])}, origin, owner)
+	q := NewQuery(lint.MappedSpan(out, text.File, offs), origin, owner)
 	q.Vars = true
 	return q
 }
@@ -255,4 +276,83 @@ func isIdent(s string) bool {
 
 func isIdentByte(c byte) bool {
 	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+// binaryOperators counts, roughly and from above, the binary operators of a query: the
+// operator characters and the words and, or, unless and atan2 outside string literals and
+// comments (a minus sign or an exponent's sign counts too).
+func binaryOperators(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '"', '\'', '`':
+			for i++; i < len(s) && s[i] != c; i++ {
+				if s[i] == '\\' && c != '`' {
+					i++
+				}
+			}
+		case '#':
+			for i < len(s) && s[i] != '\n' {
+				i++
+			}
+		case '+', '-', '*', '/', '%', '^', '<', '>':
+			n++
+		case '=':
+			if i+1 < len(s) && s[i+1] == '=' {
+				n++
+				i++
+			}
+		case '!':
+			if i+1 < len(s) && s[i+1] == '=' {
+				n++
+				i++
+			}
+		default:
+			if !isIdentByte(c) {
+				continue
+			}
+			j := i
+			for j < len(s) && isIdentByte(s[j]) {
+				j++
+			}
+			switch s[i:j] {
+			case "and", "or", "unless", "atan2":
+				n++
+			}
+			i = j - 1
+		}
+	}
+	return n
+}
+
+// ShareMatchers makes the queries of one file share their equal regular-expression label
+// matchers ({job=~"$job"} in every panel of a dashboard): the parser compiles each one,
+// about a kilobyte apiece, and a project keeps every query for the whole run. Matchers are
+// immutable, so sharing them changes nothing else. Call it once the queries are built,
+// before any rule runs.
+func ShareMatchers(queries []*lint.Query) {
+	seen := map[labels.Matcher]*labels.Matcher{}
+	for _, q := range queries {
+		if q.Expr == nil {
+			continue
+		}
+		parser.Inspect(q.Expr, func(n parser.Node, _ []parser.Node) error {
+			vs, ok := n.(*parser.VectorSelector)
+			if !ok {
+				return nil
+			}
+			for i, m := range vs.LabelMatchers {
+				if m.Type != labels.MatchRegexp && m.Type != labels.MatchNotRegexp {
+					continue
+				}
+				key := labels.Matcher{Type: m.Type, Name: m.Name, Value: m.Value}
+				if first, ok := seen[key]; ok {
+					vs.LabelMatchers[i] = first
+				} else {
+					seen[key] = m
+				}
+			}
+			return nil
+		})
+	}
 }

@@ -1,7 +1,11 @@
 package promql
 
 import (
+	"strings"
 	"testing"
+
+	"github.com/prometheus/prometheus/model/labels"
+	"github.com/prometheus/prometheus/promql/parser"
 
 	"github.com/driftlint/driftlint/lint"
 )
@@ -61,5 +65,90 @@ func TestGrafanaQueryPositions(t *testing.T) {
 	uses := (&lint.Project{Queries: []*lint.Query{q}}).MetricUses()
 	if len(uses) != 1 || uses[0].At.String() != "d.json:1:33" {
 		t.Errorf("uses %v", uses)
+	}
+}
+
+func TestNewQueryLimitsLength(t *testing.T) {
+	tests := []struct {
+		name    string
+		text    string
+		wantErr string
+	}{
+		{name: "parses a query at the limit", text: "up" + strings.Repeat(" ", MaxQueryBytes-2)},
+		{
+			name: "does not parse a longer query", text: "up" + strings.Repeat(" ", MaxQueryBytes-1),
+			wantErr: "the query is 131073 bytes long, more than the 131072-byte limit, and was not parsed",
+		},
+		{name: "parses a query with a thousand operators", text: "up" + strings.Repeat(" + up", MaxQueryOperators)},
+		{name: "does not count operators in strings and comments", text: `up{a="+-*/"} # + - * /` + "\n" + strings.Repeat(" and up", MaxQueryOperators)},
+		{
+			name: "does not parse a query with more operators", text: "up" + strings.Repeat(" or up", MaxQueryOperators+1),
+			wantErr: "the query has about 1001 binary operators, more than the limit of 1000, and was not parsed",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := lint.NewSourceFile("q", []byte(tt.text))
+			q := NewQuery(lint.VerbatimSpan(f, 0, len(tt.text)), lint.OriginAlert, "A")
+			got := ""
+			if q.Err != nil {
+				got = q.Err.Error()
+			}
+			if got != tt.wantErr || (got == "") != (q.Expr != nil) {
+				t.Errorf("err %q (expr %v), want %q", got, q.Expr != nil, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestShareMatchers(t *testing.T) {
+	src := `sum(rate(a_total{job=~"$job",code="500"}[5m])) / sum(rate(b_total{job=~"$job",code="500"}[5m]))` + "\n" + `up{job=~"$job"} and up{job!~"x|y",code="500"}` + "\n" + `up{job!~"x|y"}`
+	f := lint.NewSourceFile("d.json", []byte(src))
+	var queries []*lint.Query
+	start := 0
+	for i := 0; i <= len(src); i++ {
+		if i == len(src) || src[i] == '\n' {
+			queries = append(queries, NewGrafanaQuery(lint.VerbatimSpan(f, start, i), lint.OriginDashboard, "p"))
+			start = i + 1
+		}
+	}
+	ShareMatchers(queries)
+	byText := map[string][]*labels.Matcher{}
+	for _, q := range queries {
+		parser.Inspect(q.Expr, func(n parser.Node, _ []parser.Node) error {
+			if vs, ok := n.(*parser.VectorSelector); ok {
+				for _, m := range vs.LabelMatchers {
+					if m.Name != "__name__" {
+						byText[m.String()] = append(byText[m.String()], m)
+					}
+				}
+			}
+			return nil
+		})
+	}
+	tests := []struct {
+		name    string
+		matcher string
+		uses    int
+		shared  bool
+	}{
+		{name: "shares a regex matcher between queries", matcher: `job=~"$job"`, uses: 3, shared: true},
+		{name: "shares a negative regex matcher", matcher: `job!~"x|y"`, uses: 2, shared: true},
+		{name: "leaves equality matchers alone", matcher: `code="500"`, uses: 3, shared: false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ms := byText[tt.matcher]
+			if len(ms) != tt.uses {
+				t.Fatalf("%d uses of %s, want %d", len(ms), tt.matcher, tt.uses)
+			}
+			same := true
+			for _, m := range ms[1:] {
+				same = same && m == ms[0]
+			}
+			if same != tt.shared {
+				t.Errorf("one matcher shared = %v, want %v", same, tt.shared)
+			}
+		})
 	}
 }

@@ -34,6 +34,7 @@ func (r *Result) finish() {
 	for _, d := range r.Dashboards {
 		slices.SortStableFunc(d.Targets, func(a, b lint.DashboardTarget) int { return byOffset(a.Query, b.Query) })
 	}
+	promql.ShareMatchers(r.Queries)
 }
 
 var bom = []byte("\ufeff")

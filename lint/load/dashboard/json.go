@@ -390,7 +390,7 @@ func (d *doc) span(v *jvalue) lint.Span {
 	for i, o := range rel {
 		offs[i] = int32(d.text.Offset(o))
 	}
-	return lint.Span{Value: val, File: d.text.File, Offs: offs, Start: int(offs[0])}
+	return lint.MappedSpan(val, d.text.File, offs)
 }
 
 // pos returns the file position of a value's first byte.

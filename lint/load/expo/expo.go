@@ -39,6 +39,9 @@ import (
 // maxRecoveries is how many bad lines the loader skips before it ignores the rest of a file.
 const maxRecoveries = 16
 
+// maxLabels is the most labels a sample line may have; a line with more is a problem.
+const maxLabels = 128
+
 const bom = "\uFEFF"
 
 // kind is what a line of an exposition is.
@@ -263,6 +266,17 @@ func isNameByte(c byte, first bool) bool {
 // validate runs expfmt over the whole text. Each error marks its line bad, and the text is
 // parsed again without it, up to maxRecoveries times; then the rest of the file is dropped.
 func (l *loader) validate() {
+	// expfmt checks a sample's labels for duplicates with a new map per label, which takes
+	// time quadratic in the number of labels (minutes for a few lines of 10,000 labels); real
+	// samples have a few dozen at most.
+	for i := range l.lines {
+		if ln := &l.lines[i]; ln.kind == kindSample {
+			if n := strings.Count(ln.text, `="`); n > maxLabels {
+				ln.bad = true
+				l.errs[i+1] = fmt.Sprintf("the sample has %d labels, more than the limit of %d, and was not read", n, maxLabels)
+			}
+		}
+	}
 	p := expfmt.NewTextParser(model.UTF8Validation)
 	var b strings.Builder
 	for attempt := 1; ; attempt++ {

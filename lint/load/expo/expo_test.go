@@ -572,3 +572,40 @@ func FuzzLoad(f *testing.F) {
 		}
 	})
 }
+
+func TestLoadLimitsLabelsPerSample(t *testing.T) {
+	labels := func(n int) string {
+		var b strings.Builder
+		for i := range n {
+			fmt.Fprintf(&b, "l%d=\"v\",", i)
+		}
+		return strings.TrimSuffix(b.String(), ",")
+	}
+	tests := []struct {
+		name     string
+		input    string
+		samples  int
+		problems []string
+	}{
+		{name: "reads a sample with as many labels as the limit", input: "x{" + labels(maxLabels) + "} 1\n", samples: 1},
+		{
+			name: "skips a sample with more labels and reads the next line", input: "x{" + labels(maxLabels+1) + "} 1\nx{a=\"b\"} 2\n", samples: 1,
+			problems: []string{"1 the sample has 129 labels, more than the limit of 128, and was not read"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e, probs := Load(lint.NewSourceFile("x.prom", []byte(tt.input)))
+			if diff := cmp.Diff(tt.problems, problems(probs)); diff != "" {
+				t.Errorf("problems (-want +got):\n%s", diff)
+			}
+			n := 0
+			for _, f := range e.Families {
+				n += len(f.Samples)
+			}
+			if n != tt.samples {
+				t.Errorf("got %d samples, want %d", n, tt.samples)
+			}
+		})
+	}
+}

@@ -60,7 +60,7 @@ func (b *builder) span(f *lint.SourceFile, end int) lint.Span {
 	offs := make([]int32, len(b.offs)+1)
 	copy(offs, b.offs)
 	offs[len(b.offs)] = int32(end)
-	return lint.Span{Value: string(b.buf), File: f, Offs: offs, Start: start}
+	return lint.MappedSpan(string(b.buf), f, offs)
 }
 
 // end is the file offset just after the last byte appended, or def when there is none.

@@ -7,11 +7,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
+	"maps"
+	"slices"
 	"strings"
+	"sync"
+	"text/template/parse"
 
 	"github.com/prometheus/common/model"
 	"github.com/prometheus/prometheus/model/rulefmt"
+	promtemplate "github.com/prometheus/prometheus/template"
+	"github.com/prometheus/prometheus/util/features"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/driftlint/driftlint/lint"
@@ -24,6 +29,37 @@ type Result struct {
 	Rules    []*lint.RuleEntry
 	Queries  []*lint.Query
 	Problems []lint.ParseProblem
+
+	seen        map[*yaml.Node]bool // rule and group nodes visited
+	repeats     int                 // visits of a node seen before (through an alias)
+	overAliased bool                // the alias budget ran out; the rest was skipped
+}
+
+// maxRepeats bounds the visits of rule and group nodes reached again through aliases. A rule
+// file rarely reuses a whole rule or group, but groups: [*g, *g, …] with g's rules: [*r, *r,
+// …] makes a few kilobytes expand to millions of rules.
+const maxRepeats = 1000
+
+// spend records a visit of a rule or group node and reports whether the alias budget allows
+// it. The first time the budget runs out is a problem.
+func (r *Result) spend(t *yamlpos.Text, n *yaml.Node) bool {
+	if r.overAliased {
+		return false
+	}
+	if r.seen == nil {
+		r.seen = map[*yaml.Node]bool{}
+	}
+	if !r.seen[n] {
+		r.seen[n] = true
+		return true
+	}
+	r.repeats++
+	if r.repeats <= maxRepeats {
+		return true
+	}
+	r.overAliased = true
+	r.problem(t.Pos(n), "the document contains excessive aliasing: rules and groups are reused more than %d times; the rest is skipped", maxRepeats)
+	return false
 }
 
 func (r *Result) problem(at lint.Pos, format string, args ...any) {
@@ -149,7 +185,7 @@ func FromNode(t *yamlpos.Text, n *yaml.Node, runbook bool, res *Result) {
 		for _, g := range groups.Content {
 			group(t, yamlpos.Resolve(g), runbook, res)
 		}
-		if !runbook {
+		if !runbook && !res.overAliased { // decoding would expand the aliases again
 			validate(t, n, len(res.Problems) > before, res)
 		}
 	case yamlpos.MapValue(n, "alert") != nil || yamlpos.MapValue(n, "record") != nil:
@@ -160,6 +196,9 @@ func FromNode(t *yamlpos.Text, n *yaml.Node, runbook bool, res *Result) {
 }
 
 func group(t *yamlpos.Text, g *yaml.Node, runbook bool, res *Result) {
+	if !res.spend(t, g) {
+		return
+	}
 	if g.Kind != yaml.MappingNode {
 		if !runbook {
 			res.problem(t.Pos(g), "a rule group must be a mapping")
@@ -178,6 +217,9 @@ func group(t *yamlpos.Text, g *yaml.Node, runbook bool, res *Result) {
 		return
 	}
 	for _, r := range rules.Content {
+		if res.overAliased {
+			return
+		}
 		rule(t, yamlpos.Resolve(r), name, runbook, res)
 	}
 }
@@ -200,6 +242,9 @@ func unknownKeys(t *yamlpos.Text, n *yaml.Node, allowed []string, what string, r
 }
 
 func rule(t *yamlpos.Text, n *yaml.Node, groupName string, runbook bool, res *Result) {
+	if !res.spend(t, n) {
+		return
+	}
 	if n.Kind != yaml.MappingNode {
 		if !runbook {
 			res.problem(t.Pos(n), "a rule must be a mapping")
@@ -273,14 +318,16 @@ func kvs(t *yamlpos.Text, n *yaml.Node) []lint.KV {
 	return out
 }
 
-// ruleGroupsNode has the shape of rulefmt's unexported ruleGroups, so that the node tree
-// decoded once can be handed to RuleGroups.Validate.
-type ruleGroupsNode = struct {
-	Groups []rulefmt.RuleGroupNode `yaml:"groups"`
-}
-
-// validate runs rulefmt's own validation (durations, label names, templates, …) and reports
-// its errors at the rule they name. PromQL errors are left to promql/syntax.
+// validate runs the checks of rulefmt's RuleGroups.Validate (durations and field types by
+// decoding into rulefmt's types; group names, label and annotation names and values,
+// recording rule names, alert templates) and reports each problem at the group or rule it
+// names. PromQL errors are left to promql/syntax (the expression was parsed once already),
+// and missing fields to the loader itself, which reports them at a better position.
+//
+// rulefmt.RuleGroups.Validate itself is not called: it parses every expression a second
+// time and builds a text/template with Prometheus's whole function map for every label and
+// annotation, which was most of the time of a whole run (see bench/). The checks below
+// give the same messages.
 func validate(t *yamlpos.Text, n *yaml.Node, reported bool, res *Result) {
 	var groups rulefmt.RuleGroups
 	if err := n.Decode(&groups); err != nil {
@@ -291,54 +338,194 @@ func validate(t *yamlpos.Text, n *yaml.Node, reported bool, res *Result) {
 		}
 		return
 	}
-	var nodes ruleGroupsNode
-	if err := n.Decode(&nodes); err != nil {
-		return
+	var groupNodes []*yaml.Node
+	if gs := yamlpos.Resolve(yamlpos.MapValue(n, "groups")); gs != nil && gs.Kind == yaml.SequenceNode {
+		groupNodes = gs.Content
 	}
-	for _, err := range groups.Validate(nodes, model.UTF8Validation, promql.Parser()) {
-		if isPromQLError(err) {
-			continue
+	seen := map[string]bool{}
+	for j := range groups.Groups {
+		g := &groups.Groups[j]
+		var gn *yaml.Node
+		if j < len(groupNodes) {
+			gn = yamlpos.Resolve(groupNodes[j])
 		}
 		at := t.Pos(n)
-		if re, ok := errors.AsType[*rulefmt.Error](err); ok {
-			msg := positionPrefix.ReplaceAllString(re.Err.Error(), "")
-			if strings.Contains(msg, "must be set") {
-				continue // reported by the loader itself, at a better position
-			}
-			res.problem(ruleAt(t, nodes, re), "%s", msg)
-			continue
-		}
-		res.problem(at, "%s", err)
-	}
-}
-
-func isPromQLError(err error) bool {
-	if re, ok := errors.AsType[*rulefmt.Error](err); ok {
-		msg := re.Err.Error()
-		return strings.Contains(msg, "could not parse expression") || strings.Contains(msg, "parse error")
-	}
-	return false
-}
-
-// ruleAt finds the position of the rule a rulefmt error names (by group and 1-based index).
-func ruleAt(t *yamlpos.Text, nodes ruleGroupsNode, re *rulefmt.Error) lint.Pos {
-	for gi := range nodes.Groups {
-		g := &nodes.Groups[gi]
-		if re.Rule < 1 || re.Rule > len(g.Rules) || g.Name != re.Group {
-			continue
-		}
-		r := &g.Rules[re.Rule-1]
-		for _, n := range []*yaml.Node{&r.Alert, &r.Record, &r.Expr} {
-			if n.Line > 0 {
-				return t.Pos(n)
+		if gn != nil {
+			at = t.Pos(gn)
+			if name := yamlpos.MapValue(gn, "name"); name != nil {
+				at = t.Pos(name)
 			}
 		}
+		if g.Name == "" {
+			res.problem(at, "Groupname must not be empty")
+		}
+		if seen[g.Name] {
+			res.problem(at, "groupname: %q is repeated in the same file", g.Name)
+		}
+		seen[g.Name] = true
+		for _, msg := range labelErrors(g.Labels, nil) {
+			res.problem(at, "%s", msg)
+		}
+		var ruleNodes []*yaml.Node
+		if gn != nil {
+			if rs := yamlpos.Resolve(yamlpos.MapValue(gn, "rules")); rs != nil && rs.Kind == yaml.SequenceNode {
+				ruleNodes = rs.Content
+			}
+		}
+		for i := range g.Rules {
+			var rn *yaml.Node
+			if i < len(ruleNodes) {
+				rn = yamlpos.Resolve(ruleNodes[i])
+			}
+			errs := ruleErrors(&g.Rules[i], rn)
+			if len(errs) == 0 {
+				continue
+			}
+			rat := at
+			if rn != nil {
+				rat = t.Pos(rn)
+				for _, key := range []string{"alert", "record", "expr"} {
+					if v := yamlpos.MapValue(rn, key); v != nil {
+						rat = t.Pos(v)
+						break
+					}
+				}
+			}
+			for _, msg := range errs {
+				res.problem(rat, "%s", msg)
+			}
+		}
 	}
-	return t.LinePos(1)
 }
 
-// positionPrefix matches the "line:col: " prefixes rulefmt puts in its messages.
-var positionPrefix = regexp.MustCompile(`^(?:\d+:\d+: )+`)
+// ruleErrors returns the messages rulefmt's Rule.Validate gives for r, except PromQL
+// errors and missing fields. n is the rule's node, for the order of labels and annotations
+// (nil: sorted by key).
+func ruleErrors(r *rulefmt.Rule, n *yaml.Node) []string {
+	var errs []string
+	if r.Record != "" {
+		if len(r.Annotations) > 0 {
+			errs = append(errs, "invalid field 'annotations' in recording rule")
+		}
+		if r.For != 0 {
+			errs = append(errs, "invalid field 'for' in recording rule")
+		}
+		if r.KeepFiringFor != 0 {
+			errs = append(errs, "invalid field 'keep_firing_for' in recording rule")
+		}
+		if !model.UTF8Validation.IsValidMetricName(r.Record) {
+			errs = append(errs, "invalid recording rule name: "+r.Record)
+		}
+		if strings.ContainsAny(r.Record, "{}") {
+			errs = append(errs, "braces present in the recording rule name; should it be in expr?: "+r.Record)
+		}
+	}
+	labelKeys := mapKeys(n, "labels", r.Labels)
+	annotationKeys := mapKeys(n, "annotations", r.Annotations)
+	errs = append(errs, labelErrors(r.Labels, labelKeys)...)
+	for _, k := range annotationKeys {
+		if !model.UTF8Validation.IsValidLabelName(k) {
+			errs = append(errs, "invalid annotation name: "+k)
+		}
+	}
+	if r.Alert == "" {
+		return errs
+	}
+	for _, k := range labelKeys {
+		if err := parseTemplate(r.Alert, r.Labels[k]); err != nil {
+			errs = append(errs, fmt.Sprintf("label %q: %s", k, err))
+		}
+	}
+	for _, k := range annotationKeys {
+		if err := parseTemplate(r.Alert, r.Annotations[k]); err != nil {
+			errs = append(errs, fmt.Sprintf("annotation %q: %s", k, err))
+		}
+	}
+	return errs
+}
+
+// labelErrors checks label names and values as rulefmt does, in the order of keys (nil:
+// sorted).
+func labelErrors(labels map[string]string, keys []string) []string {
+	if keys == nil {
+		keys = slices.Sorted(maps.Keys(labels))
+	}
+	var errs []string
+	for _, k := range keys {
+		if !model.UTF8Validation.IsValidLabelName(k) || k == model.MetricNameLabel {
+			errs = append(errs, "invalid label name: "+k)
+		}
+		if v := labels[k]; !model.LabelValue(v).IsValid() {
+			errs = append(errs, "invalid label value: "+v)
+		}
+	}
+	return errs
+}
+
+// mapKeys returns the keys of the decoded map m in the order the rule node n lists them
+// under key, so that problems come out in file order; keys the node does not show (or
+// without a node) follow, sorted.
+func mapKeys(n *yaml.Node, key string, m map[string]string) []string {
+	if len(m) == 0 {
+		return nil
+	}
+	keys := make([]string, 0, len(m))
+	done := make(map[string]bool, len(m))
+	if mn := yamlpos.Resolve(yamlpos.MapValue(n, key)); mn != nil && mn.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(mn.Content); i += 2 {
+			k := mn.Content[i].Value
+			if _, ok := m[k]; ok && !done[k] {
+				keys = append(keys, k)
+				done[k] = true
+			}
+		}
+	}
+	if len(keys) < len(m) {
+		var rest []string
+		for k := range m {
+			if !done[k] {
+				rest = append(rest, k)
+			}
+		}
+		slices.Sort(rest)
+		keys = append(keys, rest...)
+	}
+	return keys
+}
+
+// templateDefs are the variables Prometheus defines before an alert's label and annotation
+// templates (rulefmt's testTemplateParsing).
+const templateDefs = "{{$labels := .Labels}}{{$externalLabels := .ExternalLabels}}{{$externalURL := .ExternalURL}}{{$value := .Value}}"
+
+// templateFuncs returns the names of the functions alert templates can call: Prometheus's
+// template functions and text/template's builtins, as parse.Parse wants them (only the
+// names are looked at). It is built once per process.
+var templateFuncs = sync.OnceValue(func() map[string]any {
+	reg := features.NewRegistry()
+	promtemplate.RegisterFeatures(reg)
+	funcs := map[string]any{}
+	for name := range reg.Get()[features.TemplatingFunctions] {
+		funcs[name] = true
+	}
+	for _, name := range []string{
+		"and", "call", "html", "index", "slice", "js", "len", "not", "or", "print", "printf",
+		"println", "urlquery", "eq", "ge", "gt", "le", "lt", "ne",
+	} {
+		funcs[name] = true
+	}
+	return funcs
+})
+
+// parseTemplate parses an alert's label or annotation template as Prometheus's
+// template.Expander.ParseTest does, and returns the same error, without building a
+// text/template with the whole function map each time.
+func parseTemplate(alert, text string) error {
+	if !strings.Contains(text, "{{") {
+		return nil // no action: nothing can fail to parse
+	}
+	_, err := parse.Parse("__alert_"+alert, templateDefs+text, "", "", templateFuncs())
+	return err
+}
 
 // yamlErrLine digs the line number out of a yaml.v3 error message ("yaml: line 5: …").
 func yamlErrLine(err error) int {

@@ -277,3 +277,39 @@ func TestLoadProblems(t *testing.T) {
 }
 
 func line(args ...any) string { return strings.TrimSpace(fmt.Sprintln(args...)) }
+
+func TestLoadBoundsAliasExpansion(t *testing.T) {
+	bomb := func(n int) string {
+		refs := func(a string) string { return strings.TrimSuffix(strings.Repeat("*"+a+", ", n), ", ") }
+		return "r: &r {alert: A, expr: up}\ng: &g {name: g, rules: [" + refs("r") + "]}\ngroups: [" + refs("g") + "]\n"
+	}
+	tests := []struct {
+		name      string
+		src       string
+		wantRules int
+		wantProbs []string
+	}{
+		{name: "follows a few aliases", src: bomb(3), wantRules: 9},
+		{
+			name: "stops a quadratic alias bomb of 24 kB after a thousand reused rules and groups", src: bomb(3000), wantRules: 1001,
+			wantProbs: []string{"1:4 the document contains excessive aliasing: rules and groups are reused more than 1000 times; the rest is skipped"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := Load(lint.NewSourceFile("r.yml", []byte(tt.src)))
+			if len(res.Rules) != tt.wantRules {
+				t.Errorf("got %d rules, want %d", len(res.Rules), tt.wantRules)
+			}
+			var got []string
+			for _, p := range problems(res) {
+				if strings.Contains(p, "aliasing") {
+					got = append(got, p)
+				}
+			}
+			if diff := cmp.Diff(tt.wantProbs, got); diff != "" {
+				t.Errorf("problems (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

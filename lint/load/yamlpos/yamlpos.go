@@ -127,7 +127,7 @@ func (t *Text) Scalar(n *yaml.Node) lint.Span {
 	for i := range offs {
 		offs[i] = int32(t.Span.Offset(int(offs[i])))
 	}
-	return lint.Span{Value: val, File: t.Span.File, Offs: offs, Start: int(offs[0])}
+	return lint.MappedSpan(val, t.Span.File, offs)
 }
 
 // sub returns the span of val found verbatim at offset start of the text.

@@ -1,0 +1,60 @@
+package rulefile
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/driftlint/driftlint/bench/synth"
+	"github.com/driftlint/driftlint/lint"
+)
+
+// BenchmarkLoad loads a generated rule file of 200 rules, and kube-prometheus' rule files
+// when shared/corpora is present.
+func BenchmarkLoad(b *testing.B) {
+	files, err := synth.Sample(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("synthetic-200-rules", func(b *testing.B) {
+		f := lint.NewSourceFile("rules.yml", files["rules"])
+		b.SetBytes(int64(len(f.Src)))
+		b.ReportAllocs()
+		for b.Loop() {
+			Load(f)
+		}
+	})
+	paths, _ := filepath.Glob("../../../../shared/corpora/prometheus-operator__kube-prometheus/derived/rules/*.yaml")
+	if len(paths) == 0 {
+		return
+	}
+	var srcs []*lint.SourceFile
+	var size int64
+	for _, p := range paths {
+		src, err := os.ReadFile(p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		srcs = append(srcs, lint.NewSourceFile(filepath.Base(p), src))
+		size += int64(len(src))
+	}
+	b.Run("kube-prometheus-232-rules", func(b *testing.B) {
+		b.SetBytes(size)
+		b.ReportAllocs()
+		for b.Loop() {
+			for _, f := range srcs {
+				Load(f)
+			}
+		}
+	})
+}
+
+// BenchmarkParseTemplate parses one alert annotation as validate does.
+func BenchmarkParseTemplate(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := parseTemplate("HighErrorRate", "{{ $labels.job }} fails {{ $value | humanizePercentage }} of requests on {{ $labels.instance }}"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
