@@ -1,8 +1,6 @@
 package dashboard
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/driftlint/driftlint/bench/synth"
@@ -24,27 +22,5 @@ func BenchmarkLoadJSON(b *testing.B) {
 			LoadJSON(f)
 		}
 	})
-	paths, _ := filepath.Glob("../../../../shared/corpora/prometheus-operator__kube-prometheus/derived/dashboards/*.json")
-	if len(paths) == 0 {
-		return
-	}
-	var srcs []*lint.SourceFile
-	var size int64
-	for _, p := range paths {
-		src, err := os.ReadFile(p)
-		if err != nil {
-			b.Fatal(err)
-		}
-		srcs = append(srcs, lint.NewSourceFile(filepath.Base(p), src))
-		size += int64(len(src))
-	}
-	b.Run("kube-prometheus-32-dashboards", func(b *testing.B) {
-		b.SetBytes(size)
-		b.ReportAllocs()
-		for b.Loop() {
-			for _, f := range srcs {
-				LoadJSON(f)
-			}
-		}
-	})
+	synth.BenchCorpus(b, "kube-prometheus-32-dashboards", "../../../../shared/corpora/prometheus-operator__kube-prometheus/derived/dashboards/*.json", func(f *lint.SourceFile) { LoadJSON(f) })
 }

@@ -1,8 +1,6 @@
 package markdown
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/driftlint/driftlint/bench/synth"
@@ -26,27 +24,5 @@ func BenchmarkLoad(b *testing.B) {
 			}
 		})
 	}
-	paths, _ := filepath.Glob("../../../../shared/corpora/kubernetes__kube-state-metrics/docs/metrics/*/*.md")
-	if len(paths) == 0 {
-		return
-	}
-	var srcs []*lint.SourceFile
-	var size int64
-	for _, p := range paths {
-		src, err := os.ReadFile(p)
-		if err != nil {
-			b.Fatal(err)
-		}
-		srcs = append(srcs, lint.NewSourceFile(filepath.Base(p), src))
-		size += int64(len(src))
-	}
-	b.Run("kube-state-metrics-docs", func(b *testing.B) {
-		b.SetBytes(size)
-		b.ReportAllocs()
-		for b.Loop() {
-			for _, f := range srcs {
-				Load(f, false, true)
-			}
-		}
-	})
+	synth.BenchCorpus(b, "kube-state-metrics-docs", "../../../../shared/corpora/kubernetes__kube-state-metrics/docs/metrics/*/*.md", func(f *lint.SourceFile) { Load(f, false, true) })
 }

@@ -1,8 +1,6 @@
 package rulefile
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/driftlint/driftlint/bench/synth"
@@ -24,29 +22,7 @@ func BenchmarkLoad(b *testing.B) {
 			Load(f)
 		}
 	})
-	paths, _ := filepath.Glob("../../../../shared/corpora/prometheus-operator__kube-prometheus/derived/rules/*.yaml")
-	if len(paths) == 0 {
-		return
-	}
-	var srcs []*lint.SourceFile
-	var size int64
-	for _, p := range paths {
-		src, err := os.ReadFile(p)
-		if err != nil {
-			b.Fatal(err)
-		}
-		srcs = append(srcs, lint.NewSourceFile(filepath.Base(p), src))
-		size += int64(len(src))
-	}
-	b.Run("kube-prometheus-232-rules", func(b *testing.B) {
-		b.SetBytes(size)
-		b.ReportAllocs()
-		for b.Loop() {
-			for _, f := range srcs {
-				Load(f)
-			}
-		}
-	})
+	synth.BenchCorpus(b, "kube-prometheus-232-rules", "../../../../shared/corpora/prometheus-operator__kube-prometheus/derived/rules/*.yaml", func(f *lint.SourceFile) { Load(f) })
 }
 
 // BenchmarkParseTemplate parses one alert annotation as validate does.
