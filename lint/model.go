@@ -171,6 +171,11 @@ type Markdown struct {
 	// ("`kube_node_status_capacity_pods` counts…"), outside code blocks. Added for the field
 	// test (issue #9): metric/unknown checks them, carefully, since prose names programs too.
 	Mentions []Mention
+	// HealthRefs are health-response fields the prose names: inline code such as
+	// `.last_kafka_message_ago_seconds` in a paragraph or section about health, and the
+	// first column of a table of fields under a heading about health. Each is a one-path jq
+	// program, so health/unknown-field checks them like the jq programs of JQ.
+	HealthRefs []JQProgram
 }
 
 // Mention is a metric name written as inline code in a runbook's prose.

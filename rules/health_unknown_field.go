@@ -21,7 +21,10 @@ the field was renamed or removed, jq prints null and the operator reads "no prob
 jq program that reads a health endpoint (a pipeline whose fetch mentions "health", or a
 configured health URL) is walked for the paths it reads (through pipes, as $x, select,
 sort_by, map, object construction, // alternatives, optional ?, .[] and .[0], quoted keys)
-and each path is looked up in the health samples and JSON Schemas of the config. A path is
+and each path is looked up in the health samples and JSON Schemas of the config. Fields the
+prose names are checked too: inline code such as ` + "`.last_kafka_message_ago_seconds`" + ` in a
+paragraph or section about health, and the first column of a table of fields (Field, Path,
+Key) under a heading about health. A path is
 reported at its first segment that no sample has; a field under null, or under an array
 that is empty in every sample, proves nothing and is not reported.
 
@@ -161,7 +164,13 @@ func runHealthUnknownField(pass *lint.Pass) error {
 			}
 			reported := map[string]bool{}
 			for _, path := range jqpath.Read(prog.Query) {
-				checkHealthPath(pass, idx, prog, path, reported)
+				checkHealthPath(pass, idx, prog, "jq program reads", path, reported)
+			}
+		}
+		for i := range md.HealthRefs { // fields the prose names: `.kafka.status`, table rows
+			ref := &md.HealthRefs[i]
+			for _, path := range jqpath.Read(ref.Query) {
+				checkHealthPath(pass, idx, ref, "the doc names health field", path, map[string]bool{})
 			}
 		}
 	}
@@ -169,7 +178,8 @@ func runHealthUnknownField(pass *lint.Pass) error {
 }
 
 // checkHealthPath reports the first segment of path that no sample has.
-func checkHealthPath(pass *lint.Pass, idx *healthIndex, prog *lint.JQProgram, path jqpath.Path, reported map[string]bool) {
+// what names the reader in the message: "jq program reads", "the doc names".
+func checkHealthPath(pass *lint.Pass, idx *healthIndex, prog *lint.JQProgram, what string, path jqpath.Path, reported map[string]bool) {
 	for i, seg := range path {
 		prefix := path[:i+1]
 		if _, ok := idx.present[prefix.String()]; ok {
@@ -188,7 +198,7 @@ func checkHealthPath(pass *lint.Pass, idx *healthIndex, prog *lint.JQProgram, pa
 		if len(parent) > 0 {
 			parentStr = parent.String()
 		}
-		msg := fmt.Sprintf("jq program reads %s but no health sample has field %q", quotePath(path.String()), seg.Key)
+		msg := fmt.Sprintf("%s %s but no health sample has field %q", what, quotePath(path.String()), seg.Key)
 		if len(parent) > 0 {
 			msg += " under " + quotePath(parent.String())
 		}

@@ -182,10 +182,12 @@ func (l *loader) visit(n ast.Node, entering bool) (ast.WalkStatus, error) {
 	case *ast.CodeSpan:
 		l.inlineCode(n)
 		l.mention(n)
+		l.healthRef(n)
 	case *east.Table:
 		if l.md.MetricsDoc {
 			l.table(n)
 		}
+		l.healthTable(n)
 	case *ast.ListItem:
 		if l.md.MetricsDoc {
 			l.listItem(n)
