@@ -14,9 +14,13 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/driftlint/driftlint/lint"
 )
@@ -66,16 +70,10 @@ func LoadSample(f *lint.SourceFile) (*lint.HealthSample, []lint.ParseProblem) {
 	return hs, nil
 }
 
-// LoadSchema turns a JSON Schema of the health response into the paths a response can
-// have, in the same form as LoadSample: the members of "properties" at their key in the
-// schema, nested objects, the elements of arrays ("items", "prefixItems", or "type":
-// "array") at the "items" keyword, local "$ref"s to #/definitions, #/$defs or any other
-// pointer within the file (followed once per chain, so recursive schemas end), and the
-// branches of allOf, anyOf, oneOf and if/then/else merged. Value is nil.
-//
-// Not followed: "$ref"s to other files or URLs and to anchors, patternProperties and
-// additionalProperties (whose keys have no name). A local "$ref" that resolves to nothing is
-// a problem, and makes the sample Partial.
+// LoadSchema turns a JSON Schema of the health response into the same Paths: the schema is
+// compiled by santhosh-tekuri/jsonschema (every draft; $ref, $defs, allOf/anyOf/oneOf,
+// if/then/else resolved by the library), then walked: properties become keys, items and
+// prefixItems array elements. Each path is positioned at its key in the file. Value is nil.
 func LoadSchema(f *lint.SourceFile) (*lint.HealthSample, []lint.ParseProblem) {
 	d := newDoc(f)
 	hs := &lint.HealthSample{File: f, Paths: map[string]lint.Pos{}}
@@ -84,15 +82,36 @@ func LoadSchema(f *lint.SourceFile) (*lint.HealthSample, []lint.ParseProblem) {
 		return hs, []lint.ParseProblem{*prob}
 	}
 	_, ptrs := d.scan(true)
-	var root any
-	dec := json.NewDecoder(bytes.NewReader(d.data))
-	dec.UseNumber()
-	if err := dec.Decode(&root); err != nil {
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(d.data))
+	if err != nil {
 		hs.Partial = true
 		return hs, []lint.ParseProblem{{At: d.pos(0), Message: err.Error()}}
 	}
-	w := &walker{d: d, root: root, ptrs: ptrs, offs: map[string]int{}, active: map[string]bool{}, reported: map[int]bool{}}
-	w.walk(root, "", "", 0)
+	loc := "file:///" + strings.TrimPrefix(filepath.ToSlash(f.Path), "/")
+	tuple := dropExternalRefs(doc, 0) // references to other files are not followed
+	c := jsonschema.NewCompiler()
+	c.UseLoader(noLoader{})
+	if tuple {
+		// Without $schema, the array form of items means an older draft wrote it.
+		c.DefaultDraft(jsonschema.Draft7)
+	}
+	if err := c.AddResource(loc, doc); err != nil {
+		hs.Partial = true
+		return hs, []lint.ParseProblem{{At: d.pos(skipBlank(d.data, 0)), Message: oneLine(err.Error())}}
+	}
+	sch, err := c.Compile(loc)
+	if err != nil {
+		hs.Partial = true
+		at := skipBlank(d.data, 0)
+		if m := missingPointer.FindStringSubmatch(err.Error()); m != nil {
+			if i := bytes.Index(d.data, []byte(`"#`+m[1]+`"`)); i >= 0 {
+				at = i // the $ref that points nowhere
+			}
+		}
+		return hs, []lint.ParseProblem{{At: d.pos(at), Message: "not a usable JSON Schema: " + oneLine(err.Error())}}
+	}
+	w := &walker{d: d, ptrs: ptrs, offs: map[string]int{}, active: map[*jsonschema.Schema]int{}, reported: map[int]bool{}}
+	w.walk(sch, "", 0)
 	for p, off := range w.offs {
 		hs.Paths[p] = d.pos(off)
 	}
@@ -101,6 +120,42 @@ func LoadSchema(f *lint.SourceFile) (*lint.HealthSample, []lint.ParseProblem) {
 	}
 	return hs, w.problems
 }
+
+// missingPointer finds the fragment of a $ref that the compiler could not resolve.
+var missingPointer = regexp.MustCompile(`#(/[^"]*)" not found`)
+
+// dropExternalRefs deletes every $ref to another document, so that it allows anything, and
+// reports whether some items keyword has the array (tuple) form.
+func dropExternalRefs(node any, depth int) (tuple bool) {
+	if depth > maxPathDepth*4 {
+		return false
+	}
+	switch n := node.(type) {
+	case map[string]any:
+		if ref, ok := n["$ref"].(string); ok && !strings.HasPrefix(ref, "#") {
+			delete(n, "$ref")
+		}
+		if _, ok := n["items"].([]any); ok {
+			tuple = true
+		}
+		for _, v := range n {
+			tuple = dropExternalRefs(v, depth+1) || tuple
+		}
+	case []any:
+		for _, v := range n {
+			tuple = dropExternalRefs(v, depth+1) || tuple
+		}
+	}
+	return tuple
+}
+
+// noLoader stands in for every external schema with the empty schema, which allows anything:
+// driftlint reads no other file or URL for a schema, and adds no paths from it.
+type noLoader struct{}
+
+func (noLoader) Load(string) (any, error) { return map[string]any{}, nil }
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // Key returns the jq path of member key of the object at path parent ("" for the root):
 // ".status", ".kafka.connected", `."kafka-consumer".lag`.
@@ -324,10 +379,9 @@ func escapePointer(s string) string {
 // walker turns a decoded JSON Schema into jq paths.
 type walker struct {
 	d        doc
-	root     any
-	ptrs     map[string]int  // JSON pointer → offset of its key, from the scan
-	offs     map[string]int  // jq path → offset
-	active   map[string]bool // $ref targets being expanded
+	ptrs     map[string]int             // JSON pointer → offset of its key, from the scan
+	offs     map[string]int             // jq path → offset
+	active   map[*jsonschema.Schema]int // times each schema is being expanded: $ref cycles unroll once
 	steps    int
 	reported map[int]bool
 	problems []lint.ParseProblem
@@ -341,8 +395,13 @@ func (w *walker) problem(off int, msg string) {
 	w.problems = append(w.problems, lint.ParseProblem{At: w.d.pos(off), Message: msg})
 }
 
-// offset is the offset of a pointer's key, or of its nearest ancestor's.
-func (w *walker) offset(ptr string) int {
+// offset is the offset of a schema location's key (the pointer after #), or of its nearest
+// ancestor's.
+func (w *walker) offset(location string) int {
+	_, ptr, _ := strings.Cut(location, "#")
+	if s, err := url.PathUnescape(ptr); err == nil {
+		ptr = s
+	}
 	for ptr != "" {
 		if off, ok := w.ptrs[ptr]; ok {
 			return off
@@ -352,142 +411,58 @@ func (w *walker) offset(ptr string) int {
 	return skipBlank(w.d.data, 0)
 }
 
-// record notes a jq path at the key of the given pointer, keeping the first in the file.
-func (w *walker) record(path, ptr string) {
-	off := w.offset(ptr)
+// record notes a jq path at the key of the given schema location, keeping the first in the
+// file.
+func (w *walker) record(path, location string) {
+	off := w.offset(location)
 	if old, ok := w.offs[path]; !ok || off < old {
 		w.offs[path] = off
 	}
 }
 
-// walk records the paths that the schema node at pointer ptr allows below jq path path.
-func (w *walker) walk(node any, ptr, path string, depth int) {
-	if depth > maxPathDepth {
+// walk records the paths that the compiled schema s allows below jq path path.
+func (w *walker) walk(s *jsonschema.Schema, path string, depth int) {
+	if s == nil || depth > maxPathDepth || w.active[s] > 1 {
 		return
 	}
 	if w.steps++; w.steps > maxSchemaSteps {
 		if w.steps == maxSchemaSteps+1 {
-			w.problem(w.offset(ptr), fmt.Sprintf("schema expands to more than %d subschemas; the rest is ignored", maxSchemaSteps))
+			w.problem(w.offset(s.Location), fmt.Sprintf("schema expands to more than %d subschemas; the rest is ignored", maxSchemaSteps))
 		}
 		return
 	}
-	m, ok := node.(map[string]any)
-	if !ok {
-		return
+	w.active[s]++
+	defer func() { w.active[s]-- }()
+	keys := make([]string, 0, len(s.Properties))
+	for k := range s.Properties {
+		keys = append(keys, k)
 	}
-	if ref, ok := m["$ref"].(string); ok {
-		w.ref(ref, ptr, path, depth)
-	}
-	if props, ok := m["properties"].(map[string]any); ok {
-		keys := make([]string, 0, len(props))
-		for k := range props {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		for _, k := range keys {
-			kptr := ptr + "/properties/" + escapePointer(k)
-			p := Key(path, k)
-			w.record(p, kptr)
-			w.walk(props[k], kptr, p, depth+1)
-		}
+	slices.Sort(keys)
+	for _, k := range keys {
+		p := Key(path, k)
+		w.record(p, s.Properties[k].Location)
+		w.walk(s.Properties[k], p, depth+1)
 	}
 	elem := Elem(path)
-	switch items := m["items"].(type) {
-	case nil:
-	case []any: // the tuple form of drafts 4 to 2019-09
-		w.record(elem, ptr+"/items")
-		for i, sub := range items {
-			w.walk(sub, ptr+"/items/"+strconv.Itoa(i), elem, depth+1)
-		}
-	default:
-		w.record(elem, ptr+"/items")
-		w.walk(items, ptr+"/items", elem, depth+1)
+	var items []*jsonschema.Schema
+	switch it := s.Items.(type) {
+	case *jsonschema.Schema:
+		items = append(items, it)
+	case []*jsonschema.Schema: // the tuple form of drafts 4 to 2019-09
+		items = append(items, it...)
 	}
-	if prefix, ok := m["prefixItems"].([]any); ok {
-		w.record(elem, ptr+"/prefixItems")
-		for i, sub := range prefix {
-			w.walk(sub, ptr+"/prefixItems/"+strconv.Itoa(i), elem, depth+1)
-		}
+	items = append(items, s.PrefixItems...)
+	if s.Items2020 != nil {
+		items = append(items, s.Items2020)
 	}
-	if _, ok := m["items"]; !ok && isArrayType(m["type"]) {
-		w.record(elem, ptr+"/type")
+	for _, sub := range items {
+		w.record(elem, sub.Location)
+		w.walk(sub, elem, depth+1)
 	}
-	for _, kw := range [...]string{"allOf", "anyOf", "oneOf"} {
-		if subs, ok := m[kw].([]any); ok {
-			for i, sub := range subs {
-				w.walk(sub, ptr+"/"+kw+"/"+strconv.Itoa(i), path, depth+1)
-			}
-		}
+	if len(items) == 0 && s.Types != nil && slices.Contains(s.Types.ToStrings(), "array") {
+		w.record(elem, s.Location+"/type")
 	}
-	for _, kw := range [...]string{"then", "else"} {
-		if sub, ok := m[kw]; ok {
-			w.walk(sub, ptr+"/"+kw, path, depth+1)
-		}
+	for _, sub := range slices.Concat([]*jsonschema.Schema{s.Ref, s.Then, s.Else}, s.AllOf, s.AnyOf, s.OneOf) {
+		w.walk(sub, path, depth+1)
 	}
-}
-
-func isArrayType(t any) bool {
-	switch t := t.(type) {
-	case string:
-		return t == "array"
-	case []any:
-		return slices.Contains(t, any("array"))
-	}
-	return false
-}
-
-// ref follows a local $ref, once per chain.
-func (w *walker) ref(ref, ptr, path string, depth int) {
-	target, tptr, ok := w.resolve(ref)
-	if !ok {
-		if strings.HasPrefix(ref, "#/") {
-			w.problem(w.offset(ptr+"/$ref"), fmt.Sprintf("$ref %q does not resolve within the file", ref))
-		}
-		return
-	}
-	if w.active[tptr] {
-		return
-	}
-	w.active[tptr] = true
-	w.walk(target, tptr, path, depth+1)
-	delete(w.active, tptr)
-}
-
-// resolve finds the node a local $ref ("#", "#/definitions/x", "#/$defs/x") points at, and
-// its pointer written as the scan writes pointers.
-func (w *walker) resolve(ref string) (any, string, bool) {
-	frag, ok := strings.CutPrefix(ref, "#")
-	if !ok {
-		return nil, "", false
-	}
-	if s, err := url.PathUnescape(frag); err == nil {
-		frag = s
-	}
-	if frag == "" {
-		return w.root, "", true
-	}
-	if frag[0] != '/' {
-		return nil, "", false // an anchor
-	}
-	node, ptr := w.root, ""
-	for tok := range strings.SplitSeq(frag[1:], "/") {
-		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
-		switch n := node.(type) {
-		case map[string]any:
-			v, ok := n[tok]
-			if !ok {
-				return nil, "", false
-			}
-			node, ptr = v, ptr+"/"+escapePointer(tok)
-		case []any:
-			i, err := strconv.Atoi(tok)
-			if err != nil || i < 0 || i >= len(n) {
-				return nil, "", false
-			}
-			node, ptr = n[i], ptr+"/"+strconv.Itoa(i)
-		default:
-			return nil, "", false
-		}
-	}
-	return node, ptr, true
 }

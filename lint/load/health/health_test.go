@@ -257,11 +257,13 @@ func TestLoadSchema(t *testing.T) {
 				".consumers[].offset":         "20:73",
 				".tree":                       "8:5",
 				".tree.child":                 "21:29",
+				".tree.child.child":           "21:29", // a recursive schema unrolls once more
+				`.tree.child."a~b/c"`:         "21:64",
 				`.tree."a~b/c"`:               "21:64",
 				".tags":                       "9:5",
 				".tags[]":                     "9:14",
 				".pair":                       "10:5",
-				".pair[]":                     "10:14",
+				".pair[]":                     "10:30",
 				".pair[].first":               "10:46",
 				".remote":                     "11:5",
 				".uptime_seconds":             "13:29",
@@ -269,10 +271,10 @@ func TestLoadSchema(t *testing.T) {
 			},
 		},
 		{
-			name:     "reports a local $ref that resolves to nothing",
+			name:     "reports a local $ref that resolves to nothing, at the $ref, and claims no paths",
 			input:    `{"properties": {"a": {"$ref": "#/definitions/Missing"}, "b": {}}}`,
-			want:     map[string]string{".a": "1:17", ".b": "1:57"},
-			problems: []string{`1:23 $ref "#/definitions/Missing" does not resolve within the file`},
+			want:     map[string]string{},
+			problems: []string{`1:31 not a usable JSON Schema: json-pointer in "file:///health.schema.json#/definitions/Missing" not found`},
 		},
 		{
 			name:  "follows a $ref to the root once",
@@ -282,7 +284,7 @@ func TestLoadSchema(t *testing.T) {
 		{
 			name:  "walks tuple items and percent-encoded pointers",
 			input: `{"items": [{"$ref": "#/$defs/a%20b"}], "$defs": {"a b": {"properties": {"k": {}}}}}`,
-			want:  map[string]string{".[]": "1:2", ".[].k": "1:73"},
+			want:  map[string]string{".[]": "1:12", ".[].k": "1:73"},
 		},
 		{
 			name:     "reports a schema that is not JSON",
