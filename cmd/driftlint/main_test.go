@@ -129,7 +129,7 @@ func TestCheckExitCodes(t *testing.T) {
 		{name: "exits 2 on an unknown rule in the config", files: map[string]string{".driftlint.yaml": "checks:\n  disable: [metric/unknwn]\n"}, args: []string{"check"}, code: 2, stderr: "driftlint: DIR/.driftlint.yaml:2:13: unknown rule \"metric/unknwn\" (did you mean \"metric/unknown\"?)\n"},
 		{name: "exits 2 on an unknown rule in --disable", files: clean, args: []string{"check", "--disable", "metric/unknwn"}, code: 2, stderr: "driftlint: --disable: unknown rule \"metric/unknwn\" (did you mean \"metric/unknown\"?)\n"},
 		{name: "exits 2 on a bad --fail-on", files: clean, args: []string{"check", "--fail-on", "fatal"}, code: 2, stderr: "driftlint: --fail-on: unknown severity \"fatal\" (want error, warning or info)\n"},
-		{name: "exits 2 on a bad format", files: clean, args: []string{"check", "--format", "yaml"}, code: 2, stderr: "driftlint: --format: unknown format \"yaml\" (want one of text, json, sarif, github, markdown, checkstyle)\n"},
+		{name: "exits 2 on a bad format", files: clean, args: []string{"check", "--format", "yaml"}, code: 2, stderr: "driftlint: --format: unknown format \"yaml\" (want one of text, json, sarif, github, markdown, checkstyle, codequality)\n"},
 		{name: "exits 2 on an unknown flag", files: clean, args: []string{"check", "--nope"}, code: 2, stderr: "driftlint: unknown flag: --nope\n"},
 	}
 	for _, tt := range tests {

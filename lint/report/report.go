@@ -13,7 +13,7 @@ import (
 )
 
 // Formats lists the output formats, for flag help and validation.
-var Formats = []string{"text", "json", "sarif", "github", "markdown", "checkstyle"}
+var Formats = []string{"text", "json", "sarif", "github", "markdown", "checkstyle", "codequality"}
 
 // Options tune printing. Every field is optional; a format ignores the fields it has no use for.
 type Options struct {
@@ -57,6 +57,8 @@ func Print(w io.Writer, format string, res *lint.Result, opts Options) error {
 		return Markdown(w, res, opts)
 	case "checkstyle":
 		return Checkstyle(w, res)
+	case "codequality":
+		return CodeQuality(w, res)
 	default:
 		return fmt.Errorf("unknown format %q (want one of %s)", format, strings.Join(Formats, ", "))
 	}

@@ -190,6 +190,8 @@ func TestPrintMatchesGoldenFiles(t *testing.T) {
 		{name: "markdown of a clean run says so", format: "markdown", res: &lint.Result{Summary: lint.Summary{Files: 4, UnverifiedMetrics: 1}}, opts: sampleOptions(), golden: "markdown-empty.golden"},
 		{name: "checkstyle groups errors by sorted file", format: "checkstyle", res: sampleResult(), opts: sampleOptions(), golden: "checkstyle.golden"},
 		{name: "checkstyle of a clean run has no files", format: "checkstyle", res: &lint.Result{}, golden: "checkstyle-empty.golden"},
+		{name: "codequality lists every finding for GitLab", format: "codequality", res: sampleResult(), opts: sampleOptions(), golden: "codequality.golden"},
+		{name: "codequality of a clean run is an empty list", format: "codequality", res: &lint.Result{}, golden: "codequality-empty.golden"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -264,7 +266,7 @@ func TestPrintHandlesOddFindings(t *testing.T) {
 
 func TestPrintRejectsAnUnknownFormat(t *testing.T) {
 	err := Print(&bytes.Buffer{}, "yaml", sampleResult(), Options{})
-	want := `unknown format "yaml" (want one of text, json, sarif, github, markdown, checkstyle)`
+	want := `unknown format "yaml" (want one of text, json, sarif, github, markdown, checkstyle, codequality)`
 	if err == nil || err.Error() != want {
 		t.Errorf("got %v, want %q", err, want)
 	}
