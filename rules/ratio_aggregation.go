@@ -2,7 +2,6 @@ package rules
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/prometheus/prometheus/promql/parser"
@@ -84,7 +83,7 @@ Also good (a per-reason share of all messages):
 
 func runRatioAggregation(pass *lint.Pass) error {
 	p := pass.Project
-	res := sampledResolver{p: p, r: promql.ResolverFor(p)}
+	res := promql.ResolverFor(p)
 	perSeries := perSeriesOwners(p)
 	for _, q := range p.Queries {
 		if q.Expr == nil {
@@ -103,30 +102,6 @@ func runRatioAggregation(pass *lint.Pass) error {
 	return nil
 }
 
-// sampledResolver hides the labels of exported families that have no samples: a family
-// with only # HELP and # TYPE lines says nothing about its labels, so its label set is
-// unknown rather than empty.
-type sampledResolver struct {
-	p *lint.Project
-	r promql.Resolver
-}
-
-// MetricLabels implements promql.Resolver.
-func (s sampledResolver) MetricLabels(name string) ([]string, bool) {
-	if d, ok := s.p.Lookup(name); ok && d.Kind == lint.DefExported && d.Family != nil && !d.Family.LabelsKnown() {
-		return nil, false
-	}
-	return s.r.MetricLabels(name)
-}
-
-var (
-	// alertLabelRef finds the series labels an alert's templates print: {{ $labels.x }},
-	// {{ index $labels "x" }}, {{ $labels["x"] }} and {{ .Labels.x }}.
-	alertLabelRef = regexp.MustCompile(`\$labels\.([A-Za-z_]\w*)|index\s+\$labels\s+"([^"]+)"|\$labels\s*\[\s*"([^"]+)"|\.Labels\.([A-Za-z_]\w*)`)
-	// legendLabelRef finds the labels a Grafana legend prints: {{x}}.
-	legendLabelRef = regexp.MustCompile(`\{\{\s*([A-Za-z_]\w*)\s*\}\}`)
-)
-
 // perSeriesOwners returns the queries whose owner shows that it wants one result per
 // series: an alert (or its runbook copy) whose annotations or labels print a series label
 // other than the rule's own labels, or a dashboard target whose legend prints a label.
@@ -142,7 +117,7 @@ func perSeriesOwners(p *lint.Project) map[*lint.Query]bool {
 		}
 		for _, d := range p.Dashboards {
 			for _, t := range d.Targets {
-				if t.Query != nil && legendLabelRef.MatchString(t.Legend.Value) {
+				if t.Query != nil && len(promql.LegendLabels(t.Legend.Value)) > 0 {
 					out[t.Query] = true
 				}
 			}
@@ -156,9 +131,8 @@ func perSeriesOwners(p *lint.Project) map[*lint.Query]bool {
 func namesSeriesLabel(r *lint.RuleEntry) bool {
 	for _, kvs := range [][]lint.KV{r.Annotations, r.Labels} {
 		for _, kv := range kvs {
-			for _, m := range alertLabelRef.FindAllStringSubmatch(kv.Value.Value, -1) {
-				name := m[1] + m[2] + m[3] + m[4]
-				if r.Label(name) == nil {
+			for _, ref := range promql.TemplateLabels(kv.Value.Value) {
+				if r.Label(ref.Name) == nil {
 					return true
 				}
 			}

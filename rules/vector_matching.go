@@ -51,7 +51,7 @@ or, to keep the left side's detail:
 }
 
 func runVectorMatching(pass *lint.Pass) error {
-	idx := labelIndexFor(pass.Project)
+	idx := promql.IndexFor(pass.Project)
 	for _, q := range pass.Project.Queries {
 		if q.Expr == nil {
 			continue
@@ -66,7 +66,7 @@ func runVectorMatching(pass *lint.Pass) error {
 	return nil
 }
 
-func checkVectorMatching(pass *lint.Pass, idx *labelIndex, q *lint.Query, b *parser.BinaryExpr) {
+func checkVectorMatching(pass *lint.Pass, idx *promql.Index, q *lint.Query, b *parser.BinaryExpr) {
 	vm := b.VectorMatching
 	if vm == nil || b.Op == parser.LOR ||
 		b.LHS.Type() != parser.ValueTypeVector || b.RHS.Type() != parser.ValueTypeVector ||
@@ -79,8 +79,8 @@ func checkVectorMatching(pass *lint.Pass, idx *labelIndex, q *lint.Query, b *par
 	}
 	// Presumed scrape-time labels (see label/unknown) are an assumption: they neither make
 	// nor hide a mismatch.
-	l = promql.LabelSet{Known: true, Labels: idx.shown(l.Labels)}
-	r = promql.LabelSet{Known: true, Labels: idx.shown(r.Labels)}
+	l = promql.LabelSet{Known: true, Labels: idx.Shown(l.Labels)}
+	r = promql.LabelSet{Known: true, Labels: idx.Shown(r.Labels)}
 	if slices.Equal(l.Labels, r.Labels) {
 		return
 	}
@@ -102,7 +102,7 @@ func checkVectorMatching(pass *lint.Pass, idx *labelIndex, q *lint.Query, b *par
 
 	f := lint.Finding{Pos: operatorPos(q, b), Message: msg, Subject: subjectOf(q)}
 	for _, side := range []parser.Expr{b.LHS, b.RHS} {
-		if rel, ok := idx.related(soleMetric(side)); ok && !slices.Contains(f.Related, rel) {
+		if rel, ok := idx.Related(soleMetric(side)); ok && !slices.Contains(f.Related, rel) {
 			f.Related = append(f.Related, rel)
 		}
 	}
