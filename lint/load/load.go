@@ -4,6 +4,7 @@
 package load
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -112,7 +113,7 @@ func Project(cfg *lint.Config, opts Options) (*lint.Project, error) {
 
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, opts.Workers)
-	for _, in := range inputs {
+	for _, in := range bySize(cfg.Dir, inputs) {
 		wg.Add(1)
 		sem <- struct{}{}
 		go func() {
@@ -171,6 +172,20 @@ func Project(cfg *lint.Config, opts Options) (*lint.Project, error) {
 	}
 	knownMetrics(cfg, p, opts.MaxFileSize)
 	return p, nil
+}
+
+// bySize returns the inputs largest first, so that a big file (a dashboards ConfigMap) does
+// not start last and leave the other workers idle; results are still merged in path order.
+func bySize(dir string, inputs []*input) []*input {
+	size := make(map[*input]int64, len(inputs))
+	for _, in := range inputs {
+		if st, err := os.Stat(filepath.Join(dir, filepath.FromSlash(in.rel))); err == nil {
+			size[in] = st.Size()
+		}
+	}
+	out := slices.Clone(inputs)
+	slices.SortStableFunc(out, func(a, b *input) int { return cmp.Compare(size[b], size[a]) })
+	return out
 }
 
 // expositions orders scrapes as the config lists them and numbers the scrapes of each target.
