@@ -225,6 +225,14 @@ func (s *session) verbose(cmd *cobra.Command, reportTime time.Duration) {
 	}
 }
 
+// end prints the --verbose report when asked, then turns rule crashes into exit 2.
+func (s *session) end(cmd *cobra.Command, verbose bool, reportTime time.Duration) error {
+	if verbose {
+		s.verbose(cmd, reportTime)
+	}
+	return s.internalError(cmd)
+}
+
 // internalError turns rule crashes into exit 2, printing all but the first (which main prints).
 func (s *session) internalError(cmd *cobra.Command) error {
 	if len(s.res.Internal) == 0 {
@@ -368,10 +376,7 @@ func runCheck(cmd *cobra.Command, dir string, fl checkFlags) error {
 	if baseNote != "" && !fl.quiet && !fl.verbose {
 		fmt.Fprintln(cmd.ErrOrStderr(), baseNote)
 	}
-	if fl.verbose {
-		s.verbose(cmd, time.Since(start))
-	}
-	if err := s.internalError(cmd); err != nil {
+	if err := s.end(cmd, fl.verbose, time.Since(start)); err != nil {
 		return err
 	}
 	return failOnError(res.Findings, failOn)
@@ -497,10 +502,7 @@ func runReport(cmd *cobra.Command, dir string, fl reportFlags) error {
 	if err != nil {
 		return err
 	}
-	if fl.verbose {
-		s.verbose(cmd, time.Since(start))
-	}
-	if err := s.internalError(cmd); err != nil {
+	if err := s.end(cmd, fl.verbose, time.Since(start)); err != nil {
 		return err
 	}
 	return failOnError(c.New, failOn)

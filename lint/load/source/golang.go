@@ -693,21 +693,28 @@ func (w *goWalker) variableLabels(e ast.Expr) ([]string, bool) {
 	return w.stringList(cl)
 }
 
-// stringList reads a []string literal (or nil, or a variable holding one).
-func (w *goWalker) stringList(e ast.Expr) ([]string, bool) {
+// literal follows parentheses and variables set once to the composite literal e stands for;
+// null reports a nil (a valid, empty value).
+func (w *goWalker) literal(e ast.Expr) (cl *ast.CompositeLit, null, ok bool) {
 	e = ast.Unparen(e)
 	if isNil(e) {
-		return nil, true
+		return nil, true, false
 	}
-	if id, ok := e.(*ast.Ident); ok {
+	if id, isID := e.(*ast.Ident); isID {
 		if init := w.initOf(id); init != nil {
-			return w.stringList(init)
+			return w.literal(init)
 		}
-		return nil, false
+		return nil, false, false
 	}
-	cl, ok := e.(*ast.CompositeLit)
-	if !ok {
-		return nil, false
+	cl, ok = e.(*ast.CompositeLit)
+	return cl, false, ok
+}
+
+// stringList reads a []string literal (or nil, or a variable holding one).
+func (w *goWalker) stringList(e ast.Expr) ([]string, bool) {
+	cl, null, ok := w.literal(e)
+	if null || !ok {
+		return nil, null
 	}
 	var out []string
 	all := true
@@ -726,19 +733,9 @@ func (w *goWalker) stringList(e ast.Expr) ([]string, bool) {
 
 // mapKeys reads the keys of a prometheus.Labels or map[string]string literal (or nil).
 func (w *goWalker) mapKeys(e ast.Expr) ([]string, bool) {
-	e = ast.Unparen(e)
-	if isNil(e) {
-		return nil, true
-	}
-	if id, ok := e.(*ast.Ident); ok {
-		if init := w.initOf(id); init != nil {
-			return w.mapKeys(init)
-		}
-		return nil, false
-	}
-	cl, ok := e.(*ast.CompositeLit)
-	if !ok {
-		return nil, false
+	cl, null, ok := w.literal(e)
+	if null || !ok {
+		return nil, null
 	}
 	var out []string
 	all := true
