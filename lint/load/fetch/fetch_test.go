@@ -92,13 +92,15 @@ func TestFaults(t *testing.T) {
 		path    string           // appended to the server URL; default /metrics
 		health  bool             // a health entry instead of an exposition entry
 		want    string           // regexp for the whole error text, after "scrape URL: "
+		timeout string           // the entry's timeout; default 10s, so a loaded CI machine cannot fail a case that is not about time
 	}{
 		{
 			name: "times out when the server sends no response",
 			handler: func(w http.ResponseWriter, r *http.Request) {
 				waitOrDone(r, 3*time.Second)
 			},
-			want: `timeout after 200ms`,
+			timeout: "200ms",
+			want:    `timeout after 200ms`,
 		},
 		{
 			name: "times out when the body trickles in past the timeout",
@@ -113,7 +115,8 @@ func TestFaults(t *testing.T) {
 					}
 				}
 			},
-			want: `timeout after 200ms`,
+			timeout: "200ms",
+			want:    `timeout after 200ms`,
 		},
 		{
 			name: "reports an HTTP 500",
@@ -268,7 +271,7 @@ func TestFaults(t *testing.T) {
 			if tt.health {
 				list = "health"
 			}
-			entry := "  - url: " + withSecrets + "\n    timeout: 200ms\n    headers: {X-Api-Key: {env: API_KEY}}\n"
+			entry := "  - url: " + withSecrets + "\n    timeout: " + cmpOr(tt.timeout, "10s") + "\n    headers: {X-Api-Key: {env: API_KEY}}\n"
 			if tt.entry != "" {
 				entry += "    " + tt.entry + "\n"
 			}
