@@ -42,6 +42,7 @@ func (e *exitError) Error() string {
 }
 
 func main() {
+	pacedGC()
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
@@ -207,6 +208,7 @@ func (s *session) lint(ctx context.Context, pf projectFlags) error {
 	}
 	start := time.Now()
 	s.res = lint.Run(s.p, rules.All(), lint.RunOptions{Workers: pf.jobs, Disable: pf.disable})
+
 	s.rules = time.Since(start)
 	if s.res.Suppressed > 0 {
 		s.notes = append(s.notes, fmt.Sprintf("suppressed: %s by driftlint:ignore comments and ignore paths", count(s.res.Suppressed, "finding")))
