@@ -40,6 +40,9 @@ type Rule struct {
 	Severity Severity // default; config can change it
 	Needs    Needs    // all of these must be present (0: always runs)
 	Run      func(*Pass) error
+	// Heavy rules start before the others, so that the longest one (or the one that builds
+	// an index the others share) does not run alone at the end of a run.
+	Heavy bool
 }
 
 // Pass is one rule's run over a project.

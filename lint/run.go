@@ -72,7 +72,16 @@ func Run(p *Project, rules []*Rule, opts RunOptions) *Result {
 	internal := make([]error, len(rules))
 	sem := make(chan struct{}, workers)
 	var wg sync.WaitGroup
-	for i, r := range rules {
+	order := make([]int, 0, len(rules))
+	for _, heavy := range []bool{true, false} {
+		for i, r := range rules {
+			if r.Heavy == heavy {
+				order = append(order, i)
+			}
+		}
+	}
+	for _, i := range order {
+		r := rules[i]
 		res.Timings[i] = RuleTiming{Rule: r.ID}
 		switch {
 		case disabled[r.ID]:

@@ -109,3 +109,25 @@ func TestFingerprintSurvivesLineMoves(t *testing.T) {
 		t.Errorf("fingerprint changed: %s vs %s", before.Findings[0].Fingerprint, after.Findings[0].Fingerprint)
 	}
 }
+
+func TestHeavyRulesStartFirst(t *testing.T) {
+	var started []string
+	rule := func(id string, heavy bool) *Rule {
+		return &Rule{ID: id, Severity: Error, Heavy: heavy, Run: func(*Pass) error {
+			started = append(started, id) // one worker: no other rule runs meanwhile
+			return nil
+		}}
+	}
+	rules := []*Rule{rule("a/light", false), rule("b/heavy", true), rule("c/light", false), rule("d/heavy", true)}
+	res := Run(testProject(), rules, RunOptions{Workers: 1})
+	if want := []string{"b/heavy", "d/heavy", "a/light", "c/light"}; !cmp.Equal(started, want) {
+		t.Errorf("started %v, want %v", started, want)
+	}
+	var timings []string
+	for _, tm := range res.Timings {
+		timings = append(timings, tm.Rule)
+	}
+	if want := []string{"a/light", "b/heavy", "c/light", "d/heavy"}; !cmp.Equal(timings, want) {
+		t.Errorf("timings in order %v, want rule order %v", timings, want)
+	}
+}

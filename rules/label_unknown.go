@@ -18,6 +18,7 @@ import (
 // series it applies to can never carry.
 var LabelUnknown = &lint.Rule{
 	ID:      "label/unknown",
+	Heavy:   true,
 	Summary: "a label used that the expression's series can never carry",
 	Doc: `A label is used in a matcher, a by/without clause, an on/ignoring/group_left clause, a
 Grafana legend ({{pod}}), an alert label or annotation template ({{ $labels.pod }},

@@ -16,6 +16,7 @@ import (
 // repeated series.
 var ScrapeExposition = &lint.Rule{
 	ID:      "scrape/exposition",
+	Heavy:   true,
 	Summary: "exposition problems: promlint, duplicate, split or untyped families",
 	Doc: `What a service exports is the truth every other check compares against, so its /metrics
 output must be well formed. A hand-built or concatenated exposition goes wrong in ways
