@@ -259,17 +259,19 @@ func seriesKey(name string, lbls map[string]string) string {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	var b strings.Builder
-	b.WriteString(name)
-	b.WriteByte('{')
+	b := make([]byte, 0, len(name)+2+len(keys)*24)
+	b = append(b, name...)
+	b = append(b, '{')
 	for i, k := range keys {
 		if i > 0 {
-			b.WriteString(", ")
+			b = append(b, ", "...)
 		}
-		fmt.Fprintf(&b, "%s=%q", k, lbls[k])
+		b = append(b, k...)
+		b = append(b, '=')
+		b = strconv.AppendQuote(b, lbls[k]) // as %q writes it
 	}
-	b.WriteByte('}')
-	return b.String()
+	b = append(b, '}')
+	return string(b)
 }
 
 // seriesName writes a series for messages: the quoted metric name, then its labels.

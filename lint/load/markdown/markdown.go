@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/yuin/goldmark"
@@ -109,6 +110,16 @@ func notText(f *lint.SourceFile) string {
 	return "invalid UTF-8"
 }
 
+// parsers holds goldmark parsers (GFM, {#id} attributes) for reuse: building one costs more
+// than parsing a short runbook. A parser keeps no state between Parse calls; the pool still
+// gives each goroutine its own.
+var parsers = sync.Pool{New: func() any {
+	return goldmark.New(
+		goldmark.WithExtensions(extension.GFM),
+		goldmark.WithParserOptions(parser.WithAttribute()),
+	).Parser()
+}}
+
 // loader holds the state of one Load.
 type loader struct {
 	f      *lint.SourceFile
@@ -122,11 +133,9 @@ type loader struct {
 }
 
 func (l *loader) run() {
-	gm := goldmark.New(
-		goldmark.WithExtensions(extension.GFM),
-		goldmark.WithParserOptions(parser.WithAttribute()),
-	)
-	doc := gm.Parser().Parse(text.NewReader(l.src))
+	p := parsers.Get().(parser.Parser)
+	doc := p.Parse(text.NewReader(l.src))
+	parsers.Put(p)
 	// Explicit {#id} anchors are taken first so that a generated slug never collides.
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if h, ok := n.(*ast.Heading); ok && entering {
