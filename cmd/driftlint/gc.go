@@ -19,7 +19,7 @@ import (
 //     under it, and a collector that runs again and again to hold it would multiply the time.
 const (
 	gcFreeHeap  = 64 << 20
-	gcSoftLimit = 120 << 20
+	gcSoftLimit = 128 << 20
 	gcGiveUp    = 96 << 20
 )
 

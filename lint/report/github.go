@@ -48,15 +48,21 @@ func githubCommand(s lint.Severity) string {
 	}
 }
 
+// The escapes of workflow commands, as the Actions toolkit writes them.
+var (
+	githubData     = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A")
+	githubProperty = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C")
+)
+
 // escapeGitHubData escapes a workflow command's message as the Actions toolkit does.
 func escapeGitHubData(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
+	return githubData.Replace(s)
 }
 
 // escapeGitHubProperty escapes a workflow command property value as the Actions toolkit
 // does: the message escapes plus ':' and ','.
 func escapeGitHubProperty(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
+	return githubProperty.Replace(s)
 }
 
 // withRelated is the finding's message followed by its related positions, one per line:

@@ -188,11 +188,14 @@ func mdPos(pos lint.Pos, linkBase string) string {
 	return "[" + s + "](" + u + ")"
 }
 
+// parens are escaped in link targets, where they could end the target.
+var parens = strings.NewReplacer("(", "%28", ")", "%29")
+
 // escapeURLPath escapes each segment of a slash-separated path for a Markdown link target.
 func escapeURLPath(p string) string {
 	segs := strings.Split(p, "/")
 	for i, s := range segs {
-		segs[i] = strings.NewReplacer("(", "%28", ")", "%29").Replace(url.PathEscape(s))
+		segs[i] = parens.Replace(url.PathEscape(s))
 	}
 	return strings.Join(segs, "/")
 }

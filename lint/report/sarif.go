@@ -331,6 +331,8 @@ func utf16Column(pos lint.Pos, source func(string, int) string) int {
 	return n + 1
 }
 
+var sarifLinkText = strings.NewReplacer("[", `\[`, "]", `\]`)
+
 // escapeSARIFLinkText escapes the square brackets that would otherwise read as embedded
 // links in a SARIF plain-text message. Backslashes are left alone: PromQL regexes are full
 // of them, and only a backslash before a bracket is an escape.
@@ -338,5 +340,5 @@ func escapeSARIFLinkText(s string) string {
 	if !strings.ContainsAny(s, "[]") {
 		return s
 	}
-	return strings.NewReplacer("[", `\[`, "]", `\]`).Replace(s)
+	return sarifLinkText.Replace(s)
 }

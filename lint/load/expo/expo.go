@@ -572,12 +572,18 @@ func familyLabels(fam *lint.Family) []string {
 	return out
 }
 
+// unescaper decodes the escapes of a # HELP text; escaper writes a quoted metric name's.
+var (
+	unescaper = strings.NewReplacer(`\\`, `\`, `\n`, "\n", `\"`, `"`)
+	escaper   = strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`)
+)
+
 // unescapeHelp decodes the escapes of a # HELP text: \\, \n and \".
 func unescapeHelp(s string) string {
 	if !strings.Contains(s, `\`) {
 		return s
 	}
-	return strings.NewReplacer(`\\`, `\`, `\n`, "\n", `\"`, `"`).Replace(s)
+	return unescaper.Replace(s)
 }
 
 // convertOpenMetrics rewrites each OpenMetrics line into its text-format equivalent, line
@@ -660,7 +666,7 @@ func quoteName(name string) string {
 	if model.LegacyValidation.IsValidMetricName(name) {
 		return name
 	}
-	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`).Replace(name) + `"`
+	return `"` + escaper.Replace(name) + `"`
 }
 
 // convertSample turns an OpenMetrics sample line into a text-format one: the exemplar

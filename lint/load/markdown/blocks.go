@@ -67,6 +67,15 @@ func (l *loader) fenceBody(n *ast.FencedCodeBlock) lint.Span {
 		}
 		return lint.Span{File: l.f, Start: off}
 	}
+	// Most bodies are the file's bytes as they stand: one span, no offset table to build.
+	contiguous := true
+	for i := 0; contiguous && i < lines.Len(); i++ {
+		seg := lines.At(i)
+		contiguous = seg.Padding == 0 && (i == 0 || seg.Start == lines.At(i-1).Stop)
+	}
+	if contiguous {
+		return lint.VerbatimSpan(l.f, lines.At(0).Start, lines.At(lines.Len()-1).Stop)
+	}
 	var b builder
 	for i := 0; i < lines.Len(); i++ {
 		seg := lines.At(i)
