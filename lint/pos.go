@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"sync/atomic"
+	"unsafe"
 )
 
 // Pos is a position in a project file. Line and Col are 1-based and Col counts bytes;
@@ -42,12 +42,13 @@ func (p Pos) Less(q Pos) bool {
 // SourceFile is one input file held in memory, with a line index for positions.
 type SourceFile struct {
 	Path  string // slash-separated, relative to the project root
-	Src   []byte
-	lines []int // byte offset of each line start
-	long  atomic.Pointer[cachedLine]
+	Src   []byte // never modified once the SourceFile exists
+	text  string // Src's bytes as a string, sharing their memory
+	lines []int  // byte offset of each line start
 }
 
-// NewSourceFile indexes src for position lookups.
+// NewSourceFile indexes src for position lookups. The caller must not modify src afterwards:
+// the file's Text and every verbatim span of it share src's memory.
 func NewSourceFile(path string, src []byte) *SourceFile {
 	lines := make([]int, 1, 64)
 	for i, c := range src {
@@ -55,8 +56,12 @@ func NewSourceFile(path string, src []byte) *SourceFile {
 			lines = append(lines, i+1)
 		}
 	}
-	return &SourceFile{Path: path, Src: src, lines: lines}
+	return &SourceFile{Path: path, Src: src, text: unsafe.String(unsafe.SliceData(src), len(src)), lines: lines}
 }
+
+// Text is the file's content as a string. It shares Src's memory, so slicing it copies
+// nothing: a project keeps each file's bytes once, however many spans point into them.
+func (f *SourceFile) Text() string { return f.text }
 
 // Pos converts a byte offset into a position. Offsets past the end clamp to the end.
 func (f *SourceFile) Pos(off int) Pos {
@@ -84,18 +89,9 @@ func (f *SourceFile) LineStart(n int) int {
 	return f.lines[n-1]
 }
 
-// longLineCache is the length from which Line remembers the last line it copied.
-const longLineCache = 1 << 10
-
-// cachedLine is a copy of one long line of a file.
-type cachedLine struct {
-	n    int
-	text string
-}
-
-// Line returns the text of the 1-based line n, without its newline. The last long line
-// asked for is remembered: findings on a minified JSON or a one-line dashboard all ask for
-// the same line of megabytes, once per finding.
+// Line returns the text of the 1-based line n, without its newline. It copies nothing, so
+// findings on a minified JSON or a one-line dashboard, which all ask for the same line of
+// megabytes, cost nothing each.
 func (f *SourceFile) Line(n int) string {
 	if n < 1 || n > len(f.lines) {
 		return ""
@@ -105,15 +101,7 @@ func (f *SourceFile) Line(n int) string {
 	if n < len(f.lines) {
 		end = f.lines[n] - 1
 	}
-	if end-start < longLineCache {
-		return strings.TrimSuffix(string(f.Src[start:end]), "\r")
-	}
-	if c := f.long.Load(); c != nil && c.n == n {
-		return c.text
-	}
-	text := strings.TrimSuffix(string(f.Src[start:end]), "\r")
-	f.long.Store(&cachedLine{n: n, text: text})
-	return text
+	return strings.TrimSuffix(f.text[start:end], "\r")
 }
 
 // Span is a piece of text taken from a file, possibly decoded (YAML block scalars, JSON
@@ -169,7 +157,7 @@ func compactOffsets(offs []int32) []int32 {
 
 // VerbatimSpan returns the span of src[start:end] in f.
 func VerbatimSpan(f *SourceFile, start, end int) Span {
-	return Span{Value: string(f.Src[start:end]), File: f, Start: start}
+	return Span{Value: f.text[start:end], File: f, Start: start}
 }
 
 // Offset returns the file byte offset of byte i of the span's value.

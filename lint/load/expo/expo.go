@@ -147,7 +147,7 @@ func LooksLikeExposition(name string, src []byte) bool {
 
 // split cuts the file into classified lines and detects OpenMetrics.
 func (l *loader) split() {
-	text := strings.TrimPrefix(string(l.f.Src), bom)
+	text := strings.TrimPrefix(l.f.Text(), bom)
 	raw := strings.Split(text, "\n")
 	l.lines = make([]line, len(raw))
 	ext := strings.ToLower(path.Ext(l.f.Path))

@@ -55,7 +55,7 @@ func (b *builder) span(f *lint.SourceFile, end int) lint.Span {
 		verbatim = int(b.offs[i]) == start+i
 	}
 	if verbatim && string(f.Src[start:end]) == string(b.buf) {
-		return lint.Span{Value: string(b.buf), File: f, Start: start}
+		return lint.Span{Value: f.Text()[start:end], File: f, Start: start}
 	}
 	offs := make([]int32, len(b.offs)+1)
 	copy(offs, b.offs)

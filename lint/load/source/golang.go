@@ -75,7 +75,7 @@ func loadGo(files []*lint.SourceFile) []Result {
 	relevant := false
 	for i, f := range files {
 		gfs[i] = &goFile{src: f}
-		s := string(f.Src)
+		s := f.Text()
 		if strings.Contains(s, "client_golang/prometheus") || looksLikeExpositionText(s) {
 			relevant = true
 		}

@@ -58,7 +58,7 @@ func isPythonTest(p string) bool {
 }
 
 func loadPython(f *lint.SourceFile) (defs []*def, probs []lint.ParseProblem) {
-	s := string(f.Src)
+	s := f.Text()
 	if isPythonTest(f.Path) || !strings.Contains(s, "prometheus_client") && !looksLikeExpositionText(s) {
 		return nil, nil
 	}

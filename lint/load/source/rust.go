@@ -58,7 +58,7 @@ type rustLet struct {
 }
 
 func loadRust(f *lint.SourceFile) (defs []*def, probs []lint.ParseProblem) {
-	s := string(f.Src)
+	s := f.Text()
 	if !strings.Contains(s, "prometheus") && !strings.Contains(s, "metrics") && !looksLikeExpositionText(s) {
 		return nil, nil
 	}
