@@ -1,7 +1,10 @@
 package main
 
 import (
+	"math"
+	"os"
 	"runtime"
+	"runtime/debug"
 	"testing"
 	"time"
 )
@@ -41,5 +44,18 @@ func TestAfterNextGCRunsAfterEachCollectionUntilTold(t *testing.T) {
 	case <-calls:
 		t.Error("called again after it returned false")
 	default:
+	}
+}
+
+func TestPacedGCLeavesTheUsersSettingsAlone(t *testing.T) {
+	t.Setenv("GOGC", "150")
+	before := debug.SetGCPercent(150)
+	defer debug.SetGCPercent(before)
+	pacedGC()
+	if got := debug.SetGCPercent(150); got != 150 {
+		t.Errorf("GOGC set by the user: pacedGC changed the percent to %d", got)
+	}
+	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 && os.Getenv("GOMEMLIMIT") == "" {
+		t.Errorf("GOGC set by the user: pacedGC set a memory limit of %d", got)
 	}
 }
