@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -167,8 +168,13 @@ func declKind(fam *lint.Family, at lint.Pos) string {
 
 // dtoFamily builds the protobuf family promlint's validations read: name (OpenMetrics
 // counters get their _total series name, as the text format names them), help, type, and
-// one metric per distinct label set. Families of untyped or unknown type are not linted by
-// promlint beyond # HELP.
+// the family's label names. Families of untyped or unknown type are not linted by promlint
+// beyond # HELP.
+//
+// The validations used read no label values, and report a label name once per metric that
+// carries it, with the same message each time (which the runner drops as duplicates); so
+// one metric holding every label name the family's samples carry gives the same findings as
+// one metric per series, without building a protobuf metric per sample.
 func dtoFamily(fam *lint.Family) *dto.MetricFamily {
 	name := fam.Name
 	var typ dto.MetricType
@@ -194,23 +200,22 @@ func dtoFamily(fam *lint.Family) *dto.MetricFamily {
 		help := fam.Help
 		mf.Help = &help
 	}
-	seen := map[string]bool{}
+	names := map[string]bool{}
 	for _, s := range fam.Samples {
-		var lps []*dto.LabelPair
-		for _, k := range sortedLabelNames(s.Labels) {
+		for k := range s.Labels {
 			if k == "le" && (fam.Type == "histogram" || fam.Type == "gaugehistogram") ||
 				k == "quantile" && fam.Type == "summary" {
 				continue
 			}
-			v := s.Labels[k]
-			lps = append(lps, &dto.LabelPair{Name: &k, Value: &v})
+			names[k] = true
 		}
-		key := seriesKey("", labelsWithout(s.Labels, "le", "quantile"))
-		if seen[key] {
-			continue
+	}
+	if len(fam.Samples) > 0 {
+		m := &dto.Metric{}
+		for _, k := range slices.Sorted(maps.Keys(names)) {
+			m.Label = append(m.Label, &dto.LabelPair{Name: &k})
 		}
-		seen[key] = true
-		mf.Metric = append(mf.Metric, &dto.Metric{Label: lps})
+		mf.Metric = append(mf.Metric, m)
 	}
 	return mf
 }
@@ -223,29 +228,4 @@ func counterHasTotalSeries(fam *lint.Family) bool {
 		}
 	}
 	return len(fam.Samples) == 0
-}
-
-func sortedLabelNames(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
-}
-
-func labelsWithout(m map[string]string, drop ...string) map[string]string {
-	out := make(map[string]string, len(m))
-	for k, v := range m {
-		keep := true
-		for _, d := range drop {
-			if k == d {
-				keep = false
-			}
-		}
-		if keep {
-			out[k] = v
-		}
-	}
-	return out
 }
