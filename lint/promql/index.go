@@ -162,8 +162,16 @@ func (x *Index) inferAll() {
 // and alert templates use where the index's labels do not have it, with the metrics that
 // should have carried it.
 func (x *Index) unexplainedUses(p *lint.Project, use func(label string, metrics []string)) {
+	// An expression is asked about once per label it should carry (each by (…) label, each
+	// on (…) label on both sides): infer it once.
+	inferred := map[parser.Expr]LabelSet{}
 	lacks := func(label string, e parser.Expr) {
-		if s := Infer(e, x); s.Known && !s.Has(label) {
+		s, ok := inferred[e]
+		if !ok {
+			s = Infer(e, x)
+			inferred[e] = s
+		}
+		if s.Known && !s.Has(label) {
 			use(label, metricsOf(e))
 		}
 	}
