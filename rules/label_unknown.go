@@ -32,8 +32,10 @@ Each place is checked against the right set of labels, inferred offline from the
 and the recording rules: a matcher against the metric's exported labels; by and without
 against the aggregated input; on and ignoring against both sides (a label on one side only is
 promql/vector-matching's business); group_left (x) against the "one" side; a legend against
-the target's result; an alert template against the alert's result labels, its static labels
-and alertname. Matchers that can match a missing label (x="", x!="a", x!~"…", a regex that
+the target's result; an alert template against the alert's result labels only, because
+Prometheus expands templates with the labels of the series the expression returned: a static
+label of the rule ({{ $labels.severity }}) and alertname read as empty there, and are
+reported with a message that says so. Matchers that can match a missing label (x="", x!="a", x!~"…", a regex that
 matches the empty string, or a value holding a Grafana variable) are never reported, nor is
 anything whose labels cannot be inferred (a metric nothing defines, a regex name, a Grafana
 variable in a name or in by ($group)).
@@ -301,7 +303,10 @@ func checkLabelValues(pass *lint.Pass, idx *promql.Index, v lint.DashboardVariab
 }
 
 // checkTemplates reports labels that an alert's label and annotation templates read but
-// that neither the alert's series nor its static labels carry.
+// that the alert's series do not carry. Prometheus gives the templates the labels of the
+// series the expression returned, and nothing else: a static label of the rule, and the
+// alertname that it adds to the alert afterwards, read as empty there (prometheus#2454,
+// #2992), so those get a message of their own.
 func checkTemplates(pass *lint.Pass, idx *promql.Index, r *lint.RuleEntry) {
 	if r.Query == nil || r.Query.Expr == nil {
 		return
@@ -313,7 +318,7 @@ func checkTemplates(pass *lint.Pass, idx *promql.Index, r *lint.RuleEntry) {
 	}{{"label", r.Labels}, {"annotation", r.Annotations}} {
 		for _, kv := range group.kvs {
 			for _, ref := range promql.TemplateLabels(kv.Value.Value) {
-				if promql.Unchecked(ref.Name) || ref.Name == labels.AlertName || r.Label(ref.Name) != nil {
+				if promql.Unchecked(ref.Name) {
 					continue
 				}
 				if res == nil {
@@ -323,14 +328,24 @@ func checkTemplates(pass *lint.Pass, idx *promql.Index, r *lint.RuleEntry) {
 				if res.Has(ref.Name) {
 					continue
 				}
-				static := make([]string, 0, len(r.Labels))
-				for _, l := range r.Labels {
-					static = append(static, l.Key)
+				at := kv.Value.Pos(ref.Off)
+				switch static := r.Label(ref.Name); {
+				case ref.Name == labels.AlertName:
+					pass.Reportf(at, lint.Subject{Alert: r.Name, Label: ref.Name},
+						"%s %q of alert %s reads label %q, which Prometheus adds to the alert after its templates are expanded: $labels holds only the labels of the alert's series %s, so it reads as empty; write the alert's name instead",
+						group.what, kv.Key, r.Name, ref.Name, idx.Show(res.Labels))
+				case static != nil:
+					pass.Report(lint.Finding{
+						Pos: at, Subject: lint.Subject{Alert: r.Name, Label: ref.Name},
+						Message: fmt.Sprintf("%s %q of alert %s reads label %q, a static label of the rule: $labels holds only the labels of the alert's series %s, so it reads as empty; write its value instead",
+							group.what, kv.Key, r.Name, ref.Name, idx.Show(res.Labels)),
+						Related: []lint.Related{{Pos: static.KeyAt, Message: fmt.Sprintf("static label %q", ref.Name)}},
+					})
+				default:
+					msg := fmt.Sprintf("%s %q of alert %s reads label %q that the alert's series %s do not carry",
+						group.what, kv.Key, r.Name, ref.Name, idx.Show(res.Labels))
+					reportLabel(pass, idx, at, ref.Name, soleMetric(r.Query.Expr), r.Query, msg, res.Labels)
 				}
-				msg := fmt.Sprintf("%s %q of alert %s reads label %q that neither the alert's series %s nor its static labels {%s} carry",
-					group.what, kv.Key, r.Name, ref.Name, idx.Show(res.Labels), strings.Join(static, ", "))
-				reportLabel(pass, idx, kv.Value.Pos(ref.Off), ref.Name, soleMetric(r.Query.Expr), r.Query, msg,
-					append(append(static, labels.AlertName), res.Labels...))
 			}
 		}
 	}
