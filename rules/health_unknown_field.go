@@ -18,8 +18,8 @@ var HealthUnknownField = &lint.Rule{
 	Summary: "a jq path into the /health response that the response lacks",
 	Doc: `Runbooks tell operators to run ` + "`curl …/health | jq '.field'`" + ` during an incident. When
 the field was renamed or removed, jq prints null and the operator reads "no problem". Every
-jq program that reads a health endpoint (a pipeline whose fetch mentions "health", or a
-configured health URL) is walked for the paths it reads (through pipes, as $x, select,
+jq program that reads a health endpoint (a pipeline that fetches a URL, path or $VARIABLE with
+"health" in it, or a configured health URL) is walked for the paths it reads (through pipes, as $x, select,
 sort_by, map, object construction, // alternatives, optional ?, .[] and .[0], quoted keys)
 and each path is looked up in the health samples and JSON Schemas of the config. Fields the
 prose names are checked too: inline code such as ` + "`.last_kafka_message_ago_seconds`" + ` in a
@@ -296,8 +296,11 @@ func sortedKeys(m map[string]any) []string {
 }
 
 // readsHealth reports whether a jq program reads a health response: the pipeline before it
-// (from the start of its command, over continued lines) mentions "health" or the path of
-// a configured health URL. JQProgram does not record what was fetched, so the text is read.
+// (from the start of its command, over continued lines) fetches a URL or path with "health"
+// in it (localhost:8080/health, "$INGEST_HEALTH_URL", health.json), or the path of a
+// configured health URL. A bare word does not count: `kubectl get healthchecks -o json`
+// reads Kubernetes objects, not the service's health response. JQProgram does not record
+// what was fetched, so the text is read.
 func readsHealth(p *lint.Project, prog *lint.JQProgram) bool {
 	f := prog.Program.File
 	if f == nil {
@@ -306,8 +309,12 @@ func readsHealth(p *lint.Project, prog *lint.JQProgram) bool {
 	end := prog.Program.Offset(0)
 	start := pipelineStart(f.Src, end)
 	text := strings.ToLower(string(f.Src[start:end]))
-	if strings.Contains(text, "health") {
-		return true
+	for _, tok := range strings.Fields(text) {
+		tok = strings.Trim(tok, `"'`)
+		if strings.Contains(tok, "health") &&
+			(strings.Contains(tok, "/") || strings.HasPrefix(tok, "$") || strings.HasSuffix(tok, ".json")) {
+			return true
+		}
 	}
 	if p.Config != nil {
 		for _, h := range p.Config.Health {
