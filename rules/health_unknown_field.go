@@ -298,9 +298,8 @@ func sortedKeys(m map[string]any) []string {
 // readsHealth reports whether a jq program reads a health response: the pipeline before it
 // (from the start of its command, over continued lines) fetches a URL or path with "health"
 // in it (localhost:8080/health, "$INGEST_HEALTH_URL", health.json), or the path of a
-// configured health URL. A bare word does not count: `kubectl get healthchecks -o json`
-// reads Kubernetes objects, not the service's health response. JQProgram does not record
-// what was fetched, so the text is read.
+// configured health URL. A bare word does not count: `curl -H 'X-Health-Check: 1' …/status`
+// fetches the status page. JQProgram does not record what was fetched, so the text is read.
 func readsHealth(p *lint.Project, prog *lint.JQProgram) bool {
 	f := prog.Program.File
 	if f == nil {
