@@ -121,6 +121,7 @@ func Run(p *Project, rules []*Rule, opts RunOptions) *Result {
 			all = append(all, finish(p, f, r, severity))
 		}
 	}
+	all = foldCopies(p, all)
 	// Suppressions apply after every rule ran, so that an unused one is known.
 	var problems []Finding
 	res.Findings, res.Suppressed, problems = suppress(p, all, known, ran)
