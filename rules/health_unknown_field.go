@@ -308,7 +308,7 @@ func readsHealth(p *lint.Project, prog *lint.JQProgram) bool {
 	end := prog.Program.Offset(0)
 	start := pipelineStart(f.Src, end)
 	text := strings.ToLower(string(f.Src[start:end]))
-	for _, tok := range strings.Fields(text) {
+	for tok := range strings.FieldsSeq(text) {
 		tok = strings.Trim(tok, `"'`)
 		if strings.Contains(tok, "health") &&
 			(strings.Contains(tok, "/") || strings.HasPrefix(tok, "$") || strings.HasSuffix(tok, ".json")) {
