@@ -747,6 +747,23 @@ func FuzzLoad(f *testing.F) {
 	})
 }
 
+func TestLoadBlanksRowsOfThousandsOfCells(t *testing.T) {
+	src := "# Queue metrics\n\n| Metric | Type | Labels |" + strings.Repeat(" x |", 5000) + "\n|---|---|---|\n| `queue_depth` | gauge | `queue` |\n\n## Consumers {#consumers}\n"
+	res := Load(lint.NewSourceFile("wide.md", []byte(src)), true, true)
+	if len(res.Problems) != 1 || res.Problems[0].At.Line != 3 || res.Problems[0].At.Col != 1 || !strings.Contains(res.Problems[0].Message, "5004 | characters (more than 1000 table cells)") {
+		t.Errorf("problems %v", res.Problems)
+	}
+	// The rest of the file is read, at its own offsets.
+	if at, ok := res.Markdown.Anchors["consumers"]; !ok || at.Line != 7 {
+		t.Errorf("anchors %v", res.Markdown.Anchors)
+	}
+	// A table of ordinary width is not touched.
+	ok := "| Metric | Type |" + strings.Repeat(" c |", 40) + "\n|---|---|" + strings.Repeat("---|", 40) + "\n| `a_total` | counter |\n"
+	if res := Load(lint.NewSourceFile("ok.md", []byte(ok)), true, true); len(res.Problems) != 0 || len(res.DocEntries) != 1 {
+		t.Errorf("problems %v, entries %d", res.Problems, len(res.DocEntries))
+	}
+}
+
 func TestLoadRefusesBracketBombs(t *testing.T) {
 	src := "# Title\n\nsome text\n\n" + strings.Repeat("[", 100000) + strings.Repeat("]", 100000) + "\n"
 	res := Load(lint.NewSourceFile("bomb.md", []byte(src)), true, true)
