@@ -55,13 +55,16 @@ type Subject struct {
 	Record    string `json:"record,omitempty"`
 	File      string `json:"file,omitempty"`
 	Invariant string `json:"invariant,omitempty"`
+	// Series is a series the finding is about, as name{label="value", …}: one of an
+	// invariant's failing series, so that each keeps its own fingerprint.
+	Series string `json:"series,omitempty"`
 }
 
 // key names the subject's non-empty fields, so that adding a field later does not change
 // the fingerprints of findings that do not use it.
 func (s Subject) key() string {
 	var parts []string
-	for _, kv := range [][2]string{{"metric", s.Metric}, {"label", s.Label}, {"field", s.Field}, {"alert", s.Alert}, {"record", s.Record}, {"file", s.File}, {"invariant", s.Invariant}} {
+	for _, kv := range [][2]string{{"metric", s.Metric}, {"label", s.Label}, {"field", s.Field}, {"alert", s.Alert}, {"record", s.Record}, {"file", s.File}, {"invariant", s.Invariant}, {"series", s.Series}} {
 		if kv[1] != "" {
 			parts = append(parts, kv[0]+"="+kv[1])
 		}

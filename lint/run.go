@@ -103,6 +103,7 @@ func Run(p *Project, rules []*Rule, opts RunOptions) *Result {
 	}
 	wg.Wait()
 
+	expo := expositionFiles(p)
 	known := map[string]bool{}
 	ran := map[string]bool{}
 	var unusedIgnore *Rule
@@ -118,7 +119,7 @@ func Run(p *Project, rules []*Rule, opts RunOptions) *Result {
 			}
 		}
 		for _, f := range perRule[i] {
-			all = append(all, finish(p, f, r, severity))
+			all = append(all, finish(p, f, r, severity, expo))
 		}
 	}
 	all = foldCopies(p, all)
@@ -127,7 +128,7 @@ func Run(p *Project, rules []*Rule, opts RunOptions) *Result {
 	res.Findings, res.Suppressed, problems = suppress(p, all, known, ran)
 	if unusedIgnore != nil {
 		for _, f := range problems {
-			res.Findings = append(res.Findings, finish(p, f, unusedIgnore, severity))
+			res.Findings = append(res.Findings, finish(p, f, unusedIgnore, severity, expo))
 		}
 	}
 	res.Findings = SortFindings(res.Findings)
@@ -137,7 +138,7 @@ func Run(p *Project, rules []*Rule, opts RunOptions) *Result {
 
 // finish sets a finding's rule, severity (the rule's default, or the config's override)
 // and fingerprint.
-func finish(p *Project, f Finding, r *Rule, severity map[string]Severity) Finding {
+func finish(p *Project, f Finding, r *Rule, severity map[string]Severity, expo map[*SourceFile]bool) Finding {
 	f.Rule = r.ID
 	if f.Severity == 0 {
 		f.Severity = r.Severity
@@ -151,10 +152,51 @@ func finish(p *Project, f Finding, r *Rule, severity map[string]Severity) Findin
 		line := ""
 		if sf := p.File(f.Pos.File); sf != nil {
 			line = fingerprintText(sf.Line(f.Pos.Line), f.Pos.Col)
+			if expo[sf] {
+				line = sampleSeries(line)
+			}
 		}
 		f.Fingerprint = fingerprint(f, line)
 	}
 	return f
+}
+
+// expositionFiles are the texts of the project's scrapes (saved or fetched).
+func expositionFiles(p *Project) map[*SourceFile]bool {
+	out := map[*SourceFile]bool{}
+	for _, e := range p.Expositions {
+		if e != nil && e.File != nil && !e.Source {
+			out[e.File] = true
+		}
+	}
+	return out
+}
+
+// sampleSeries cuts an exposition sample line to its series, name{labels}: the value, the
+// timestamp and an exemplar change from one scrape to the next, and must not change the
+// fingerprints of findings on the line. Comment lines (# HELP, # TYPE) are kept whole.
+func sampleSeries(line string) string {
+	line = strings.TrimSpace(line)
+	if line == "" || line[0] == '#' {
+		return line
+	}
+	inQuote, escaped := false, false
+	for i := 0; i < len(line); i++ {
+		c := line[i]
+		switch {
+		case escaped:
+			escaped = false
+		case inQuote && c == '\\':
+			escaped = true
+		case c == '"':
+			inQuote = !inQuote
+		case !inQuote && c == '}':
+			return line[:i+1]
+		case !inQuote && (c == ' ' || c == '\t') && !strings.Contains(line[:i], "{"):
+			return line[:i]
+		}
+	}
+	return line
 }
 
 // Lines longer than longLine bytes (minified JSON, a dashboard embedded in one YAML string)

@@ -131,3 +131,35 @@ func TestHeavyRulesStartFirst(t *testing.T) {
 		t.Errorf("timings in order %v, want rule order %v", timings, want)
 	}
 }
+
+func TestSampleSeries(t *testing.T) {
+	for _, tt := range []struct{ line, want string }{
+		{`http_requests_total{code="200",path="/a b"} 1027 1395066363000`, `http_requests_total{code="200",path="/a b"}`},
+		{`http_requests_total{path="/}\"x"} 3`, `http_requests_total{path="/}\"x"}`},
+		{`{"my.metric",le="0.5"} 7 # {trace_id="KOO5S4vxi0o"} 0.67`, `{"my.metric",le="0.5"}`},
+		{"process_start_time_seconds 1.7e+09", "process_start_time_seconds"},
+		{"  up\t1", "up"},
+		{"# TYPE http_requests_total counter", "# TYPE http_requests_total counter"},
+		{"", ""},
+	} {
+		if got := sampleSeries(tt.line); got != tt.want {
+			t.Errorf("sampleSeries(%q) = %q, want %q", tt.line, got, tt.want)
+		}
+	}
+}
+
+func TestFingerprintIgnoresSampleValues(t *testing.T) {
+	fp := func(src string) string {
+		f := NewSourceFile("scrape/m.prom", []byte(src))
+		p := &Project{Files: []*SourceFile{f}, Expositions: []*Exposition{{File: f}}}
+		r := reporter("scrape/x", Error, Pos{File: "scrape/m.prom", Line: 2, Col: 1})
+		return Run(p, []*Rule{r}, RunOptions{}).Findings[0].Fingerprint
+	}
+	a := fp("# TYPE q_total counter\nq_total{queue=\"a\"} 17\n")
+	if b := fp("# TYPE q_total counter\nq_total{queue=\"a\"} 4 1700000000000\n"); a != b {
+		t.Errorf("a new value changed the fingerprint: %s, %s", a, b)
+	}
+	if c := fp("# TYPE q_total counter\nq_total{queue=\"b\"} 17\n"); a == c {
+		t.Errorf("another series has the same fingerprint %s", a)
+	}
+}

@@ -104,7 +104,9 @@ func runScrapeInvariant(pass *lint.Pass) error {
 					Message: "scraped at " + scrape.FormatTime(f.TimeMs),
 				})
 			}
-			pass.Report(lint.Finding{Pos: at, Message: msg, Related: related})
+			// The subject, not the message (which holds the values), identifies the finding,
+			// so that its fingerprint is the same in every run of a live scrape.
+			pass.Report(lint.Finding{Pos: at, Message: msg, Related: related, Subject: lint.Subject{Invariant: inv.Name, Series: f.Labels.String()}})
 		}
 	}
 	return nil
