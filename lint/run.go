@@ -67,6 +67,7 @@ func Run(p *Project, rules []*Rule, opts RunOptions) *Result {
 		workers = runtime.GOMAXPROCS(0)
 	}
 
+	expo := expositionFiles(p)
 	res := &Result{Timings: make([]RuleTiming, len(rules))}
 	perRule := make([][]Finding, len(rules))
 	internal := make([]error, len(rules))
@@ -98,12 +99,15 @@ func Run(p *Project, rules []*Rule, opts RunOptions) *Result {
 			defer func() { <-sem }()
 			start := time.Now()
 			perRule[i], internal[i] = runOne(p, r)
+			// Severities and fingerprints too, here in parallel rather than one by one after.
+			for j := range perRule[i] {
+				perRule[i][j] = finish(p, perRule[i][j], r, severity, expo)
+			}
 			res.Timings[i].Elapsed = time.Since(start)
 		}()
 	}
 	wg.Wait()
 
-	expo := expositionFiles(p)
 	known := map[string]bool{}
 	ran := map[string]bool{}
 	var unusedIgnore *Rule
@@ -118,9 +122,7 @@ func Run(p *Project, rules []*Rule, opts RunOptions) *Result {
 				unusedIgnore = r
 			}
 		}
-		for _, f := range perRule[i] {
-			all = append(all, finish(p, f, r, severity, expo))
-		}
+		all = append(all, perRule[i]...)
 	}
 	all = foldCopies(p, all)
 	// Suppressions apply after every rule ran, so that an unused one is known.
