@@ -3,6 +3,7 @@
 package lint
 
 import (
+	"bytes"
 	"fmt"
 	"sort"
 	"strings"
@@ -50,7 +51,7 @@ type SourceFile struct {
 // NewSourceFile indexes src for position lookups. The caller must not modify src afterwards:
 // the file's Text and every verbatim span of it share src's memory.
 func NewSourceFile(path string, src []byte) *SourceFile {
-	lines := make([]int, 1, 64)
+	lines := make([]int, 1, bytes.Count(src, []byte("\n"))+1)
 	for i, c := range src {
 		if c == '\n' {
 			lines = append(lines, i+1)

@@ -226,7 +226,7 @@ func suppress(p *Project, fs []Finding, known, ran map[string]bool) (kept []Find
 	if p.Config != nil {
 		ignore = p.Config.Ignore
 	}
-	kept = fs[:0:0]
+	kept = make([]Finding, 0, len(fs))
 	for _, f := range fs {
 		if ignoredPath(ignore, f.Pos.File) {
 			dropped++

@@ -4,6 +4,7 @@
 package report
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -75,7 +76,7 @@ const (
 // Text prints `path:line:col: severity: message (rule)`, each related position indented
 // under it, then a summary line.
 func Text(w io.Writer, res *lint.Result, opts Options) error {
-	var b strings.Builder
+	b := bufio.NewWriterSize(w, 64<<10)
 	paint := func(code, s string) string {
 		if !opts.Color {
 			return s
@@ -92,22 +93,21 @@ func Text(w io.Writer, res *lint.Result, opts Options) error {
 		case lint.Info:
 			sev = paint(blue, sev)
 		}
-		fmt.Fprintf(&b, "%s: %s: %s %s\n", f.Pos, sev, f.Message, paint(dim, "("+f.Rule+")"))
+		fmt.Fprintf(b, "%s: %s: %s %s\n", f.Pos, sev, f.Message, paint(dim, "("+f.Rule+")"))
 		for _, r := range f.Related {
-			fmt.Fprintf(&b, "    %s: %s\n", r.Pos, r.Message)
+			fmt.Fprintf(b, "    %s: %s\n", r.Pos, r.Message)
 		}
 	}
 	if !opts.Quiet {
 		s := res.Summary
-		fmt.Fprintf(&b, "%d %s (%d %s, %d %s, %d info) in %d files",
+		fmt.Fprintf(b, "%d %s (%d %s, %d %s, %d info) in %d files",
 			s.Findings, plural(s.Findings, "finding"), s.Error, plural(s.Error, "error"), s.Warning, plural(s.Warning, "warning"), s.Info, s.Files)
 		if s.UnverifiedMetrics > 0 {
-			fmt.Fprintf(&b, "; %d %s unverified (no exposition covers them)", s.UnverifiedMetrics, plural(s.UnverifiedMetrics, "metric"))
+			fmt.Fprintf(b, "; %d %s unverified (no exposition covers them)", s.UnverifiedMetrics, plural(s.UnverifiedMetrics, "metric"))
 		}
-		b.WriteString("\n")
+		_ = b.WriteByte('\n')
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	return b.Flush() // the first write error, if any
 }
 
 func plural(n int, word string) string {

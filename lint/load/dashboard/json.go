@@ -106,6 +106,23 @@ type builder struct {
 	s      string
 	err    string
 	errOff int
+	// Members of the objects and arrays being built, innermost last; each container takes
+	// an exact-size copy of its own when it closes, so that no slice is grown by doubling.
+	elems []jvalue
+	keys  []string
+}
+
+// members returns the elements (and for an object the keys) pushed since base, as
+// exact-size slices, and pops them.
+func (b *builder) members(base, kbase int, object bool) ([]string, []jvalue) {
+	elems := append([]jvalue(nil), b.elems[base:]...)
+	b.elems = b.elems[:base]
+	if !object {
+		return nil, elems
+	}
+	keys := append([]string(nil), b.keys[kbase:]...)
+	b.keys = b.keys[:kbase]
+	return keys, elems
 }
 
 func (b *builder) fail(off int, msg string) (jvalue, int, bool) {
@@ -151,6 +168,7 @@ func (b *builder) value(i, depth int) (jvalue, int, bool) {
 			v.end = i + 1
 			return v, v.end, true
 		}
+		base, kbase := len(b.elems), len(b.keys)
 		for {
 			if i >= len(b.s) || b.s[i] != '"' {
 				return b.fail(i, "expected object key")
@@ -168,8 +186,8 @@ func (b *builder) value(i, depth int) (jvalue, int, bool) {
 			if !ok {
 				return elem, next, false
 			}
-			v.keys = append(v.keys, key)
-			v.elems = append(v.elems, elem)
+			b.keys = append(b.keys, key)
+			b.elems = append(b.elems, elem)
 			i = b.space(next)
 			if i < len(b.s) && b.s[i] == ',' {
 				i = b.space(i + 1)
@@ -177,6 +195,7 @@ func (b *builder) value(i, depth int) (jvalue, int, bool) {
 			}
 			if i < len(b.s) && b.s[i] == '}' {
 				v.end = i + 1
+				v.keys, v.elems = b.members(base, kbase, true)
 				return v, v.end, true
 			}
 			return b.fail(i, "expected comma after object value")
@@ -188,12 +207,13 @@ func (b *builder) value(i, depth int) (jvalue, int, bool) {
 			v.end = i + 1
 			return v, v.end, true
 		}
+		base := len(b.elems)
 		for {
 			elem, next, ok := b.value(i, depth+1)
 			if !ok {
 				return elem, next, false
 			}
-			v.elems = append(v.elems, elem)
+			b.elems = append(b.elems, elem)
 			i = b.space(next)
 			if i < len(b.s) && b.s[i] == ',' {
 				i = b.space(i + 1)
@@ -201,6 +221,7 @@ func (b *builder) value(i, depth int) (jvalue, int, bool) {
 			}
 			if i < len(b.s) && b.s[i] == ']' {
 				v.end = i + 1
+				_, v.elems = b.members(base, 0, false)
 				return v, v.end, true
 			}
 			return b.fail(i, "expected comma after array element")
