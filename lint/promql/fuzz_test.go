@@ -42,7 +42,8 @@ func FuzzSubstitute(f *testing.F) {
 			t.Fatalf("index of %d entries for %d bytes", len(idx), len(out))
 		}
 		last := -1
-		for i, j := range idx {
+		for i, j32 := range idx {
+			j := int(j32)
 			if j < 0 || j >= len(s) || j < last {
 				t.Fatalf("byte %d of %q maps to %d (previous %d) in %q", i, out, j, last, s)
 			}

@@ -49,8 +49,13 @@ func newLabelIndex(p *lint.Project) *Index {
 		exported: map[string][]string{}, families: map[string]*lint.Family{},
 		records: map[string][]*lint.RuleEntry{}, inferred: map[string]LabelSet{}, active: map[string]bool{},
 	}
-	base := map[string][]string{}
-	expoOf := map[string][]int{} // series name → expositions that export it
+	families := 0
+	for _, e := range p.Expositions {
+		families += len(e.Order)
+	}
+	base := make(map[string][]string, families)
+	expoOf := make(map[string][]int, families) // series name → expositions that export it
+	x.families = make(map[string]*lint.Family, families)
 	expoLabels := make([]map[string]bool, len(p.Expositions))
 	for i, e := range p.Expositions {
 		all := map[string]bool{}
@@ -64,6 +69,9 @@ func newLabelIndex(p *lint.Project) *Index {
 			}
 			for _, s := range f.SeriesNames() {
 				ls := base[s]
+				if ls == nil { // room for le or quantile and for the target labels added below
+					ls = make([]string, 0, len(f.Labels)+1+len(TargetLabels))
+				}
 				switch {
 				case strings.HasSuffix(s, "_bucket") && (f.Type == "histogram" || f.Type == "gaugehistogram"):
 					ls = append(ls, "le")
@@ -91,6 +99,7 @@ func newLabelIndex(p *lint.Project) *Index {
 	}
 
 	// First the labels the exporters show, plus job and instance.
+	x.exported = make(map[string][]string, len(base))
 	for s, ls := range base {
 		ls = append(ls, TargetLabels...)
 		slices.Sort(ls)

@@ -63,9 +63,9 @@ func NewGrafanaQuery(text lint.Span, origin lint.Origin, owner string) *lint.Que
 	if !vars {
 		return NewQuery(text, origin, owner)
 	}
-	offs := make([]int32, len(out)+1)
+	offs := append(idx, 0) // the text's indexes become file offsets in place
 	for i, j := range idx {
-		offs[i] = int32(text.Offset(j))
+		offs[i] = int32(text.Offset(int(j)))
 	}
 	offs[len(out)] = int32(text.Offset(len(text.Value)))
 	q := NewQuery(lint.MappedSpan(out, text.File, offs), origin, owner)
@@ -87,16 +87,17 @@ const StandInPrefix = variablePrefix
 //     inference and rules treat as unknown.
 //
 // It returns the new text, the index in s of each byte of it, and whether anything changed.
-func Substitute(s string) (string, []int, bool) {
+func Substitute(s string) (string, []int32, bool) {
 	if !strings.Contains(s, "$") && !strings.Contains(s, "[[") {
 		return s, nil, false
 	}
 	var b strings.Builder
-	idx := make([]int, 0, len(s)+8)
+	b.Grow(len(s) + 8)
+	idx := make([]int32, 0, len(s)+9) // one more for the end, which NewGrafanaQuery adds
 	emit := func(str string, at int) {
 		b.WriteString(str)
 		for range len(str) {
-			idx = append(idx, at)
+			idx = append(idx, int32(at))
 		}
 	}
 	changed := false
@@ -107,7 +108,7 @@ func Substitute(s string) (string, []int, bool) {
 		if quote != 0 {
 			if c == '\\' && i+1 < len(s) {
 				emit(s[i:i+2], i)
-				idx[len(idx)-1] = i + 1
+				idx[len(idx)-1] = int32(i + 1)
 				i += 2
 				continue
 			}

@@ -399,14 +399,14 @@ func TestDecodeStringOffsets(t *testing.T) {
 		name  string
 		input string // a JSON string literal
 		value string
-		offs  []int // nil when verbatim
+		offs  []int32 // nil when verbatim
 	}{
 		{name: "leaves a string without escapes verbatim", input: `"abc"`, value: "abc"},
-		{name: "maps simple escapes to their backslash", input: `"a\"b\\c\nd\te\/"`, value: "a\"b\\c\nd\te/", offs: []int{1, 2, 4, 5, 7, 8, 10, 11, 13, 14, 16}},
-		{name: "maps every byte of a \\u escape to its backslash", input: `"\u00e9x"`, value: "éx", offs: []int{1, 1, 7, 8}},
-		{name: "decodes a surrogate pair into one rune", input: `"\ud83d\ude00!"`, value: "😀!", offs: []int{1, 1, 1, 1, 13, 14}},
-		{name: "turns a lone surrogate into the replacement character", input: `"\ud83dx"`, value: "\ufffdx", offs: []int{1, 1, 1, 7, 8}},
-		{name: "keeps raw UTF-8 bytes in place", input: `"é\n"`, value: "é\n", offs: []int{1, 2, 3, 5}},
+		{name: "maps simple escapes to their backslash", input: `"a\"b\\c\nd\te\/"`, value: "a\"b\\c\nd\te/", offs: []int32{1, 2, 4, 5, 7, 8, 10, 11, 13, 14, 16}},
+		{name: "maps every byte of a \\u escape to its backslash", input: `"\u00e9x"`, value: "éx", offs: []int32{1, 1, 7, 8}},
+		{name: "decodes a surrogate pair into one rune", input: `"\ud83d\ude00!"`, value: "😀!", offs: []int32{1, 1, 1, 1, 13, 14}},
+		{name: "turns a lone surrogate into the replacement character", input: `"\ud83dx"`, value: "\ufffdx", offs: []int32{1, 1, 1, 7, 8}},
+		{name: "keeps raw UTF-8 bytes in place", input: `"é\n"`, value: "é\n", offs: []int32{1, 2, 3, 5}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -503,7 +503,7 @@ func FuzzDecodeString(f *testing.F) {
 			}
 			return
 		}
-		if len(offs) != len(got)+1 || offs[len(got)] != len(lit)-1 {
+		if len(offs) != len(got)+1 || int(offs[len(got)]) != len(lit)-1 {
 			t.Fatalf("decode %s: %d offsets for %d bytes, last %d", lit, len(offs), len(got), offs[len(offs)-1])
 		}
 		for i := range len(got) {

@@ -283,7 +283,7 @@ func decodeString(s string, start, end int) string {
 // it also returns the offset in s of each decoded byte (each byte of an escape's result maps
 // to the escape's backslash) plus one entry for the closing quote; the slice is nil when the
 // string holds no escapes, since its value is then verbatim at start+1.
-func decodeStringOffsets(s string, start, end int, offsets bool) (string, []int) {
+func decodeStringOffsets(s string, start, end int, offsets bool) (string, []int32) {
 	if start < 0 || end > len(s) || end-start < 2 {
 		return "", nil
 	}
@@ -292,15 +292,15 @@ func decodeStringOffsets(s string, start, end int, offsets bool) (string, []int)
 		return body, nil
 	}
 	buf := make([]byte, 0, len(body))
-	var offs []int
+	var offs []int32
 	if offsets {
-		offs = make([]int, 0, len(body)+1)
+		offs = make([]int32, 0, len(body)+1)
 	}
 	emit := func(p string, at int) {
 		buf = append(buf, p...)
 		if offsets {
 			for range len(p) {
-				offs = append(offs, at)
+				offs = append(offs, int32(at))
 			}
 		}
 	}
@@ -352,7 +352,7 @@ func decodeStringOffsets(s string, start, end int, offsets bool) (string, []int)
 		}
 	}
 	if offsets {
-		offs = append(offs, end-1)
+		offs = append(offs, int32(end-1))
 	}
 	return string(buf), offs
 }
@@ -407,11 +407,10 @@ func (d *doc) span(v *jvalue) lint.Span {
 		}
 		return d.text.Sub(v.start+1, v.end-1)
 	}
-	offs := make([]int32, len(rel))
-	for i, o := range rel {
-		offs[i] = int32(d.text.Offset(o))
+	for i, o := range rel { // text offsets to file offsets, in place
+		rel[i] = int32(d.text.Offset(int(o)))
 	}
-	return lint.MappedSpan(val, d.text.File, offs)
+	return lint.MappedSpan(val, d.text.File, rel)
 }
 
 // pos returns the file position of a value's first byte.
