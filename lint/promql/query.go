@@ -63,12 +63,12 @@ func NewGrafanaQuery(text lint.Span, origin lint.Origin, owner string) *lint.Que
 	if !vars {
 		return NewQuery(text, origin, owner)
 	}
-	offs := append(idx, 0) // the text's indexes become file offsets in place
+	// The text's indexes become file offsets in place, with one more for the end.
 	for i, j := range idx {
-		offs[i] = int32(text.Offset(int(j)))
+		idx[i] = int32(text.Offset(int(j)))
 	}
-	offs[len(out)] = int32(text.Offset(len(text.Value)))
-	q := NewQuery(lint.MappedSpan(out, text.File, offs), origin, owner)
+	idx = append(idx, int32(text.Offset(len(text.Value))))
+	q := NewQuery(lint.MappedSpan(out, text.File, idx), origin, owner)
 	q.Vars = true
 	return q
 }
