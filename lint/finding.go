@@ -98,16 +98,29 @@ func (f Finding) String() string {
 
 // fingerprint computes f.Fingerprint from the line text at f.Pos.
 func fingerprint(f Finding, line string) string {
-	h := sha256.New()
-	for _, s := range []string{f.Rule, f.Pos.File, f.Subject.key(), strings.Join(strings.Fields(line), " ")} {
-		h.Write([]byte(s))
-		h.Write([]byte{0})
+	// One buffer, hashed at once: rule, file, subject and the line with its runs of blanks
+	// made single spaces, each followed by a zero byte.
+	var stack [512]byte
+	buf := stack[:0]
+	for _, s := range []string{f.Rule, f.Pos.File, f.Subject.key()} {
+		buf = append(buf, s...)
+		buf = append(buf, 0)
 	}
+	first := true
+	for w := range strings.FieldsSeq(line) {
+		if !first {
+			buf = append(buf, ' ')
+		}
+		buf = append(buf, w...)
+		first = false
+	}
+	buf = append(buf, 0)
 	if f.Subject == (Subject{}) {
 		// Without a subject, the message tells findings on one line apart.
-		h.Write([]byte(f.Message))
+		buf = append(buf, f.Message...)
 	}
-	return hex.EncodeToString(h.Sum(nil))[:16]
+	sum := sha256.Sum256(buf)
+	return hex.EncodeToString(sum[:8])
 }
 
 // compareFindings orders findings by file, line, column, rule, then message.

@@ -111,7 +111,11 @@ func Run(p *Project, rules []*Rule, opts RunOptions) *Result {
 	known := map[string]bool{}
 	ran := map[string]bool{}
 	var unusedIgnore *Rule
-	var all []Finding
+	n := 0
+	for _, fs := range perRule {
+		n += len(fs)
+	}
+	all := make([]Finding, 0, n)
 	for i, r := range rules {
 		known[r.ID] = true
 		if internal[i] != nil {

@@ -1,6 +1,8 @@
 package lint
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"strings"
 	"testing"
@@ -161,5 +163,26 @@ func TestFingerprintIgnoresSampleValues(t *testing.T) {
 	}
 	if c := fp("# TYPE q_total counter\nq_total{queue=\"b\"} 17\n"); a == c {
 		t.Errorf("another series has the same fingerprint %s", a)
+	}
+}
+
+// TestFingerprintIsStable pins fingerprints, so that baselines written by earlier versions
+// keep matching: sha256 of rule, file, subject and normalized line, each ended by a zero
+// byte, then the message when there is no subject; the first 8 bytes in hex.
+func TestFingerprintIsStable(t *testing.T) {
+	want := func(parts ...string) string {
+		h := sha256.New()
+		for _, p := range parts {
+			h.Write([]byte(p))
+		}
+		return hex.EncodeToString(h.Sum(nil))[:16]
+	}
+	f := Finding{Rule: "metric/unknown", Pos: Pos{File: "rules/a.yml", Line: 3, Col: 9}, Subject: Subject{Metric: "app_upp"}, Message: "m"}
+	if got, w := fingerprint(f, "  expr:   app_upp  ==  0 "), want("metric/unknown\x00", "rules/a.yml\x00", "metric=app_upp\x00", "expr: app_upp == 0\x00"); got != w {
+		t.Errorf("with a subject: %s, want %s", got, w)
+	}
+	f.Subject = Subject{}
+	if got, w := fingerprint(f, ""), want("metric/unknown\x00", "rules/a.yml\x00", "\x00", "\x00", "m"); got != w {
+		t.Errorf("without a subject: %s, want %s", got, w)
 	}
 }
