@@ -2,6 +2,7 @@ package markdown
 
 import (
 	"html"
+	"slices"
 
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/text"
@@ -15,6 +16,12 @@ type builder struct {
 	buf  []byte
 	offs []int32
 	code [][2]int // [start, end) byte ranges of buf taken from code spans
+}
+
+// grow makes room for n more bytes, so that a text appended byte by byte allocates once.
+func (b *builder) grow(n int) {
+	b.buf = slices.Grow(b.buf, n)
+	b.offs = slices.Grow(b.offs, n)
 }
 
 // verbatim appends s, whose bytes sit in the file from offset off on.
@@ -120,6 +127,13 @@ func inlineText(b *builder, src []byte, n ast.Node, mode htmlMode) {
 
 // codeSpanText appends the content of a code span verbatim; line endings become spaces.
 func codeSpanText(b *builder, src []byte, c *ast.CodeSpan) {
+	n := 0
+	for t := c.FirstChild(); t != nil; t = t.NextSibling() {
+		if t, ok := t.(*ast.Text); ok {
+			n += t.Segment.Len() + 1
+		}
+	}
+	b.grow(n)
 	for t := c.FirstChild(); t != nil; t = t.NextSibling() {
 		switch t := t.(type) {
 		case *ast.Text:
@@ -143,6 +157,7 @@ func codeSpanText(b *builder, src []byte, c *ast.CodeSpan) {
 // decodeText appends a raw text segment with backslash escapes and character references
 // decoded, as a renderer would show it.
 func decodeText(b *builder, src []byte, seg text.Segment) {
+	b.grow(seg.Padding + seg.Len())
 	if seg.Padding > 0 {
 		for range seg.Padding {
 			b.at(" ", seg.Start)
