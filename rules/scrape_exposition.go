@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"hash/maphash"
 	"maps"
 	"slices"
 	"strings"
@@ -123,19 +124,24 @@ func checkFamily(fam *lint.Family, report func(f lint.Finding, key string)) {
 			Related: []lint.Related{{Pos: fam.At(), Message: "the family's first block"}},
 		}, fmt.Sprintf("reopened %s %d", fam.Name, i))
 	}
-	seen := map[string]*lint.Sample{}
+	// Samples by a hash of their series, so that no key string is built for each of them;
+	// samples with the same hash are compared in full.
+	seen := make(map[uint64][]*lint.Sample, len(fam.Samples))
+samples:
 	for i := range fam.Samples {
 		s := &fam.Samples[i]
-		k := seriesKey(s.Name, s.Labels)
-		if first, dup := seen[k]; dup {
-			report(lint.Finding{
-				Pos: s.At, Subject: lint.Subject{Metric: s.Name},
-				Message: fmt.Sprintf("series %s is exposed twice; Prometheus keeps only one of the values", seriesName(s)),
-				Related: []lint.Related{{Pos: first.At, Message: "first exposed here"}},
-			}, "duplicate "+k)
-			continue
+		h := seriesHash(s.Name, s.Labels)
+		for _, first := range seen[h] {
+			if first.Name == s.Name && maps.Equal(first.Labels, s.Labels) {
+				report(lint.Finding{
+					Pos: s.At, Subject: lint.Subject{Metric: s.Name},
+					Message: fmt.Sprintf("series %s is exposed twice; Prometheus keeps only one of the values", seriesName(s)),
+					Related: []lint.Related{{Pos: first.At, Message: "first exposed here"}},
+				}, "duplicate "+seriesKey(s.Name, s.Labels))
+				continue samples
+			}
 		}
-		seen[k] = s
+		seen[h] = append(seen[h], s)
 	}
 	mf := dtoFamily(fam)
 	at := fam.At()
@@ -218,6 +224,23 @@ func dtoFamily(fam *lint.Family) *dto.MetricFamily {
 		mf.Metric = append(mf.Metric, m)
 	}
 	return mf
+}
+
+// seriesSeed seeds seriesHash; the hashes only bucket the samples of one run.
+var seriesSeed = maphash.MakeSeed()
+
+// seriesHash hashes a series, its labels in any order (the sum of a hash per label).
+func seriesHash(name string, labels map[string]string) uint64 {
+	h := maphash.String(seriesSeed, name)
+	for k, v := range labels {
+		var m maphash.Hash
+		m.SetSeed(seriesSeed)
+		m.WriteString(k)
+		m.WriteByte(0)
+		m.WriteString(v)
+		h += m.Sum64()
+	}
+	return h
 }
 
 // counterHasTotalSeries reports whether an OpenMetrics counter's samples are named x_total.
