@@ -232,31 +232,8 @@ func readName(s string) (string, int, bool) {
 		}
 		return s[:i], i, i > 0
 	}
-	var b strings.Builder
-	for i := 1; i < len(s); i++ {
-		switch c := s[i]; c {
-		case '"':
-			return b.String(), i + 1, b.Len() > 0
-		case '\\':
-			if i+1 == len(s) {
-				return "", 0, false
-			}
-			i++
-			switch s[i] {
-			case '\\':
-				b.WriteByte('\\')
-			case '"':
-				b.WriteByte('"')
-			case 'n':
-				b.WriteByte('\n')
-			default:
-				return "", 0, false
-			}
-		default:
-			b.WriteByte(c)
-		}
-	}
-	return "", 0, false
+	v, n, ok := labelValue(s[1:]) // a quoted name is escaped as a label value is
+	return v, n + 1, ok && v != ""
 }
 
 func isNameByte(c byte, first bool) bool {
