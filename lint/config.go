@@ -305,7 +305,8 @@ func (cp *configParser) existing(n *yaml.Node, what string) (string, error) {
 	if _, err := os.Stat(filepath.Join(cp.cfg.Dir, filepath.FromSlash(s))); err != nil {
 		return "", cp.errf(n, "%s %q does not exist", what, s)
 	}
-	return filepath.ToSlash(s), nil
+	// Cleaned, as the loader names every input: ./m.prom and m.prom are one file.
+	return path.Clean(filepath.ToSlash(s)), nil
 }
 
 func (cp *configParser) duration(n *yaml.Node, what string) (time.Duration, error) {
@@ -619,7 +620,7 @@ func (cp *configParser) copies(n *yaml.Node) error {
 			if err != nil {
 				return err
 			}
-			set = append(set, path.Clean(s))
+			set = append(set, s)
 		}
 		cp.cfg.Copies = append(cp.cfg.Copies, set)
 	}

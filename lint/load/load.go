@@ -366,20 +366,20 @@ func resolve(cfg *lint.Config) ([]*input, error) {
 		}
 		for _, set := range cfg.Copies { // files meant to agree are rule files too
 			for _, f := range set {
-				roles[path.Clean(f)] |= roleRules
+				roles[f] |= roleRules
 			}
 		}
 		for _, e := range cfg.Exposition {
 			if e.File != "" {
-				roles[path.Clean(e.File)] |= roleExposition
+				roles[e.File] |= roleExposition
 			}
 		}
 		for _, h := range cfg.Health {
 			switch {
 			case h.File != "":
-				roles[path.Clean(h.File)] |= roleHealth
+				roles[h.File] |= roleHealth
 			case h.Schema != "":
-				roles[path.Clean(h.Schema)] |= roleHealthSchema
+				roles[h.Schema] |= roleHealthSchema
 			}
 		}
 	}

@@ -137,3 +137,24 @@ func write(t *testing.T, dir, rel string, body []byte) {
 		t.Fatal(err)
 	}
 }
+
+func TestConfigPathsWithDotSegments(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "scrape/m.prom", []byte("# TYPE jobs_total counter\njobs_total 3\n"))
+	write(t, dir, "health.json", []byte(`{"status": "ok"}`))
+	write(t, dir, ".driftlint.yaml", []byte("exposition:\n  - file: ./scrape/../scrape/m.prom\nhealth:\n  - file: ./health.json\n"))
+	cfg, err := lint.LoadConfig(filepath.Join(dir, ".driftlint.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := Project(cfg, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Expositions) != 1 || p.Expositions[0].Families["jobs_total"] == nil {
+		t.Errorf("expositions %v: ./scrape/../scrape/m.prom was not read as scrape/m.prom", p.Expositions)
+	}
+	if len(p.Health) != 1 || p.Health[0].File == nil || p.Health[0].File.Path != "health.json" {
+		t.Errorf("health %v: ./health.json was not read as health.json", p.Health)
+	}
+}
