@@ -228,7 +228,7 @@ func suppress(p *Project, fs []Finding, known, ran map[string]bool) (kept []Find
 	}
 	kept = make([]Finding, 0, len(fs))
 	for _, f := range fs {
-		if ignoredPath(ignore, f.Pos.File) {
+		if IgnoredPath(ignore, f.Pos.File) {
 			dropped++
 			continue
 		}
@@ -254,7 +254,7 @@ func suppress(p *Project, fs []Finding, known, ran map[string]bool) (kept []Find
 	}
 	slices.Sort(ids)
 	report := func(at Pos, msg string) {
-		if !ignoredPath(ignore, at.File) {
+		if !IgnoredPath(ignore, at.File) {
 			problems = append(problems, Finding{Pos: at, Message: msg})
 		}
 	}
@@ -307,8 +307,10 @@ func patternRan(pattern string, ids []string, ran map[string]bool) bool {
 	return slices.ContainsFunc(ids, func(id string) bool { return ran[id] && matchRule(pattern, id) })
 }
 
-// ignoredPath reports whether a project file matches one of the config's ignore globs.
-func ignoredPath(globs []string, file string) bool {
+// IgnoredPath reports whether a project file matches one of the config's ignore globs (a
+// glob naming a folder ignores everything under it). The loader does not read such files,
+// and findings in them are dropped.
+func IgnoredPath(globs []string, file string) bool {
 	if file == "" {
 		return false
 	}

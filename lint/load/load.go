@@ -391,14 +391,7 @@ func resolve(cfg *lint.Config) ([]*input, error) {
 	return out, nil
 }
 
-func ignored(cfg *lint.Config, rel string) bool {
-	for _, g := range cfg.Ignore {
-		if lint.MatchGlob(g, rel) || lint.MatchGlob(g+"/**", rel) {
-			return true
-		}
-	}
-	return false
-}
+func ignored(cfg *lint.Config, rel string) bool { return lint.IgnoredPath(cfg.Ignore, rel) }
 
 // skipDirs are never searched during discovery.
 var skipDirs = map[string]bool{".git": true, "node_modules": true, "vendor": true, ".github": false}

@@ -63,7 +63,7 @@ func (w *walker) walk(dir, rel string) error {
 		if rel != "" {
 			p = rel + "/" + name
 		}
-		if w.ignored(p) {
+		if lint.IgnoredPath(w.ignore, p) {
 			continue
 		}
 		abs := filepath.Join(dir, name)
@@ -115,15 +115,6 @@ func (w *walker) file(rel string) error {
 	}
 	w.out[rel] = true
 	return nil
-}
-
-func (w *walker) ignored(rel string) bool {
-	for _, g := range w.ignore {
-		if lint.MatchGlob(g, rel) || lint.MatchGlob(g+"/**", rel) {
-			return true
-		}
-	}
-	return false
 }
 
 // IsTooMany reports whether err is ListFiles' error for a tree with more than MaxFiles files.
