@@ -286,9 +286,14 @@ func (p *Project) Unverified() []string {
 	return out
 }
 
-// IsStandIn reports whether a name is a Grafana variable stand-in that loaders put in place
-// of $var so that the query parses.
-func IsStandIn(name string) bool { return strings.HasPrefix(name, "__gv_") }
+// StandInPrefix starts every name that loaders put in place of a Grafana variable ($var)
+// so that the query parses.
+const StandInPrefix = "__gv_"
+
+// IsStandIn reports whether a name holds a Grafana variable stand-in: it is one, or one is
+// spliced into it (billing_${kind}_total becomes billing___gv_kind_total), so the real name
+// is not known.
+func IsStandIn(name string) bool { return strings.Contains(name, StandInPrefix) }
 
 // MatchGlob reports whether a slash path matches a doublestar glob.
 func MatchGlob(pattern, name string) bool {

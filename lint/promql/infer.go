@@ -10,10 +10,9 @@ import (
 
 	"github.com/prometheus/prometheus/model/labels"
 	"github.com/prometheus/prometheus/promql/parser"
-)
 
-// variablePrefix starts the names that loaders put in place of Grafana template variables.
-const variablePrefix = "__gv_" // keep in step with lint.IsStandIn
+	"github.com/driftlint/driftlint/lint"
+)
 
 // LabelSet is the set of label names a query's result series can carry.
 //
@@ -56,9 +55,7 @@ type Resolver interface {
 // stand-in, which always makes inference unknown for that part. Stand-ins start with
 // "__gv_"; a name that contains "__gv_" elsewhere (a variable spliced into a longer
 // name) counts too.
-func IsVariable(name string) bool {
-	return strings.Contains(name, variablePrefix)
-}
+func IsVariable(name string) bool { return lint.IsStandIn(name) }
 
 // Infer returns the label set of expr's result series.
 //

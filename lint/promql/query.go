@@ -73,9 +73,6 @@ func NewGrafanaQuery(text lint.Span, origin lint.Origin, owner string) *lint.Que
 	return q
 }
 
-// StandInPrefix starts every metric or label name that stands in for a Grafana variable.
-const StandInPrefix = variablePrefix
-
 // Substitute replaces Grafana's macros and template variables ($__rate_interval, $var,
 // ${var}, ${var:fmt}, [[var]]) with stand-ins that parse as PromQL:
 //   - inside a range or subquery ([$__rate_interval], [$window:1m]) and after offset: 5m;
@@ -227,7 +224,7 @@ func standIn(s string, start, end int, name string, inRange bool) string {
 	case "__interval", "__rate_interval", "__range":
 		return "5m"
 	}
-	return StandInPrefix + name
+	return lint.StandInPrefix + name
 }
 
 // enclosingCall finds the function call whose argument list prefix ends: its name and the
