@@ -103,7 +103,7 @@ func Substitute(s string) (string, []int32, bool) {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if quote != 0 {
-			if c == '\\' && i+1 < len(s) {
+			if c == '\\' && quote != '`' && i+1 < len(s) { // a raw string has no escapes
 				emit(s[i:i+2], i)
 				idx[len(idx)-1] = int32(i + 1)
 				i += 2

@@ -28,6 +28,7 @@ func TestSubstitute(t *testing.T) {
 		{"turns a metric variable into a stand-in metric", `rate($metric[5m])`, `rate(__gv_metric[5m])`},
 		{"reads old-style [[var]]", `x{job="[[job]]"} > [[threshold]]`, `x{job="[[job]]"} > __gv_threshold`},
 		{"leaves comments alone", "x # $not a var\n", "x # $not a var\n"},
+		{"reads a backslash at the end of a raw string as text", "rate(x{path=`C:\\`}[$__rate_interval])", "rate(x{path=`C:\\`}[5m])"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
