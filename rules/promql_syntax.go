@@ -3,6 +3,7 @@ package rules
 import (
 	"errors"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/prometheus/prometheus/promql/parser"
 
@@ -63,11 +64,20 @@ func subjectOf(q *lint.Query) lint.Subject {
 // shorten drops PromQL comments, collapses blanks and cuts s to at most n bytes, for
 // quoting queries in messages.
 func shorten(s string, n int) string {
-	s = strings.Join(strings.Fields(stripComments(s)), " ")
+	return truncate(strings.Join(strings.Fields(stripComments(s)), " "), n)
+}
+
+// truncate cuts s to fewer than n bytes, at a character boundary, and marks the cut with
+// "…"; a shorter s is returned as it is.
+func truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
-	return s[:n-1] + "…"
+	cut := n - 1
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }
 
 // stripComments removes PromQL # comments (outside string literals).

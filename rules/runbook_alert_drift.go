@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/prometheus/common/model"
 	"github.com/prometheus/prometheus/promql/parser"
@@ -247,11 +246,7 @@ func rbExprText(n parser.Node) string {
 	case *parser.Call:
 		return n.ShortString() + "(…)"
 	}
-	cut := limit - 1
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "…"
+	return truncate(s, limit)
 }
 
 // rbDiffExpr compares two PromQL expressions structurally and returns the first pair of nodes

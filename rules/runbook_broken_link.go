@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/driftlint/driftlint/lint"
 	"github.com/driftlint/driftlint/lint/runbook"
@@ -156,14 +155,4 @@ func rbNotExist(paths []string) string {
 }
 
 // rbShorten keeps long URLs readable in messages.
-func rbShorten(s string) string {
-	const limit = 120
-	if len(s) <= limit {
-		return s
-	}
-	cut := limit - 1
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "…"
-}
+func rbShorten(s string) string { return truncate(s, 120) }
