@@ -521,7 +521,8 @@ func (cp *configParser) invariants(n *yaml.Node) error {
 }
 
 // isComparison reports whether e is a filtering comparison (a <= b, count(x) >= 8), possibly
-// combined with and/or/unless.
+// combined with and/or/unless. As the checker (scrape.Checker) reads it, the right side of
+// unless only removes series, so a comparison there alone does not make one.
 func isComparison(e parser.Expr) bool {
 	switch e := e.(type) {
 	case *parser.ParenExpr:
@@ -529,6 +530,9 @@ func isComparison(e parser.Expr) bool {
 	case *parser.BinaryExpr:
 		if e.Op.IsComparisonOperator() {
 			return !e.ReturnBool && (e.LHS.Type() == parser.ValueTypeVector || e.RHS.Type() == parser.ValueTypeVector)
+		}
+		if e.Op == parser.LUNLESS {
+			return isComparison(e.LHS)
 		}
 		if e.Op.IsSetOperator() {
 			return isComparison(e.LHS) || isComparison(e.RHS)

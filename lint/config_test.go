@@ -38,6 +38,7 @@ func TestParseConfigErrors(t *testing.T) {
 		{name: "rejects a bad interval", src: "exposition:\n  - file: m.prom\n    interval: soon\n", want: `.driftlint.yaml:3:15: bad duration "soon" for interval (want e.g. 15s, 1m)`},
 		{name: "rejects an invariant that does not parse", src: "invariants:\n  - name: x\n    expr: sum(a <= b\n", want: `.driftlint.yaml:3:11: invariant "x": 1:11: parse error: unclosed left parenthesis`},
 		{name: "rejects an invariant that is not a comparison", src: "invariants:\n  - name: x\n    expr: sum(a)\n", want: `.driftlint.yaml:3:11: invariant "x" must be a comparison such as a <= b, got vector`},
+		{name: "rejects a comparison only on the right of unless, which filters nothing", src: "invariants:\n  - name: x\n    expr: up unless (up > 1)\n", want: `.driftlint.yaml:3:11: invariant "x" must be a comparison such as a <= b, got vector`},
 		{name: "rejects an invariant without a name", src: "invariants:\n  - expr: a <= b\n", want: `.driftlint.yaml:2:5: an invariant needs a name and an expr`},
 		{name: "rejects a duplicate invariant name", src: "invariants:\n  - {name: x, expr: a <= b}\n  - {name: x, expr: a >= b}\n", want: `.driftlint.yaml:3:5: invariant "x" is defined twice`},
 		{name: "rejects a bad jq program", src: "health_invariants:\n  - name: h\n    jq: '.status =='\n", want: `.driftlint.yaml:3:9: health invariant "h": bad jq: unexpected EOF`},
