@@ -100,7 +100,7 @@ func (p *Project) index() {
 					}
 				}
 				if e.Covers == nil {
-					p.prefix[metricPrefix(name)] = true
+					p.prefix[MetricPrefix(name)] = true
 				}
 			}
 		}
@@ -134,8 +134,9 @@ func (p *Project) index() {
 	})
 }
 
-// metricPrefix is the first _-separated word of a metric name.
-func metricPrefix(name string) string {
+// MetricPrefix is the first _-separated word of a metric name: what a scrape covers beyond
+// the names it exports (an exporter that exports node_cpu_… covers every node_… name).
+func MetricPrefix(name string) string {
 	if i := strings.IndexByte(name, '_'); i > 0 {
 		return name[:i]
 	}
@@ -162,7 +163,7 @@ func (p *Project) Covered(name string) bool {
 	if recorded && p.records {
 		return true
 	}
-	if !recorded && p.prefix[metricPrefix(name)] {
+	if !recorded && p.prefix[MetricPrefix(name)] {
 		return true
 	}
 	for _, g := range p.globs {

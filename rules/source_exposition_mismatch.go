@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/driftlint/driftlint/lint"
+	"github.com/driftlint/driftlint/lint/promql"
 )
 
 // SourceExpositionMismatch reports metrics on which the emitter's code and its scrape disagree.
@@ -63,14 +64,14 @@ func newSrcCoverage(es []*lint.Exposition) srcCoverage {
 			continue
 		}
 		for _, n := range e.Order {
-			c.prefixes[srcPrefix(n)] = true
+			c.prefixes[lint.MetricPrefix(n)] = true
 		}
 	}
 	return c
 }
 
 func (c srcCoverage) covers(name string) bool {
-	if c.prefixes[srcPrefix(name)] {
+	if c.prefixes[lint.MetricPrefix(name)] {
 		return true
 	}
 	for _, g := range c.globs {
@@ -79,14 +80,6 @@ func (c srcCoverage) covers(name string) bool {
 		}
 	}
 	return false
-}
-
-// srcPrefix is the first _-separated word of a metric name.
-func srcPrefix(name string) string {
-	if i := strings.IndexByte(name, '_'); i > 0 {
-		return name[:i]
-	}
-	return name
 }
 
 // srcFamilyIndex finds families by name, then by any of their series names.
@@ -177,7 +170,7 @@ func runSourceExpositionMismatch(pass *lint.Pass) error {
 	scrapeCover, codeCover := newSrcCoverage(scrapes), srcCoverage{prefixes: map[string]bool{}}
 	for _, e := range sources {
 		for _, n := range e.Order {
-			codeCover.prefixes[srcPrefix(n)] = true
+			codeCover.prefixes[lint.MetricPrefix(n)] = true
 		}
 	}
 	var patterns []string
@@ -212,7 +205,7 @@ func runSourceExpositionMismatch(pass *lint.Pass) error {
 					Message: fmt.Sprintf("metric %q is defined in the code (%s) but the scrape does not export it", n, via),
 				}
 				if cover != nil {
-					fd.Related = []lint.Related{{Pos: lint.Pos{File: cover.File.Path}, Message: fmt.Sprintf("this scrape exports other %s_ metrics", srcPrefix(n))}}
+					fd.Related = []lint.Related{{Pos: lint.Pos{File: cover.File.Path}, Message: fmt.Sprintf("this scrape exports other %s_ metrics", lint.MetricPrefix(n))}}
 				}
 				pass.Report(fd)
 				continue
@@ -225,8 +218,8 @@ func runSourceExpositionMismatch(pass *lint.Pass) error {
 				pass.Report(lint.Finding{
 					Pos:     at,
 					Subject: lint.Subject{Metric: n},
-					Message: fmt.Sprintf("metric %q is a %s in the code (%s) but the scrape exports %q as %s", n, f.Type, via, sf.Name, srcArticle(sf.Type)),
-					Related: []lint.Related{{Pos: sf.At(), Message: "exported here as " + srcArticle(sf.Type)}},
+					Message: fmt.Sprintf("metric %q is a %s in the code (%s) but the scrape exports %q as %s", n, f.Type, via, sf.Name, withArticle(sf.Type)),
+					Related: []lint.Related{{Pos: sf.At(), Message: "exported here as " + withArticle(sf.Type)}},
 				})
 			}
 			if !f.LabelsKnown() {
@@ -246,20 +239,20 @@ func runSourceExpositionMismatch(pass *lint.Pass) error {
 			} else {
 				subject.Label = notExported[0]
 			}
-			msg := fmt.Sprintf("metric %q is defined in the code with %s but is exported with %s", n, srcLabelList(f.Labels), srcLabelList(exported))
+			msg := fmt.Sprintf("metric %q is defined in the code with %s but is exported with %s", n, promql.WithLabels(f.Labels), promql.WithLabels(exported))
 			var parts []string
 			if len(notInCode) > 0 {
-				parts = append(parts, strings.Join(notInCode, ", ")+srcIsAre(len(notInCode))+" not in the code")
+				parts = append(parts, strings.Join(notInCode, ", ")+verb(len(notInCode))+" not in the code")
 			}
 			if len(notExported) > 0 {
-				parts = append(parts, strings.Join(notExported, ", ")+srcIsAre(len(notExported))+" not exported")
+				parts = append(parts, strings.Join(notExported, ", ")+verb(len(notExported))+" not exported")
 			}
 			if len(f.Labels) > 0 && len(exported) > 0 {
 				msg += ": " + strings.Join(parts, ", ")
 			}
 			pass.Report(lint.Finding{
 				Pos: f.At(), Subject: subject, Message: msg,
-				Related: []lint.Related{{Pos: from.At(), Message: "exported here with " + srcLabelList(exported)}},
+				Related: []lint.Related{{Pos: from.At(), Message: "exported here with " + promql.WithLabels(exported)}},
 			})
 		}
 	}
@@ -275,10 +268,10 @@ func runSourceExpositionMismatch(pass *lint.Pass) error {
 			fd := lint.Finding{
 				Pos:     g.At(),
 				Subject: lint.Subject{Metric: n},
-				Message: fmt.Sprintf("metric %q is exported but no code in sources defines it, though the code defines other %s_ metrics", n, srcPrefix(n)),
+				Message: fmt.Sprintf("metric %q is exported but no code in sources defines it, though the code defines other %s_ metrics", n, lint.MetricPrefix(n)),
 			}
 			if d := srcNearest(defined, n); d != nil {
-				fd.Related = []lint.Related{{Pos: d.At(), Message: fmt.Sprintf("the code defines %s_ metrics here (%q)", srcPrefix(n), d.Name)}}
+				fd.Related = []lint.Related{{Pos: d.At(), Message: fmt.Sprintf("the code defines %s_ metrics here (%q)", lint.MetricPrefix(n), d.Name)}}
 			}
 			pass.Report(fd)
 		}
@@ -329,7 +322,7 @@ func srcMatchesAny(patterns []string, f *lint.Family) bool {
 // srcNearest is the first code family with the prefix of name.
 func srcNearest(x *srcFamilyIndex, name string) *lint.Family {
 	for _, n := range x.names {
-		if srcPrefix(n) == srcPrefix(name) {
+		if lint.MetricPrefix(n) == lint.MetricPrefix(name) {
 			return x.byName[n]
 		}
 	}
@@ -345,27 +338,4 @@ func srcMissing(a, b []string) []string {
 		}
 	}
 	return out
-}
-
-// srcLabelList describes a label set: "labels a, b" or "no labels".
-func srcLabelList(ls []string) string {
-	if len(ls) == 0 {
-		return "no labels"
-	}
-	return "labels " + strings.Join(ls, ", ")
-}
-
-func srcIsAre(n int) string {
-	if n == 1 {
-		return " is"
-	}
-	return " are"
-}
-
-// srcArticle puts a or an before a type name.
-func srcArticle(t string) string {
-	if t != "" && strings.ContainsRune("aeiou", rune(t[0])) {
-		return "an " + t
-	}
-	return "a " + t
 }

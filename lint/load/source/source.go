@@ -317,7 +317,7 @@ func covers(e *lint.Exposition, unresolved []lint.UnresolvedDef) []string {
 	}
 	for _, name := range e.Order {
 		fam := e.Families[name]
-		p := metricPrefix(name)
+		p := lint.MetricPrefix(name)
 		reached := false
 		for _, u := range unresolved {
 			if patternReaches(u.Pattern, p) {
@@ -337,20 +337,12 @@ func covers(e *lint.Exposition, unresolved []lint.UnresolvedDef) []string {
 	return out
 }
 
-// metricPrefix is the first _-separated word of a metric name, as lint.Project uses it.
-func metricPrefix(name string) string {
-	if i := strings.IndexByte(name, '_'); i > 0 {
-		return name[:i]
-	}
-	return name
-}
-
 // patternReaches reports whether a name matching the glob pattern can have the name prefix p
 // (be p itself or start with p_).
 func patternReaches(pattern, p string) bool {
 	lit, _, wild := strings.Cut(pattern, "*")
 	if !wild {
-		return metricPrefix(pattern) == p
+		return lint.MetricPrefix(pattern) == p
 	}
 	// The literal text before the first * must agree with p_ as far as both go.
 	want := p + "_"
