@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -148,7 +149,7 @@ func ParseConfig(file, dir string, src []byte) (*Config, error) {
 	cp := &configParser{file: file, src: src, cfg: c}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(src, &doc); err != nil {
-		return nil, &ConfigError{At: Pos{File: file, Line: yamlErrLine(err), Col: 1}, Msg: YAMLErrorMessage(err)}
+		return nil, &ConfigError{At: Pos{File: file, Line: YAMLErrorLine(err), Col: 1}, Msg: YAMLErrorMessage(err)}
 	}
 	if len(doc.Content) == 0 {
 		return c, nil // an empty config is valid: every key is optional
@@ -668,16 +669,21 @@ func (cp *configParser) checks(n *yaml.Node) error {
 	})
 }
 
-// yamlErrLine digs the line number out of a yaml.v3 error message ("yaml: line 5: …").
-func yamlErrLine(err error) int {
-	var line int
-	if _, e := fmt.Sscanf(strings.TrimPrefix(err.Error(), "yaml: "), "line %d:", &line); e == nil {
-		return line
+var (
+	yamlLinePrefix = regexp.MustCompile(`^(?:yaml: )?(?:line \d+: )?`)
+	yamlLine       = regexp.MustCompile(`^(?:yaml: )?line (\d+):`)
+)
+
+// YAMLErrorLine is the line number of a yaml.v3 error ("yaml: line 5: …", or a decode
+// error's "line 5: cannot unmarshal …"), or 1 when it names none.
+func YAMLErrorLine(err error) int {
+	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+		if n, e := strconv.Atoi(m[1]); e == nil && n > 0 {
+			return n
+		}
 	}
 	return 1
 }
-
-var yamlLinePrefix = regexp.MustCompile(`^(?:yaml: )?(?:line \d+: )?`)
 
 // YAMLErrorMessage is a yaml.v3 error without its "yaml: line N: " prefix, for messages that
 // carry the position separately.

@@ -2,7 +2,6 @@ package dashboard
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"runtime"
 	"strings"
@@ -37,7 +36,7 @@ func LoadConfigMap(f *lint.SourceFile) *Result {
 			break
 		}
 		if err != nil {
-			line, msg := yamlError(err)
+			line, msg := lint.YAMLErrorLine(err), lint.YAMLErrorMessage(err)
 			res.problem(t.LinePos(line), "%s", msg)
 			break // the decoder cannot resume after a syntax error
 		}
@@ -102,17 +101,4 @@ func embedded(t *yamlpos.Text, v *yaml.Node, out *[]lint.Span) {
 		span = span.Sub(len(bom), len(span.Value))
 	}
 	*out = append(*out, span)
-}
-
-// yamlError splits a yaml.v3 error message ("yaml: line 5: …") into the line and the rest.
-func yamlError(err error) (int, string) {
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	var line int
-	if _, e := fmt.Sscanf(msg, "line %d:", &line); e == nil && line > 0 {
-		if _, rest, ok := strings.Cut(msg, ": "); ok {
-			return line, rest
-		}
-		return line, msg
-	}
-	return 1, msg
 }

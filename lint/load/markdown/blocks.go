@@ -2,7 +2,6 @@ package markdown
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"strings"
 
@@ -181,7 +180,7 @@ func (l *loader) yaml(body lint.Span) {
 		}
 		if err != nil {
 			l.res.Problems = append(l.res.Problems, lint.ParseProblem{
-				At:      t.LinePos(yamlErrLine(err)),
+				At:      t.LinePos(lint.YAMLErrorLine(err)),
 				Message: "yaml code block: " + lint.YAMLErrorMessage(err),
 			})
 			return
@@ -192,19 +191,6 @@ func (l *loader) yaml(body lint.Span) {
 		l.res.Queries = append(l.res.Queries, rr.Queries...)
 		l.res.Problems = append(l.res.Problems, rr.Problems...)
 	}
-}
-
-// yamlErrLine digs the line number out of a yaml.v3 error ("yaml: line 5: …"); 1 when
-// there is none.
-func yamlErrLine(err error) int {
-	msg := err.Error()
-	if i := strings.Index(msg, "line "); i >= 0 {
-		var line int
-		if _, e := fmt.Sscanf(msg[i:], "line %d", &line); e == nil && line > 0 {
-			return line
-		}
-	}
-	return 1
 }
 
 // inlineCode looks for jq programs in an inline code span.

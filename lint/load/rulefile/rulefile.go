@@ -87,7 +87,7 @@ func loadText(t *yamlpos.Text, res *Result) {
 			return
 		}
 		if err != nil {
-			res.problem(t.LinePos(yamlErrLine(err)), "%s", lint.YAMLErrorMessage(err))
+			res.problem(t.LinePos(lint.YAMLErrorLine(err)), "%s", lint.YAMLErrorMessage(err))
 			return // the decoder cannot resume after a syntax error
 		}
 		if len(doc.Content) == 0 {
@@ -332,7 +332,7 @@ func validate(t *yamlpos.Text, n *yaml.Node, reported bool, res *Result) {
 	var groups rulefmt.RuleGroups
 	if err := n.Decode(&groups); err != nil {
 		if te, ok := errors.AsType[*yaml.TypeError](err); ok && len(te.Errors) > 0 {
-			res.problem(t.LinePos(yamlErrLine(errors.New(te.Errors[0]))), "%s", te.Errors[0])
+			res.problem(t.LinePos(lint.YAMLErrorLine(errors.New(te.Errors[0]))), "%s", te.Errors[0])
 		} else if !reported {
 			res.problem(t.Pos(n), "%s", err)
 		}
@@ -525,16 +525,4 @@ func parseTemplate(alert, text string) error {
 	}
 	_, err := parse.Parse("__alert_"+alert, templateDefs+text, "", "", templateFuncs())
 	return err
-}
-
-// yamlErrLine digs the line number out of a yaml.v3 error message ("yaml: line 5: …").
-func yamlErrLine(err error) int {
-	msg := err.Error()
-	if i := strings.Index(msg, "line "); i >= 0 {
-		var line int
-		if _, e := fmt.Sscanf(msg[i:], "line %d", &line); e == nil {
-			return line
-		}
-	}
-	return 1
 }
