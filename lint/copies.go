@@ -64,16 +64,12 @@ func foldCopies(p *Project, findings []Finding) []Finding {
 	if len(ms) == 0 {
 		return findings
 	}
-	files := map[string]*SourceFile{}
-	for _, f := range p.Files {
-		files[f.Path] = f
-	}
 	offset := func(pos Pos) (*SourceFile, int) {
-		f := files[pos.File]
+		f := p.File(pos.File)
 		if f == nil {
 			return nil, -1
 		}
-		return f, f.LineStart(pos.Line) + pos.Col - 1
+		return f, f.Offset(pos)
 	}
 	type key struct {
 		rule, msg, subject string

@@ -76,6 +76,9 @@ func (f *SourceFile) Pos(off int) Pos {
 	return Pos{File: f.Path, Line: i + 1, Col: off - f.lines[i] + 1}
 }
 
+// Offset converts a position in the file back into a byte offset: the inverse of Pos.
+func (f *SourceFile) Offset(p Pos) int { return f.LineStart(p.Line) + p.Col - 1 }
+
 // LineCount is the number of lines in the file.
 func (f *SourceFile) LineCount() int { return len(f.lines) }
 

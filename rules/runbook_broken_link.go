@@ -81,7 +81,7 @@ func rbFragmentPos(f *lint.SourceFile, l lint.Link, i int) lint.Pos {
 	if i < 0 || l.At.Line < 1 {
 		return l.At
 	}
-	off := f.LineStart(l.At.Line) + l.At.Col - 1
+	off := f.Offset(l.At)
 	if off < 0 || off > len(f.Src) || !bytes.HasPrefix(f.Src[off:], []byte(l.Target)) {
 		return l.At
 	}

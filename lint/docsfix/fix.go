@@ -82,7 +82,7 @@ func Fix(p *lint.Project) (map[string][]byte, error) {
 	}
 	for _, e := range p.DocEntries {
 		if rn, ok := fx.rename[e]; ok && !onRow[e] {
-			if off := offset(e.Doc.File, e.At); identAt(e.Doc.File.Src, off) == e.Name {
+			if off := e.Doc.File.Offset(e.At); identAt(e.Doc.File.Src, off) == e.Name {
 				fx.add(e.Doc.File, edit{off, off + len(e.Name), rn.to})
 			}
 		}
@@ -159,7 +159,7 @@ func (fx *fixer) fixTable(t *table) {
 		if rn, ok := fx.rename[e]; ok {
 			f, name = rn.family, rn.to
 			if raw, c, ok := t.cell(r, t.metric); ok {
-				off := offset(t.file, e.At)
+				off := t.file.Offset(e.At)
 				if off >= c.start && off+len(e.Name) <= c.end && identAt(t.file.Src, off) == e.Name {
 					i := off - c.start
 					fx.add(t.file, edit{c.start, c.end, repad(raw, content(raw[:i]+rn.to+raw[i+len(e.Name):]), t.colWidth(t.metric))})
@@ -171,7 +171,7 @@ func (fx *fixer) fixTable(t *table) {
 		}
 		if e.Type != "" && t.typ >= 0 && !TypesAgree(name, e.Type, f) {
 			if raw, c, ok := t.cell(r, t.typ); ok {
-				off := offset(t.file, e.TypeAt)
+				off := t.file.Offset(e.TypeAt)
 				if tok := identAt(t.file.Src, off); tok != "" && off >= c.start && off+len(tok) <= c.end {
 					i := off - c.start
 					fx.add(t.file, edit{c.start, c.end, repad(raw, content(raw[:i]+typeWord(tok, f.Type)+raw[i+len(tok):]), t.colWidth(t.typ))})
@@ -415,7 +415,7 @@ func (fx *fixer) newRow(t *table, tmpl *row, f *Family, st labelStyle) string {
 		case t.typ:
 			tok := ""
 			if tmpl.entry != nil && tmpl.entry.TypeAt.IsValid() {
-				tok = identAt(src, offset(t.file, tmpl.entry.TypeAt))
+				tok = identAt(src, t.file.Offset(tmpl.entry.TypeAt))
 			}
 			c = typeWord(tok, f.Type)
 			if strings.HasPrefix(old, "`") {

@@ -135,11 +135,6 @@ func isBlank(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f'
 }
 
-// offset converts a position of the file back into a byte offset.
-func offset(f *lint.SourceFile, p lint.Pos) int {
-	return f.LineStart(p.Line) + p.Col - 1
-}
-
 // cellAt returns the index of the cell of r that holds offset off, or -1. An empty cell
 // holds the offset just after its pipe.
 func (r *row) cellAt(off int) int {
@@ -161,18 +156,18 @@ func (t *table) columns() bool {
 		if e == nil {
 			continue
 		}
-		name := r.cellAt(offset(t.file, e.At))
+		name := r.cellAt(t.file.Offset(e.At))
 		if name < 0 {
 			continue
 		}
 		votes[0][name]++
 		if e.TypeAt.IsValid() && e.TypeAt.Line == e.At.Line {
-			if i := r.cellAt(offset(t.file, e.TypeAt)); i >= 0 && i != name {
+			if i := r.cellAt(t.file.Offset(e.TypeAt)); i >= 0 && i != name {
 				votes[1][i]++
 			}
 		}
 		if e.HasLabels && e.LabelsAt.IsValid() && e.LabelsAt.Line == e.At.Line {
-			if i := r.cellAt(offset(t.file, e.LabelsAt)); i >= 0 && i != name {
+			if i := r.cellAt(t.file.Offset(e.LabelsAt)); i >= 0 && i != name {
 				votes[2][i]++
 			}
 		}
