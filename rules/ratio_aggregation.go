@@ -83,7 +83,7 @@ Also good (a per-reason share of all messages):
 
 func runRatioAggregation(pass *lint.Pass) error {
 	p := pass.Project
-	res := promql.ResolverFor(p)
+	res := promql.IndexFor(p)
 	perSeries := perSeriesOwners(p)
 	for _, q := range p.Queries {
 		if q.Expr == nil {

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"os/exec"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/driftlint/driftlint/lint"
@@ -129,15 +128,5 @@ func Filter(fs []lint.Finding, changed map[string]bool) []lint.Finding {
 			out = append(out, f)
 		}
 	}
-	return out
-}
-
-// Sorted returns the changed paths in order, for --verbose.
-func Sorted(changed map[string]bool) []string {
-	out := make([]string, 0, len(changed))
-	for p := range changed {
-		out = append(out, p)
-	}
-	sort.Strings(out)
 	return out
 }

@@ -181,7 +181,7 @@ func Build(p *lint.Project) Inventory {
 		}
 		m.Known = append(m.Known, kn)
 	}
-	res := promql.ResolverFor(p)
+	res := promql.IndexFor(p)
 	for _, r := range p.Rules {
 		if r.Kind != lint.RecordingRule {
 			continue

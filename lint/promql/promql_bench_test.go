@@ -68,7 +68,7 @@ func BenchmarkSubstitute(b *testing.B) {
 // resolver (recording chains included, built before the timer starts).
 func BenchmarkInfer(b *testing.B) {
 	p := benchProject(b)
-	r := promql.ResolverFor(p)
+	r := promql.IndexFor(p)
 	for _, q := range p.Queries { // fill the resolver's caches
 		if q.Expr != nil {
 			promql.Infer(q.Expr, r)
@@ -89,7 +89,7 @@ func BenchmarkInfer(b *testing.B) {
 // guard.
 func BenchmarkRatios(b *testing.B) {
 	p := benchProject(b)
-	r := promql.ResolverFor(p)
+	r := promql.IndexFor(p)
 	b.ReportAllocs()
 	for b.Loop() {
 		for _, q := range p.Queries {

@@ -6,7 +6,6 @@
 package runbook
 
 import (
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -116,6 +115,3 @@ func (w *walker) file(rel string) error {
 	w.out[rel] = true
 	return nil
 }
-
-// IsTooMany reports whether err is ListFiles' error for a tree with more than MaxFiles files.
-func IsTooMany(err error) bool { return errors.Is(err, errTooMany) }

@@ -156,10 +156,6 @@ func parent(d string) string {
 	return ""
 }
 
-// Complete reports whether the index knows every file of the project folder, so that a
-// file it lacks does not exist.
-func (ix *Index) Complete() bool { return ix.complete }
-
 // Markdown returns the loaded Markdown file with the given project-relative path, or nil.
 func (ix *Index) Markdown(p string) *lint.Markdown { return ix.md[path.Clean(p)] }
 

@@ -26,7 +26,7 @@ func tokenizePython(src []byte) ([]tok, *tokError) {
 	emit := func(t tok) {
 		t.depth = depth
 		if lineStart {
-			t.first, t.indent = true, indent
+			t.indent = indent
 			lineStart = false
 		}
 		toks = append(toks, t)

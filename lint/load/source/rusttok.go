@@ -29,7 +29,6 @@ type tok struct {
 	depth int
 	// indent is, for the first token of a Python logical line, its indentation.
 	indent int
-	first  bool // first token of a Python logical line
 }
 
 // tokError is a tokenizer error at a file offset.

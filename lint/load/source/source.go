@@ -109,22 +109,16 @@ func Lang(p string) string {
 	return ""
 }
 
-// Load reads the metric definitions of one file. pkg holds the other Go files of the same
-// directory (its package siblings), whose constants a Go file may use; it is ignored for
-// other languages and may be nil. Files of unknown languages and Go test files give nothing.
-func Load(f *lint.SourceFile, pkg []*lint.SourceFile) Result {
+// Load reads the metric definitions of one file on its own (LoadFiles reads a Go file with
+// the rest of its package, whose constants it may use). Files of unknown languages and Go
+// test files give nothing.
+func Load(f *lint.SourceFile) Result {
 	switch Lang(f.Path) {
 	case "go":
 		if isGoTest(f.Path) {
 			return Result{}
 		}
-		files := []*lint.SourceFile{f}
-		for _, s := range pkg {
-			if s != f && s.Path != f.Path && Lang(s.Path) == "go" && !isGoTest(s.Path) && path.Dir(s.Path) == path.Dir(f.Path) {
-				files = append(files, s)
-			}
-		}
-		return loadGo(files)[0]
+		return loadGo([]*lint.SourceFile{f})[0]
 	case "rust":
 		defs, probs := loadRust(f)
 		return finish(f, "rust", defs, probs)
@@ -174,7 +168,7 @@ func LoadFiles(files []*lint.SourceFile) ([]*lint.Exposition, []lint.ParseProble
 			if Lang(g[0].Path) == "go" {
 				results[i] = loadGo(g)
 			} else {
-				results[i] = []Result{Load(g[0], nil)}
+				results[i] = []Result{Load(g[0])}
 			}
 		}()
 	}

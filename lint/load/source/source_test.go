@@ -221,7 +221,7 @@ func FuzzLoad(f *testing.F) {
 	f.Fuzz(func(t *testing.T, src string) {
 		for _, p := range []string{"a/m.go", "a/m.rs", "a/m.py"} {
 			sf := lint.NewSourceFile(p, []byte(src))
-			r := Load(sf, nil)
+			r := Load(sf)
 			check := func(at lint.Pos) {
 				if at.Line < 1 || at.Line > sf.LineCount() || at.Col < 1 {
 					t.Errorf("%s: position %s outside the file", p, at)
