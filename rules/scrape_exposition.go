@@ -206,19 +206,9 @@ func dtoFamily(fam *lint.Family) *dto.MetricFamily {
 		help := fam.Help
 		mf.Help = &help
 	}
-	names := map[string]bool{}
-	for _, s := range fam.Samples {
-		for k := range s.Labels {
-			if k == "le" && (fam.Type == "histogram" || fam.Type == "gaugehistogram") ||
-				k == "quantile" && fam.Type == "summary" {
-				continue
-			}
-			names[k] = true
-		}
-	}
-	if len(fam.Samples) > 0 {
+	if len(fam.Samples) > 0 { // fam.Labels: every label name of the samples but a bucket's le or a quantile
 		m := &dto.Metric{}
-		for _, k := range slices.Sorted(maps.Keys(names)) {
+		for _, k := range fam.Labels {
 			m.Label = append(m.Label, &dto.LabelPair{Name: &k})
 		}
 		mf.Metric = append(mf.Metric, m)
