@@ -202,7 +202,13 @@ func (p *Project) Suggest(name string) string {
 // Closest returns the candidate closest to name by edit distance, or "" when none is within
 // a fifth of the name's length (at least 2). Ties go to the alphabetically first candidate.
 func Closest(name string, candidates []string) string {
-	best, bestD := "", max(2, len(name)/5)+1
+	return ClosestWithin(name, candidates, max(2, len(name)/5))
+}
+
+// ClosestWithin returns the candidate closest to name by edit distance, or "" when none is
+// within maxDist edits. Ties go to the alphabetically first candidate.
+func ClosestWithin(name string, candidates []string, maxDist int) string {
+	best, bestD := "", maxDist+1
 	m := newMatcher(name)
 	for _, c := range candidates {
 		if c == name || abs(len(c)-len(name)) >= bestD {

@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/agnivade/levenshtein"
 	"github.com/prometheus/prometheus/model/labels"
 	"github.com/prometheus/prometheus/promql/parser"
 	"github.com/prometheus/prometheus/promql/parser/posrange"
@@ -355,7 +354,11 @@ func checkTemplates(pass *lint.Pass, idx *promql.Index, r *lint.RuleEntry) {
 // among candidates (for names of four bytes or less, one edit away: "node" is not a typo of
 // "pod") and the metric's definition as the related position.
 func reportLabel(pass *lint.Pass, idx *promql.Index, at lint.Pos, label, metric string, q *lint.Query, msg string, candidates []string) {
-	if s := lint.Closest(label, idx.Shown(candidates)); s != "" && (len(label) > 4 || levenshtein.ComputeDistance(label, s) < 2) {
+	maxDist := max(2, len(label)/5)
+	if len(label) <= 4 {
+		maxDist = 1
+	}
+	if s := lint.ClosestWithin(label, idx.Shown(candidates), maxDist); s != "" {
 		msg += fmt.Sprintf(" (did you mean %q?)", s)
 	}
 	subject := subjectOf(q)

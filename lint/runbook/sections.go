@@ -5,8 +5,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/agnivade/levenshtein"
-
 	"github.com/driftlint/driftlint/lint"
 	"github.com/driftlint/driftlint/lint/load/markdown"
 )
@@ -108,9 +106,5 @@ func (s *Sections) Suggest(alert string) (h lint.Heading, ok bool) {
 // …SpaceFillingUp next to …InodesFillingUp) are not typos of each other, so a looser
 // "closest" would suggest the wrong page. "" when there is none.
 func Typo(name string, candidates []string) string {
-	c := lint.Closest(name, candidates)
-	if c == "" || levenshtein.ComputeDistance(name, c) > max(2, len(name)/10) {
-		return ""
-	}
-	return c
+	return lint.ClosestWithin(name, candidates, max(2, len(name)/10))
 }
