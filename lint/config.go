@@ -178,7 +178,7 @@ func (c *Config) ValidateRuleIDs(ids []string) error {
 	known := func(id string) bool { return slices.Contains(ids, id) }
 	for i, id := range c.Checks.Disable {
 		if !known(id) {
-			return &ConfigError{At: c.Checks.DisableAt[i], Msg: unknownRuleMsg(id, ids)}
+			return &ConfigError{At: c.Checks.DisableAt[i], Msg: UnknownRuleMsg(id, ids)}
 		}
 	}
 	keys := make([]string, 0, len(c.Checks.Severity))
@@ -188,13 +188,14 @@ func (c *Config) ValidateRuleIDs(ids []string) error {
 	sort.Strings(keys)
 	for _, id := range keys {
 		if !known(id) {
-			return &ConfigError{At: c.Checks.SeverityAt[id], Msg: unknownRuleMsg(id, ids)}
+			return &ConfigError{At: c.Checks.SeverityAt[id], Msg: UnknownRuleMsg(id, ids)}
 		}
 	}
 	return nil
 }
 
-func unknownRuleMsg(id string, ids []string) string {
+// UnknownRuleMsg says that id names no rule of ids, with the closest one when there is one.
+func UnknownRuleMsg(id string, ids []string) string {
 	msg := fmt.Sprintf("unknown rule %q", id)
 	if s := Closest(id, ids); s != "" {
 		msg += fmt.Sprintf(" (did you mean %q?)", s)

@@ -169,11 +169,7 @@ func prepare(dir string, pf projectFlags) (*session, error) {
 	s := &session{start: time.Now()}
 	for _, id := range pf.disable {
 		if rules.ByID(id) == nil {
-			msg := fmt.Sprintf("--disable: unknown rule %q", id)
-			if c := lint.Closest(id, rules.IDs()); c != "" {
-				msg += fmt.Sprintf(" (did you mean %q?)", c)
-			}
-			return nil, errors.New(msg)
+			return nil, errors.New("--disable: " + lint.UnknownRuleMsg(id, rules.IDs()))
 		}
 	}
 	if st, err := os.Stat(dir); err != nil {
@@ -914,11 +910,7 @@ func newExplainCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			r := rules.ByID(args[0])
 			if r == nil {
-				msg := fmt.Sprintf("unknown rule %q", args[0])
-				if s := lint.Closest(args[0], rules.IDs()); s != "" {
-					msg += fmt.Sprintf(" (did you mean %q?)", s)
-				}
-				return errors.New(msg + "; `driftlint rules` lists them")
+				return errors.New(lint.UnknownRuleMsg(args[0], rules.IDs()) + "; `driftlint rules` lists them")
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "%s (default severity: %s)\n\n%s\n\n%s\n", r.ID, r.Severity, r.Summary, r.Doc)
 			return nil
