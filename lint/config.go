@@ -477,7 +477,10 @@ func (cp *configParser) health(n *yaml.Node) error {
 	return nil
 }
 
-var invariantParser = parser.NewParser(parser.Options{EnableExperimentalFunctions: true, EnableBinopFillModifiers: true})
+// PromQLParser is the one PromQL parser of a run (queries, invariants and the engine that
+// evaluates them); it is safe for concurrent use. Experimental functions and fill
+// modifiers are enabled so that valid user queries are never rejected.
+var PromQLParser = parser.NewParser(parser.Options{EnableExperimentalFunctions: true, EnableBinopFillModifiers: true})
 
 func (cp *configParser) invariants(n *yaml.Node) error {
 	items, err := cp.seq(n, "invariants")
@@ -510,7 +513,7 @@ func (cp *configParser) invariants(n *yaml.Node) error {
 		}
 		names[inv.Name] = true
 		inv.At = cp.pos(exprNode)
-		e, err := invariantParser.ParseExpr(inv.Expr)
+		e, err := PromQLParser.ParseExpr(inv.Expr)
 		if err != nil {
 			return cp.errf(exprNode, "invariant %q: %s", inv.Name, oneLine(err.Error()))
 		}

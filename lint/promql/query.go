@@ -20,13 +20,6 @@ import (
 	"github.com/driftlint/driftlint/lint"
 )
 
-// shared is the one PromQL parser of a run; it is safe for concurrent use. Experimental
-// functions and fill modifiers are enabled so that valid user queries are never rejected.
-var shared = parser.NewParser(parser.Options{EnableExperimentalFunctions: true, EnableBinopFillModifiers: true})
-
-// Parser returns the shared PromQL parser.
-func Parser() parser.Parser { return shared }
-
 // MaxQueryBytes is the longest query that is parsed, and MaxQueryOperators the most binary
 // operators (+, /, >, and, …) a parsed query may have. Prometheus's parser takes time
 // quadratic in the length of a chain of binary operators (BinaryExpr.Type recurses down the
@@ -49,7 +42,7 @@ func NewQuery(text lint.Span, origin lint.Origin, owner string) *lint.Query {
 		q.Err = fmt.Errorf("the query has about %d binary operators, more than the limit of %d, and was not parsed", n, MaxQueryOperators)
 		return q
 	}
-	q.Expr, q.Err = shared.ParseExpr(text.Value)
+	q.Expr, q.Err = lint.PromQLParser.ParseExpr(text.Value)
 	if q.Err != nil {
 		q.Expr = nil
 	}

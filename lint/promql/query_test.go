@@ -36,7 +36,7 @@ func TestSubstitute(t *testing.T) {
 			if got != tt.want {
 				t.Errorf("Substitute(%q) = %q, want %q", tt.in, got, tt.want)
 			}
-			if _, err := Parser().ParseExpr(got); err != nil {
+			if _, err := lint.PromQLParser.ParseExpr(got); err != nil {
 				t.Errorf("stand-in text does not parse: %v", err)
 			}
 		})

@@ -35,7 +35,7 @@ var ratioMetrics = ratioResolver{
 
 func parseRatioExpr(t *testing.T, s string) parser.Expr {
 	t.Helper()
-	e, err := Parser().ParseExpr(s)
+	e, err := lint.PromQLParser.ParseExpr(s)
 	if err != nil {
 		t.Fatalf("parse %q: %v", s, err)
 	}

@@ -39,7 +39,7 @@ type Checker struct {
 
 // NewChecker builds a PromQL engine over store. It registers no metrics and logs nothing.
 func NewChecker(store *Storage) *Checker {
-	p := parser.NewParser(parser.Options{EnableExperimentalFunctions: true, EnableBinopFillModifiers: true})
+	p := lint.PromQLParser
 	eng := promql.NewEngine(promql.EngineOpts{
 		Logger:               slog.New(slog.DiscardHandler),
 		MaxSamples:           MaxSamples,

@@ -15,7 +15,6 @@ import (
 	"github.com/prometheus/prometheus/model/rulefmt"
 
 	"github.com/driftlint/driftlint/lint"
-	"github.com/driftlint/driftlint/lint/promql"
 )
 
 // upstreamPosition matches the "line:col: " prefixes rulefmt puts in its messages.
@@ -25,7 +24,7 @@ var upstreamPosition = regexp.MustCompile(`^(?:\d+:\d+: )+`)
 // that validate is meant to give too: not PromQL errors, not missing fields, not YAML
 // errors, without positions; sorted.
 func upstreamMessages(src string) []string {
-	_, errs := rulefmt.Parse([]byte(src), false, model.UTF8Validation, promql.Parser(), slog.New(slog.DiscardHandler))
+	_, errs := rulefmt.Parse([]byte(src), false, model.UTF8Validation, lint.PromQLParser, slog.New(slog.DiscardHandler))
 	var out []string
 	for _, err := range errs {
 		msg := err.Error()
