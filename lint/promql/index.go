@@ -311,6 +311,9 @@ func (x *Index) MetricLabels(name string) ([]string, bool) {
 		}
 		return nil, false
 	}
+	if !exported {
+		return slices.Clip(set), true // sorted and unique already; clipped, as it is shared
+	}
 	out := append(slices.Clone(ls), set...)
 	slices.Sort(out)
 	return slices.Compact(out), true
