@@ -237,15 +237,12 @@ type MetricUse struct {
 	At       Pos
 }
 
-// MetricName returns the metric a selector reads: the __name__ equality matcher (Name is
-// empty for {__name__="x"} and quoted UTF-8 names), or "" for regex names.
+// MetricName returns the metric a selector reads: its __name__ equality matcher (Name is
+// empty for {__name__="x"} and quoted UTF-8 names), or "" when it has none (a regex name).
 func MetricName(vs *parser.VectorSelector) string {
 	for _, m := range vs.LabelMatchers {
-		if m.Name == "__name__" {
-			if m.Type == 0 { // labels.MatchEqual
-				return m.Value
-			}
-			return ""
+		if m.Name == "__name__" && m.Type == 0 { // labels.MatchEqual
+			return m.Value
 		}
 	}
 	return vs.Name

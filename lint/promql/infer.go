@@ -158,8 +158,8 @@ func infer(expr parser.Expr, r Resolver) (LabelSet, bool) {
 
 // inferSelector returns the labels of the series a selector picks.
 func inferSelector(vs *parser.VectorSelector, r Resolver) LabelSet {
-	name, ok := metricName(vs)
-	if !ok || IsVariable(name) {
+	name := lint.MetricName(vs)
+	if name == "" || IsVariable(name) {
 		return unknown()
 	}
 	var present, absent []string
@@ -209,21 +209,6 @@ func subset(names, set []string) bool {
 		}
 	}
 	return true
-}
-
-// metricName returns the metric name that a selector matches by equality, read from
-// the __name__ matcher (Name is empty for {__name__="x"} and quoted UTF-8 names).
-// It returns false when the name is matched by a regex or not matched at all.
-func metricName(vs *parser.VectorSelector) (string, bool) {
-	for _, m := range vs.LabelMatchers {
-		if m.Name == model.MetricNameLabel && m.Type == labels.MatchEqual {
-			return m.Value, m.Value != ""
-		}
-	}
-	if vs.Name != "" {
-		return vs.Name, true
-	}
-	return "", false
 }
 
 // presence says what a matcher implies about its label on the selected series.
