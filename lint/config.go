@@ -379,8 +379,6 @@ func (cp *configParser) expositions(n *yaml.Node) error {
 				e.File, err = cp.existing(v, "exposition file")
 			case "url":
 				e.URL, err = cp.checkURL(v)
-			case "max_body_size", "tls_config", "authorization", "basic_auth", "headers":
-				err = cp.httpOption(&e.HTTP, key, k, v)
 			case "target":
 				e.Target, err = cp.str(v, "target")
 			case "scrapes":
@@ -397,9 +395,9 @@ func (cp *configParser) expositions(n *yaml.Node) error {
 					e.Covers = []string{}
 				}
 			case "required":
-				if v.Decode(&e.Required) != nil {
-					err = cp.errf(v, "required must be true or false")
-				}
+				e.Required, err = cp.boolean(v, "required")
+			default: // mapping admits only keys, so one of httpKeys
+				err = cp.httpOption(&e.HTTP, key, k, v)
 			}
 			return err
 		})
@@ -445,7 +443,7 @@ func (cp *configParser) health(n *yaml.Node) error {
 				h.Required, err = cp.boolean(v, "required")
 			case "timeout":
 				h.Timeout, err = cp.duration(v, "timeout")
-			case "max_body_size", "tls_config", "authorization", "basic_auth", "headers":
+			default: // mapping admits only keys, so one of httpKeys
 				err = cp.httpOption(&h.HTTP, key, k, v)
 			}
 			return err

@@ -3,6 +3,7 @@ package lint
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -346,8 +347,7 @@ func validHeaderName(s string) bool {
 func (cp *configParser) checkFileEntry(it *yaml.Node, what string) error {
 	for i := 0; i+1 < len(it.Content); i += 2 {
 		k := it.Content[i]
-		switch k.Value {
-		case "timeout", "max_body_size", "tls_config", "authorization", "basic_auth", "headers":
+		if k.Value == "timeout" || slices.Contains(httpKeys, k.Value) {
 			return cp.errf(k, "%s applies to url entries only, not to a %s", k.Value, what)
 		}
 	}
