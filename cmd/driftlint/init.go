@@ -32,11 +32,7 @@ writes DIR/.driftlint.yaml listing them, with comments, for a person to edit. An
 config file is never overwritten unless --force is given.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			dir := "."
-			if len(args) == 1 {
-				dir = args[0]
-			}
-			return runInit(cmd, dir, force, dryRun)
+			return runInit(cmd, dirArg(args), force, dryRun)
 		},
 	}
 	cmd.Flags().BoolVar(&force, "force", false, "overwrite an existing config file")
@@ -45,10 +41,8 @@ config file is never overwritten unless --force is given.`,
 }
 
 func runInit(cmd *cobra.Command, dir string, force, dryRun bool) error {
-	if st, err := os.Stat(dir); err != nil {
-		return fmt.Errorf("init %s: %w", dir, errors.Unwrap(err))
-	} else if !st.IsDir() {
-		return fmt.Errorf("init %s: not a folder", dir)
+	if err := checkDir(dir); err != nil {
+		return fmt.Errorf("init %w", err)
 	}
 	abs, err := filepath.Abs(dir)
 	if err != nil {

@@ -1,16 +1,15 @@
 package main
 
 import (
-	"errors"
 	"fmt"
-	"os"
+	"io"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/driftlint/driftlint/lint/inventory"
-	"github.com/driftlint/driftlint/lint/load"
 )
 
 func newInventoryCmd() *cobra.Command {
@@ -24,39 +23,25 @@ document it, the recording rules that record it and the queries (alerts, recordi
 runbooks, dashboards, docs, invariants) that use it.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			dir := "."
-			if len(args) == 1 {
-				dir = args[0]
-			}
 			if !slices.Contains(inventory.Formats, format) {
 				return fmt.Errorf("--format: unknown format %q (want one of %s)", format, strings.Join(inventory.Formats, ", "))
 			}
-			if st, err := os.Stat(dir); err != nil {
-				return fmt.Errorf("inventory %s: %w", dir, errors.Unwrap(err))
-			} else if !st.IsDir() {
-				return fmt.Errorf("inventory %s: not a folder", dir)
+			dir := dirArg(args)
+			if err := checkDir(dir); err != nil {
+				return fmt.Errorf("inventory %w", err)
 			}
 			cfg, err := loadConfig(dir, config)
 			if err != nil {
 				return err
 			}
-			p, err := load.Project(cfg, load.Options{Context: cmd.Context()})
-			if err != nil {
+			s := &session{cfg: cfg, start: time.Now()}
+			if err := s.loadProject(cmd.Context(), projectFlags{config: config}); err != nil {
 				return err
 			}
-			inv := inventory.Build(p)
-			if output == "" {
-				return inventory.Write(cmd.OutOrStdout(), format, inv)
-			}
-			f, err := os.Create(output)
-			if err != nil {
-				return fmt.Errorf("--output: %w", err)
-			}
-			err = inventory.Write(f, format, inv)
-			if cerr := f.Close(); err == nil {
-				err = cerr
-			}
-			return err
+			inv := inventory.Build(s.p)
+			return withOutput(cmd, outputFlags{output: output}, func(w io.Writer, _ bool) error {
+				return inventory.Write(w, format, inv)
+			})
 		},
 	}
 	f := cmd.Flags()

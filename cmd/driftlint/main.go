@@ -172,10 +172,8 @@ func prepare(dir string, pf projectFlags) (*session, error) {
 			return nil, errors.New("--disable: " + lint.UnknownRuleMsg(id, rules.IDs()))
 		}
 	}
-	if st, err := os.Stat(dir); err != nil {
-		return nil, fmt.Errorf("%s: %w", dir, errors.Unwrap(err))
-	} else if !st.IsDir() {
-		return nil, fmt.Errorf("%s: not a folder", dir)
+	if err := checkDir(dir); err != nil {
+		return nil, err
 	}
 	cfg, err := loadConfig(dir, pf.config)
 	if err != nil {
@@ -183,6 +181,16 @@ func prepare(dir string, pf projectFlags) (*session, error) {
 	}
 	s.cfg = cfg
 	return s, nil
+}
+
+// checkDir says why dir cannot be a project folder, or returns nil.
+func checkDir(dir string) error {
+	if st, err := os.Stat(dir); err != nil {
+		return fmt.Errorf("%s: %w", dir, errors.Unwrap(err))
+	} else if !st.IsDir() {
+		return fmt.Errorf("%s: not a folder", dir)
+	}
+	return nil
 }
 
 // loadProject loads the project's inputs; url entries are fetched with ctx, which Ctrl-C
