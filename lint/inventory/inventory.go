@@ -8,7 +8,10 @@ package inventory
 import (
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
+
+	"github.com/prometheus/prometheus/promql/parser"
 
 	"github.com/driftlint/driftlint/lint"
 	"github.com/driftlint/driftlint/lint/promql"
@@ -225,6 +228,19 @@ func Build(p *lint.Project) Inventory {
 		}
 		m.Used = append(m.Used, use)
 	}
+	if p.Config != nil {
+		for _, iv := range p.Config.Invariants {
+			for _, name := range invariantMetrics(iv) {
+				key := b.key(name)
+				use := Use{At: p.Config.ProjectPos(iv.At), Origin: lint.OriginInvariant, Owner: iv.Name, What: "invariant " + strconv.Quote(iv.Name)}
+				if name != key {
+					use.As = name
+				}
+				m := b.metric(key)
+				m.Used = append(m.Used, use)
+			}
+		}
+	}
 
 	inv := Inventory{Metrics: make([]*Metric, 0, len(b.byName))}
 	for _, m := range b.byName {
@@ -360,4 +376,23 @@ func sortedCopy(s []string) []string {
 	out := append([]string{}, s...)
 	slices.Sort(out)
 	return slices.Compact(out)
+}
+
+// invariantMetrics lists the metrics a config invariant reads, in order, once each (the
+// config parsed it already, so it parses).
+func invariantMetrics(iv lint.Invariant) []string {
+	e, err := lint.PromQLParser.ParseExpr(iv.Expr)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	parser.Inspect(e, func(n parser.Node, _ []parser.Node) error {
+		if vs, ok := n.(*parser.VectorSelector); ok {
+			if name := lint.MetricName(vs); name != "" && !slices.Contains(out, name) {
+				out = append(out, name)
+			}
+		}
+		return nil
+	})
+	return out
 }

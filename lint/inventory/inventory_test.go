@@ -3,6 +3,7 @@ package inventory_test
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -299,4 +300,25 @@ func TestWriteRejectsAnUnknownFormat(t *testing.T) {
 	if err := inventory.Write(&bytes.Buffer{}, "text", inventory.Inventory{}); err != nil {
 		t.Errorf("text of an empty inventory: %v", err)
 	}
+}
+
+func TestInvariantsAreUses(t *testing.T) {
+	files := maps.Clone(app)
+	files[".driftlint.yaml"] += "invariants:\n  - name: errors within requests\n    expr: sum(rate(app_requests_total{code=\"500\"}[5m])) <= sum(rate(app_requests_total[5m]))\n"
+	inv := inventory.Build(project(t, files))
+	for _, m := range inv.Metrics {
+		if m.Name != "app_requests_total" {
+			continue
+		}
+		var got []string
+		for _, u := range m.Used {
+			got = append(got, u.At.String()+" "+u.What)
+		}
+		want := []string{`.driftlint.yaml:11:11 invariant "errors within requests"`, `rules.yml:5:35 recording rule app:requests:rate5m`}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("uses (-want +got):\n%s", diff)
+		}
+		return
+	}
+	t.Fatal("app_requests_total is not in the inventory")
 }
