@@ -55,8 +55,11 @@ type counterSample struct {
 
 func runScrapeCounterDecrease(pass *lint.Pass) error {
 	for _, scrapes := range targetScrapes(pass.Project.Expositions) {
+		prev := indexScrape(scrapes[0])
 		for i := 1; i < len(scrapes); i++ {
-			compareScrapes(pass, scrapes[i-1], scrapes[i])
+			cur := indexScrape(scrapes[i])
+			compareScrapes(pass, scrapes[i-1], scrapes[i], prev, cur)
+			prev = cur
 		}
 	}
 	return nil
@@ -86,10 +89,9 @@ func targetScrapes(expos []*lint.Exposition) [][]*lint.Exposition {
 }
 
 // compareScrapes reports the counter series that are lower in cur than in prev.
-func compareScrapes(pass *lint.Pass, prev, cur *lint.Exposition) {
-	before, _ := counterIndex(prev)
-	_, after := counterIndex(cur)
-	prevAll, curAll := allSeries(prev), allSeries(cur)
+func compareScrapes(pass *lint.Pass, prev, cur *lint.Exposition, prevIx, curIx *scrapeIndex) {
+	before, after := prevIx.counter, curIx.counters
+	prevAll, curAll := prevIx.all, curIx.all
 
 	restart, startKnown := startTimeChanged(prevAll, curAll)
 	if restart {
@@ -140,12 +142,18 @@ func compareScrapes(pass *lint.Pass, prev, cur *lint.Exposition) {
 	}
 }
 
-// counterIndex collects the series of counter families (not their _created series) and
-// the _count, _sum and _bucket series of histograms and summaries. A series exposed twice
-// keeps its first sample.
-func counterIndex(e *lint.Exposition) (map[string]*lint.Sample, []counterSample) {
-	byKey := map[string]*lint.Sample{}
-	var list []counterSample
+// scrapeIndex is a scrape's series by name{labels}, each key built once per sample.
+type scrapeIndex struct {
+	all map[string]*lint.Sample // every series; a series exposed twice keeps its first sample
+	// counter holds the series of counter families (not their _created series) and the
+	// _count, _sum and _bucket series of histograms and summaries; counters lists them in
+	// scrape order.
+	counter  map[string]*lint.Sample
+	counters []counterSample
+}
+
+func indexScrape(e *lint.Exposition) *scrapeIndex {
+	ix := &scrapeIndex{all: map[string]*lint.Sample{}, counter: map[string]*lint.Sample{}}
 	for _, name := range e.Order {
 		fam := e.Families[name]
 		if fam == nil {
@@ -153,18 +161,20 @@ func counterIndex(e *lint.Exposition) (map[string]*lint.Sample, []counterSample)
 		}
 		for i := range fam.Samples {
 			s := &fam.Samples[i]
+			k := seriesKey(s.Name, s.Labels)
+			if _, ok := ix.all[k]; !ok {
+				ix.all[k] = s
+			}
 			if !isCounterSeries(fam, s.Name) {
 				continue
 			}
-			k := seriesKey(s.Name, s.Labels)
-			if _, dup := byKey[k]; dup {
-				continue
+			if _, dup := ix.counter[k]; !dup {
+				ix.counter[k] = s
+				ix.counters = append(ix.counters, counterSample{key: k, sample: s})
 			}
-			byKey[k] = s
-			list = append(list, counterSample{key: k, sample: s})
 		}
 	}
-	return byKey, list
+	return ix
 }
 
 // isCounterSeries reports whether a series of fam only ever goes up.
@@ -187,25 +197,6 @@ func hasAnySuffix(s string, sufs ...string) bool {
 		}
 	}
 	return false
-}
-
-// allSeries indexes every sample of a scrape by name{labels}, first sample first.
-func allSeries(e *lint.Exposition) map[string]*lint.Sample {
-	out := map[string]*lint.Sample{}
-	for _, name := range e.Order {
-		fam := e.Families[name]
-		if fam == nil {
-			continue
-		}
-		for i := range fam.Samples {
-			s := &fam.Samples[i]
-			k := seriesKey(s.Name, s.Labels)
-			if _, ok := out[k]; !ok {
-				out[k] = s
-			}
-		}
-	}
-	return out
 }
 
 // startTimeChanged compares process_start_time_seconds of two scrapes: restart is true
