@@ -2,7 +2,6 @@ package rules
 
 import (
 	"fmt"
-	"path"
 	"slices"
 	"sort"
 
@@ -94,7 +93,7 @@ func runRulesCopyDrift(pass *lint.Pass) error {
 		f.byKey[k] = append(f.byKey[k], r)
 	}
 	sort.Slice(files, func(i, j int) bool { return files[i].path < files[j].path })
-	for _, pr := range rbCopyPairs(p.Config, files) {
+	for _, pr := range rbCopyPairs(p.Config, files, byPath) {
 		rbCompareCopies(pass, pr)
 	}
 	return nil
@@ -102,7 +101,7 @@ func runRulesCopyDrift(pass *lint.Pass) error {
 
 // rbCopyPairs lists the declared copies (each file of a copies entry against the first one)
 // and then the detected ones.
-func rbCopyPairs(cfg *lint.Config, files []*rbRuleFile) []rbCopyPair {
+func rbCopyPairs(cfg *lint.Config, files []*rbRuleFile, byPath map[string]*rbRuleFile) []rbCopyPair {
 	var out []rbCopyPair
 	seen := map[[2]string]bool{}
 	add := func(ref, cp *rbRuleFile, reason string) {
@@ -115,15 +114,10 @@ func rbCopyPairs(cfg *lint.Config, files []*rbRuleFile) []rbCopyPair {
 	}
 	if cfg != nil {
 		for _, set := range cfg.Copies {
-			var members []*rbRuleFile
-			for _, pattern := range set {
-				pattern = path.Clean(pattern)
-				for _, f := range files {
-					if f.path == pattern || lint.MatchGlob(pattern, f.path) {
-						if !slices.Contains(members, f) {
-							members = append(members, f)
-						}
-					}
+			var members []*rbRuleFile // the files of the entry (cleaned paths) that hold rules
+			for _, name := range set {
+				if f := byPath[name]; f != nil && !slices.Contains(members, f) {
+					members = append(members, f)
 				}
 			}
 			for _, m := range members[min(1, len(members)):] {
