@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -24,12 +23,7 @@ func knownMetrics(cfg *lint.Config, p *lint.Project, maxSize int64) {
 	if len(cfg.KnownMetrics) == 0 {
 		return
 	}
-	configFile := lint.Pos{File: lint.ConfigFile}
-	if abs, err := filepath.Abs(cfg.Path); err == nil {
-		if rel, err := filepath.Rel(cfg.Dir, abs); err == nil && !strings.HasPrefix(rel, "..") {
-			configFile.File = filepath.ToSlash(rel)
-		}
-	}
+	configFile := cfg.ProjectPos(lint.Pos{File: cfg.Path})
 	var files []string
 	for _, pattern := range cfg.KnownMetrics {
 		matches, err := doublestar.Glob(os.DirFS(cfg.Dir), pattern, doublestar.WithFilesOnly(), doublestar.WithFailOnIOErrors())
@@ -48,20 +42,12 @@ func knownMetrics(cfg *lint.Config, p *lint.Project, maxSize int64) {
 	}
 	slices.Sort(files)
 	for _, rel := range files {
-		abs := filepath.Join(cfg.Dir, filepath.FromSlash(rel))
-		if st, err := os.Stat(abs); err == nil && st.Size() > maxSize {
-			p.Files = append(p.Files, lint.NewSourceFile(rel, nil))
-			p.ParseProblems = append(p.ParseProblems, lint.ParseProblem{At: lint.Pos{File: rel}, Message: fmt.Sprintf("file is %d bytes, larger than the %d-byte limit; not read", st.Size(), maxSize)})
-			continue
-		}
-		src, err := os.ReadFile(abs)
-		if err != nil {
-			p.Files = append(p.Files, lint.NewSourceFile(rel, nil))
-			p.ParseProblems = append(p.ParseProblems, lint.ParseProblem{At: lint.Pos{File: rel}, Message: "cannot read: " + errors.Unwrap(err).Error()})
-			continue
-		}
-		f := lint.NewSourceFile(rel, src)
+		f, problem := readInput(cfg.Dir, rel, maxSize)
 		p.Files = append(p.Files, f)
+		if problem != nil {
+			p.ParseProblems = append(p.ParseProblems, *problem)
+			continue
+		}
 		known, probs := ParseKnownMetrics(f)
 		p.KnownMetrics = append(p.KnownMetrics, known...)
 		p.ParseProblems = append(p.ParseProblems, probs...)

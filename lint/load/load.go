@@ -271,28 +271,33 @@ func healthOrder(cfg *lint.Config, inputs []*input) []string {
 	return out
 }
 
-// loadFile reads one file and runs the loader of each of its roles.
-func loadFile(dir string, in *input, maxSize int64) {
-	r := &in.res
-	abs := filepath.Join(dir, filepath.FromSlash(in.rel))
-	st, err := os.Stat(abs)
-	if err == nil && st.Size() > maxSize {
-		r.file = lint.NewSourceFile(in.rel, nil)
-		r.problems = append(r.problems, lint.ParseProblem{At: lint.Pos{File: in.rel}, Message: fmt.Sprintf("file is %d bytes, larger than the %d-byte limit; not read", st.Size(), maxSize)})
-		return
+// readInput reads the project file rel. A file over maxSize, or one that cannot be read,
+// gives an empty SourceFile and a problem. A UTF-8 byte-order mark becomes three spaces:
+// parsers accept it, offsets stay put.
+func readInput(dir, rel string, maxSize int64) (*lint.SourceFile, *lint.ParseProblem) {
+	abs := filepath.Join(dir, filepath.FromSlash(rel))
+	if st, err := os.Stat(abs); err == nil && st.Size() > maxSize {
+		return lint.NewSourceFile(rel, nil), &lint.ParseProblem{At: lint.Pos{File: rel}, Message: fmt.Sprintf("file is %d bytes, larger than the %d-byte limit; not read", st.Size(), maxSize)}
 	}
 	src, err := os.ReadFile(abs)
 	if err != nil {
-		r.file = lint.NewSourceFile(in.rel, nil)
-		r.problems = append(r.problems, lint.ParseProblem{At: lint.Pos{File: in.rel}, Message: "cannot read: " + errors.Unwrap(err).Error()})
-		return
+		return lint.NewSourceFile(rel, nil), &lint.ParseProblem{At: lint.Pos{File: rel}, Message: "cannot read: " + errors.Unwrap(err).Error()}
 	}
-	// A UTF-8 byte-order mark becomes three spaces: parsers accept it, offsets stay put.
 	if len(src) >= 3 && src[0] == 0xEF && src[1] == 0xBB && src[2] == 0xBF {
 		src[0], src[1], src[2] = ' ', ' ', ' '
 	}
-	f := lint.NewSourceFile(in.rel, src)
+	return lint.NewSourceFile(rel, src), nil
+}
+
+// loadFile reads one file and runs the loader of each of its roles.
+func loadFile(dir string, in *input, maxSize int64) {
+	r := &in.res
+	f, problem := readInput(dir, in.rel, maxSize)
 	r.file = f
+	if problem != nil {
+		r.problems = append(r.problems, *problem)
+		return
+	}
 	isJSON := strings.HasSuffix(strings.ToLower(in.rel), ".json")
 
 	if in.roles&roleRules != 0 {
