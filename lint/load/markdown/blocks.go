@@ -194,9 +194,7 @@ func (l *loader) yaml(body lint.Span) {
 }
 
 // inlineCode looks for jq programs in an inline code span.
-func (l *loader) inlineCode(n *ast.CodeSpan) {
-	var b builder
-	codeSpanText(&b, l.src, n)
+func (l *loader) inlineCode(n *ast.CodeSpan, b *builder) {
 	if !strings.Contains(string(b.buf), "jq") {
 		return
 	}

@@ -19,9 +19,7 @@ func aboutHealth(text string) bool { return strings.Contains(strings.ToLower(tex
 
 // healthRef records inline code that names a health field (`.kafka.status`) in a section or
 // paragraph about health. Elsewhere `.status.phase` is as likely a Kubernetes path.
-func (l *loader) healthRef(n *ast.CodeSpan) {
-	var b builder
-	codeSpanText(&b, l.src, n)
+func (l *loader) healthRef(n *ast.CodeSpan, b *builder) {
 	text := string(b.buf)
 	if !jqPathText.MatchString(text) || len(b.offs) == 0 {
 		return

@@ -222,9 +222,11 @@ func (l *loader) visit(n ast.Node, entering bool) (ast.WalkStatus, error) {
 	case *ast.LinkReferenceDefinition:
 		l.link(n.Destination, n.Pos(), ":<")
 	case *ast.CodeSpan:
-		l.inlineCode(n)
-		l.mention(n)
-		l.healthRef(n)
+		var b builder // the span's text, read once for its three uses
+		codeSpanText(&b, l.src, n)
+		l.inlineCode(n, &b)
+		l.mention(&b)
+		l.healthRef(n, &b)
 	case *east.Table:
 		if l.md.MetricsDoc {
 			l.table(n)

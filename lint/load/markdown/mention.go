@@ -3,8 +3,6 @@ package markdown
 import (
 	"strings"
 
-	"github.com/yuin/goldmark/ast"
-
 	"github.com/driftlint/driftlint/lint"
 )
 
@@ -12,12 +10,10 @@ import (
 // with at least two underscores or a colon (`kube_node_status_capacity_pods`,
 // `job:errors:rate5m`): shorter names are more often programs and labels (`node_exporter`,
 // `scrape_pool`). A metrics doc's names are its DocEntries, not mentions.
-func (l *loader) mention(n *ast.CodeSpan) {
+func (l *loader) mention(b *builder) {
 	if !l.md.Runbook || l.md.MetricsDoc {
 		return
 	}
-	var b builder
-	codeSpanText(&b, l.src, n)
 	name := string(b.buf)
 	if !isMetricName(name) || strings.Count(name, "_") < 2 && !strings.Contains(name, ":") {
 		return
