@@ -2,6 +2,8 @@ package promql
 
 import (
 	"strings"
+
+	"github.com/prometheus/common/model"
 )
 
 // LabelRef is a label name that a template or a legend reads, with the byte offset of the
@@ -129,9 +131,4 @@ func skipBlanks(s string, i int) int {
 func isBlank(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
 // IsLabelName reports whether s is a classic label name: [a-zA-Z_][a-zA-Z0-9_]*.
-func IsLabelName(s string) bool {
-	if s == "" || s[0] >= '0' && s[0] <= '9' {
-		return false
-	}
-	return isIdent(s)
-}
+func IsLabelName(s string) bool { return model.LegacyValidation.IsValidLabelName(s) }

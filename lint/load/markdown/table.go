@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/prometheus/common/model"
+
 	"github.com/yuin/goldmark/ast"
 	east "github.com/yuin/goldmark/extension/ast"
 
@@ -380,31 +382,10 @@ func isIdentByte(c byte) bool {
 	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
-// isMetricName reports whether s matches [a-zA-Z_:][a-zA-Z0-9_:]*.
-func isMetricName(s string) bool {
-	if s == "" || s[0] >= '0' && s[0] <= '9' {
-		return false
-	}
-	for i := range len(s) {
-		if !isIdentByte(s[i]) && s[i] != ':' {
-			return false
-		}
-	}
-	return true
-}
+// isMetricName and isLabelName are Prometheus's classic name checks.
+func isMetricName(s string) bool { return model.LegacyValidation.IsValidMetricName(s) }
 
-// isLabelName reports whether s matches [a-zA-Z_][a-zA-Z0-9_]*.
-func isLabelName(s string) bool {
-	if s == "" || s[0] >= '0' && s[0] <= '9' {
-		return false
-	}
-	for i := range len(s) {
-		if !isIdentByte(s[i]) {
-			return false
-		}
-	}
-	return true
-}
+func isLabelName(s string) bool { return model.LegacyValidation.IsValidLabelName(s) }
 
 // listItem reads a metric name listed in a bullet list: the item's first inline code span,
 // when nothing but markup comes before it and it holds a metric name with an underscore.

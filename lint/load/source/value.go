@@ -2,6 +2,8 @@ package source
 
 import (
 	"strings"
+
+	"github.com/prometheus/common/model"
 )
 
 // hole stands for a part of a string that the code computes at run time.
@@ -187,26 +189,7 @@ func braceFields(s string) []span {
 	return out
 }
 
-// isMetricName reports whether s is a legacy metric name.
-func isMetricName(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !isNameByte(c, i == 0) {
-			return false
-		}
-	}
-	return true
-}
+// isMetricName and isLabelName are Prometheus's classic name checks.
+func isMetricName(s string) bool { return model.LegacyValidation.IsValidMetricName(s) }
 
-// isNameByte reports whether c can be in a legacy metric name (first: at its start).
-func isNameByte(c byte, first bool) bool {
-	return c == '_' || c == ':' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || !first && '0' <= c && c <= '9'
-}
-
-// isLabelName reports whether s is a legacy label name.
-func isLabelName(s string) bool {
-	return isMetricName(s) && !strings.Contains(s, ":")
-}
+func isLabelName(s string) bool { return model.LegacyValidation.IsValidLabelName(s) }
