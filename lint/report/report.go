@@ -145,8 +145,13 @@ type jsonRelated struct {
 
 // JSON prints the findings as the version 1 JSON document.
 func JSON(w io.Writer, res *lint.Result) error {
-	out := jsonReport{Version: 1, Findings: []jsonFinding{}, Summary: res.Summary}
-	for _, f := range res.Findings {
+	return encodeJSON(w, jsonReport{Version: 1, Findings: jsonFindings(res.Findings), Summary: res.Summary})
+}
+
+// jsonFindings converts findings to their JSON shape; never nil.
+func jsonFindings(fs []lint.Finding) []jsonFinding {
+	out := make([]jsonFinding, 0, len(fs))
+	for _, f := range fs {
 		jf := jsonFinding{
 			Rule: f.Rule, Severity: f.Severity.String(),
 			File: f.Pos.File, Line: f.Pos.Line, Column: f.Pos.Col,
@@ -155,9 +160,13 @@ func JSON(w io.Writer, res *lint.Result) error {
 		for _, r := range f.Related {
 			jf.Related = append(jf.Related, jsonRelated{File: r.Pos.File, Line: r.Pos.Line, Column: r.Pos.Col, Message: r.Message})
 		}
-		out.Findings = append(out.Findings, jf)
+		out = append(out, jf)
 	}
+	return out
+}
+
+func encodeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	return enc.Encode(v)
 }
