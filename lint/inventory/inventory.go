@@ -191,16 +191,9 @@ func Build(p *lint.Project) Inventory {
 		}
 		m := b.metric(b.key(r.Name))
 		rec := Record{At: r.NameAt, Group: r.Group, Labels: []string{}}
-		if r.Query != nil && r.Query.Expr != nil {
-			if s := promql.Infer(r.Query.Expr, res); s.Known {
-				rec.LabelsKnown = true
-				rec.Labels = append(rec.Labels, s.Labels...)
-				for _, kv := range r.Labels {
-					rec.Labels = append(rec.Labels, kv.Key)
-				}
-				slices.Sort(rec.Labels)
-				rec.Labels = slices.Compact(rec.Labels)
-			}
+		if s := promql.RuleLabels(r, res); s.Known {
+			rec.LabelsKnown = true
+			rec.Labels = append(rec.Labels, s.Labels...)
 		}
 		m.Recorded = append(m.Recorded, rec)
 	}

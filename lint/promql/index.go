@@ -331,19 +331,12 @@ func (x *Index) recorded(name string) ([]string, bool) {
 	x.active[name] = true
 	set := LabelSet{Known: true}
 	for _, r := range x.records[name] {
-		if r.Query == nil || r.Query.Expr == nil {
-			set = LabelSet{}
-			break
-		}
-		s := Infer(r.Query.Expr, x)
+		s := RuleLabels(r, x)
 		if !s.Known {
 			set = LabelSet{}
 			break
 		}
 		set.Labels = append(set.Labels, s.Labels...)
-		for _, kv := range r.Labels {
-			set.Labels = append(set.Labels, kv.Key)
-		}
 	}
 	slices.Sort(set.Labels)
 	set.Labels = slices.Compact(set.Labels)
@@ -400,4 +393,21 @@ func WithLabels(ls []string) string {
 		return "no labels"
 	}
 	return "labels " + strings.Join(ls, ", ")
+}
+
+// RuleLabels returns the labels of the series a recording rule writes: its expression's
+// result labels plus its static labels; unknown when the expression's are.
+func RuleLabels(r *lint.RuleEntry, res Resolver) LabelSet {
+	if r.Query == nil || r.Query.Expr == nil {
+		return LabelSet{}
+	}
+	s := Infer(r.Query.Expr, res)
+	if !s.Known {
+		return s
+	}
+	ls := slices.Clone(s.Labels)
+	for _, kv := range r.Labels {
+		ls = append(ls, kv.Key)
+	}
+	return known(ls...)
 }
