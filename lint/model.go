@@ -2,6 +2,7 @@ package lint
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/itchyny/gojq"
 	"github.com/prometheus/prometheus/promql/parser"
@@ -183,6 +184,16 @@ type Mention struct {
 	Name    string
 	At      Pos
 	Section string // text of the nearest heading above
+}
+
+// NoLabels reports whether a labels cell of a metrics doc says the metric has no labels:
+// empty, "-", "—", "none", "n/a"… (any case, blanks around ignored).
+func NoLabels(cell string) bool {
+	switch strings.ToLower(strings.TrimSpace(cell)) {
+	case "", "-", "—", "–", "none", "n/a", "no labels", "(none)":
+		return true
+	}
+	return false
 }
 
 // DocEntry is a metric documented in a metrics doc (a table row or a listed name).

@@ -3,20 +3,18 @@ package docsfix
 import (
 	"strings"
 	"unicode/utf8"
+
+	"github.com/driftlint/driftlint/lint"
 )
 
 // Rewriting cells keeps the author's style: the padding of the cell, backticks, the
 // separator between labels, a label's documented value (`stage`=&lt;stage&gt;,
 // severity="critical\|warning"), prose around the labels, and the word used for "no labels".
 
-// noLabelWords are the cell texts that say a metric has no labels (compared lower-case).
-var noLabelWords = map[string]bool{"": true, "-": true, "—": true, "–": true, "none": true, "n/a": true, "no labels": true, "(none)": true}
-
-// isNoLabels reports whether a trimmed labels cell says "no labels".
+// isNoLabels reports whether a raw labels cell says "no labels", its markup (`-`, *none*)
+// aside: the words are the loader's, lint.NoLabels.
 func isNoLabels(s string) bool {
-	s = strings.ToLower(strings.TrimSpace(s))
-	s = strings.Trim(s, "*_`")
-	return noLabelWords[s]
+	return lint.NoLabels(strings.Trim(strings.TrimSpace(s), "*_`"))
 }
 
 // splitPadding splits a raw cell into its leading blanks, content and trailing blanks.

@@ -45,10 +45,7 @@ func isConventionalTargetLabel(name string) bool {
 const minTargetSubsystems = 3
 
 func newLabelIndex(p *lint.Project) *Index {
-	x := &Index{
-		exported: map[string][]string{}, families: map[string]*lint.Family{},
-		records: map[string][]*lint.RuleEntry{}, inferred: map[string]LabelSet{}, active: map[string]bool{},
-	}
+	x := &Index{records: map[string][]*lint.RuleEntry{}, inferred: map[string]LabelSet{}, active: map[string]bool{}}
 	families := 0
 	for _, e := range p.Expositions {
 		families += len(e.Order)

@@ -278,15 +278,6 @@ func (l *loader) labelsCell(c *east.TableCell, def lint.Pos) ([]string, lint.Pos
 	return parseLabels(&b), at
 }
 
-// noLabels reports whether a labels cell's text says the metric has no labels.
-func noLabels(s string) bool {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "", "-", "—", "–", "none", "n/a", "no labels", "(none)":
-		return true
-	}
-	return false
-}
-
 // parseLabels reads label names from a cell text: lists separated by commas, semicolons,
 // spaces or <br>, written as name, name="value", name=<value>, name=a|b (the value is
 // dropped). When the cell has code spans, only names written in code are labels, so that
@@ -295,7 +286,7 @@ func noLabels(s string) bool {
 // ("`class`=<name> or `_default` if not set").
 func parseLabels(b *builder) []string {
 	s := string(b.buf)
-	if noLabels(s) {
+	if lint.NoLabels(s) {
 		return nil
 	}
 	codeOnly := len(b.code) > 0
