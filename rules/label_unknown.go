@@ -297,7 +297,7 @@ func checkLabelValues(pass *lint.Pass, idx *promql.Index, v lint.DashboardVariab
 	if !set.Known || set.Has(label) {
 		return
 	}
-	msg := fmt.Sprintf("dashboard variable %q lists values of label %q, which the series of %s %s never carry", v.Name, label, strings.TrimSpace(v.Query.Text.Value), idx.Show(set.Labels))
+	msg := fmt.Sprintf("dashboard variable %q lists values of label %q, which the series of %s %s never carry", v.Name, label, promql.Render(v.Query, 0, len(v.Query.Text.Value)), idx.Show(set.Labels))
 	reportLabel(pass, idx, v.Label.Pos(0), label, soleMetric(v.Query.Expr), v.Query, msg, set.Labels)
 }
 
@@ -415,9 +415,12 @@ func fromGrafana(q *lint.Query) bool {
 }
 
 // hasGrafanaVariable reports whether a matcher value still holds a Grafana variable ($x,
-// ${x}, [[x]]): its value is chosen on the dashboard and may be empty or .*, which match
-// series without the label.
+// ${x}, [[x]]) or its stand-in (regex matchers): its value is chosen on the dashboard and
+// may be empty or .*, which match series without the label.
 func hasGrafanaVariable(v string) bool {
+	if lint.IsStandIn(v) {
+		return true
+	}
 	for i := 0; i < len(v); i++ {
 		switch {
 		case v[i] == '$' && i+1 < len(v) && (v[i+1] == '{' || v[i+1] == '_' || isLetter(v[i+1])):

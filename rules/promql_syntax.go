@@ -8,6 +8,7 @@ import (
 	"github.com/prometheus/prometheus/promql/parser"
 
 	"github.com/driftlint/driftlint/lint"
+	"github.com/driftlint/driftlint/lint/promql"
 )
 
 // PromQLSyntax reports PromQL that does not parse, wherever it lives.
@@ -43,7 +44,7 @@ Good:
 			if pe, ok := errors.AsType[parser.ParseErrors](q.Err); ok && len(pe) > 0 {
 				at, msg = q.Pos(int(pe[0].PositionRange.Start)), pe[0].Err.Error()
 			}
-			pass.Reportf(at, subjectOf(q), "%s does not parse: %s in %q", q.Describe(), msg, shorten(q.Text.Value, 80))
+			pass.Reportf(at, subjectOf(q), "%s does not parse: %s in %q", q.Describe(), msg, shorten(promql.Render(q, 0, len(q.Text.Value)), 80))
 		}
 		return nil
 	},

@@ -3,6 +3,8 @@ package rules
 import (
 	"testing"
 	"unicode/utf8"
+
+	"github.com/driftlint/driftlint/lint/linttest"
 )
 
 func TestTruncateKeepsCharactersWhole(t *testing.T) {
@@ -19,4 +21,8 @@ func TestTruncateKeepsCharactersWhole(t *testing.T) {
 			t.Errorf("truncate(%q, %d) = %q, want %q", tt.s, tt.n, got, tt.want)
 		}
 	}
+}
+
+func TestPromQLSyntax(t *testing.T) {
+	linttest.Run(t, "../fixtures/promql-syntax", PromQLSyntax)
 }

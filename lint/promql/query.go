@@ -72,7 +72,10 @@ func NewGrafanaQuery(text lint.Span, origin lint.Origin, owner string) *lint.Que
 //   - numeric macros ($__range_s, $__interval_ms, $__from, $__to …), a variable after @,
 //     and a variable in a scalar argument (topk($n, …), clamp_min(x, $min),
 //     histogram_quantile($q/100, …)): 1;
-//   - inside a string literal ({job=~"$job"}): left as it is, since any string parses;
+//   - inside the string of a regex matcher ({job=~"$job"}): the name __gv_<var>, a literal
+//     (left as $job, the $ reads as an end anchor and the parser compiles a regular
+//     expression for every such matcher, the costliest part of parsing a dashboard);
+//   - inside any other string literal: left as it is, since any string parses;
 //   - elsewhere (a metric, a by ($group) label, a threshold): the name __gv_<var>, which
 //     inference and rules treat as unknown.
 //
@@ -92,10 +95,19 @@ func Substitute(s string) (string, []int32, bool) {
 	}
 	changed := false
 	var quote byte
-	depth := 0 // inside [ … ]
+	regex := false // the quoted string is a regex matcher's
+	depth := 0     // inside [ … ]
 	for i := 0; i < len(s); {
 		c := s[i]
 		if quote != 0 {
+			if regex && c == '$' || regex && c == '[' {
+				if name, n := variableAt(s, i); n > 0 {
+					changed = true
+					emit(lint.StandInPrefix+name, i)
+					i += n
+					continue
+				}
+			}
 			if c == '\\' && quote != '`' && i+1 < len(s) { // a raw string has no escapes
 				emit(s[i:i+2], i)
 				idx[len(idx)-1] = int32(i + 1)
@@ -114,6 +126,8 @@ func Substitute(s string) (string, []int32, bool) {
 			switch c {
 			case '"', '\'', '`':
 				quote = c
+				before := strings.TrimRight(s[:i], " \t\r\n")
+				regex = strings.HasSuffix(before, "=~") || strings.HasSuffix(before, "!~")
 			case '[':
 				depth++
 			case ']':

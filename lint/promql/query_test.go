@@ -18,7 +18,8 @@ func TestSubstitute(t *testing.T) {
 		{"turns a range macro into a duration", `rate(x[$__rate_interval])`, `rate(x[5m])`},
 		{"turns a braced range macro into a duration", `rate(x[${__rate_interval}])`, `rate(x[5m])`},
 		{"turns a user variable in a range into a duration", `rate(x[$window:1m])`, `rate(x[5m:1m])`},
-		{"keeps variables inside label values", `x{job=~"$job", a="${a:regex}"}`, `x{job=~"$job", a="${a:regex}"}`},
+		{"turns a variable in a regex matcher into a stand-in literal", `x{job=~"$job", env !~ "${env:regex}|[[tier]]"}`, `x{job=~"__gv_job", env !~ "__gv_env|__gv_tier"}`},
+		{"keeps variables inside other strings", `label_replace(x{a="${a:regex}"}, "dst", "$1", "src", "$x(.*)")`, `label_replace(x{a="${a:regex}"}, "dst", "$1", "src", "$x(.*)")`},
 		{"turns a grouping variable into a stand-in label", `sum by ($group) (x)`, `sum by (__gv_group) (x)`},
 		{"turns a topk count into a number", `topk($n, x)`, `topk(1, x)`},
 		{"turns a clamp bound into a number", `clamp_min(x, $min)`, `clamp_min(x, 1)`},
@@ -133,7 +134,7 @@ func TestShareMatchers(t *testing.T) {
 		uses    int
 		shared  bool
 	}{
-		{name: "shares a regex matcher between queries", matcher: `job=~"$job"`, uses: 3, shared: true},
+		{name: "shares a regex matcher between queries", matcher: `job=~"__gv_job"`, uses: 3, shared: true},
 		{name: "shares a negative regex matcher", matcher: `job!~"x|y"`, uses: 2, shared: true},
 		{name: "leaves equality matchers alone", matcher: `code="500"`, uses: 3, shared: false},
 	}

@@ -712,6 +712,11 @@ func (w *renderer) raw(i, j int) {
 	v := w.q.Text.Value
 	for k := i; k < j; {
 		c := v[k]
+		if ref, n := w.variable(k, j); n > 0 { // a regex matcher's string has stand-ins too
+			w.text(ref)
+			k += n
+			continue
+		}
 		switch {
 		case w.quote != 0:
 			w.b.WriteByte(c)
@@ -735,11 +740,6 @@ func (w *renderer) raw(i, j int) {
 				k++
 			}
 			w.space = true
-			continue
-		}
-		if ref, n := w.variable(k, j); n > 0 {
-			w.text(ref)
-			k += n
 			continue
 		}
 		w.byte(c)

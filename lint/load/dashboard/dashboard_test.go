@@ -203,7 +203,7 @@ func TestLoadJSON(t *testing.T) {
 			want: []string{
 				`dashboard "Vars"`,
 				`var job label_values raw@2:46 label "job"@2:59`,
-				`var inst label_values raw@3:47 query "up{job=\"a\", x=~\"$job\"}"@3:61 selector=true up@3:61 label "instance"@3:91`,
+				`var inst label_values raw@3:47 query "up{job=\"a\", x=~\"__gv_job\"}"@3:61 selector=true up@3:61 label "instance"@3:91`,
 				`var top query_result raw@4:56 query "topk(5, sum by (pod) (rate(x_total[5m])))"@4:69 selector=false x_total@4:96`,
 				`var m metrics raw@5:44`,
 				`var ln label_names raw@6:45`,
