@@ -97,20 +97,10 @@ func Fix(p *lint.Project) (map[string][]byte, error) {
 func (fx *fixer) add(f *lint.SourceFile, e edit) { fx.edits[f] = append(fx.edits[f], e) }
 
 // planRenames pairs documented metrics that are not exported with the undocumented family
-// whose name is closest, when that family is claimed by no other documented name. Names in
-// headings are not renamed: links may use their anchors.
+// whose name is closest (Index.Suggest, so the rename is the one docs/stale-metric
+// suggests), when that family is claimed by no other documented name. Names in headings
+// are not renamed: links may use their anchors.
 func (fx *fixer) planRenames(onRow map[*lint.DocEntry]bool) {
-	var names []string
-	byName := map[string]*Family{}
-	for _, f := range fx.ix.Undocumented() {
-		for _, n := range spellings(f) {
-			if byName[n] == nil {
-				byName[n] = f
-				names = append(names, n)
-			}
-		}
-	}
-	slices.Sort(names)
 	type claim struct {
 		entries []*lint.DocEntry
 		to      []string
@@ -127,9 +117,9 @@ func (fx *fixer) planRenames(onRow map[*lint.DocEntry]bool) {
 		if !onRow[e] && strings.HasPrefix(strings.TrimSpace(e.Doc.File.Line(e.At.Line)), "#") {
 			continue
 		}
-		s := lint.Closest(e.Name, names)
-		f := byName[s]
-		if f == nil {
+		s := fx.ix.Suggest(e.Name) // the name docs/stale-metric suggests
+		f, _ := fx.ix.Resolve(s)
+		if s == "" || f == nil {
 			continue
 		}
 		if claims[f] == nil {
