@@ -594,10 +594,17 @@ func TestMetricTables(t *testing.T) {
 			},
 		},
 		{
+			name: "reads the names of a table headed Metric with no type or labels column",
+			src: "| Metric | Description |\n|---|---|\n| `kafka_up` | up |\n| `kafka_lag_seconds` (per topic) | lag |\n\n" +
+				"Metric name | Since\n--- | ---\nhttp_requests_total | v1\nnot a metric | v2\ngrpc_server_handled_total | v3\n",
+			want: []string{`3:4 kafka_up`, `4:4 kafka_lag_seconds`, `8:1 http_requests_total`, `10:1 grpc_server_handled_total`},
+		},
+		{
 			name: "ignores a table that is not about metrics",
 			src: "| Field | Type | Description |\n|---|---|---|\n| status | string | ok |\n\n" +
 				"| Name | Type | Default |\n|---|---|---|\n| log_level | string | info |\n| port | int | 80 |\n\n" +
-				"| Metric | Description |\n|---|---|\n| `kafka_up` | up |\n\n" +
+				"| Name | Description |\n|---|---|\n| `kafka_up` | a name column alone could list anything |\n\n" +
+				"| Metric | Description |\n|---|---|\n| see below | prose, not names |\n| the pod | x |\n| `x_total` | y |\n\n" +
 				"| Metric | Labels |\n|---|---|\n| see below | a |\n| the pod | b |\n| `x_total` | c |\n",
 		},
 	}

@@ -90,6 +90,13 @@ func headerColumn(h string) (string, int) {
 	return "", 0
 }
 
+// metricHeader reports whether a metric column's header says "metric" itself (Metric,
+// Metrics, Metric name), which alone marks a table of metrics.
+func metricHeader(h string) bool {
+	_, rank := headerColumn(h)
+	return rank <= 2
+}
+
 // columns finds the metric, type and labels columns of a header row (-1 when absent).
 func columns(headers []string) (metric, typ, labels int) {
 	metric, typ, labels = -1, -1, -1
@@ -114,10 +121,13 @@ func columns(headers []string) (metric, typ, labels int) {
 }
 
 // table reads a metric table: a header with a metric column and a type and/or labels
-// column; more than half of the metric cells surely hold metric names (see nameCell; a
-// valid name with a metric type counts too); without a labels column, some type cell names
-// a metric type. Anything else is some other table and is left alone. Rows whose metric
-// cell holds no metric name are skipped; missing cells count as empty.
+// column, or a column headed "Metric", "Metrics" or "Metric name" alone (| Metric |
+// Description |: names only, no type or labels to check); more than half of the metric
+// cells surely hold metric names (see nameCell; a valid name with a metric type counts
+// too); with a type column but no labels column, some type cell names a metric type.
+// Anything else is some other table and is left alone: a "Name" or "Series" column alone
+// could list anything. Rows whose metric cell holds no metric name are skipped; missing
+// cells count as empty.
 func (l *loader) table(t *east.Table) {
 	var rows [][]*east.TableCell
 	var header []string
@@ -139,7 +149,8 @@ func (l *loader) table(t *east.Table) {
 		rows = append(rows, cells)
 	}
 	mcol, tcol, lcol := columns(header)
-	if mcol < 0 || tcol < 0 && lcol < 0 {
+	namesOnly := tcol < 0 && lcol < 0
+	if mcol < 0 || namesOnly && !metricHeader(header[mcol]) {
 		return
 	}
 	var entries []*lint.DocEntry
@@ -172,7 +183,7 @@ func (l *loader) table(t *east.Table) {
 		}
 		entries = append(entries, e)
 	}
-	if len(entries) == 0 || 2*sure <= nonEmpty || lcol < 0 && !typed {
+	if len(entries) == 0 || 2*sure <= nonEmpty || tcol >= 0 && lcol < 0 && !typed {
 		return
 	}
 	l.tables = append(l.tables, entries...)
