@@ -104,6 +104,17 @@ func Project(cfg *lint.Config, opts Options) (*lint.Project, error) {
 		defer close(fetched)
 		live, liveErr = fetch.All(ctx, cfg, opts.Fetch)
 	}()
+	// Every path under the root, so that rules can tell a link to an existing file that is
+	// not an input from a broken one; a listing error only means such links go unchecked.
+	// The walk runs beside resolving and loading: on its own it was a serial step of the run.
+	listed := make(chan map[string]bool, 1)
+	go func() {
+		known, err := runbook.ListFiles(cfg.Dir, cfg.Ignore)
+		if err != nil {
+			known = nil
+		}
+		listed <- known
+	}()
 	inputs, err := resolve(cfg)
 	if err != nil {
 		cancel()
@@ -128,12 +139,7 @@ func Project(cfg *lint.Config, opts Options) (*lint.Project, error) {
 		return nil, liveErr
 	}
 
-	p := &lint.Project{Root: cfg.Dir, Config: cfg}
-	// Every path under the root, so that rules can tell a link to an existing file that is
-	// not an input from a broken one; a listing error only means such links go unchecked.
-	if known, err := runbook.ListFiles(cfg.Dir, cfg.Ignore); err == nil {
-		p.KnownPaths = known
-	}
+	p := &lint.Project{Root: cfg.Dir, Config: cfg, KnownPaths: <-listed}
 	byRel := map[string]*input{}
 	for _, in := range inputs {
 		byRel[in.rel] = in
