@@ -600,10 +600,16 @@ func TestMetricTables(t *testing.T) {
 			want: []string{`3:4 kafka_up`, `4:4 kafka_lag_seconds`, `8:1 http_requests_total`, `10:1 grpc_server_handled_total`},
 		},
 		{
+			name: "reads a Name column alone when every cell holds a metric name with _ or :",
+			src:  "| Name | Exposed informations |\n|---|---|\n| `kafka_brokers` | brokers |\n| kafka_broker_info | info |\n| `job:up:sum` | recorded |\n",
+			want: []string{`3:4 kafka_brokers`, `4:3 kafka_broker_info`, `5:4 job:up:sum`},
+		},
+		{
 			name: "ignores a table that is not about metrics",
 			src: "| Field | Type | Description |\n|---|---|---|\n| status | string | ok |\n\n" +
 				"| Name | Type | Default |\n|---|---|---|\n| log_level | string | info |\n| port | int | 80 |\n\n" +
-				"| Name | Description |\n|---|---|\n| `kafka_up` | a name column alone could list anything |\n\n" +
+				"| Name | Description |\n|---|---|\n| `topic` | a Name column alone must hold names with _ or : |\n| `kafka_up` | x |\n\n" +
+				"| Series | Description |\n|---|---|\n| `kafka_up` | every cell, not most |\n| `kafka_lag_seconds` | x |\n| see below | y |\n\n" +
 				"| Metric | Description |\n|---|---|\n| see below | prose, not names |\n| the pod | x |\n| `x_total` | y |\n\n" +
 				"| Metric | Labels |\n|---|---|\n| see below | a |\n| the pod | b |\n| `x_total` | c |\n",
 		},

@@ -121,12 +121,13 @@ func columns(headers []string) (metric, typ, labels int) {
 }
 
 // table reads a metric table: a header with a metric column and a type and/or labels
-// column, or a column headed "Metric", "Metrics" or "Metric name" alone (| Metric |
-// Description |: names only, no type or labels to check); more than half of the metric
-// cells surely hold metric names (see nameCell; a valid name with a metric type counts
-// too); with a type column but no labels column, some type cell names a metric type.
-// Anything else is some other table and is left alone: a "Name" or "Series" column alone
-// could list anything. Rows whose metric cell holds no metric name are skipped; missing
+// column, or a metric column alone (| Metric | Description |: names only, no type or labels
+// to check); more than half of the metric cells surely hold metric names (see nameCell; a
+// valid name with a metric type counts too); with a type column but no labels column, some
+// type cell names a metric type. A "Name" or "Series" column alone could list anything
+// (labels, flags), so there every cell must hold a metric name in backticks or with '_' or
+// ':', and with '_' or ':' in it: `kafka_brokers`, not `topic`. Anything else is some other
+// table and is left alone. Rows whose metric cell holds no metric name are skipped; missing
 // cells count as empty.
 func (l *loader) table(t *east.Table) {
 	var rows [][]*east.TableCell
@@ -149,10 +150,10 @@ func (l *loader) table(t *east.Table) {
 		rows = append(rows, cells)
 	}
 	mcol, tcol, lcol := columns(header)
-	namesOnly := tcol < 0 && lcol < 0
-	if mcol < 0 || namesOnly && !metricHeader(header[mcol]) {
+	if mcol < 0 {
 		return
 	}
+	strict := tcol < 0 && lcol < 0 && !metricHeader(header[mcol]) // a Name or Series column alone
 	var entries []*lint.DocEntry
 	nonEmpty, sure, typed := 0, 0, false
 	for _, cells := range rows {
@@ -173,6 +174,9 @@ func (l *loader) table(t *east.Table) {
 		if isSure || e.Type != "" {
 			sure++
 		}
+		if strict && (!isSure || !strings.ContainsAny(name, "_:")) {
+			return
+		}
 		typed = typed || e.Type != ""
 		if lcol >= 0 {
 			if lcol < len(cells) {
@@ -183,7 +187,7 @@ func (l *loader) table(t *east.Table) {
 		}
 		entries = append(entries, e)
 	}
-	if len(entries) == 0 || 2*sure <= nonEmpty || tcol >= 0 && lcol < 0 && !typed {
+	if len(entries) == 0 || 2*sure <= nonEmpty || tcol >= 0 && lcol < 0 && !typed || strict && len(entries) < nonEmpty {
 		return
 	}
 	l.tables = append(l.tables, entries...)
