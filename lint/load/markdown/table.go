@@ -125,9 +125,8 @@ func columns(headers []string) (metric, typ, labels int) {
 // to check); more than half of the metric cells surely hold metric names (see nameCell; a
 // valid name with a metric type counts too); with a type column but no labels column, some
 // type cell names a metric type. A "Name" or "Series" column alone could list anything
-// (labels, flags), so there every cell must hold a metric name in backticks or with '_' or
-// ':', and with '_' or ':' in it: `kafka_brokers`, not `topic`. Anything else is some other
-// table and is left alone. Rows whose metric cell holds no metric name are skipped; missing
+// (labels, flags), so there every cell must hold a metric name with '_' or ':' in it:
+// `kafka_brokers`, not `topic`. Anything else is some other table and is left alone. Rows whose metric cell holds no metric name are skipped; missing
 // cells count as empty.
 func (l *loader) table(t *east.Table) {
 	var rows [][]*east.TableCell
@@ -174,7 +173,7 @@ func (l *loader) table(t *east.Table) {
 		if isSure || e.Type != "" {
 			sure++
 		}
-		if strict && (!isSure || !strings.ContainsAny(name, "_:")) {
+		if strict && !strings.ContainsAny(name, "_:") {
 			return
 		}
 		typed = typed || e.Type != ""
