@@ -84,7 +84,17 @@ type loader struct {
 // its families in file order (Target, Index, TimeMs and Covers are left for the caller) and
 // the lines that do not parse. A UTF-8 byte-order mark and CRLF line ends are tolerated.
 func Load(f *lint.SourceFile) (*lint.Exposition, []lint.ParseProblem) {
+	return LoadAs(f, false)
+}
+
+// LoadAs is Load for a scrape whose format is known to be OpenMetrics when openMetrics is
+// set (a response's content type said so), whatever its lines and name: OpenMetrics without
+// its # EOF line is then read as OpenMetrics (timestamps in seconds, counters named x with
+// x_total samples) and the missing # EOF is the one problem, instead of a text-format
+// reading that fails on every timestamp.
+func LoadAs(f *lint.SourceFile, openMetrics bool) (*lint.Exposition, []lint.ParseProblem) {
 	l := &loader{
+		om:   openMetrics,
 		f:    f,
 		expo: &lint.Exposition{File: f, Families: map[string]*lint.Family{}},
 		errs: map[int]string{},
@@ -151,7 +161,7 @@ func (l *loader) split() {
 	raw := strings.Split(text, "\n")
 	l.lines = make([]line, len(raw))
 	ext := strings.ToLower(path.Ext(l.f.Path))
-	l.om = ext == ".om" || ext == ".openmetrics"
+	l.om = l.om || ext == ".om" || ext == ".openmetrics"
 	for i, s := range raw {
 		s = strings.TrimSuffix(s, "\r")
 		k, name, arg := classify(s, true)

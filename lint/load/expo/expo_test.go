@@ -419,6 +419,23 @@ func TestLoadGivesUpAfterTooManyErrors(t *testing.T) {
 	}
 }
 
+func TestLoadAsOpenMetrics(t *testing.T) {
+	// A response body: no file name to go by, and no # EOF line to detect OpenMetrics by.
+	src := "# TYPE jobs counter\njobs_total 3 1700000000.5\n"
+	f := lint.NewSourceFile("https://app/metrics#1", []byte(src))
+	e, probs := LoadAs(f, true)
+	if len(probs) != 1 || probs[0].Message != "openmetrics exposition does not end with # EOF" {
+		t.Errorf("problems: %v", problems(probs))
+	}
+	fam := e.Families["jobs"]
+	if fam == nil || fam.Type != "counter" || len(fam.Samples) != 1 || fam.Samples[0].Name != "jobs_total" || fam.Samples[0].Value != 3 {
+		t.Errorf("jobs = %+v", fam)
+	}
+	if _, probs := Load(f); len(probs) == 0 {
+		t.Error("Load without the hint read it as OpenMetrics too: the test shows nothing")
+	}
+}
+
 func TestLooksLikeExposition(t *testing.T) {
 	tests := []struct {
 		name, file, input string

@@ -13,7 +13,6 @@
 package fetch
 
 import (
-	"bytes"
 	"cmp"
 	"compress/gzip"
 	"context"
@@ -193,10 +192,7 @@ func All(ctx context.Context, cfg *lint.Config, opts Options) (*Result, error) {
 					}
 					prev = b.start
 					f := lint.NewSourceFile(nm.expoPaths[i][k], b.data)
-					x, probs := expo.Load(f)
-					if b.openMetrics && !hasEOF(b.data) {
-						probs = append(probs, lint.ParseProblem{At: f.Pos(len(b.data)), Message: fmt.Sprintf("the response has content type %q but no # EOF line", b.contentType)})
-					}
+					x, probs := expo.LoadAs(f, b.openMetrics)
 					x.URL, x.Target, x.Index = nm.expo[i], target, index
 					x.TimeMs = b.start.Sub(first).Milliseconds()
 					index++
@@ -307,8 +303,7 @@ func wait(ctx context.Context, t time.Time) error {
 type body struct {
 	data        []byte
 	start       time.Time
-	contentType string
-	openMetrics bool
+	openMetrics bool // the content type said OpenMetrics
 }
 
 // get fetches url once. The timeout covers the whole request, body included. The error is
@@ -345,8 +340,7 @@ func (c *client) get(ctx context.Context, url, accept string, timeout time.Durat
 		}
 		return nil, errors.New(c.secrets.scrub(oneLine(msg)))
 	}
-	b.contentType = resp.Header.Get("Content-Type")
-	if b.openMetrics, err = checkContentType(b.contentType, exposition); err != nil {
+	if b.openMetrics, err = checkContentType(resp.Header.Get("Content-Type"), exposition); err != nil {
 		return nil, errors.New(c.secrets.scrub(err.Error()))
 	}
 	enc := strings.ToLower(strings.TrimSpace(resp.Header.Get("Content-Encoding")))
@@ -400,16 +394,6 @@ func checkContentType(ct string, exposition bool) (openMetrics bool, err error) 
 		return false, nil
 	}
 	return false, fmt.Errorf("unexpected content type %q (want application/json)", mt)
-}
-
-// hasEOF reports whether an OpenMetrics body has its # EOF line.
-func hasEOF(data []byte) bool {
-	for line := range bytes.SplitSeq(data, []byte("\n")) {
-		if string(bytes.TrimSpace(line)) == "# EOF" {
-			return true
-		}
-	}
-	return false
 }
 
 // reason turns a transport or body error into a short reason. got is the number of body

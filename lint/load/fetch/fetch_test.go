@@ -483,13 +483,15 @@ func TestSuccess(t *testing.T) {
 			want: []string{"jobs:counter", "queue_bytes:gauge"},
 		},
 		{
-			name: "reports OpenMetrics without # EOF",
+			name: "reads OpenMetrics without # EOF as OpenMetrics, and reports the missing # EOF",
 			handler: func(w http.ResponseWriter, r *http.Request) {
 				w.Header().Set("Content-Type", "application/openmetrics-text; version=1.0.0")
-				fmt.Fprint(w, "# TYPE queue_bytes gauge\nqueue_bytes 12\n")
+				// Read as the text format, the counter family jobs would not own jobs_total,
+				// and the timestamp in seconds would not parse.
+				fmt.Fprint(w, "# TYPE jobs counter\njobs_total 3 1700000000.5\n# TYPE queue_bytes gauge\nqueue_bytes 12\n")
 			},
-			want:  []string{"queue_bytes:gauge"},
-			probs: []string{`3:1: the response has content type "application/openmetrics-text; version=1.0.0" but no # EOF line`},
+			want:  []string{"jobs:counter", "queue_bytes:gauge"},
+			probs: []string{`5:1: openmetrics exposition does not end with # EOF`},
 		},
 		{
 			name: "inflates a gzip body",
