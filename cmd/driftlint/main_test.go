@@ -48,31 +48,6 @@ func writeTree(t *testing.T, dir string, files map[string]string) {
 	}
 }
 
-// copyFixture copies a fixture tree into a new temporary folder.
-func copyFixture(t *testing.T, src string) string {
-	t.Helper()
-	dst := t.TempDir()
-	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		out := filepath.Join(dst, rel)
-		if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
-			return err
-		}
-		return os.WriteFile(out, b, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dst
-}
-
 func readFile(t *testing.T, path string) string {
 	t.Helper()
 	b, err := os.ReadFile(path)
@@ -315,7 +290,7 @@ func TestBaselineRoundTrip(t *testing.T) {
 // TestBaselineSurvivesEditsOfTheDashStreamProject moves lines and edits other lines of every
 // kind of file of the audited project: the baseline still hides every finding.
 func TestBaselineSurvivesEditsOfTheDashStreamProject(t *testing.T) {
-	dir := copyFixture(t, "../../fixtures/dashstream/broken")
+	dir := copyTree(t, "../../fixtures/dashstream/broken")
 	base := filepath.Join(t.TempDir(), "baseline.json")
 	if code, _, stderr := runCLI(t, "baseline", "--output", base, dir); code != 0 {
 		t.Fatalf("baseline: exit %d: %s", code, stderr)
@@ -650,7 +625,7 @@ func TestCheckChangedSince(t *testing.T) {
 func TestDocsFix(t *testing.T) {
 	golden := "../../fixtures/docs-fix/golden"
 	t.Run("--diff prints a unified diff and writes nothing", func(t *testing.T) {
-		dir := copyFixture(t, "../../fixtures/docs-fix/project")
+		dir := copyTree(t, "../../fixtures/docs-fix/project")
 		before := readFile(t, filepath.Join(dir, "docs", "METRICS.md"))
 		code, stdout, stderr := runCLI(t, "docs", "fix", "--diff", dir)
 		if code != 0 || stderr != "" || !strings.HasPrefix(stdout, "--- a/docs/") || !strings.Contains(stdout, "\n+++ b/docs/METRICS.md\n") {
@@ -661,7 +636,7 @@ func TestDocsFix(t *testing.T) {
 		}
 	})
 	t.Run("rewrites the docs as the golden files, then has nothing to fix", func(t *testing.T) {
-		dir := copyFixture(t, "../../fixtures/docs-fix/project")
+		dir := copyTree(t, "../../fixtures/docs-fix/project")
 		code, stdout, stderr := runCLI(t, "docs", "fix", dir)
 		if code != 0 || stdout != "" || !regexp.MustCompile(`^(fixed docs/[A-Z]+\.md: \d+ lines? removed, \d+ added\n)+$`).MatchString(stderr) {
 			t.Errorf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
