@@ -100,7 +100,7 @@ func Substitute(s string) (string, []int32, bool) {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if quote != 0 {
-			if regex && c == '$' || regex && c == '[' {
+			if regex && (c == '$' || c == '[') {
 				if name, n := variableAt(s, i); n > 0 {
 					changed = true
 					emit(lint.StandInPrefix+name, i)

@@ -126,8 +126,8 @@ func columns(headers []string) (metric, typ, labels int) {
 // valid name with a metric type counts too); with a type column but no labels column, some
 // type cell names a metric type. A "Name" or "Series" column alone could list anything
 // (labels, flags), so there every cell must hold a metric name with '_' or ':' in it:
-// `kafka_brokers`, not `topic`. Anything else is some other table and is left alone. Rows whose metric cell holds no metric name are skipped; missing
-// cells count as empty.
+// `kafka_brokers`, not `topic`. Anything else is some other table and is left alone. Rows
+// whose metric cell holds no metric name are skipped; missing cells count as empty.
 func (l *loader) table(t *east.Table) {
 	var rows [][]*east.TableCell
 	var header []string
