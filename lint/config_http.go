@@ -122,14 +122,16 @@ func (cp *configParser) byteSize(v *yaml.Node, what string) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	n, ok := parseByteSize(s)
+	n, ok := ParseByteSize(s)
 	if !ok {
 		return 0, cp.errf(v, "bad size %q for %s (want e.g. 64MiB, 512KiB or a number of bytes)", s, what)
 	}
 	return n, nil
 }
 
-func parseByteSize(s string) (int64, bool) {
+// ParseByteSize reads a size in bytes: a whole number, or one with a unit (B, KB, MB, GB, KiB,
+// MiB, GiB; KB and friends are powers of 1000).
+func ParseByteSize(s string) (int64, bool) {
 	t := strings.TrimSpace(s)
 	i := 0
 	for i < len(t) && t[i] >= '0' && t[i] <= '9' {

@@ -131,7 +131,7 @@ func TestParseByteSize(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run("reads "+tt.in, func(t *testing.T) {
-			n, ok := parseByteSize(tt.in)
+			n, ok := ParseByteSize(tt.in)
 			if n != tt.want || ok != tt.ok {
 				t.Errorf("got %d, %v; want %d, %v", n, ok, tt.want, tt.ok)
 			}
