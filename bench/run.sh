@@ -133,7 +133,8 @@ row "dashstream/broken" "$fix" "$(countrules "$fix/monitoring/alert_rules.yml")"
 corpora=$(cd "$root/.." && pwd)/shared/corpora
 if [[ -d $corpora ]]; then
 	mkdir -p "$work/corpus"
-	ln -sfn "$corpora" "$work/corpus/corpora"
+	# A copy, not a link: driftlint reads nothing through a link out of the project root.
+	[[ -d $work/corpus/corpora ]] || cp -r "$corpora" "$work/corpus/corpora"
 	cp "$root/bench/corpus.driftlint.yaml" "$work/corpus/.driftlint.yaml"
 	mapfile -t crules < <(ls "$corpora"/prometheus-operator__kube-prometheus/derived/rules/*.yaml)
 	row "shared/corpora (kube-prometheus + node_exporter + kube-state-metrics + runbooks)" "$work/corpus" "$(countrules "${crules[@]}")" "${crules[@]}"

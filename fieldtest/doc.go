@@ -11,16 +11,16 @@
 //     "file:line:col rule subject — real: reason", the reason saying why it is real drift;
 //   - any file the config names beside it (known_metrics lists).
 //
-// The test assembles that root in a temporary folder from symbolic links (the config and its
-// files, and the corpus folders the config names), loads it exactly as `driftlint check`
+// The test assembles that root in a temporary folder from copies (the config and its files,
+// and the corpus folders the config names: copies, because driftlint reads nothing through a
+// symbolic link that leads out of the project root), loads it exactly as `driftlint check`
 // does, runs every rule, and fails on a finding that is not listed and on a listed finding
 // that is no longer reported. It skips itself when ../shared/corpora is absent: the corpora
 // are not part of the project.
 //
-// To run driftlint by hand on the same root, build the same links:
+// To run driftlint by hand on the same root, make the same copies:
 //
 //	mkdir /tmp/kp && cd /tmp/kp
-//	ln -s /path/to/driftlint/fieldtest/corpora/kube-prometheus/* /path/to/driftlint/fieldtest/corpora/kube-prometheus/.driftlint.yaml .
-//	ln -s /path/to/shared/corpora/* .
+//	cp -r /path/to/driftlint/fieldtest/corpora/kube-prometheus/. /path/to/shared/corpora/* .
 //	driftlint check .
 package fieldtest

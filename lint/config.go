@@ -19,6 +19,8 @@ import (
 	"github.com/itchyny/gojq"
 	"github.com/prometheus/common/model"
 	"github.com/prometheus/prometheus/promql/parser"
+
+	"github.com/driftlint/driftlint/lint/safefs"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -48,6 +50,9 @@ type Config struct {
 	// comment), or a saved Prometheus /api/v1/metadata or /api/v1/label/__name__/values
 	// response. lint/load reads them into Project.KnownMetrics.
 	KnownMetrics []string
+	// GlobAt holds the position of each glob of a key (rules, runbooks, metrics_docs,
+	// dashboards, sources, known_metrics, ignore, covers), in the key's order.
+	GlobAt map[string][]Pos
 }
 
 // ExpositionSource is one entry of exposition: a saved scrape or a URL.
@@ -129,24 +134,47 @@ func FindConfig(dir, explicit string) (string, error) {
 	return "", nil
 }
 
-// LoadConfig reads and validates a config file. Every problem is a *ConfigError naming the
-// file and line.
-func LoadConfig(file string) (*Config, error) {
-	src, err := os.ReadFile(file)
-	if err != nil {
-		return nil, fmt.Errorf("config: %w", err)
-	}
-	dir, err := filepath.Abs(filepath.Dir(file))
-	if err != nil {
-		return nil, fmt.Errorf("config: %w", err)
-	}
-	return ParseConfig(file, dir, src)
+// ConfigOptions say where a config's paths lead.
+type ConfigOptions struct {
+	// Root is the project root that every path of the config resolves inside; "" is the
+	// config file's folder. The command line's --root sets it, so that a trusted config from
+	// the base branch can lint a pull request's tree.
+	Root string
+	// AllowRead lists absolute paths outside the root (files, or folders and all below)
+	// that secret and TLS files may name: the command line's --allow-read.
+	AllowRead []string
 }
 
-// ParseConfig validates config source read from file; paths are relative to dir.
+// LoadConfig reads and validates a config file. Every problem is a *ConfigError naming the
+// file and line.
+func LoadConfig(file string, o ConfigOptions) (*Config, error) {
+	src, err := safefs.ReadOutside(file, maxConfigSize)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	if o.Root == "" {
+		o.Root = filepath.Dir(file)
+	}
+	return ParseConfigWith(file, src, o)
+}
+
+// maxConfigSize bounds the config file read.
+const maxConfigSize = 4 << 20
+
+// ParseConfig validates config source read from file; paths are relative to dir, the root.
 func ParseConfig(file, dir string, src []byte) (*Config, error) {
-	c := &Config{Path: file, Dir: dir}
-	cp := &configParser{file: file, src: src, cfg: c}
+	return ParseConfigWith(file, src, ConfigOptions{Root: dir})
+}
+
+// ParseConfigWith validates config source read from file, with its paths inside o.Root.
+func ParseConfigWith(file string, src []byte, o ConfigOptions) (*Config, error) {
+	dir, err := filepath.Abs(o.Root)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	c := &Config{Path: file, Dir: dir, GlobAt: map[string][]Pos{}}
+	cp := &configParser{file: file, src: src, cfg: c, allowRead: o.AllowRead}
+	defer cp.close()
 	var doc yaml.Node
 	if err := yaml.Unmarshal(src, &doc); err != nil {
 		return nil, &ConfigError{At: Pos{File: file, Line: YAMLErrorLine(err), Col: 1}, Msg: YAMLErrorMessage(err)}
@@ -166,7 +194,15 @@ func (c *Config) ProjectPos(pos Pos) Pos {
 	if c == nil || c.Path == "" || pos.File != c.Path {
 		return pos
 	}
-	pos.File = filepath.ToSlash(filepath.Base(c.Path))
+	abs, err := filepath.Abs(c.Path)
+	if err != nil {
+		return pos
+	}
+	if rel, err := filepath.Rel(c.Dir, abs); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		pos.File = filepath.ToSlash(rel)
+	}
+	// A config outside the root (--root with a trusted config from elsewhere) keeps the
+	// name it was given on the command line.
 	return pos
 }
 
@@ -204,10 +240,27 @@ func UnknownRuleMsg(id string, ids []string) string {
 }
 
 type configParser struct {
-	file string
-	src  []byte
-	cfg  *Config
-	sf   *SourceFile
+	file      string
+	src       []byte
+	cfg       *Config
+	sf        *SourceFile
+	root      *safefs.Root // opened on first use
+	rootErr   error
+	allowRead []string
+}
+
+// fsRoot opens the project root, once.
+func (cp *configParser) fsRoot() (*safefs.Root, error) {
+	if cp.root == nil && cp.rootErr == nil {
+		cp.root, cp.rootErr = safefs.Open(cp.cfg.Dir)
+	}
+	return cp.root, cp.rootErr
+}
+
+func (cp *configParser) close() {
+	if cp.root != nil {
+		_ = cp.root.Close()
+	}
 }
 
 func (cp *configParser) pos(n *yaml.Node) Pos {
@@ -294,21 +347,87 @@ func (cp *configParser) globs(n *yaml.Node, what string) ([]string, error) {
 		if !doublestar.ValidatePattern(s) {
 			return nil, cp.errf(it, "bad glob %q in %s", s, what)
 		}
-		out = append(out, path.Clean(filepath.ToSlash(s)))
+		g := path.Clean(filepath.ToSlash(s))
+		if path.IsAbs(g) || filepath.IsAbs(s) || g == ".." || strings.HasPrefix(g, "../") {
+			return nil, cp.errf(it, "glob %q in %s leaves the project root %s; every input is inside it", s, what, cp.cfg.Dir)
+		}
+		out = append(out, g)
+		cp.cfg.GlobAt[what] = append(cp.cfg.GlobAt[what], cp.pos(it))
 	}
 	return out, nil
 }
 
+// existing reads a path that must exist inside the project root (a file or a folder), as a
+// cleaned slash-separated path relative to it. A path that leaves the root, itself or
+// through a symbolic link, is an error: nothing outside the root is read.
 func (cp *configParser) existing(n *yaml.Node, what string) (string, error) {
 	s, err := cp.str(n, what)
 	if err != nil {
 		return "", err
 	}
-	if _, err := os.Stat(filepath.Join(cp.cfg.Dir, filepath.FromSlash(s))); err != nil {
+	root, err := cp.fsRoot()
+	if err != nil {
+		return "", cp.errf(n, "project root: %s", err)
+	}
+	rel, err := root.Clean(s)
+	if err == nil {
+		_, err = root.Stat(rel)
+	}
+	switch {
+	case errors.Is(err, safefs.ErrEscapes):
+		return "", cp.errf(n, "%s %q leaves the project root %s (itself or through a symbolic link); nothing outside it is read", what, s, cp.cfg.Dir)
+	case err != nil:
 		return "", cp.errf(n, "%s %q does not exist", what, s)
 	}
 	// Cleaned, as the loader names every input: ./m.prom and m.prom are one file.
-	return path.Clean(filepath.ToSlash(s)), nil
+	return rel, nil
+}
+
+// secretFile reads the path of a secret or TLS file: inside the project root as existing
+// does, or outside it when the command line's --allow-read names it (then absolute).
+func (cp *configParser) secretFile(n *yaml.Node, what string) (string, error) {
+	s, err := cp.str(n, what)
+	if err != nil {
+		return "", err
+	}
+	abs := s
+	if !filepath.IsAbs(abs) {
+		abs = filepath.Join(cp.cfg.Dir, filepath.FromSlash(s))
+	}
+	if AllowedOutside(cp.allowRead, abs) {
+		if _, err := os.Stat(abs); err != nil {
+			return "", cp.errf(n, "%s %q does not exist", what, s)
+		}
+		return filepath.Clean(abs), nil
+	}
+	rel, err := cp.existing(n, what)
+	if err != nil {
+		if ce, ok := errors.AsType[*ConfigError](err); ok && strings.Contains(ce.Msg, "leaves the project root") {
+			ce.Msg = fmt.Sprintf("%s %q is outside the project root %s: a secret or TLS file there is read only when the command line names it with --allow-read", what, s, cp.cfg.Dir)
+		}
+		return "", err
+	}
+	return rel, nil
+}
+
+// AllowedOutside reports whether the absolute path p is one of allow, or below one of them.
+// Links in p are resolved first, so that a link cannot dress another file as an allowed one.
+func AllowedOutside(allow []string, p string) bool {
+	if len(allow) == 0 {
+		return false
+	}
+	if real, err := filepath.EvalSymlinks(p); err == nil {
+		p = real
+	}
+	for _, a := range allow {
+		if real, err := filepath.EvalSymlinks(a); err == nil {
+			a = real
+		}
+		if rel, err := filepath.Rel(a, p); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel) {
+			return true
+		}
+	}
+	return false
 }
 
 func (cp *configParser) duration(n *yaml.Node, what string) (time.Duration, error) {

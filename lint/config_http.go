@@ -163,11 +163,11 @@ func (cp *configParser) tlsOptions(t *TLSOptions, n *yaml.Node) error {
 		var err error
 		switch key {
 		case "ca_file":
-			t.CAFile, err = cp.existing(v, "ca_file")
+			t.CAFile, err = cp.secretFile(v, "ca_file")
 		case "cert_file":
-			t.CertFile, err = cp.existing(v, "cert_file")
+			t.CertFile, err = cp.secretFile(v, "cert_file")
 		case "key_file":
-			t.KeyFile, err = cp.existing(v, "key_file")
+			t.KeyFile, err = cp.secretFile(v, "key_file")
 		case "server_name":
 			t.ServerName, err = cp.str(v, "server_name")
 		case "insecure_skip_verify":
@@ -223,7 +223,7 @@ func (cp *configParser) authorization(k, n *yaml.Node) (*AuthorizationOptions, e
 		case "credentials":
 			err = cp.errf(kn, inlineSecretMsg, "credentials", "credentials", "credentials")
 		case "credentials_file":
-			a.CredentialsFile, err = cp.existing(v, "credentials_file")
+			a.CredentialsFile, err = cp.secretFile(v, "credentials_file")
 		case "credentials_env":
 			a.CredentialsEnv, err = cp.envName(v, "credentials_env")
 		}
@@ -249,7 +249,7 @@ func (cp *configParser) basicAuth(k, n *yaml.Node) (*BasicAuthOptions, error) {
 		case "password":
 			err = cp.errf(kn, inlineSecretMsg, "password", "password", "password")
 		case "password_file":
-			b.PasswordFile, err = cp.existing(v, "password_file")
+			b.PasswordFile, err = cp.secretFile(v, "password_file")
 		case "password_env":
 			b.PasswordEnv, err = cp.envName(v, "password_env")
 		}
@@ -315,7 +315,7 @@ func (cp *configParser) headers(n *yaml.Node) ([]HeaderOption, error) {
 				var err error
 				switch key {
 				case "file":
-					h.File, err = cp.existing(v, what+" file")
+					h.File, err = cp.secretFile(v, what+" file")
 				case "env":
 					h.Env, err = cp.envName(v, what+" env")
 				}

@@ -136,17 +136,21 @@ func TestParseConfigEmpty(t *testing.T) {
 }
 
 func TestProjectPos(t *testing.T) {
-	c := &Config{Path: "../proj/.driftlint.yaml", Dir: "/work/proj"}
+	root := t.TempDir()
+	inside := &Config{Path: filepath.Join(root, "ops", ".driftlint.yaml"), Dir: root}
+	outside := &Config{Path: filepath.Join(t.TempDir(), "base", ".driftlint.yaml"), Dir: root}
 	tests := []struct {
 		name    string
+		c       *Config
 		in, out Pos
 	}{
-		{"names the config file relative to the root", Pos{File: "../proj/.driftlint.yaml", Line: 3, Col: 9}, Pos{File: ".driftlint.yaml", Line: 3, Col: 9}},
-		{"leaves other files alone", Pos{File: "rules.yml", Line: 1, Col: 1}, Pos{File: "rules.yml", Line: 1, Col: 1}},
+		{"names the config file relative to the root", inside, Pos{File: inside.Path, Line: 3, Col: 9}, Pos{File: "ops/.driftlint.yaml", Line: 3, Col: 9}},
+		{"leaves other files alone", inside, Pos{File: "rules.yml", Line: 1, Col: 1}, Pos{File: "rules.yml", Line: 1, Col: 1}},
+		{"keeps a config outside the root as given", outside, Pos{File: outside.Path, Line: 2, Col: 1}, Pos{File: outside.Path, Line: 2, Col: 1}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := c.ProjectPos(tt.in); got != tt.out {
+			if got := tt.c.ProjectPos(tt.in); got != tt.out {
 				t.Errorf("got %v, want %v", got, tt.out)
 			}
 		})

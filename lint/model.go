@@ -378,7 +378,8 @@ type HealthSample struct {
 	Partial bool
 }
 
-// ParseProblem is an input file that failed to parse.
+// ParseProblem is an input file that failed to parse; Project.Skipped and Project.Empty use
+// it too, for inputs skipped and inputs that yield nothing.
 type ParseProblem struct {
 	At      Pos
 	Message string

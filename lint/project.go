@@ -27,6 +27,12 @@ type Project struct {
 	Expositions   []*Exposition // in config order; scrapes of one target keep their order
 	Health        []*HealthSample
 	ParseProblems []ParseProblem
+	// Skipped are inputs not read although a glob or discovery found them: links that lead
+	// out of the project root, FIFOs and devices (rule input/skipped).
+	Skipped []ParseProblem
+	// Empty are config globs that match nothing and configured files that yield nothing of
+	// their kind (rule input/empty).
+	Empty []ParseProblem
 	// KnownPaths holds every file path under Root (slash-separated, relative, ignored paths
 	// left out), so that rules can tell whether a linked file exists without doing I/O. The
 	// loader fills it with runbook.ListFiles; nil means unknown (only loaded files are known).

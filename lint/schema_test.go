@@ -116,7 +116,7 @@ func TestSchemaAcceptsEveryFixtureConfig(t *testing.T) {
 	for _, f := range files {
 		t.Run(f, func(t *testing.T) {
 			file := filepath.Join("..", filepath.FromSlash(f))
-			if _, err := LoadConfig(file); err != nil {
+			if _, err := LoadConfig(file, ConfigOptions{}); err != nil {
 				t.Fatalf("driftlint rejects the fixture config: %v", err)
 			}
 			src, err := os.ReadFile(file)

@@ -40,7 +40,7 @@ var sourceParityPending = map[string]string{}
 // the code), which differs between the projects.
 func parityKeys(t *testing.T, config string, rs []*lint.Rule) []string {
 	t.Helper()
-	cfg, err := lint.LoadConfig(config)
+	cfg, err := lint.LoadConfig(config, lint.ConfigOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

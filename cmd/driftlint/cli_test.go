@@ -198,7 +198,7 @@ func TestInitWritesAConfigThatLoadsAsDiscoveryDoes(t *testing.T) {
 				t.Fatalf("init exited %d: %s", code, errb.String())
 			}
 			file := filepath.Join(dir, lint.ConfigFile)
-			cfg, err := lint.LoadConfig(file)
+			cfg, err := lint.LoadConfig(file, lint.ConfigOptions{})
 			if err != nil {
 				t.Fatalf("the written config does not load: %v", err)
 			}

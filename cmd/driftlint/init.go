@@ -70,7 +70,7 @@ func runInit(cmd *cobra.Command, dir string, force, dryRun bool) error {
 		_, err := w.Write(src)
 		return err
 	}
-	if err := os.WriteFile(target, src, 0o644); err != nil {
+	if err := writeInRoot(abs, lint.ConfigFile, src); err != nil {
 		return fmt.Errorf("init: %w", err)
 	}
 	fmt.Fprintf(w, "wrote %s: %s\n", target, counts)

@@ -14,6 +14,7 @@ import (
 
 func newInventoryCmd() *cobra.Command {
 	var config, format, output string
+	var tf trustFlags
 	cmd := &cobra.Command{
 		Use:   "inventory [DIR]",
 		Short: "List every metric: where it is exported, documented, recorded and used",
@@ -30,20 +31,24 @@ runbooks, dashboards, docs, invariants) that use it.`,
 			if err := checkDir(dir); err != nil {
 				return fmt.Errorf("inventory %w", err)
 			}
-			cfg, err := loadConfig(dir, config)
+			if err := tf.apply(); err != nil {
+				return err
+			}
+			cfg, err := loadConfig(dir, config, tf)
 			if err != nil {
 				return err
 			}
 			s := &session{cfg: cfg, start: time.Now()}
-			if err := s.loadProject(cmd.Context(), projectFlags{config: config}); err != nil {
+			if err := s.loadProject(cmd.Context(), projectFlags{trustFlags: tf, config: config}); err != nil {
 				return err
 			}
 			inv := inventory.Build(s.p)
-			return withOutput(cmd, outputFlags{output: output}, func(w io.Writer, _ bool) error {
+			return withOutput(cmd, outputFlags{output: output}, cfg.Dir, func(w io.Writer, _ bool) error {
 				return inventory.Write(w, format, inv)
 			})
 		},
 	}
+	addTrustFlags(cmd, &tf)
 	f := cmd.Flags()
 	f.StringVarP(&config, "config", "c", "", "config file (default DIR/.driftlint.yaml)")
 	f.StringVarP(&format, "format", "f", "text", "output format: "+strings.Join(inventory.Formats, ", "))

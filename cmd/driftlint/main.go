@@ -24,6 +24,7 @@ import (
 	"github.com/driftlint/driftlint/lint/gitdiff"
 	"github.com/driftlint/driftlint/lint/load"
 	"github.com/driftlint/driftlint/lint/report"
+	"github.com/driftlint/driftlint/lint/safefs"
 	"github.com/driftlint/driftlint/rules"
 )
 
@@ -45,17 +46,43 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
-// run executes the command line and returns the exit code. Ctrl-C cancels the run (live
-// scrapes stop at once); a second Ctrl-C kills the process.
+// run executes the command line and returns the exit code. Ctrl-C (SIGINT) or SIGTERM
+// cancels the run's context, which stops live scrapes and loading at once; whatever is
+// still running a second later (a rule, a parser) is cut short: the temporary files of
+// writes under way are removed and the process exits 2. A second Ctrl-C kills the process.
 func run(args []string, stdout, stderr io.Writer) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signal.NotifyContext(context.Background(), interruptSignals...)
 	defer stop()
+	done := make(chan struct{})
+	defer close(done)
 	go func() {
-		<-ctx.Done()
+		select {
+		case <-done:
+			return
+		case <-ctx.Done():
+		}
 		stop()
+		select {
+		case <-done:
+		case <-time.After(interruptGrace):
+			safefs.RemoveTemps()
+			fmt.Fprintln(stderr, "driftlint: interrupted")
+			os.Exit(2)
+		}
 	}()
-	return runContext(ctx, args, stdout, stderr)
+	code := runContext(ctx, args, stdout, stderr)
+	if ctx.Err() != nil {
+		safefs.RemoveTemps()
+		if code != 2 {
+			fmt.Fprintln(stderr, "driftlint: interrupted")
+		}
+		return 2
+	}
+	return code
 }
+
+// interruptGrace is how long an interrupted run may take to stop on its own.
+const interruptGrace = time.Second
 
 // runContext is run with the context that cancels the run.
 func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -101,8 +128,62 @@ they disagree, with file:line:col on both sides.`,
 	return root
 }
 
+// trustFlags are the flags that say what a run may reach beyond the project's files: the
+// project root, files outside it, hosts, and the ceilings on what inputs may cost. They live
+// on the command line because in a pull request the config is the author's.
+type trustFlags struct {
+	root      string
+	allowRead []string
+	allowNet  []string
+	limits    []string
+}
+
+func addTrustFlags(cmd *cobra.Command, tf *trustFlags) {
+	f := cmd.Flags()
+	f.StringVar(&tf.root, "root", "", "the project root: every input is read inside it, links included, and the config's paths resolve against it (default: the config file's folder)")
+	f.StringSliceVar(&tf.allowRead, "allow-read", nil, "files or folders outside the root that secret and TLS files of url entries may name (comma-separated)")
+	f.StringSliceVar(&tf.allowNet, "allow-net", nil, "hosts that url entries may fetch: HOST or HOST:PORT, * for any (comma-separated; also DRIFTLINT_ALLOW_NET)")
+	f.StringArrayVar(&tf.limits, "limit", nil, "raise or lower a hard ceiling: NAME=VALUE (repeatable; names: "+strings.Join(lint.LimitNames(), ", ")+")")
+}
+
+// apply puts the --limit values in force.
+func (tf *trustFlags) apply() error {
+	l := *lint.Limit()
+	for _, kv := range tf.limits {
+		if err := l.Set(kv); err != nil {
+			return err
+		}
+	}
+	lint.SetLimits(l)
+	return nil
+}
+
+// configOptions are the config's root and the paths outside it that may be read.
+func (tf *trustFlags) configOptions() (lint.ConfigOptions, error) {
+	var o lint.ConfigOptions
+	if tf.root != "" {
+		if err := checkDir(tf.root); err != nil {
+			return o, fmt.Errorf("--root %w", err)
+		}
+		abs, err := filepath.Abs(tf.root)
+		if err != nil {
+			return o, err
+		}
+		o.Root = abs
+	}
+	for _, p := range tf.allowRead {
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			return o, fmt.Errorf("--allow-read %s: %w", p, err)
+		}
+		o.AllowRead = append(o.AllowRead, abs)
+	}
+	return o, nil
+}
+
 // projectFlags are the flags of every command that loads a project and runs the rules.
 type projectFlags struct {
+	trustFlags
 	config  string
 	disable []string
 	jobs    int
@@ -111,6 +192,7 @@ type projectFlags struct {
 }
 
 func addProjectFlags(cmd *cobra.Command, pf *projectFlags) {
+	addTrustFlags(cmd, &pf.trustFlags)
 	f := cmd.Flags()
 	f.StringVarP(&pf.config, "config", "c", "", "config file (default DIR/.driftlint.yaml)")
 	f.StringSliceVar(&pf.disable, "disable", nil, "rule ids to switch off (comma-separated)")
@@ -174,7 +256,10 @@ func prepare(dir string, pf projectFlags) (*session, error) {
 	if err := checkDir(dir); err != nil {
 		return nil, err
 	}
-	cfg, err := loadConfig(dir, pf.config)
+	if err := pf.apply(); err != nil {
+		return nil, err
+	}
+	cfg, err := loadConfig(dir, pf.config, pf.trustFlags)
 	if err != nil {
 		return nil, err
 	}
@@ -198,6 +283,9 @@ func (s *session) loadProject(ctx context.Context, pf projectFlags) error {
 	p, err := load.Project(s.cfg, load.Options{Workers: pf.jobs, Context: ctx, MaxFileSize: pf.maxSize})
 	if err != nil {
 		return err
+	}
+	if len(p.Files) == 0 && len(p.Expositions) == 0 && len(p.Health) == 0 {
+		return noInputError(s.cfg)
 	}
 	s.p = p
 	s.load = time.Since(s.start)
@@ -262,22 +350,31 @@ func (s *session) reportOptions(color, quiet bool) report.Options {
 	}
 }
 
+// noInputError is the error of a run that found no input at all: a gate that checked
+// nothing must not pass.
+func noInputError(cfg *lint.Config) error {
+	if cfg.Path == "" {
+		return fmt.Errorf("no input found under %s: no rule file, runbook, metrics doc, dashboard, scrape or health sample (write a %s, see driftlint init)", cfg.Dir, lint.ConfigFile)
+	}
+	return fmt.Errorf("%s: no input: no glob of the config matches a file that can be read, and no exposition or health entry is configured; nothing would be checked", cfg.Path)
+}
+
 // withOutput runs print on stdout, or on the --output file; color says whether stdout is a
-// terminal that takes colours.
-func withOutput(cmd *cobra.Command, of outputFlags, print func(w io.Writer, color bool) error) error {
+// terminal that takes colours. The file is written atomically when print is done, and
+// never through a symbolic link inside the project root (see safefs.WriteOutside).
+func withOutput(cmd *cobra.Command, of outputFlags, rootDir string, print func(w io.Writer, color bool) error) error {
 	if of.output == "" {
 		w := cmd.OutOrStdout()
 		return print(w, !of.noColor && colorable(w))
 	}
-	file, err := os.Create(of.output)
-	if err != nil {
+	var buf bytes.Buffer
+	if err := print(&buf, false); err != nil {
+		return err
+	}
+	if err := safefs.WriteOutside(of.output, buf.Bytes(), rootDir); err != nil {
 		return fmt.Errorf("--output: %w", err)
 	}
-	err = print(file, false)
-	if cerr := file.Close(); err == nil {
-		err = cerr
-	}
-	return err
+	return nil
 }
 
 // failOnError returns exit 1 when a finding is at least failOn (0: never).
@@ -372,7 +469,7 @@ func runCheck(cmd *cobra.Command, dir string, fl checkFlags) error {
 	}
 
 	start := time.Now()
-	err = withOutput(cmd, fl.outputFlags, func(w io.Writer, color bool) error {
+	err = withOutput(cmd, fl.outputFlags, s.cfg.Dir, func(w io.Writer, color bool) error {
 		return report.Print(w, fl.format, &res, s.reportOptions(color, fl.quiet))
 	})
 	if err != nil {
@@ -430,9 +527,12 @@ func runBaseline(cmd *cobra.Command, dir string, fl baselineFlags) error {
 	}
 	out := fl.output
 	if out == "" {
-		out = filepath.Join(dir, lint.BaselineFile)
+		out = displayPath(filepath.Join(s.cfg.Dir, lint.BaselineFile))
+		err = writeInRoot(s.cfg.Dir, lint.BaselineFile, data)
+	} else {
+		err = safefs.WriteOutside(out, data, s.cfg.Dir)
 	}
-	if err := writeFileAtomic(out, data); err != nil {
+	if err != nil {
 		return fmt.Errorf("baseline: %w", err)
 	}
 	if !fl.quiet {
@@ -489,7 +589,7 @@ func runReport(cmd *cobra.Command, dir string, fl reportFlags) error {
 	}
 	c := lint.Compare(old.Findings, s.res.Findings)
 	start := time.Now()
-	err = withOutput(cmd, fl.outputFlags, func(w io.Writer, color bool) error {
+	err = withOutput(cmd, fl.outputFlags, s.cfg.Dir, func(w io.Writer, color bool) error {
 		return report.Reaudit(w, fl.format, fl.against, c, s.res, s.reportOptions(color, fl.quiet))
 	})
 	if err != nil {
@@ -502,6 +602,7 @@ func runReport(cmd *cobra.Command, dir string, fl reportFlags) error {
 }
 
 type docsFixFlags struct {
+	trustFlags
 	config string
 	jobs   int
 	diff   bool
@@ -528,6 +629,7 @@ diff instead and writes nothing.`,
 			return runDocsFix(cmd, dirArg(args), fl)
 		},
 	}
+	addTrustFlags(fix, &fl.trustFlags)
 	f := fix.Flags()
 	f.StringVarP(&fl.config, "config", "c", "", "config file (default DIR/.driftlint.yaml)")
 	f.IntVarP(&fl.jobs, "jobs", "j", 0, "parallel loaders (default: the number of CPUs)")
@@ -537,7 +639,7 @@ diff instead and writes nothing.`,
 }
 
 func runDocsFix(cmd *cobra.Command, dir string, fl docsFixFlags) error {
-	pf := projectFlags{config: fl.config, jobs: fl.jobs}
+	pf := projectFlags{trustFlags: fl.trustFlags, config: fl.config, jobs: fl.jobs}
 	s, err := prepare(dir, pf)
 	if err != nil {
 		return err
@@ -571,7 +673,7 @@ func runDocsFix(cmd *cobra.Command, dir string, fl docsFixFlags) error {
 			}
 			continue
 		}
-		if err := writeFix(filepath.Join(s.p.Root, filepath.FromSlash(rel)), old, changes[rel]); err != nil {
+		if err := writeFix(s.p.Root, rel, old, changes[rel]); err != nil {
 			return fmt.Errorf("docs fix %s: %w", rel, err)
 		}
 		removed, added := diffStat(diff)
@@ -580,10 +682,16 @@ func runDocsFix(cmd *cobra.Command, dir string, fl docsFixFlags) error {
 	return nil
 }
 
-// writeFix replaces a doc with its fixed content, unless the file changed since it was
-// loaded. A UTF-8 byte-order mark, which the loader turns into spaces, is put back.
-func writeFix(path string, loaded, fixed []byte) error {
-	disk, err := os.ReadFile(path)
+// writeFix replaces the doc rel of the project root with its fixed content, unless the file
+// changed since it was loaded. A UTF-8 byte-order mark, which the loader turns into spaces,
+// is put back.
+func writeFix(rootDir, rel string, loaded, fixed []byte) error {
+	root, err := safefs.Open(rootDir)
+	if err != nil {
+		return err
+	}
+	defer root.Close()
+	disk, err := root.ReadFile(rel, 0)
 	if err != nil {
 		return err
 	}
@@ -597,7 +705,7 @@ func writeFix(path string, loaded, fixed []byte) error {
 	if !bytes.Equal(disk, loaded) {
 		return errors.New("the file changed while driftlint ran; run docs fix again")
 	}
-	return writeFileAtomic(path, fixed)
+	return root.WriteFile(rel, fixed, 0o644)
 }
 
 // diffStat counts the removed and added lines of a unified diff.
@@ -614,54 +722,51 @@ func diffStat(diff string) (removed, added int) {
 	return removed, added
 }
 
-// writeFileAtomic replaces path with data through a temporary file in the same folder, so
-// that a reader never sees half a file. An existing file keeps its permissions; a symbolic
-// link is followed.
-func writeFileAtomic(path string, data []byte) (err error) {
-	if real, err := filepath.EvalSymlinks(path); err == nil {
-		path = real
+// displayPath is the absolute path p as the user would type it: relative to the working
+// directory when it is below it.
+func displayPath(p string) string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return p
 	}
-	perm := os.FileMode(0o644)
-	if st, err := os.Stat(path); err == nil {
-		perm = st.Mode().Perm()
+	if rel, err := filepath.Rel(wd, p); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return rel
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	return p
+}
+
+// writeInRoot writes rel inside the project root rootDir, atomically, never through a link
+// that leads out of it.
+func writeInRoot(rootDir, rel string, data []byte) error {
+	root, err := safefs.Open(rootDir)
 	if err != nil {
 		return err
 	}
-	defer func() {
-		if err != nil {
-			_ = os.Remove(tmp.Name())
-		}
-	}()
-	if _, err := tmp.Write(data); err != nil {
-		_ = tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(perm); err != nil {
-		_ = tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	defer root.Close()
+	return root.WriteFile(rel, data, 0o644)
 }
 
-// loadConfig finds and validates the config for dir; without one, inputs are discovered.
-func loadConfig(dir, explicit string) (*lint.Config, error) {
+// loadConfig finds and validates the config for dir; without one, inputs are discovered
+// under the root (--root, else dir).
+func loadConfig(dir, explicit string, tf trustFlags) (*lint.Config, error) {
+	o, err := tf.configOptions()
+	if err != nil {
+		return nil, err
+	}
 	path, err := lint.FindConfig(dir, explicit)
 	if err != nil {
 		return nil, err
 	}
 	if path == "" {
-		abs, err := filepath.Abs(dir)
-		if err != nil {
-			return nil, err
+		root := o.Root
+		if root == "" {
+			if root, err = filepath.Abs(dir); err != nil {
+				return nil, err
+			}
 		}
-		return lint.DefaultConfig(abs), nil
+		return lint.DefaultConfig(root), nil
 	}
-	cfg, err := lint.LoadConfig(path)
+	cfg, err := lint.LoadConfig(path, o)
 	if err != nil {
 		return nil, err
 	}

@@ -714,7 +714,7 @@ func TestWriteFix(t *testing.T) {
 			if err := os.WriteFile(path, []byte(tt.disk), tt.mode); err != nil {
 				t.Fatal(err)
 			}
-			err := writeFix(path, []byte(tt.loaded), []byte(tt.fixed))
+			err := writeFix(dir, "METRICS.md", []byte(tt.loaded), []byte(tt.fixed))
 			if (err == nil) != (tt.wantErr == "") || err != nil && err.Error() != tt.wantErr {
 				t.Errorf("error %v, want %q", err, tt.wantErr)
 			}
@@ -729,19 +729,34 @@ func TestWriteFix(t *testing.T) {
 			}
 		})
 	}
-	t.Run("follows a symbolic link", func(t *testing.T) {
+	t.Run("writes through a link that stays inside the root", func(t *testing.T) {
 		dir := t.TempDir()
 		real := filepath.Join(dir, "real.md")
 		link := filepath.Join(dir, "link.md")
 		writeTree(t, dir, map[string]string{"real.md": "a\n"})
-		if err := os.Symlink(real, link); err != nil {
+		if err := os.Symlink("real.md", link); err != nil {
 			t.Skip(err)
 		}
-		if err := writeFix(link, []byte("a\n"), []byte("b\n")); err != nil {
+		if err := writeFix(dir, "link.md", []byte("a\n"), []byte("b\n")); err != nil {
 			t.Fatal(err)
 		}
 		if st, err := os.Lstat(link); err != nil || st.Mode()&os.ModeSymlink == 0 || readFile(t, real) != "b\n" {
 			t.Errorf("link replaced or target not written: %v %v", st, err)
+		}
+	})
+	t.Run("refuses a link that leads out of the root", func(t *testing.T) {
+		outside := filepath.Join(t.TempDir(), "bashrc")
+		writeTree(t, filepath.Dir(outside), map[string]string{"bashrc": "a\n"})
+		dir := t.TempDir()
+		if err := os.Symlink(outside, filepath.Join(dir, "link.md")); err != nil {
+			t.Skip(err)
+		}
+		err := writeFix(dir, "link.md", []byte("a\n"), []byte("b\n"))
+		if err == nil || !strings.Contains(err.Error(), "leaves the project root") {
+			t.Errorf("error %v, want a refusal", err)
+		}
+		if readFile(t, outside) != "a\n" {
+			t.Errorf("the file outside the root was written")
 		}
 	})
 }

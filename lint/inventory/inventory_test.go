@@ -29,7 +29,7 @@ func project(t *testing.T, files map[string]string) *lint.Project {
 			t.Fatal(err)
 		}
 	}
-	cfg, err := lint.LoadConfig(filepath.Join(dir, lint.ConfigFile))
+	cfg, err := lint.LoadConfig(filepath.Join(dir, lint.ConfigFile), lint.ConfigOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

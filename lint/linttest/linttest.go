@@ -52,7 +52,7 @@ func Load(t testing.TB, dir string) *lint.Project {
 	}
 	cfg := lint.DefaultConfig(abs)
 	if cfgPath != "" {
-		if cfg, err = lint.LoadConfig(cfgPath); err != nil {
+		if cfg, err = lint.LoadConfig(cfgPath, lint.ConfigOptions{}); err != nil {
 			t.Fatal(err)
 		}
 	}

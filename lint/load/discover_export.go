@@ -4,6 +4,7 @@ import (
 	"sort"
 
 	"github.com/driftlint/driftlint/lint"
+	"github.com/driftlint/driftlint/lint/safefs"
 )
 
 // Discovered is a file that discovery classified, with every role it was found to play.
@@ -22,8 +23,13 @@ type Discovered struct {
 // without a file (lint.DefaultConfig): the same skipped folders, size limit and content
 // tests. The files are sorted by path.
 func Discover(cfg *lint.Config) ([]Discovered, error) {
+	root, err := safefs.Open(cfg.Dir)
+	if err != nil {
+		return nil, err
+	}
+	defer root.Close()
 	roles := map[string]role{}
-	if err := discover(cfg, roles); err != nil {
+	if err := discover(cfg, root, roles); err != nil {
 		return nil, err
 	}
 	out := make([]Discovered, 0, len(roles))

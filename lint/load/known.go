@@ -6,43 +6,44 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strings"
 
-	"github.com/bmatcuk/doublestar/v4"
 	"github.com/prometheus/common/model"
 
 	"github.com/driftlint/driftlint/lint"
+	"github.com/driftlint/driftlint/lint/safefs"
 )
 
 // knownMetrics reads the config's known_metrics files into p.KnownMetrics, adds each file to
 // p.Files, and turns what does not parse (and a named file that is missing) into
 // ParseProblems.
-func knownMetrics(cfg *lint.Config, p *lint.Project, maxSize int64) {
+func knownMetrics(cfg *lint.Config, p *lint.Project, root *safefs.Root, maxSize int64) {
 	if len(cfg.KnownMetrics) == 0 {
 		return
 	}
 	configFile := cfg.ProjectPos(lint.Pos{File: cfg.Path})
 	var files []string
-	for _, pattern := range cfg.KnownMetrics {
-		matches, err := doublestar.Glob(os.DirFS(cfg.Dir), pattern, doublestar.WithFilesOnly(), doublestar.WithFailOnIOErrors())
+	rs := &resolved{}
+	for i, pattern := range cfg.KnownMetrics {
+		matches, all, err := match(cfg, root, pattern, rs)
 		if err != nil {
 			p.ParseProblems = append(p.ParseProblems, lint.ParseProblem{At: configFile, Message: fmt.Sprintf("known_metrics %q: %v", pattern, err)})
 			continue
 		}
 		if len(matches) == 0 {
-			p.ParseProblems = append(p.ParseProblems, lint.ParseProblem{At: configFile, Message: fmt.Sprintf("known_metrics %q matches no file", pattern)})
+			p.Empty = append(p.Empty, emptyGlob(cfg, "known_metrics", i, pattern, all))
 		}
 		for _, m := range matches {
-			if !ignored(cfg, m) && !slices.Contains(files, m) {
+			if !slices.Contains(files, m) {
 				files = append(files, m)
 			}
 		}
 	}
+	p.Skipped = append(p.Skipped, rs.skipped...)
 	slices.Sort(files)
 	for _, rel := range files {
-		f, problem := readInput(cfg.Dir, rel, maxSize)
+		f, problem := readInput(root, rel, maxSize)
 		p.Files = append(p.Files, f)
 		if problem != nil {
 			p.ParseProblems = append(p.ParseProblems, *problem)

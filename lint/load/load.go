@@ -9,12 +9,12 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path"
 	"path/filepath"
 	"runtime"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -30,6 +30,7 @@ import (
 	"github.com/driftlint/driftlint/lint/load/rulefile"
 	"github.com/driftlint/driftlint/lint/load/source"
 	"github.com/driftlint/driftlint/lint/runbook"
+	"github.com/driftlint/driftlint/lint/safefs"
 )
 
 // DefaultMaxFileSize is the largest input file read; a larger one is an input/parse finding.
@@ -97,6 +98,12 @@ func Project(cfg *lint.Config, opts Options) (*lint.Project, error) {
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	root, err := safefs.Open(cfg.Dir)
+	if err != nil {
+		return nil, fmt.Errorf("project root: %w", err)
+	}
+	defer root.Close()
+	root.SetBudget(lint.Limit().ReadBytes)
 	var live *fetch.Result
 	var liveErr error
 	fetched := make(chan struct{})
@@ -109,34 +116,42 @@ func Project(cfg *lint.Config, opts Options) (*lint.Project, error) {
 	// The walk runs beside resolving and loading: on its own it was a serial step of the run.
 	listed := make(chan map[string]bool, 1)
 	go func() {
-		known, err := runbook.ListFiles(cfg.Dir, cfg.Ignore)
+		known, err := runbook.ListFiles(root.Dir, cfg.Ignore)
 		if err != nil {
 			known = nil
 		}
 		listed <- known
 	}()
-	inputs, err := resolve(cfg)
+	inputs, rs, err := resolve(cfg, root)
 	if err != nil {
 		cancel()
 		<-fetched
+		<-listed
 		return nil, err
 	}
 
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, opts.Workers)
-	for _, in := range bySize(cfg.Dir, inputs) {
+	for _, in := range bySize(root, inputs) {
 		wg.Add(1)
 		sem <- struct{}{}
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			loadFile(cfg.Dir, in, opts.MaxFileSize)
+			if ctx.Err() == nil {
+				loadFile(root, in, opts.MaxFileSize)
+			}
 		}()
 	}
 	wg.Wait()
 	<-fetched
 	if liveErr != nil {
+		<-listed
 		return nil, liveErr
+	}
+	if err := ctx.Err(); err != nil {
+		<-listed
+		return nil, fmt.Errorf("interrupted while loading: %w", err)
 	}
 
 	p := &lint.Project{Root: cfg.Dir, Config: cfg, KnownPaths: <-listed}
@@ -167,6 +182,7 @@ func Project(cfg *lint.Config, opts Options) (*lint.Project, error) {
 	srcExpos, srcProblems := source.LoadFiles(code)
 	p.Expositions = append(p.Expositions, srcExpos...)
 	p.ParseProblems = append(p.ParseProblems, srcProblems...)
+	p.Empty = append(p.Empty, emptyInputs(cfg, inputs, rs, srcExpos)...)
 	for i, h := range healthOrder(cfg, inputs) {
 		if h == "" {
 			if s := live.Health[i]; s != nil {
@@ -176,16 +192,26 @@ func Project(cfg *lint.Config, opts Options) (*lint.Project, error) {
 			p.Health = append(p.Health, s)
 		}
 	}
-	knownMetrics(cfg, p, opts.MaxFileSize)
+	knownMetrics(cfg, p, root, opts.MaxFileSize)
+	for _, link := range root.Escapes() {
+		p.Skipped = append(p.Skipped, lint.ParseProblem{At: lint.Pos{File: link}, Message: "symbolic link leads out of the project root; not followed, nothing behind it is read"})
+	}
+	p.Skipped = append(p.Skipped, rs.skipped...)
+	sortProblems(p.Skipped)
+	sortProblems(p.Empty)
 	return p, nil
+}
+
+func sortProblems(ps []lint.ParseProblem) {
+	sort.SliceStable(ps, func(i, j int) bool { return ps[i].At.Less(ps[j].At) })
 }
 
 // bySize returns the inputs largest first, so that a big file (a dashboards ConfigMap) does
 // not start last and leave the other workers idle; results are still merged in path order.
-func bySize(dir string, inputs []*input) []*input {
+func bySize(root *safefs.Root, inputs []*input) []*input {
 	size := make(map[*input]int64, len(inputs))
 	for _, in := range inputs {
-		if st, err := os.Stat(filepath.Join(dir, filepath.FromSlash(in.rel))); err == nil {
+		if st, err := root.Stat(in.rel); err == nil {
 			size[in] = st.Size()
 		}
 	}
@@ -277,17 +303,14 @@ func healthOrder(cfg *lint.Config, inputs []*input) []string {
 	return out
 }
 
-// readInput reads the project file rel. A file over maxSize, or one that cannot be read,
-// gives an empty SourceFile and a problem. A UTF-8 byte-order mark becomes three spaces:
-// parsers accept it, offsets stay put.
-func readInput(dir, rel string, maxSize int64) (*lint.SourceFile, *lint.ParseProblem) {
-	abs := filepath.Join(dir, filepath.FromSlash(rel))
-	if st, err := os.Stat(abs); err == nil && st.Size() > maxSize {
-		return lint.NewSourceFile(rel, nil), &lint.ParseProblem{At: lint.Pos{File: rel}, Message: fmt.Sprintf("file is %d bytes, larger than the %d-byte limit; not read", st.Size(), maxSize)}
-	}
-	src, err := os.ReadFile(abs)
+// readInput reads the project file rel through the root. A file over maxSize, one that is
+// not a regular file or leads out of the root, or one that cannot be read, gives an empty
+// SourceFile and a problem. A UTF-8 byte-order mark becomes three spaces: parsers accept
+// it, offsets stay put.
+func readInput(root *safefs.Root, rel string, maxSize int64) (*lint.SourceFile, *lint.ParseProblem) {
+	src, err := root.ReadFile(rel, maxSize)
 	if err != nil {
-		return lint.NewSourceFile(rel, nil), &lint.ParseProblem{At: lint.Pos{File: rel}, Message: "cannot read: " + errors.Unwrap(err).Error()}
+		return lint.NewSourceFile(rel, nil), &lint.ParseProblem{At: lint.Pos{File: rel}, Message: readError(err)}
 	}
 	if len(src) >= 3 && src[0] == 0xEF && src[1] == 0xBB && src[2] == 0xBF {
 		src[0], src[1], src[2] = ' ', ' ', ' '
@@ -295,10 +318,29 @@ func readInput(dir, rel string, maxSize int64) (*lint.SourceFile, *lint.ParsePro
 	return lint.NewSourceFile(rel, src), nil
 }
 
+// readError says why a file was not read, without the path (the finding's position has it).
+func readError(err error) string {
+	var tl *safefs.TooLargeError
+	switch {
+	case errors.As(err, &tl):
+		return tl.Error()
+	case errors.Is(err, safefs.ErrEscapes):
+		return "leads out of the project root through a symbolic link; not read"
+	case errors.Is(err, safefs.ErrNotRegular):
+		return "not a regular file; not read"
+	case errors.Is(err, safefs.ErrBudget):
+		return fmt.Sprintf("not read: the run has read its limit of %d bytes (%s)", lint.Limit().ReadBytes, lint.LimitFlagHint("read_bytes"))
+	}
+	if pe, ok := errors.AsType[*fs.PathError](err); ok {
+		return "cannot read: " + pe.Err.Error()
+	}
+	return "cannot read: " + err.Error()
+}
+
 // loadFile reads one file and runs the loader of each of its roles.
-func loadFile(dir string, in *input, maxSize int64) {
+func loadFile(root *safefs.Root, in *input, maxSize int64) {
 	r := &in.res
-	f, problem := readInput(dir, in.rel, maxSize)
+	f, problem := readInput(root, in.rel, maxSize)
 	r.file = f
 	if problem != nil {
 		r.problems = append(r.problems, *problem)
@@ -350,28 +392,91 @@ func loadFile(dir string, in *input, maxSize int64) {
 	r.problems = slices.CompactFunc(r.problems, func(a, b lint.ParseProblem) bool { return a == b })
 }
 
+// resolved is what resolve learnt beside the inputs.
+type resolved struct {
+	skipped []lint.ParseProblem // matches that are not regular files
+	// empty are the config globs that match no file (or only ignored ones); sources holds
+	// the files each sources glob matched, by glob index.
+	empty   []lint.ParseProblem
+	sources [][]string
+}
+
+// globKeys are the config keys of input globs, with the role of their files.
+var globKeys = []struct {
+	key string
+	r   role
+}{{"rules", roleRules}, {"runbooks", roleRunbook}, {"metrics_docs", roleMetricsDoc}, {"dashboards", roleDashboard}, {"sources", roleSource}}
+
+// globs returns the config's globs of key.
+func globs(cfg *lint.Config, key string) []string {
+	switch key {
+	case "rules":
+		return cfg.Rules
+	case "runbooks":
+		return cfg.Runbooks
+	case "metrics_docs":
+		return cfg.MetricsDocs
+	case "dashboards":
+		return cfg.Dashboards
+	case "sources":
+		return cfg.Sources
+	case "known_metrics":
+		return cfg.KnownMetrics
+	}
+	return nil
+}
+
+// match expands one config glob inside the root: the regular files it matches, minus
+// ignored ones, sorted. Matches that are not regular files are skipped problems; links that
+// lead out are remembered by the root (safefs.Root.Escapes). all counts the matches before
+// the ignore list.
+func match(cfg *lint.Config, root *safefs.Root, pattern string, rs *resolved) (files []string, all int, err error) {
+	matches, err := doublestar.Glob(root.FS(), pattern, doublestar.WithFilesOnly())
+	if err != nil {
+		return nil, 0, fmt.Errorf("glob %q: %w", pattern, err)
+	}
+	for _, m := range matches {
+		if ignored(cfg, m) {
+			all++
+			continue
+		}
+		switch err := root.Check(m); {
+		case err == nil:
+			all++
+			files = append(files, m)
+		case errors.Is(err, safefs.ErrNotRegular):
+			all++
+			rs.skipped = append(rs.skipped, lint.ParseProblem{At: lint.Pos{File: m}, Message: "matched by " + strconv.Quote(pattern) + " but not a regular file; not read"})
+		}
+	}
+	sort.Strings(files)
+	return files, all, nil
+}
+
 // resolve expands the config's globs (or discovers inputs) into files with roles, sorted by
 // path.
-func resolve(cfg *lint.Config) ([]*input, error) {
+func resolve(cfg *lint.Config, root *safefs.Root) ([]*input, *resolved, error) {
 	roles := map[string]role{}
+	rs := &resolved{}
 	if cfg.Path == "" {
-		if err := discover(cfg, roles); err != nil {
-			return nil, err
+		if err := discover(cfg, root, roles); err != nil {
+			return nil, nil, err
 		}
 	} else {
-		for _, g := range []struct {
-			globs []string
-			r     role
-		}{{cfg.Rules, roleRules}, {cfg.Runbooks, roleRunbook}, {cfg.MetricsDocs, roleMetricsDoc}, {cfg.Dashboards, roleDashboard}, {cfg.Sources, roleSource}} {
-			for _, pattern := range g.globs {
-				matches, err := doublestar.Glob(os.DirFS(cfg.Dir), pattern, doublestar.WithFilesOnly(), doublestar.WithFailOnIOErrors())
+		for _, g := range globKeys {
+			for i, pattern := range globs(cfg, g.key) {
+				files, all, err := match(cfg, root, pattern, rs)
 				if err != nil {
-					return nil, fmt.Errorf("glob %q: %w", pattern, err)
+					return nil, nil, err
 				}
-				for _, m := range matches {
-					if !ignored(cfg, m) {
-						roles[m] |= g.r
-					}
+				if len(files) == 0 {
+					rs.empty = append(rs.empty, emptyGlob(cfg, g.key, i, pattern, all))
+				}
+				if g.r == roleSource {
+					rs.sources = append(rs.sources, files)
+				}
+				for _, m := range files {
+					roles[m] |= g.r
 				}
 			}
 		}
@@ -399,7 +504,66 @@ func resolve(cfg *lint.Config) ([]*input, error) {
 		out = append(out, &input{rel: rel, roles: r})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].rel < out[j].rel })
-	return out, nil
+	return out, rs, nil
+}
+
+// emptyGlob is the input/empty problem of the i-th glob of key, which matched no file it
+// can read; all counts the files it matched before the ignore list and the checks.
+func emptyGlob(cfg *lint.Config, key string, i int, pattern string, all int) lint.ParseProblem {
+	at := cfg.ProjectPos(lint.Pos{File: cfg.Path})
+	if ps := cfg.GlobAt[key]; i < len(ps) {
+		at = cfg.ProjectPos(ps[i])
+	}
+	msg := fmt.Sprintf("%s glob %q matches no file, so nothing of it is checked", key, pattern)
+	if all > 0 {
+		msg = fmt.Sprintf("%s glob %q matches only files that are ignored or cannot be read, so nothing of it is checked", key, pattern)
+	}
+	return lint.ParseProblem{At: at, Message: msg}
+}
+
+// emptyInputs are the configured files that yield nothing of their kind: a rule file with no
+// rule, a metrics doc that documents no metric, a dashboard file with no dashboard, a saved
+// scrape with no family, and a sources glob none of whose files defines a metric. A file
+// that did not parse is left out: input/parse already reports it.
+func emptyInputs(cfg *lint.Config, inputs []*input, rs *resolved, code []*lint.Exposition) []lint.ParseProblem {
+	var out []lint.ParseProblem
+	if cfg.Path == "" {
+		return nil // discovered inputs were chosen for what they hold
+	}
+	for _, in := range inputs {
+		r := &in.res
+		if len(r.problems) > 0 || r.file == nil {
+			continue
+		}
+		at := lint.Pos{File: in.rel, Line: 1, Col: 1}
+		switch {
+		case in.roles&roleRules != 0 && len(r.rules) == 0:
+			out = append(out, lint.ParseProblem{At: at, Message: "rule file holds no alert or recording rule"})
+		case in.roles&roleMetricsDoc != 0 && len(r.docEntries) == 0:
+			out = append(out, lint.ParseProblem{At: at, Message: "metrics doc documents no metric that driftlint can read (a table with a metric name column, e.g. | Metric | Type | Labels | Description |)"})
+		case in.roles&roleDashboard != 0 && len(r.dashboards) == 0:
+			out = append(out, lint.ParseProblem{At: at, Message: "dashboard file holds no Grafana dashboard"})
+		case in.roles&roleExposition != 0 && r.exposition != nil && len(r.exposition.Order) == 0:
+			out = append(out, lint.ParseProblem{At: at, Message: "saved scrape holds no metric family"})
+		}
+	}
+	defined := map[string]bool{}
+	for _, e := range code {
+		for _, name := range e.Order {
+			defined[e.Families[name].At().File] = true
+		}
+	}
+	for i, files := range rs.sources {
+		if len(files) == 0 || slices.ContainsFunc(files, func(f string) bool { return defined[f] }) {
+			continue
+		}
+		at := cfg.ProjectPos(lint.Pos{File: cfg.Path})
+		if ps := cfg.GlobAt["sources"]; i < len(ps) {
+			at = cfg.ProjectPos(ps[i])
+		}
+		out = append(out, lint.ParseProblem{At: at, Message: fmt.Sprintf("sources glob %q matches %d files, none of which defines a metric that driftlint can read", cfg.Sources[i], len(files))})
+	}
+	return append(out, rs.empty...)
 }
 
 func ignored(cfg *lint.Config, rel string) bool { return lint.IgnoredPath(cfg.Ignore, rel) }
@@ -407,46 +571,56 @@ func ignored(cfg *lint.Config, rel string) bool { return lint.IgnoredPath(cfg.Ig
 // skipDirs are never searched during discovery.
 var skipDirs = map[string]bool{".git": true, "node_modules": true, "vendor": true, ".github": false}
 
-// discover finds inputs by content when there is no config file.
-func discover(cfg *lint.Config, roles map[string]role) error {
-	return filepath.WalkDir(cfg.Dir, func(p string, d fs.DirEntry, err error) error {
+// discover finds inputs by content when there is no config file. Links that stay inside
+// the root are read as the files they lead to; links to folders are not walked (what they
+// lead to is inside the root, and walked where it is); links that lead out are skipped
+// with a warning.
+func discover(cfg *lint.Config, root *safefs.Root, roles map[string]role) error {
+	return fs.WalkDir(root.FS(), ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
-			if p == cfg.Dir {
-				return fmt.Errorf("read %s: %w", p, err)
+			if p == "." {
+				return fmt.Errorf("read %s: %w", cfg.Dir, err)
 			}
 			return nil
 		}
-		rel, _ := filepath.Rel(cfg.Dir, p)
-		rel = filepath.ToSlash(rel)
 		if d.IsDir() {
-			if p != cfg.Dir && (skipDirs[d.Name()] || strings.HasPrefix(d.Name(), ".") && d.Name() != ".github") {
+			if p != "." && (skipDirs[d.Name()] || strings.HasPrefix(d.Name(), ".") && d.Name() != ".github") {
 				return filepath.SkipDir
 			}
 			return nil
 		}
-		if !d.Type().IsRegular() || ignored(cfg, rel) {
+		if ignored(cfg, p) || !candidate(p) {
 			return nil
 		}
-		if info, err := d.Info(); err != nil || info.Size() > DefaultMaxFileSize {
+		st, err := root.Stat(p) // a link that leads out is remembered by the root
+
+		if err != nil || !st.Mode().IsRegular() || st.Size() > DefaultMaxFileSize {
 			return nil
 		}
-		if r := classify(p, rel); r != 0 {
-			roles[rel] = r
+		if r := classify(root, p); r != 0 {
+			roles[p] = r
 		}
 		return nil
 	})
 }
 
+// candidate reports whether a file's name makes it worth reading during discovery.
+func candidate(rel string) bool {
+	switch path.Ext(strings.ToLower(rel)) {
+	case ".yml", ".yaml", ".json", ".md", ".markdown", ".prom", ".txt", ".openmetrics", ".om":
+		return true
+	}
+	return false
+}
+
 // classify decides by name and content what a discovered file is.
-func classify(abs, rel string) role {
+func classify(root *safefs.Root, rel string) role {
 	name := strings.ToLower(path.Base(rel))
 	ext := path.Ext(name)
-	switch ext {
-	case ".yml", ".yaml", ".json", ".md", ".markdown", ".prom", ".txt", ".openmetrics", ".om":
-	default:
+	if !candidate(rel) {
 		return 0
 	}
-	src, err := os.ReadFile(abs)
+	src, err := root.ReadFile(rel, DefaultMaxFileSize)
 	if err != nil {
 		return 0
 	}

@@ -52,7 +52,7 @@ func TestBadInputNeverPanics(t *testing.T) {
 				write(t, dir, bad, body)
 				write(t, dir, "good/rules.yml", []byte("groups:\n  - name: g\n    rules:\n      - alert: Good\n        expr: sum(up\n"))
 				write(t, dir, ".driftlint.yaml", []byte(fmt.Sprintf(k.conf, bad)))
-				cfg, err := lint.LoadConfig(filepath.Join(dir, ".driftlint.yaml"))
+				cfg, err := lint.LoadConfig(filepath.Join(dir, ".driftlint.yaml"), lint.ConfigOptions{})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -114,7 +114,7 @@ func TestLargeFileIsAProblem(t *testing.T) {
 	}
 	write(t, dir, "rules/big.yml", big)
 	write(t, dir, ".driftlint.yaml", []byte("rules: ['rules/*.yml']\n"))
-	cfg, err := lint.LoadConfig(filepath.Join(dir, ".driftlint.yaml"))
+	cfg, err := lint.LoadConfig(filepath.Join(dir, ".driftlint.yaml"), lint.ConfigOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,7 +143,7 @@ func TestConfigPathsWithDotSegments(t *testing.T) {
 	write(t, dir, "scrape/m.prom", []byte("# TYPE jobs_total counter\njobs_total 3\n"))
 	write(t, dir, "health.json", []byte(`{"status": "ok"}`))
 	write(t, dir, ".driftlint.yaml", []byte("exposition:\n  - file: ./scrape/../scrape/m.prom\nhealth:\n  - file: ./health.json\n"))
-	cfg, err := lint.LoadConfig(filepath.Join(dir, ".driftlint.yaml"))
+	cfg, err := lint.LoadConfig(filepath.Join(dir, ".driftlint.yaml"), lint.ConfigOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

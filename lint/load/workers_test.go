@@ -64,7 +64,7 @@ func TestOutputDoesNotDependOnWorkers(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			cfg, err := lint.LoadConfig(filepath.Join(abs, lint.ConfigFile))
+			cfg, err := lint.LoadConfig(filepath.Join(abs, lint.ConfigFile), lint.ConfigOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -17,7 +17,7 @@ func benchProject(b *testing.B) *lint.Project {
 	if _, err := synth.Generate(dir, synth.Options{Rules: 1000}); err != nil {
 		b.Fatal(err)
 	}
-	cfg, err := lint.LoadConfig(filepath.Join(dir, lint.ConfigFile))
+	cfg, err := lint.LoadConfig(filepath.Join(dir, lint.ConfigFile), lint.ConfigOptions{})
 	if err != nil {
 		b.Fatal(err)
 	}

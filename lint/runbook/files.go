@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/driftlint/driftlint/lint"
 )
@@ -19,15 +20,15 @@ const MaxFiles = 1_000_000
 
 // ListFiles returns every regular file under root as a slash-separated path relative to
 // root, leaving out paths that match an ignore glob (as the config's ignore: matches them:
-// the glob itself or anything below it) and .git folders. Symbolic links to folders are
-// followed once (a link that leads back into a folder being walked is skipped), so that a
-// project assembled from links lists what its links point to.
+// the glob itself or anything below it) and .git folders. Symbolic links whose target is
+// inside root are followed, folders once (a link that leads back into a folder being walked
+// is skipped); links that lead out of root are not: nothing outside the project is listed.
 func ListFiles(root string, ignore []string) (map[string]bool, error) {
 	top, err := filepath.EvalSymlinks(root)
 	if err != nil {
 		return nil, fmt.Errorf("list files: %w", err)
 	}
-	w := &walker{ignore: ignore, out: map[string]bool{}, active: map[string]bool{}}
+	w := &walker{top: top, ignore: ignore, out: map[string]bool{}, active: map[string]bool{}}
 	if err := w.walk(top, ""); err != nil {
 		return nil, err
 	}
@@ -35,6 +36,7 @@ func ListFiles(root string, ignore []string) (map[string]bool, error) {
 }
 
 type walker struct {
+	top    string // the root, links resolved: links that lead out of it are not followed
 	ignore []string
 	out    map[string]bool
 	active map[string]bool // real paths of the folders being walked, against link cycles
@@ -69,8 +71,8 @@ func (w *walker) walk(dir, rel string) error {
 		mode := e.Type()
 		if mode&fs.ModeSymlink != 0 {
 			target, err := filepath.EvalSymlinks(abs)
-			if err != nil {
-				continue // a dangling link
+			if err != nil || !inside(w.top, target) {
+				continue // a dangling link, or one that leads out of the project root
 			}
 			st, err := os.Stat(target)
 			if err != nil {
@@ -114,4 +116,10 @@ func (w *walker) file(rel string) error {
 	}
 	w.out[rel] = true
 	return nil
+}
+
+// inside reports whether the real path p is dir or below it.
+func inside(dir, p string) bool {
+	rel, err := filepath.Rel(dir, p)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
 }

@@ -87,13 +87,16 @@ func (r *Root) Clean(rel string) (string, error) {
 }
 
 // Stat returns what rel is, following links that stay inside the root; a link that leads out
-// gives ErrEscapes.
+// gives ErrEscapes and is remembered, for Escapes.
 func (r *Root) Stat(rel string) (fs.FileInfo, error) {
 	p, err := r.Clean(rel)
 	if err != nil {
 		return nil, err
 	}
 	st, err := r.root.Stat(p)
+	if escapes(err) {
+		r.noteEscape(p)
+	}
 	return st, r.wrap(p, err)
 }
 
