@@ -1,8 +1,10 @@
 package lint
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -152,6 +154,56 @@ func TestProjectPos(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := tt.c.ProjectPos(tt.in); got != tt.out {
 				t.Errorf("got %v, want %v", got, tt.out)
+			}
+		})
+	}
+}
+
+func TestConfigPathsStayInsideTheRoot(t *testing.T) {
+	dir := t.TempDir()
+	root := filepath.Join(dir, "root")
+	for name, src := range map[string]string{"root/m.prom": "up 1\n", "token": "s3cr3t\n", "root/sub/ca.pem": "x"} {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink("../token", filepath.Join(root, "token-link")); err != nil {
+		t.Skip(err)
+	}
+	url := "exposition:\n  - url: http://127.0.0.1:9/metrics\n    authorization:\n      credentials_file: %s\n"
+	tests := []struct {
+		name, src string
+		allow     []string
+		wantErr   string
+	}{
+		{"a file inside", "exposition: [{file: ./m.prom}]\n", nil, ""},
+		{"an absolute path inside", "exposition: [{file: " + filepath.Join(root, "m.prom") + "}]\n", nil, ""},
+		{"dot-dot", "exposition: [{file: sub/../../token}]\n", nil, `exposition file "sub/../../token" leaves the project root`},
+		{"an absolute path outside", "health: [{file: /etc/hostname}]\n", nil, `health file "/etc/hostname" leaves the project root`},
+		{"a link out", "copies: [[m.prom, token-link]]\n", nil, `rule file "token-link" leaves the project root`},
+		{"an absolute glob", "rules: [/etc/*.yml]\n", nil, `glob "/etc/*.yml" in rules leaves the project root`},
+		{"a secret inside", fmt.Sprintf(url, "sub/ca.pem"), nil, ""},
+		{"a secret outside", fmt.Sprintf(url, "../token"), nil, `credentials_file "../token" is outside the project root`},
+		{"a secret through a link out", fmt.Sprintf(url, "token-link"), nil, `credentials_file "token-link" is outside the project root`},
+		{"a secret outside, allowed", fmt.Sprintf(url, "../token"), []string{filepath.Join(dir, "token")}, ""},
+		{"a secret outside, its folder allowed", fmt.Sprintf(url, "../token"), []string{dir}, ""},
+		{"another file allowed", fmt.Sprintf(url, "../token"), []string{filepath.Join(dir, "other")}, `is outside the project root`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ParseConfigWith(".driftlint.yaml", []byte(tt.src), ConfigOptions{Root: root, AllowRead: tt.allow})
+			if tt.wantErr == "" && err != nil {
+				t.Fatalf("unexpected error: %v", err)
+			}
+			if tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)) {
+				t.Fatalf("error %v, want %q", err, tt.wantErr)
+			}
+			if err != nil && !strings.HasPrefix(err.Error(), ".driftlint.yaml:") {
+				t.Errorf("error %q has no position", err)
 			}
 		})
 	}

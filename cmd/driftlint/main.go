@@ -277,9 +277,19 @@ func checkDir(dir string) error {
 	return nil
 }
 
+// phase records the phase a run enters: with DRIFTLINT_TRACE=1 in the environment it is
+// printed on stderr ("driftlint: phase rules"), for scripts and tests that need to know
+// where a run is.
+func phase(name string) {
+	if os.Getenv("DRIFTLINT_TRACE") == "1" {
+		fmt.Fprintln(os.Stderr, "driftlint: phase "+name)
+	}
+}
+
 // loadProject loads the project's inputs; url entries are fetched with ctx, which Ctrl-C
 // cancels.
 func (s *session) loadProject(ctx context.Context, pf projectFlags) error {
+	phase("load")
 	p, err := load.Project(s.cfg, load.Options{Workers: pf.jobs, Context: ctx, MaxFileSize: pf.maxSize})
 	if err != nil {
 		return err
@@ -298,7 +308,9 @@ func (s *session) lint(ctx context.Context, pf projectFlags) error {
 		return err
 	}
 	start := time.Now()
+	phase("rules")
 	s.res = lint.Run(s.p, rules.All(), lint.RunOptions{Workers: pf.jobs, Disable: pf.disable})
+	phase("report")
 
 	s.rules = time.Since(start)
 	if s.res.Suppressed > 0 {
