@@ -14,6 +14,7 @@ import (
 // and Jenkins' Warnings plugin read: one <file> per file with findings, sorted by name, each
 // holding an <error> per finding with source="driftlint.RULE". Related positions follow the
 // message, one per line. A whole-file finding (line 0) is put on line 1 without a column.
+// Text from inputs is escaped (Escape): XML 1.0 cannot hold most control characters at all.
 func Checkstyle(w io.Writer, res *lint.Result) error {
 	byFile := map[string][]lint.Finding{}
 	for _, f := range res.Findings {
@@ -29,7 +30,7 @@ func Checkstyle(w io.Writer, res *lint.Result) error {
 	b.WriteString(xml.Header)
 	b.WriteString(`<checkstyle version="4.3">` + "\n")
 	for _, name := range files {
-		b.WriteString(`  <file name="` + xmlAttr(name) + `">` + "\n")
+		b.WriteString(`  <file name="` + xmlAttr(Escape(name)) + `">` + "\n")
 		for _, f := range byFile[name] {
 			line := max(1, f.Pos.Line)
 			b.WriteString(`    <error line="` + strconv.Itoa(line) + `"`)
@@ -37,7 +38,7 @@ func Checkstyle(w io.Writer, res *lint.Result) error {
 				b.WriteString(` column="` + strconv.Itoa(f.Pos.Col) + `"`)
 			}
 			b.WriteString(` severity="` + checkstyleSeverity(f.Severity) + `" message="` + xmlAttr(withRelated(f)) +
-				`" source="driftlint.` + xmlAttr(f.Rule) + `"/>` + "\n")
+				`" source="driftlint.` + xmlAttr(Escape(f.Rule)) + `"/>` + "\n")
 		}
 		b.WriteString("  </file>\n")
 	}

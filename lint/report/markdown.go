@@ -19,7 +19,10 @@ import (
 // section per rule with a numbered heading per finding. Each finding shows its message and
 // an excerpt of both sides of the drift: its own line and the line of each related position,
 // taken from opts.Source (without it, or for whole-file positions, there are no excerpts).
-// Messages are escaped so that they render as written.
+// Messages are escaped so that they render as written: text from inputs first by Escape,
+// then for Markdown (HTML's <, > and & included, | in table cells), and a line of it that
+// begins with ':' begins with "\:", so no output line begins with "::"; excerpt lines that
+// begin with ':' are shown after a backslash (excerptLine).
 func Markdown(w io.Writer, res *lint.Result, opts Options) error {
 	var b strings.Builder
 	b.WriteString("# driftlint report\n\n")
@@ -80,7 +83,7 @@ func Markdown(w io.Writer, res *lint.Result, opts Options) error {
 		}
 		for i, f := range g.findings {
 			fmt.Fprintf(&b, "\n### %d. %s (%s)\n\n", i+1, mdPos(f.Pos, opts.LinkBase), f.Severity)
-			b.WriteString(escapeMarkdown(f.Message) + "\n")
+			b.WriteString(escapeMarkdown(Escape(f.Message)) + "\n")
 			ex := excerpt(f.Pos, opts.Source)
 			if ex != "" {
 				b.WriteString("\n" + fenced(ex, fenceLang(f.Pos.File), ""))
@@ -89,11 +92,11 @@ func Markdown(w io.Writer, res *lint.Result, opts Options) error {
 				b.WriteString("\n- ")
 				switch {
 				case r.Pos.File == "":
-					b.WriteString(indentLines(escapeMarkdown(r.Message), "  "))
+					b.WriteString(indentLines(escapeMarkdown(Escape(r.Message)), "  "))
 				case r.Message == "":
 					b.WriteString(mdPos(r.Pos, opts.LinkBase))
 				default:
-					b.WriteString(mdPos(r.Pos, opts.LinkBase) + ": " + indentLines(escapeMarkdown(r.Message), "  "))
+					b.WriteString(mdPos(r.Pos, opts.LinkBase) + ": " + indentLines(escapeMarkdown(Escape(r.Message)), "  "))
 				}
 				b.WriteString("\n")
 				if r.Pos.File == f.Pos.File && r.Pos.Line == f.Pos.Line {
@@ -200,10 +203,11 @@ func escapeURLPath(p string) string {
 	return strings.Join(segs, "/")
 }
 
-// codeSpan wraps s in a code span, with a backtick fence longer than any run inside it. In a
+// codeSpan wraps s in a code span, with a backtick fence longer than any run inside it, so
+// that s cannot end it early; s is escaped (Escape), so it has no line break either. In a
 // table cell, pipes are escaped too (GFM splits cells before reading code spans).
 func codeSpan(s string, cell bool) string {
-	s = strings.ReplaceAll(strings.ReplaceAll(s, "\r", " "), "\n", " ")
+	s = Escape(s)
 	if cell {
 		s = strings.ReplaceAll(s, "|", `\|`)
 	}
@@ -271,8 +275,8 @@ const (
 	excerptBefore = 80
 )
 
-// excerpt returns the source line at pos, cut around the column when very long; "" for a
-// whole-file position or an unknown line.
+// excerpt returns the source line at pos, cut around the column when very long and made
+// safe by excerptLine; "" for a whole-file position or an unknown line.
 func excerpt(pos lint.Pos, source func(string, int) string) string {
 	if source == nil || pos.Line <= 0 || pos.File == "" {
 		return ""
@@ -284,7 +288,7 @@ func excerpt(pos lint.Pos, source func(string, int) string) string {
 		if strings.TrimSpace(line) == "" {
 			return ""
 		}
-		return line
+		return excerptLine(line)
 	}
 	start := max(0, min(pos.Col-1, len(line))-excerptBefore)
 	end := min(len(line), start+maxExcerpt)
@@ -294,7 +298,7 @@ func excerpt(pos lint.Pos, source func(string, int) string) string {
 	for end < len(line) && !utf8.RuneStart(line[end]) {
 		end++
 	}
-	out := line[start:end]
+	out := excerptLine(line[start:end])
 	if start > 0 {
 		out = "…" + out
 	}
@@ -343,8 +347,8 @@ func escapeMarkdownLine(line string) string {
 			if i == 0 || i == len(line)-1 || !isWordByte(line[i-1]) || !isWordByte(line[i+1]) {
 				b.WriteByte('\\')
 			}
-		case '#', '+', '-', '=':
-			if i == 0 {
+		case '#', '+', '-', '=', ':':
+			if i == 0 { // ':' so that no output line begins with "::", a GitHub workflow command
 				b.WriteByte('\\')
 			}
 		case '.', ')':

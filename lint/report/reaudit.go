@@ -79,7 +79,7 @@ func (ra *reaudit) text(w io.Writer, opts Options) error {
 		}
 	}
 	if !opts.Quiet {
-		fmt.Fprintf(&b, "\n%s against %s; now %s\n", ra.totals(), ra.against, ra.now())
+		fmt.Fprintf(&b, "\n%s against %s; now %s\n", ra.totals(), Escape(ra.against), ra.now())
 	}
 	_, err := w.Write(b.Bytes())
 	return err
@@ -117,7 +117,7 @@ func (ra *reaudit) markdown(w io.Writer) error {
 		}
 		fmt.Fprintf(&b, "| **Total** | **%d** | **%d** | **%d** |\n", len(ra.c.Fixed), len(ra.c.Open), len(ra.c.New))
 	}
-	oneLine := func(s string) string { return escapeMarkdownLine(strings.Join(strings.Fields(s), " ")) }
+	oneLine := func(s string) string { return escapeMarkdownLine(Escape(strings.Join(strings.Fields(s), " "))) }
 	for _, g := range groups {
 		fmt.Fprintf(&b, "\n## %s (%d)\n\n", g.title, len(g.findings))
 		if len(g.findings) == 0 {

@@ -5,6 +5,7 @@ package report
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -74,7 +75,9 @@ const (
 )
 
 // Text prints `path:line:col: severity: message (rule)`, each related position indented
-// under it, then a summary line.
+// under it, then a summary line. Text from inputs is escaped (Escape), and a path that does
+// not begin with an ASCII letter, digit, '_', '.' or '/' is printed with "./" before it, so
+// that no line begins with input text.
 func Text(w io.Writer, res *lint.Result, opts Options) error {
 	b := bufio.NewWriterSize(w, 64<<10)
 	paint := func(code, s string) string {
@@ -93,9 +96,9 @@ func Text(w io.Writer, res *lint.Result, opts Options) error {
 		case lint.Info:
 			sev = paint(blue, sev)
 		}
-		fmt.Fprintf(b, "%s: %s: %s %s\n", f.Pos, sev, f.Message, paint(dim, "("+f.Rule+")"))
+		fmt.Fprintf(b, "%s: %s: %s %s\n", textPos(f.Pos), sev, Escape(f.Message), paint(dim, "("+Escape(f.Rule)+")"))
 		for _, r := range f.Related {
-			fmt.Fprintf(b, "    %s: %s\n", r.Pos, r.Message)
+			fmt.Fprintf(b, "    %s: %s\n", textPos(r.Pos), Escape(r.Message))
 		}
 	}
 	if !opts.Quiet {
@@ -108,6 +111,14 @@ func Text(w io.Writer, res *lint.Result, opts Options) error {
 		_ = b.WriteByte('\n')
 	}
 	return b.Flush() // the first write error, if any
+}
+
+// textPos formats a position for the start of a text line: escaped, and with "./" before a
+// path that does not begin with an ASCII letter, digit, '_', '.' or '/' (see safeLineStart),
+// so that no line begins with input text such as "::error".
+func textPos(p lint.Pos) string {
+	p.File = safeLineStart(Escape(p.File))
+	return p.String()
 }
 
 func plural(n int, word string) string {
@@ -166,7 +177,19 @@ func jsonFindings(fs []lint.Finding) []jsonFinding {
 }
 
 func encodeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
+	return writeJSON(w, v, true)
+}
+
+// writeJSON encodes v indented, made safe for logs and terminals by safeJSON, with a final
+// newline; escapeHTML escapes <, > and & as encoding/json does by default.
+func writeJSON(w io.Writer, v any, escapeHTML bool) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
-	return enc.Encode(v)
+	enc.SetEscapeHTML(escapeHTML)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	_, err := w.Write(safeJSON(buf.Bytes()))
+	return err
 }

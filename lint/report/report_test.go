@@ -407,7 +407,7 @@ func TestCheckstyleRoundTripsThroughAnXMLParser(t *testing.T) {
 	}
 	for _, f := range res.Findings {
 		var msg strings.Builder
-		msg.WriteString(f.Message)
+		msg.WriteString(Escape(f.Message)) // a line break in a message is written \n
 		for _, r := range f.Related {
 			if r.Pos.File != "" {
 				fmt.Fprintf(&msg, "\n%s: %s", r.Pos, r.Message)

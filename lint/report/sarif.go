@@ -1,7 +1,6 @@
 package report
 
 import (
-	"encoding/json"
 	"io"
 	"net/url"
 	"path/filepath"
@@ -163,10 +162,7 @@ func SARIF(w io.Writer, res *lint.Result, opts Options) error {
 		}
 		run.Results = append(run.Results, r)
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(sarifLog{Schema: SARIFSchema, Version: sarifVersion, Runs: []sarifRun{run}})
+	return writeJSON(w, sarifLog{Schema: SARIFSchema, Version: sarifVersion, Runs: []sarifRun{run}}, false)
 }
 
 // sarifRules describes every registered rule, then the rules findings name that are not
