@@ -138,16 +138,31 @@ type Comparison struct {
 }
 
 // Compare matches findings with earlier entries by fingerprint, one for one: two identical
-// findings need two entries, so that a copy of a baselined problem is still new.
+// findings need two entries, so that a copy of a baselined problem is still new. A numbered
+// fingerprint ("h:2", see NumberFingerprints) that no entry has exactly is matched with a
+// leftover entry of its base ("h"): baselines written before fingerprints were numbered hold
+// the same "h" once per copy.
 func Compare(earlier []BaselineEntry, now []Finding) Comparison {
 	left := map[string]int{}
 	for _, e := range earlier {
 		left[e.Fingerprint]++
 	}
-	var c Comparison
-	for _, f := range now {
+	open := make([]bool, len(now))
+	for i, f := range now {
 		if left[f.Fingerprint] > 0 {
 			left[f.Fingerprint]--
+			open[i] = true
+		}
+	}
+	for i, f := range now {
+		if base := baseFingerprint(f.Fingerprint); !open[i] && base != f.Fingerprint && left[base] > 0 {
+			left[base]--
+			open[i] = true
+		}
+	}
+	var c Comparison
+	for i, f := range now {
+		if open[i] {
 			c.Open = append(c.Open, f)
 		} else {
 			c.New = append(c.New, f)
