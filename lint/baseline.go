@@ -84,6 +84,7 @@ func ParseBaseline(name string, data []byte) (*Baseline, error) {
 	var doc struct {
 		Version  *int             `json:"version"`
 		Findings *[]BaselineEntry `json:"findings"`
+		Omitted  int              `json:"omitted"` // findings a check --max-findings report left out
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&doc); err != nil {
@@ -97,6 +98,9 @@ func ParseBaseline(name string, data []byte) (*Baseline, error) {
 	}
 	if *doc.Version != BaselineVersion {
 		return nil, fmt.Errorf("%s: version %d is not supported (want %d)", name, *doc.Version, BaselineVersion)
+	}
+	if doc.Omitted > 0 {
+		return nil, fmt.Errorf("%s: a report cut by --max-findings (%d findings left out) cannot serve as the earlier run; write it without --max-findings, or use driftlint baseline", name, doc.Omitted)
 	}
 	for i, e := range *doc.Findings {
 		if e.Fingerprint == "" {

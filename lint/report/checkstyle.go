@@ -15,9 +15,11 @@ import (
 // holding an <error> per finding with source="driftlint.RULE". Related positions follow the
 // message, one per line. A whole-file finding (line 0) is put on line 1 without a column.
 // Text from inputs is escaped (Escape): XML 1.0 cannot hold most control characters at all.
-func Checkstyle(w io.Writer, res *lint.Result) error {
+// With opts.MaxFindings, the first findings are printed and an XML comment counts the rest.
+func Checkstyle(w io.Writer, res *lint.Result, opts Options) error {
 	byFile := map[string][]lint.Finding{}
-	for _, f := range res.Findings {
+	shown, omitted := capFindings(res.Findings, opts.MaxFindings)
+	for _, f := range shown {
 		byFile[f.Pos.File] = append(byFile[f.Pos.File], f)
 	}
 	files := make([]string, 0, len(byFile))
@@ -41,6 +43,10 @@ func Checkstyle(w io.Writer, res *lint.Result) error {
 				`" source="driftlint.` + xmlAttr(Escape(f.Rule)) + `"/>` + "\n")
 		}
 		b.WriteString("  </file>\n")
+	}
+	if omitted > 0 {
+		// An XML comment cannot hold "--", so the flag is named without its dashes.
+		b.WriteString("  <!-- " + count(omitted, "more finding") + " not shown (max-findings " + strconv.Itoa(opts.MaxFindings) + ") -->\n")
 	}
 	b.WriteString("</checkstyle>\n")
 	_, err := io.WriteString(w, b.String())

@@ -282,7 +282,7 @@ func TestForgedJSONKeepsTheOriginalText(t *testing.T) {
 // escaped input.
 func TestForgedGitHubCommandsParse(t *testing.T) {
 	var buf bytes.Buffer
-	if err := GitHub(&buf, forgedResult()); err != nil {
+	if err := GitHub(&buf, forgedResult(), Options{}); err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n")

@@ -16,9 +16,11 @@ import (
 // Warnings are ::warning and info ::notice. Related positions follow the message, one per
 // line. A whole-file finding (line 0) annotates the file without a line. Text from inputs is
 // escaped (Escape) before GitHub's own escapes, so that every line is one of these commands.
-func GitHub(w io.Writer, res *lint.Result) error {
+// With opts.MaxFindings, the first findings are printed and a ::notice counts the rest.
+func GitHub(w io.Writer, res *lint.Result, opts Options) error {
 	var b strings.Builder
-	for _, f := range res.Findings {
+	shown, omitted := capFindings(res.Findings, opts.MaxFindings)
+	for _, f := range shown {
 		b.WriteString("::" + githubCommand(f.Severity))
 		var props []string
 		if f.Pos.File != "" {
@@ -33,6 +35,9 @@ func GitHub(w io.Writer, res *lint.Result) error {
 		props = append(props, "title="+escapeGitHubProperty(Escape(f.Rule)))
 		b.WriteString(" " + strings.Join(props, ","))
 		b.WriteString("::" + escapeGitHubData(withRelated(f)) + "\n")
+	}
+	if omitted > 0 {
+		b.WriteString("::notice title=driftlint::" + count(omitted, "more finding") + " not shown (--max-findings " + strconv.Itoa(opts.MaxFindings) + ")\n")
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

@@ -39,6 +39,10 @@ type Options struct {
 	// LinkBase, when set, turns Markdown positions into links: LinkBase + path + "#L" + line,
 	// e.g. "https://github.com/org/repo/blob/<sha>/".
 	LinkBase string
+	// MaxFindings, when above 0, caps the findings text, json, github, markdown and
+	// checkstyle print (the first ones, in their order), each saying how many it left out;
+	// summaries still count every finding. SARIF and codequality print them all.
+	MaxFindings int
 }
 
 // Print writes res in format to w.
@@ -50,15 +54,15 @@ func Print(w io.Writer, format string, res *lint.Result, opts Options) error {
 	case "text":
 		return Text(w, res, opts)
 	case "json":
-		return JSON(w, res)
+		return JSON(w, res, opts)
 	case "sarif":
 		return SARIF(w, res, opts)
 	case "github":
-		return GitHub(w, res)
+		return GitHub(w, res, opts)
 	case "markdown":
 		return Markdown(w, res, opts)
 	case "checkstyle":
-		return Checkstyle(w, res)
+		return Checkstyle(w, res, opts)
 	case "codequality":
 		return CodeQuality(w, res)
 	default:
@@ -86,7 +90,8 @@ func Text(w io.Writer, res *lint.Result, opts Options) error {
 		}
 		return code + s + reset
 	}
-	for _, f := range res.Findings {
+	shown, omitted := capFindings(res.Findings, opts.MaxFindings)
+	for _, f := range shown {
 		sev := f.Severity.String()
 		switch f.Severity {
 		case lint.Error:
@@ -100,6 +105,9 @@ func Text(w io.Writer, res *lint.Result, opts Options) error {
 		for _, r := range f.Related {
 			fmt.Fprintf(b, "    %s: %s\n", textPos(r.Pos), Escape(r.Message))
 		}
+	}
+	if omitted > 0 {
+		fmt.Fprintf(b, "%s not shown (--max-findings %d)\n", count(omitted, "more finding"), opts.MaxFindings)
 	}
 	if !opts.Quiet {
 		s := res.Summary
@@ -121,6 +129,15 @@ func textPos(p lint.Pos) string {
 	return p.String()
 }
 
+// capFindings returns the first limit findings (all of them when limit is 0 or less) and how
+// many it left out.
+func capFindings(fs []lint.Finding, limit int) ([]lint.Finding, int) {
+	if limit <= 0 || len(fs) <= limit {
+		return fs, 0
+	}
+	return fs[:limit], len(fs) - limit
+}
+
 func plural(n int, word string) string {
 	if n == 1 {
 		return word
@@ -133,6 +150,8 @@ type jsonReport struct {
 	Version  int           `json:"version"`
 	Findings []jsonFinding `json:"findings"`
 	Summary  lint.Summary  `json:"summary"`
+	// Omitted counts the findings --max-findings left out of Findings (Summary counts them).
+	Omitted int `json:"omitted,omitempty"`
 }
 
 type jsonFinding struct {
@@ -154,9 +173,11 @@ type jsonRelated struct {
 	Message string `json:"message"`
 }
 
-// JSON prints the findings as the version 1 JSON document.
-func JSON(w io.Writer, res *lint.Result) error {
-	return encodeJSON(w, jsonReport{Version: 1, Findings: jsonFindings(res.Findings), Summary: res.Summary})
+// JSON prints the findings as the version 1 JSON document. With opts.MaxFindings, it lists
+// the first ones and counts the rest in "omitted"; "summary" still counts them all.
+func JSON(w io.Writer, res *lint.Result, opts Options) error {
+	shown, omitted := capFindings(res.Findings, opts.MaxFindings)
+	return encodeJSON(w, jsonReport{Version: 1, Findings: jsonFindings(shown), Summary: res.Summary, Omitted: omitted})
 }
 
 // jsonFindings converts findings to their JSON shape; never nil.

@@ -379,7 +379,7 @@ func TestSARIFResultsPointAtTheirRules(t *testing.T) {
 
 func TestCheckstyleRoundTripsThroughAnXMLParser(t *testing.T) {
 	var buf bytes.Buffer
-	if err := Checkstyle(&buf, sampleResult()); err != nil {
+	if err := Checkstyle(&buf, sampleResult(), Options{}); err != nil {
 		t.Fatal(err)
 	}
 	var doc struct {
