@@ -84,6 +84,7 @@ func ParseBaseline(name string, data []byte) (*Baseline, error) {
 	var doc struct {
 		Version  *int             `json:"version"`
 		Findings *[]BaselineEntry `json:"findings"`
+		Omitted  int              `json:"omitted"` // findings a check --max-findings report left out
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&doc); err != nil {
@@ -97,6 +98,9 @@ func ParseBaseline(name string, data []byte) (*Baseline, error) {
 	}
 	if *doc.Version != BaselineVersion {
 		return nil, fmt.Errorf("%s: version %d is not supported (want %d)", name, *doc.Version, BaselineVersion)
+	}
+	if doc.Omitted > 0 {
+		return nil, fmt.Errorf("%s: a report cut by --max-findings (%d findings left out) cannot serve as the earlier run; write it without --max-findings, or use driftlint baseline", name, doc.Omitted)
 	}
 	for i, e := range *doc.Findings {
 		if e.Fingerprint == "" {
@@ -138,16 +142,31 @@ type Comparison struct {
 }
 
 // Compare matches findings with earlier entries by fingerprint, one for one: two identical
-// findings need two entries, so that a copy of a baselined problem is still new.
+// findings need two entries, so that a copy of a baselined problem is still new. A numbered
+// fingerprint ("h:2", see NumberFingerprints) that no entry has exactly is matched with a
+// leftover entry of its base ("h"): baselines written before fingerprints were numbered hold
+// the same "h" once per copy.
 func Compare(earlier []BaselineEntry, now []Finding) Comparison {
 	left := map[string]int{}
 	for _, e := range earlier {
 		left[e.Fingerprint]++
 	}
-	var c Comparison
-	for _, f := range now {
+	open := make([]bool, len(now))
+	for i, f := range now {
 		if left[f.Fingerprint] > 0 {
 			left[f.Fingerprint]--
+			open[i] = true
+		}
+	}
+	for i, f := range now {
+		if base := baseFingerprint(f.Fingerprint); !open[i] && base != f.Fingerprint && left[base] > 0 {
+			left[base]--
+			open[i] = true
+		}
+	}
+	var c Comparison
+	for i, f := range now {
+		if open[i] {
 			c.Open = append(c.Open, f)
 		} else {
 			c.New = append(c.New, f)

@@ -82,6 +82,8 @@ func TestParseBaseline(t *testing.T) {
 		{name: "rejects text that is not JSON", data: "a.yml:1:1: error: x (a/rule)\n", wantErr: "old.json: not JSON: invalid character 'a' looking for beginning of value at byte 1"},
 		{name: "rejects other JSON", data: `{"runs": []}`, wantErr: "old.json: not a driftlint baseline or JSON report (want the output of driftlint baseline or check --format json)"},
 		{name: "rejects another version", data: `{"version": 2, "findings": []}`, wantErr: "old.json: version 2 is not supported (want 1)"},
+		{name: "rejects a report cut by --max-findings", data: `{"version": 1, "findings": [{"fingerprint": "a"}], "omitted": 3}`, wantErr: "old.json: a report cut by --max-findings (3 findings left out) cannot serve as the earlier run; write it without --max-findings, or use driftlint baseline"},
+		{name: "reads a report that omitted nothing", data: `{"version": 1, "findings": [], "omitted": 0}`, want: []BaselineEntry{}},
 		{name: "rejects an entry without fingerprint", data: `{"version": 1, "findings": [{"rule": "a/rule"}]}`, wantErr: "old.json: finding 1 has no fingerprint"},
 	}
 	for _, tt := range tests {

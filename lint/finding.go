@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -87,7 +88,9 @@ type Finding struct {
 	Subject  Subject
 	Related  []Related
 	// Fingerprint identifies the finding across line moves and unrelated edits: a hash of
-	// the rule, the file, the subject and the normalized text of the line it points at.
+	// the rule, the file, the subject and the normalized text of the line it points at, with
+	// ":2", ":3", … after it for the later findings of a run that share it
+	// (NumberFingerprints), so that it is unique within a run.
 	Fingerprint string
 }
 
@@ -139,10 +142,59 @@ func compareFindings(a, b Finding) int {
 	}
 }
 
-// SortFindings sorts findings by position and rule and drops exact duplicates.
+// SortFindings sorts findings by position and rule, drops exact duplicates and numbers
+// repeated fingerprints (NumberFingerprints).
 func SortFindings(fs []Finding) []Finding {
 	slices.SortStableFunc(fs, compareFindings)
-	return slices.CompactFunc(fs, func(a, b Finding) bool {
+	fs = slices.CompactFunc(fs, func(a, b Finding) bool {
 		return compareFindings(a, b) == 0 && a.Severity == b.Severity && slices.Equal(a.Related, b.Related)
 	})
+	NumberFingerprints(fs)
+	return fs
+}
+
+// NumberFingerprints makes the fingerprints of fs unique, as GitHub numbers its
+// primaryLocationLineHash: in the order of fs (a run's order, by file and position), the first
+// finding with a fingerprint keeps it exactly, so that existing baselines still match, and
+// later ones get ":2", ":3", …. Two findings share a fingerprint when they have the same rule,
+// file and subject on lines of the same text; a copy inserted above the original therefore
+// takes the original's fingerprint, and the original the copy's. Empty fingerprints are left
+// alone. Numbering numbered fingerprints again changes nothing.
+func NumberFingerprints(fs []Finding) {
+	seen := make(map[string]int, len(fs))
+	for _, f := range fs {
+		if f.Fingerprint != "" {
+			seen[f.Fingerprint] = 1
+		}
+	}
+	if len(seen) == len(fs) {
+		return // all distinct (the usual case)
+	}
+	next := make(map[string]int, len(fs))
+	for i := range fs {
+		fp := fs[i].Fingerprint
+		if fp == "" {
+			continue
+		}
+		next[fp]++
+		if next[fp] == 1 {
+			continue
+		}
+		// Skip numbers taken by a finding that came numbered already.
+		n := next[fp]
+		for seen[fp+":"+strconv.Itoa(n)] == 1 {
+			n++
+		}
+		next[fp] = n
+		fs[i].Fingerprint = fp + ":" + strconv.Itoa(n)
+		seen[fs[i].Fingerprint] = 1
+	}
+}
+
+// baseFingerprint is a fingerprint without its occurrence number: "h" for "h:2".
+func baseFingerprint(fp string) string {
+	if i := strings.LastIndexByte(fp, ':'); i > 0 {
+		return fp[:i]
+	}
+	return fp
 }

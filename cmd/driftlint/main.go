@@ -203,11 +203,12 @@ func addProjectFlags(cmd *cobra.Command, pf *projectFlags) {
 
 // outputFlags are the flags of every command that prints findings.
 type outputFlags struct {
-	format  string
-	output  string
-	failOn  string
-	noColor bool
-	quiet   bool
+	format      string
+	output      string
+	failOn      string
+	noColor     bool
+	quiet       bool
+	maxFindings int
 }
 
 func addOutputFlags(cmd *cobra.Command, of *outputFlags, failOnDefault, failOnHelp string) {
@@ -217,6 +218,7 @@ func addOutputFlags(cmd *cobra.Command, of *outputFlags, failOnDefault, failOnHe
 	f.StringVar(&of.failOn, "fail-on", failOnDefault, failOnHelp)
 	f.BoolVar(&of.noColor, "no-color", false, "never colour the text output")
 	f.BoolVarP(&of.quiet, "quiet", "q", false, "print findings only, without the summary line")
+	f.IntVar(&of.maxFindings, "max-findings", 0, "print at most N findings in text, json, github, markdown and checkstyle, saying how many were left out (0: all); the exit code and summary still count them all")
 }
 
 // validate checks the output flags and returns the --fail-on severity (0 for never).
@@ -231,6 +233,9 @@ func (of *outputFlags) validate() (lint.Severity, error) {
 	}
 	if !slices.Contains(report.Formats, of.format) {
 		return 0, fmt.Errorf("--format: unknown format %q (want one of %s)", of.format, strings.Join(report.Formats, ", "))
+	}
+	if of.maxFindings < 0 {
+		return 0, fmt.Errorf("--max-findings: %d is negative (want 0 for all, or a count)", of.maxFindings)
 	}
 	return failOn, nil
 }
@@ -482,7 +487,9 @@ func runCheck(cmd *cobra.Command, dir string, fl checkFlags) error {
 
 	start := time.Now()
 	err = withOutput(cmd, fl.outputFlags, s.cfg.Dir, func(w io.Writer, color bool) error {
-		return report.Print(w, fl.format, &res, s.reportOptions(color, fl.quiet))
+		opts := s.reportOptions(color, fl.quiet)
+		opts.MaxFindings = fl.maxFindings
+		return report.Print(w, fl.format, &res, opts)
 	})
 	if err != nil {
 		return err
@@ -602,7 +609,9 @@ func runReport(cmd *cobra.Command, dir string, fl reportFlags) error {
 	c := lint.Compare(old.Findings, s.res.Findings)
 	start := time.Now()
 	err = withOutput(cmd, fl.outputFlags, s.cfg.Dir, func(w io.Writer, color bool) error {
-		return report.Reaudit(w, fl.format, fl.against, c, s.res, s.reportOptions(color, fl.quiet))
+		opts := s.reportOptions(color, fl.quiet)
+		opts.MaxFindings = fl.maxFindings
+		return report.Reaudit(w, fl.format, fl.against, c, s.res, opts)
 	})
 	if err != nil {
 		return err

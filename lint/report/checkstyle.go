@@ -14,9 +14,12 @@ import (
 // and Jenkins' Warnings plugin read: one <file> per file with findings, sorted by name, each
 // holding an <error> per finding with source="driftlint.RULE". Related positions follow the
 // message, one per line. A whole-file finding (line 0) is put on line 1 without a column.
-func Checkstyle(w io.Writer, res *lint.Result) error {
+// Text from inputs is escaped (Escape): XML 1.0 cannot hold most control characters at all.
+// With opts.MaxFindings, the first findings are printed and an XML comment counts the rest.
+func Checkstyle(w io.Writer, res *lint.Result, opts Options) error {
 	byFile := map[string][]lint.Finding{}
-	for _, f := range res.Findings {
+	shown, omitted := capFindings(res.Findings, opts.MaxFindings)
+	for _, f := range shown {
 		byFile[f.Pos.File] = append(byFile[f.Pos.File], f)
 	}
 	files := make([]string, 0, len(byFile))
@@ -29,7 +32,7 @@ func Checkstyle(w io.Writer, res *lint.Result) error {
 	b.WriteString(xml.Header)
 	b.WriteString(`<checkstyle version="4.3">` + "\n")
 	for _, name := range files {
-		b.WriteString(`  <file name="` + xmlAttr(name) + `">` + "\n")
+		b.WriteString(`  <file name="` + xmlAttr(Escape(name)) + `">` + "\n")
 		for _, f := range byFile[name] {
 			line := max(1, f.Pos.Line)
 			b.WriteString(`    <error line="` + strconv.Itoa(line) + `"`)
@@ -37,9 +40,13 @@ func Checkstyle(w io.Writer, res *lint.Result) error {
 				b.WriteString(` column="` + strconv.Itoa(f.Pos.Col) + `"`)
 			}
 			b.WriteString(` severity="` + checkstyleSeverity(f.Severity) + `" message="` + xmlAttr(withRelated(f)) +
-				`" source="driftlint.` + xmlAttr(f.Rule) + `"/>` + "\n")
+				`" source="driftlint.` + xmlAttr(Escape(f.Rule)) + `"/>` + "\n")
 		}
 		b.WriteString("  </file>\n")
+	}
+	if omitted > 0 {
+		// An XML comment cannot hold "--", so the flag is named without its dashes.
+		b.WriteString("  <!-- " + count(omitted, "more finding") + " not shown (max-findings " + strconv.Itoa(opts.MaxFindings) + ") -->\n")
 	}
 	b.WriteString("</checkstyle>\n")
 	_, err := io.WriteString(w, b.String())

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"encoding/json"
 	"io"
 
 	"github.com/driftlint/driftlint/lint"
@@ -29,22 +28,21 @@ type codeQualityLines struct {
 
 // CodeQuality prints the findings as a GitLab Code Quality report, so that merge requests
 // show them in their Code Quality widget: errors are "major", warnings "minor", infos
-// "info"; related positions follow the message. A whole-file finding is put on line 1.
+// "info"; related positions follow the message. A whole-file finding is put on line 1. The
+// description, shown to people, is escaped (Escape); the path is kept as it is, so that
+// GitLab finds the file.
 func CodeQuality(w io.Writer, res *lint.Result) error {
 	issues := make([]codeQualityIssue, 0, len(res.Findings))
 	for _, f := range res.Findings {
 		issues = append(issues, codeQualityIssue{
 			Description: withRelated(f),
-			CheckName:   f.Rule,
+			CheckName:   Escape(f.Rule),
 			Fingerprint: f.Fingerprint,
 			Severity:    codeQualitySeverity(f.Severity),
 			Location:    codeQualityLocation{Path: f.Pos.File, Lines: codeQualityLines{Begin: max(1, f.Pos.Line)}},
 		})
 	}
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	return enc.Encode(issues)
+	return writeJSON(w, issues, false)
 }
 
 func codeQualitySeverity(s lint.Severity) string {

@@ -14,12 +14,29 @@ import (
 	"github.com/driftlint/driftlint/lint"
 )
 
+// MarkdownLimit is the most bytes Markdown prints: GitHub refuses a pull-request comment over
+// 65,536 characters, and a workflow may put a header of its own above the report.
+const MarkdownLimit = 60000
+
+// markdownFileRows is how many files the table by file lists, most findings first.
+const markdownFileRows = 20
+
 // Markdown prints the audit report a person reads, laid out for GitHub's renderer: a title,
-// the totals, a table of findings by rule and severity (rules with errors first), then a
-// section per rule with a numbered heading per finding. Each finding shows its message and
-// an excerpt of both sides of the drift: its own line and the line of each related position,
-// taken from opts.Source (without it, or for whole-file positions, there are no excerpts).
-// Messages are escaped so that they render as written.
+// the totals, a table of findings by rule and severity (rules with errors first) and one by
+// file, then a section per rule with a numbered heading per finding. Each finding shows its
+// message and an excerpt of both sides of the drift: its own line and the line of each
+// related position, taken from opts.Source (without it, or for whole-file positions, there
+// are no excerpts).
+//
+// The report fits a pull-request comment whatever the number of findings: findings are shown
+// rule by rule while the report stays within MarkdownLimit bytes (and within
+// opts.MaxFindings), and the rest are counted by rule in a folded <details> block. The tables
+// name every rule.
+//
+// Messages are escaped so that they render as written: text from inputs first by Escape,
+// then for Markdown (HTML's <, > and & included, | in table cells), and a line of it that
+// begins with ':' begins with "\:", so no output line begins with "::"; excerpt lines that
+// begin with ':' are shown after a backslash (excerptLine).
 func Markdown(w io.Writer, res *lint.Result, opts Options) error {
 	var b strings.Builder
 	b.WriteString("# driftlint report\n\n")
@@ -67,51 +84,183 @@ func Markdown(w io.Writer, res *lint.Result, opts Options) error {
 		}
 	}
 	fmt.Fprintf(&b, "| **Total** | | **%d** | **%d** | **%d** | **%d** |\n", total[3], total[2], total[1], len(res.Findings))
+	fileTable(&b, res.Findings, opts.LinkBase)
 
-	for _, g := range groups {
-		fmt.Fprintf(&b, "\n## %s\n", codeSpan(g.rule, false))
-		if r := registry[g.rule]; r != nil {
-			// Only registered rules have documentation to point at.
-			b.WriteString("\n")
-			if r.Summary != "" {
-				b.WriteString("What drifts: " + escapeMarkdown(oneLine(r.Summary)) + ". ")
-			}
-			fmt.Fprintf(&b, "%s tells why it matters and how to fix it.\n", codeSpan("driftlint explain "+g.rule, false))
-		}
+	// Findings follow while they fit, keeping room for the count of those that do not.
+	reserve := len(omittedDetails(groups, nil))
+	var body strings.Builder
+	omitted := make([]int, len(groups))
+	shown, full := 0, false
+	var block strings.Builder
+	for gi, g := range groups {
+		started := false
 		for i, f := range g.findings {
-			fmt.Fprintf(&b, "\n### %d. %s (%s)\n\n", i+1, mdPos(f.Pos, opts.LinkBase), f.Severity)
-			b.WriteString(escapeMarkdown(f.Message) + "\n")
-			ex := excerpt(f.Pos, opts.Source)
-			if ex != "" {
-				b.WriteString("\n" + fenced(ex, fenceLang(f.Pos.File), ""))
+			if full || opts.MaxFindings > 0 && shown >= opts.MaxFindings {
+				omitted[gi]++
+				continue
 			}
-			for j, r := range f.Related {
-				b.WriteString("\n- ")
-				switch {
-				case r.Pos.File == "":
-					b.WriteString(indentLines(escapeMarkdown(r.Message), "  "))
-				case r.Message == "":
-					b.WriteString(mdPos(r.Pos, opts.LinkBase))
-				default:
-					b.WriteString(mdPos(r.Pos, opts.LinkBase) + ": " + indentLines(escapeMarkdown(r.Message), "  "))
-				}
-				b.WriteString("\n")
-				if r.Pos.File == f.Pos.File && r.Pos.Line == f.Pos.Line {
-					continue // the excerpt above shows it
-				}
-				if dup := slices.IndexFunc(f.Related[:j], func(o lint.Related) bool {
-					return o.Pos.File == r.Pos.File && o.Pos.Line == r.Pos.Line
-				}); dup >= 0 {
-					continue
-				}
-				if ex := excerpt(r.Pos, opts.Source); ex != "" {
-					b.WriteString("\n" + fenced(ex, fenceLang(r.Pos.File), "  "))
-				}
+			block.Reset()
+			if !started {
+				ruleSection(&block, g.rule, registry[g.rule])
 			}
+			markdownFinding(&block, i+1, f, opts)
+			if b.Len()+body.Len()+block.Len()+reserve > MarkdownLimit {
+				full = true
+				omitted[gi]++
+				continue
+			}
+			body.WriteString(block.String())
+			started = true
+			shown++
 		}
+	}
+	b.WriteString(body.String())
+	if shown < len(res.Findings) {
+		b.WriteString(omittedDetails(groups, omitted))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// ruleSection starts a rule's section: its heading and, for a registered rule, what drifts
+// and where its documentation is.
+func ruleSection(b *strings.Builder, rule string, r *lint.Rule) {
+	fmt.Fprintf(b, "\n## %s\n", codeSpan(rule, false))
+	if r == nil {
+		return // only registered rules have documentation to point at
+	}
+	b.WriteString("\n")
+	if r.Summary != "" {
+		b.WriteString("What drifts: " + escapeMarkdown(oneLine(r.Summary)) + ". ")
+	}
+	fmt.Fprintf(b, "%s tells why it matters and how to fix it.\n", codeSpan("driftlint explain "+rule, false))
+}
+
+// markdownFinding prints finding number n of a rule section: a heading with its position, the
+// message, the excerpt of its line, then its related positions with theirs.
+func markdownFinding(b *strings.Builder, n int, f lint.Finding, opts Options) {
+	fmt.Fprintf(b, "\n### %d. %s (%s)\n\n", n, mdPos(f.Pos, opts.LinkBase), f.Severity)
+	b.WriteString(escapeMarkdown(Escape(f.Message)) + "\n")
+	ex := excerpt(f.Pos, opts.Source)
+	if ex != "" {
+		b.WriteString("\n" + fenced(ex, fenceLang(f.Pos.File), ""))
+	}
+	for j, r := range f.Related {
+		b.WriteString("\n- ")
+		switch {
+		case r.Pos.File == "":
+			b.WriteString(indentLines(escapeMarkdown(Escape(r.Message)), "  "))
+		case r.Message == "":
+			b.WriteString(mdPos(r.Pos, opts.LinkBase))
+		default:
+			b.WriteString(mdPos(r.Pos, opts.LinkBase) + ": " + indentLines(escapeMarkdown(Escape(r.Message)), "  "))
+		}
+		b.WriteString("\n")
+		if r.Pos.File == f.Pos.File && r.Pos.Line == f.Pos.Line {
+			continue // the excerpt above shows it
+		}
+		if dup := slices.IndexFunc(f.Related[:j], func(o lint.Related) bool {
+			return o.Pos.File == r.Pos.File && o.Pos.Line == r.Pos.Line
+		}); dup >= 0 {
+			continue
+		}
+		if ex := excerpt(r.Pos, opts.Source); ex != "" {
+			b.WriteString("\n" + fenced(ex, fenceLang(r.Pos.File), "  "))
+		}
+	}
+}
+
+// fileTable prints the findings by file and severity, the files with most findings first
+// (then by name), at most markdownFileRows of them; the rest are counted in a last row.
+// Long file names are shortened in the middle.
+func fileTable(b *strings.Builder, fs []lint.Finding, linkBase string) {
+	type row struct {
+		file string
+		n    [4]int
+	}
+	index := map[string]int{}
+	var rows []row
+	for _, f := range fs {
+		i, ok := index[f.Pos.File]
+		if !ok {
+			i = len(rows)
+			index[f.Pos.File] = i
+			rows = append(rows, row{file: f.Pos.File})
+		}
+		rows[i].n[sevIndex(f.Severity)]++
+		rows[i].n[0]++ // the total: unknown severities count only here
+	}
+	slices.SortStableFunc(rows, func(a, b row) int {
+		if a.n[0] != b.n[0] {
+			return b.n[0] - a.n[0]
+		}
+		return strings.Compare(a.file, b.file)
+	})
+	b.WriteString("\n| File | Errors | Warnings | Info | Total |\n| --- | ---: | ---: | ---: | ---: |\n")
+	for i, r := range rows {
+		if i == markdownFileRows {
+			var rest [4]int
+			for _, o := range rows[i:] {
+				for k := range rest {
+					rest[k] += o.n[k]
+				}
+			}
+			fmt.Fprintf(b, "| %s | %d | %d | %d | %d |\n", count(len(rows)-i, "more file"), rest[3], rest[2], rest[1], rest[0])
+			break
+		}
+		name := "(no file)"
+		if r.file != "" {
+			name = codeSpan(shorten(r.file, 120), true)
+			if linkBase != "" {
+				name = "[" + name + "](" + linkBase + escapeURLPath(r.file) + ")"
+			}
+		}
+		fmt.Fprintf(b, "| %s | %d | %d | %d | %d |\n", name, r.n[3], r.n[2], r.n[1], r.n[0])
+	}
+}
+
+// shorten cuts s to about limit bytes by dropping its middle, on rune boundaries.
+func shorten(s string, limit int) string {
+	if len(s) <= limit {
+		return s
+	}
+	head, tail := limit/2, len(s)-limit/2
+	for head > 0 && !utf8.RuneStart(s[head]) {
+		head--
+	}
+	for tail < len(s) && !utf8.RuneStart(s[tail]) {
+		tail++
+	}
+	return s[:head] + "…" + s[tail:]
+}
+
+// omittedDetails is the folded block that counts, rule by rule, the findings the report does
+// not show; omitted nil counts every finding, the most the block can hold, which is what
+// Markdown reserves room for.
+func omittedDetails(groups []ruleGroup, omitted []int) string {
+	var b strings.Builder
+	total := 0
+	for i, g := range groups {
+		if omitted == nil {
+			total += len(g.findings)
+		} else {
+			total += omitted[i]
+		}
+	}
+	fmt.Fprintf(&b, "\n<details>\n<summary>%s not shown</summary>\n\n", count(total, "more finding"))
+	b.WriteString("The report shows findings rule by rule up to the size of a pull-request comment or --max-findings; `driftlint check` prints them all.\n\n")
+	b.WriteString("| Rule | Not shown |\n| --- | ---: |\n")
+	for i, g := range groups {
+		n := len(g.findings)
+		if omitted != nil {
+			n = omitted[i]
+		}
+		if n > 0 {
+			fmt.Fprintf(&b, "| %s | %d |\n", codeSpan(g.rule, true), n)
+		}
+	}
+	b.WriteString("\n</details>\n")
+	return b.String()
 }
 
 type ruleGroup struct {
@@ -200,10 +349,11 @@ func escapeURLPath(p string) string {
 	return strings.Join(segs, "/")
 }
 
-// codeSpan wraps s in a code span, with a backtick fence longer than any run inside it. In a
+// codeSpan wraps s in a code span, with a backtick fence longer than any run inside it, so
+// that s cannot end it early; s is escaped (Escape), so it has no line break either. In a
 // table cell, pipes are escaped too (GFM splits cells before reading code spans).
 func codeSpan(s string, cell bool) string {
-	s = strings.ReplaceAll(strings.ReplaceAll(s, "\r", " "), "\n", " ")
+	s = Escape(s)
 	if cell {
 		s = strings.ReplaceAll(s, "|", `\|`)
 	}
@@ -271,8 +421,8 @@ const (
 	excerptBefore = 80
 )
 
-// excerpt returns the source line at pos, cut around the column when very long; "" for a
-// whole-file position or an unknown line.
+// excerpt returns the source line at pos, cut around the column when very long and made
+// safe by excerptLine; "" for a whole-file position or an unknown line.
 func excerpt(pos lint.Pos, source func(string, int) string) string {
 	if source == nil || pos.Line <= 0 || pos.File == "" {
 		return ""
@@ -284,7 +434,7 @@ func excerpt(pos lint.Pos, source func(string, int) string) string {
 		if strings.TrimSpace(line) == "" {
 			return ""
 		}
-		return line
+		return excerptLine(line)
 	}
 	start := max(0, min(pos.Col-1, len(line))-excerptBefore)
 	end := min(len(line), start+maxExcerpt)
@@ -294,7 +444,7 @@ func excerpt(pos lint.Pos, source func(string, int) string) string {
 	for end < len(line) && !utf8.RuneStart(line[end]) {
 		end++
 	}
-	out := line[start:end]
+	out := excerptLine(line[start:end])
 	if start > 0 {
 		out = "…" + out
 	}
@@ -343,8 +493,8 @@ func escapeMarkdownLine(line string) string {
 			if i == 0 || i == len(line)-1 || !isWordByte(line[i-1]) || !isWordByte(line[i+1]) {
 				b.WriteByte('\\')
 			}
-		case '#', '+', '-', '=':
-			if i == 0 {
+		case '#', '+', '-', '=', ':':
+			if i == 0 { // ':' so that no output line begins with "::", a GitHub workflow command
 				b.WriteByte('\\')
 			}
 		case '.', ')':

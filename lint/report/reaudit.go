@@ -14,13 +14,14 @@ import (
 // Reaudit prints today's run res against an earlier one (against names it), as c sorts
 // their findings: fixed, still open and new. text, markdown and json have a shape of their
 // own; every other format prints the still open and new findings as check would.
+// opts.MaxFindings caps each group of text and markdown (json lists every finding).
 func Reaudit(w io.Writer, format, against string, c lint.Comparison, res *lint.Result, opts Options) error {
 	ra := &reaudit{against: against, c: c, res: res}
 	switch format {
 	case "text":
 		return ra.text(w, opts)
 	case "markdown":
-		return ra.markdown(w)
+		return ra.markdown(w, opts)
 	case "json":
 		return ra.json(w)
 	default:
@@ -79,15 +80,15 @@ func (ra *reaudit) text(w io.Writer, opts Options) error {
 		}
 	}
 	if !opts.Quiet {
-		fmt.Fprintf(&b, "\n%s against %s; now %s\n", ra.totals(), ra.against, ra.now())
+		fmt.Fprintf(&b, "\n%s against %s; now %s\n", ra.totals(), Escape(ra.against), ra.now())
 	}
 	_, err := w.Write(b.Bytes())
 	return err
 }
 
 // markdown prints the re-audit report a person reads: totals, a table by rule, and a
-// section per group.
-func (ra *reaudit) markdown(w io.Writer) error {
+// section per group; it stays within MarkdownLimit bytes, and opts.MaxFindings caps each group.
+func (ra *reaudit) markdown(w io.Writer, opts Options) error {
 	var b strings.Builder
 	b.WriteString("# driftlint re-audit\n\n")
 	fmt.Fprintf(&b, "Against %s: **%d fixed**, **%d still open**, **%d new**. Now %s.\n",
@@ -117,22 +118,34 @@ func (ra *reaudit) markdown(w io.Writer) error {
 		}
 		fmt.Fprintf(&b, "| **Total** | **%d** | **%d** | **%d** |\n", len(ra.c.Fixed), len(ra.c.Open), len(ra.c.New))
 	}
-	oneLine := func(s string) string { return escapeMarkdownLine(strings.Join(strings.Fields(s), " ")) }
-	for _, g := range groups {
+	oneLine := func(s string) string { return escapeMarkdownLine(Escape(strings.Join(strings.Fields(s), " "))) }
+	// Each group lists its findings while the report stays within MarkdownLimit (keeping room
+	// for the headings and counts still to come) and within opts.MaxFindings; a line counts
+	// the rest.
+	const tail = 120 // the most a group heading or a "not shown" line takes
+	var item strings.Builder
+	for gi, g := range groups {
 		fmt.Fprintf(&b, "\n## %s (%d)\n\n", g.title, len(g.findings))
 		if len(g.findings) == 0 {
 			b.WriteString("None.\n")
 			continue
 		}
-		for _, f := range g.findings {
+		reserve := tail * (2*(len(groups)-gi) + 1)
+		for i, f := range g.findings {
+			item.Reset()
 			sev := ""
 			if f.Severity != 0 {
 				sev = "**" + f.Severity.String() + "** "
 			}
-			fmt.Fprintf(&b, "- %s %s%s (%s)\n", codeSpan(f.Pos.String(), false), sev, oneLine(f.Message), codeSpan(f.Rule, false))
+			fmt.Fprintf(&item, "- %s %s%s (%s)\n", codeSpan(f.Pos.String(), false), sev, oneLine(f.Message), codeSpan(f.Rule, false))
 			for _, r := range f.Related {
-				fmt.Fprintf(&b, "  - %s %s\n", codeSpan(r.Pos.String(), false), oneLine(r.Message))
+				fmt.Fprintf(&item, "  - %s %s\n", codeSpan(r.Pos.String(), false), oneLine(r.Message))
 			}
+			if opts.MaxFindings > 0 && i >= opts.MaxFindings || b.Len()+item.Len()+reserve > MarkdownLimit {
+				fmt.Fprintf(&b, "\n%s not shown.\n", count(len(g.findings)-i, "more finding"))
+				break
+			}
+			b.WriteString(item.String())
 		}
 	}
 	_, err := io.WriteString(w, b.String())

@@ -5,6 +5,7 @@ package report
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -38,6 +39,10 @@ type Options struct {
 	// LinkBase, when set, turns Markdown positions into links: LinkBase + path + "#L" + line,
 	// e.g. "https://github.com/org/repo/blob/<sha>/".
 	LinkBase string
+	// MaxFindings, when above 0, caps the findings text, json, github, markdown and
+	// checkstyle print (the first ones, in their order), each saying how many it left out;
+	// summaries still count every finding. SARIF and codequality print them all.
+	MaxFindings int
 }
 
 // Print writes res in format to w.
@@ -49,15 +54,15 @@ func Print(w io.Writer, format string, res *lint.Result, opts Options) error {
 	case "text":
 		return Text(w, res, opts)
 	case "json":
-		return JSON(w, res)
+		return JSON(w, res, opts)
 	case "sarif":
 		return SARIF(w, res, opts)
 	case "github":
-		return GitHub(w, res)
+		return GitHub(w, res, opts)
 	case "markdown":
 		return Markdown(w, res, opts)
 	case "checkstyle":
-		return Checkstyle(w, res)
+		return Checkstyle(w, res, opts)
 	case "codequality":
 		return CodeQuality(w, res)
 	default:
@@ -74,7 +79,9 @@ const (
 )
 
 // Text prints `path:line:col: severity: message (rule)`, each related position indented
-// under it, then a summary line.
+// under it, then a summary line. Text from inputs is escaped (Escape), and a path that does
+// not begin with an ASCII letter, digit, '_', '.' or '/' is printed with "./" before it, so
+// that no line begins with input text.
 func Text(w io.Writer, res *lint.Result, opts Options) error {
 	b := bufio.NewWriterSize(w, 64<<10)
 	paint := func(code, s string) string {
@@ -83,7 +90,8 @@ func Text(w io.Writer, res *lint.Result, opts Options) error {
 		}
 		return code + s + reset
 	}
-	for _, f := range res.Findings {
+	shown, omitted := capFindings(res.Findings, opts.MaxFindings)
+	for _, f := range shown {
 		sev := f.Severity.String()
 		switch f.Severity {
 		case lint.Error:
@@ -93,10 +101,13 @@ func Text(w io.Writer, res *lint.Result, opts Options) error {
 		case lint.Info:
 			sev = paint(blue, sev)
 		}
-		fmt.Fprintf(b, "%s: %s: %s %s\n", f.Pos, sev, f.Message, paint(dim, "("+f.Rule+")"))
+		fmt.Fprintf(b, "%s: %s: %s %s\n", textPos(f.Pos), sev, Escape(f.Message), paint(dim, "("+Escape(f.Rule)+")"))
 		for _, r := range f.Related {
-			fmt.Fprintf(b, "    %s: %s\n", r.Pos, r.Message)
+			fmt.Fprintf(b, "    %s: %s\n", textPos(r.Pos), Escape(r.Message))
 		}
+	}
+	if omitted > 0 {
+		fmt.Fprintf(b, "%s not shown (--max-findings %d)\n", count(omitted, "more finding"), opts.MaxFindings)
 	}
 	if !opts.Quiet {
 		s := res.Summary
@@ -108,6 +119,23 @@ func Text(w io.Writer, res *lint.Result, opts Options) error {
 		_ = b.WriteByte('\n')
 	}
 	return b.Flush() // the first write error, if any
+}
+
+// textPos formats a position for the start of a text line: escaped, and with "./" before a
+// path that does not begin with an ASCII letter, digit, '_', '.' or '/' (see safeLineStart),
+// so that no line begins with input text such as "::error".
+func textPos(p lint.Pos) string {
+	p.File = safeLineStart(Escape(p.File))
+	return p.String()
+}
+
+// capFindings returns the first limit findings (all of them when limit is 0 or less) and how
+// many it left out.
+func capFindings(fs []lint.Finding, limit int) ([]lint.Finding, int) {
+	if limit <= 0 || len(fs) <= limit {
+		return fs, 0
+	}
+	return fs[:limit], len(fs) - limit
 }
 
 func plural(n int, word string) string {
@@ -122,6 +150,8 @@ type jsonReport struct {
 	Version  int           `json:"version"`
 	Findings []jsonFinding `json:"findings"`
 	Summary  lint.Summary  `json:"summary"`
+	// Omitted counts the findings --max-findings left out of Findings (Summary counts them).
+	Omitted int `json:"omitted,omitempty"`
 }
 
 type jsonFinding struct {
@@ -143,9 +173,11 @@ type jsonRelated struct {
 	Message string `json:"message"`
 }
 
-// JSON prints the findings as the version 1 JSON document.
-func JSON(w io.Writer, res *lint.Result) error {
-	return encodeJSON(w, jsonReport{Version: 1, Findings: jsonFindings(res.Findings), Summary: res.Summary})
+// JSON prints the findings as the version 1 JSON document. With opts.MaxFindings, it lists
+// the first ones and counts the rest in "omitted"; "summary" still counts them all.
+func JSON(w io.Writer, res *lint.Result, opts Options) error {
+	shown, omitted := capFindings(res.Findings, opts.MaxFindings)
+	return encodeJSON(w, jsonReport{Version: 1, Findings: jsonFindings(shown), Summary: res.Summary, Omitted: omitted})
 }
 
 // jsonFindings converts findings to their JSON shape; never nil.
@@ -166,7 +198,19 @@ func jsonFindings(fs []lint.Finding) []jsonFinding {
 }
 
 func encodeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
+	return writeJSON(w, v, true)
+}
+
+// writeJSON encodes v indented, made safe for logs and terminals by safeJSON, with a final
+// newline; escapeHTML escapes <, > and & as encoding/json does by default.
+func writeJSON(w io.Writer, v any, escapeHTML bool) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
-	return enc.Encode(v)
+	enc.SetEscapeHTML(escapeHTML)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	_, err := w.Write(safeJSON(buf.Bytes()))
+	return err
 }

@@ -379,7 +379,7 @@ func TestSARIFResultsPointAtTheirRules(t *testing.T) {
 
 func TestCheckstyleRoundTripsThroughAnXMLParser(t *testing.T) {
 	var buf bytes.Buffer
-	if err := Checkstyle(&buf, sampleResult()); err != nil {
+	if err := Checkstyle(&buf, sampleResult(), Options{}); err != nil {
 		t.Fatal(err)
 	}
 	var doc struct {
@@ -407,7 +407,7 @@ func TestCheckstyleRoundTripsThroughAnXMLParser(t *testing.T) {
 	}
 	for _, f := range res.Findings {
 		var msg strings.Builder
-		msg.WriteString(f.Message)
+		msg.WriteString(Escape(f.Message)) // a line break in a message is written \n
 		for _, r := range f.Related {
 			if r.Pos.File != "" {
 				fmt.Fprintf(&msg, "\n%s: %s", r.Pos, r.Message)

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"encoding/json"
 	"io"
 	"net/url"
 	"path/filepath"
@@ -20,7 +19,8 @@ const (
 	SARIFSchema      = "https://json.schemastore.org/sarif-2.1.0.json"
 	InformationURI   = "https://github.com/driftlint/driftlint"
 	RulesURL         = "https://github.com/driftlint/driftlint/blob/main/README.md#rules"
-	FingerprintKey   = "driftlint/v1" // the partialFingerprints key holding Finding.Fingerprint
+	FingerprintKey   = "driftlint/v1"            // the partialFingerprints key holding Finding.Fingerprint
+	LineHashKey      = "primaryLocationLineHash" // GitHub code scanning's key; holds Finding.Fingerprint too
 	srcRoot          = "%SRCROOT%"
 	sarifVersion     = "2.1.0"
 	sarifColumnKind  = "utf16CodeUnits"
@@ -113,7 +113,9 @@ type sarifRegion struct {
 // opts.Rules is listed, then any other rule a finding names. Related positions are related
 // locations, linked from the message text as [file:line:col](id) so that code scanning shows
 // them. A whole-file finding (line 0) points at line 1: code scanning needs a startLine.
-// Columns are UTF-16 code units when opts.Source gives the line, else bytes.
+// Columns are UTF-16 code units when opts.Source gives the line, else bytes. Each result's
+// partialFingerprints holds its fingerprint, unique within the run, under both "driftlint/v1"
+// and GitHub's "primaryLocationLineHash".
 func SARIF(w io.Writer, res *lint.Result, opts Options) error {
 	rules, index := sarifRules(res, opts.Rules)
 	run := sarifRun{
@@ -159,14 +161,13 @@ func SARIF(w io.Writer, res *lint.Result, opts Options) error {
 		}
 		r.Message = sarifMessage{Text: text}
 		if f.Fingerprint != "" {
-			r.PartialFingerprints = map[string]string{FingerprintKey: f.Fingerprint}
+			// Both keys: code scanning reads primaryLocationLineHash and computes its own
+			// when it is missing; driftlint/v1 is what baselines and --against match.
+			r.PartialFingerprints = map[string]string{FingerprintKey: f.Fingerprint, LineHashKey: f.Fingerprint}
 		}
 		run.Results = append(run.Results, r)
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(sarifLog{Schema: SARIFSchema, Version: sarifVersion, Runs: []sarifRun{run}})
+	return writeJSON(w, sarifLog{Schema: SARIFSchema, Version: sarifVersion, Runs: []sarifRun{run}}, false)
 }
 
 // sarifRules describes every registered rule, then the rules findings name that are not

@@ -127,7 +127,8 @@ func count(n int, word string, pluralForm ...string) string {
 }
 
 // Verbose prints what a run loaded, which rules it skipped or had disabled and why, and the
-// time each phase took. The output is deterministic except for the durations.
+// time each phase took. The output is deterministic except for the durations. Names from
+// inputs (the config path, rule ids) are escaped (Escape).
 //
 //	config: .driftlint.yaml
 //	inputs:
@@ -141,7 +142,7 @@ func count(n int, word string, pluralForm ...string) string {
 func Verbose(w io.Writer, info VerboseInfo) error {
 	var b strings.Builder
 	if info.Config != "" {
-		b.WriteString("config: " + info.Config + "\n")
+		b.WriteString("config: " + Escape(info.Config) + "\n")
 	} else {
 		b.WriteString("config: none (inputs discovered)\n")
 	}
@@ -173,17 +174,17 @@ func Verbose(w io.Writer, info VerboseInfo) error {
 	fmt.Fprintf(&b, "rules: %d ran, %d skipped for missing inputs, %d disabled\n", len(ran), len(skipped), len(disabled))
 	width = 0
 	for _, t := range skipped {
-		width = max(width, len(t.Rule))
+		width = max(width, len(Escape(t.Rule)))
 	}
 	for _, t := range skipped {
-		line := fmt.Sprintf("  skipped   %-*s", width, t.Rule)
+		line := fmt.Sprintf("  skipped   %-*s", width, Escape(t.Rule))
 		if m := info.Missing[t.Rule]; m != 0 {
 			line += "  needs " + m.String()
 		}
 		b.WriteString(strings.TrimRight(line, " ") + "\n")
 	}
 	for _, t := range disabled {
-		b.WriteString("  disabled  " + t.Rule + "\n")
+		b.WriteString("  disabled  " + Escape(t.Rule) + "\n")
 	}
 	fmt.Fprintf(&b, "time: load %s, rules %s, report %s, total %s\n",
 		roundDuration(info.Load), roundDuration(info.Rules), roundDuration(info.Report), roundDuration(info.Load+info.Rules+info.Report))
