@@ -101,7 +101,7 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			return code
 		}
 	}
-	fmt.Fprintln(stderr, "driftlint: "+err.Error())
+	fmt.Fprintln(stderr, "driftlint: "+report.Escape(err.Error()))
 	return code
 }
 
@@ -331,7 +331,7 @@ func (s *session) verbose(cmd *cobra.Command, reportTime time.Duration) {
 	w := cmd.ErrOrStderr()
 	_ = report.Verbose(w, info)
 	for _, n := range s.notes {
-		fmt.Fprintln(w, n)
+		fmt.Fprintln(w, report.Escape(n))
 	}
 }
 
@@ -349,7 +349,7 @@ func (s *session) internalError(cmd *cobra.Command) error {
 		return nil
 	}
 	for _, e := range s.res.Internal[1:] {
-		fmt.Fprintln(cmd.ErrOrStderr(), "driftlint: "+e.Error())
+		fmt.Fprintln(cmd.ErrOrStderr(), "driftlint: "+report.Escape(e.Error()))
 	}
 	return &exitError{code: 2, err: s.res.Internal[0]}
 }
@@ -495,7 +495,7 @@ func runCheck(cmd *cobra.Command, dir string, fl checkFlags) error {
 		return err
 	}
 	if baseNote != "" && !fl.quiet && !fl.verbose {
-		fmt.Fprintln(cmd.ErrOrStderr(), baseNote)
+		fmt.Fprintln(cmd.ErrOrStderr(), report.Escape(baseNote))
 	}
 	if err := s.end(cmd, fl.verbose, time.Since(start)); err != nil {
 		return err
@@ -555,7 +555,7 @@ func runBaseline(cmd *cobra.Command, dir string, fl baselineFlags) error {
 		return fmt.Errorf("baseline: %w", err)
 	}
 	if !fl.quiet {
-		fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s to %s\n", count(len(s.res.Findings), "finding"), out)
+		fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s to %s\n", count(len(s.res.Findings), "finding"), report.Escape(out))
 	}
 	if fl.verbose {
 		s.verbose(cmd, time.Since(start))
@@ -698,7 +698,7 @@ func runDocsFix(cmd *cobra.Command, dir string, fl docsFixFlags) error {
 			return fmt.Errorf("docs fix %s: %w", rel, err)
 		}
 		removed, added := diffStat(diff)
-		fmt.Fprintf(stderr, "fixed %s: %s removed, %d added\n", rel, count(removed, "line"), added)
+		fmt.Fprintf(stderr, "fixed %s: %s removed, %d added\n", report.Escape(rel), count(removed, "line"), added)
 	}
 	return nil
 }
