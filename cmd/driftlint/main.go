@@ -81,6 +81,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return code
 }
 
+// errInterrupted ends a command that was interrupted before it wrote anything.
+var errInterrupted = errors.New("interrupted")
+
 // interruptGrace is how long an interrupted run may take to stop on its own.
 const interruptGrace = time.Second
 
@@ -388,6 +391,9 @@ func withOutput(cmd *cobra.Command, of outputFlags, rootDir string, print func(w
 	if err := print(&buf, false); err != nil {
 		return err
 	}
+	if err := cmd.Context().Err(); err != nil {
+		return errInterrupted
+	}
 	if err := safefs.WriteOutside(of.output, buf.Bytes(), rootDir); err != nil {
 		return fmt.Errorf("--output: %w", err)
 	}
@@ -539,6 +545,9 @@ func runBaseline(cmd *cobra.Command, dir string, fl baselineFlags) error {
 	if err := s.internalError(cmd); err != nil {
 		return err // a crashed rule's findings are incomplete: write nothing
 	}
+	if err := cmd.Context().Err(); err != nil {
+		return errInterrupted // an interrupted run's findings are incomplete: write nothing
+	}
 	start := time.Now()
 	data, err := lint.NewBaseline(s.res.Findings).Marshal()
 	if err != nil {
@@ -681,6 +690,9 @@ func runDocsFix(cmd *cobra.Command, dir string, fl docsFixFlags) error {
 	if len(paths) == 0 {
 		fmt.Fprintln(stderr, "nothing to fix: the metrics docs agree with the expositions")
 		return nil
+	}
+	if err := cmd.Context().Err(); err != nil {
+		return errInterrupted
 	}
 	for _, rel := range paths {
 		var old []byte
