@@ -103,17 +103,19 @@ they disagree, with file:line:col on both sides.`,
 
 // projectFlags are the flags of every command that loads a project and runs the rules.
 type projectFlags struct {
-	config  string
-	disable []string
-	jobs    int
-	verbose bool
-	maxSize int64
+	config     string
+	disable    []string
+	enableOnly []string
+	jobs       int
+	verbose    bool
+	maxSize    int64
 }
 
 func addProjectFlags(cmd *cobra.Command, pf *projectFlags) {
 	f := cmd.Flags()
 	f.StringVarP(&pf.config, "config", "c", "", "config file (default DIR/.driftlint.yaml)")
-	f.StringSliceVar(&pf.disable, "disable", nil, "rule ids to switch off (comma-separated)")
+	f.StringSliceVar(&pf.disable, "disable", nil, "rule ids or categories (promql/*) to switch off (comma-separated)")
+	f.StringSliceVar(&pf.enableOnly, "enable-only", nil, "run only these rule ids or categories (comma-separated), whatever the config disables; not with --disable")
 	f.IntVarP(&pf.jobs, "jobs", "j", 0, "parallel loaders and rules (default: the number of CPUs)")
 	f.BoolVarP(&pf.verbose, "verbose", "v", false, "say on stderr what was loaded, which rules were skipped and why, and how long each phase took")
 	f.Int64Var(&pf.maxSize, "max-file-size", load.DefaultMaxFileSize, "bytes: a larger input file is an input/parse finding, not read")
@@ -166,9 +168,17 @@ type session struct {
 // prepare validates the project flags and reads the config of dir.
 func prepare(dir string, pf projectFlags) (*session, error) {
 	s := &session{start: time.Now()}
+	if len(pf.disable) > 0 && len(pf.enableOnly) > 0 {
+		return nil, errors.New("--disable and --enable-only cannot be used together")
+	}
 	for _, id := range pf.disable {
-		if rules.ByID(id) == nil {
+		if !lint.RuleKnown(id, rules.IDs()) {
 			return nil, errors.New("--disable: " + lint.UnknownRuleMsg(id, rules.IDs()))
+		}
+	}
+	for _, id := range pf.enableOnly {
+		if !lint.RuleKnown(id, rules.IDs()) {
+			return nil, errors.New("--enable-only: " + lint.UnknownRuleMsg(id, rules.IDs()))
 		}
 	}
 	if err := checkDir(dir); err != nil {
@@ -210,11 +220,11 @@ func (s *session) lint(ctx context.Context, pf projectFlags) error {
 		return err
 	}
 	start := time.Now()
-	s.res = lint.Run(s.p, rules.All(), lint.RunOptions{Workers: pf.jobs, Disable: pf.disable})
+	s.res = lint.Run(s.p, rules.All(), lint.RunOptions{Workers: pf.jobs, Disable: pf.disable, EnableOnly: pf.enableOnly})
 
 	s.rules = time.Since(start)
 	if s.res.Suppressed > 0 {
-		s.notes = append(s.notes, fmt.Sprintf("suppressed: %s by driftlint:ignore comments and ignore paths", count(s.res.Suppressed, "finding")))
+		s.notes = append(s.notes, fmt.Sprintf("suppressed: %s by driftlint:ignore comments, suppress entries and ignore paths", count(s.res.Suppressed, "finding")))
 	}
 	return nil
 }
