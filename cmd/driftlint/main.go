@@ -315,6 +315,7 @@ type checkFlags struct {
 	outputFlags
 	baseline     string
 	changedSince string
+	newFromRev   string
 }
 
 func newCheckCmd() *cobra.Command {
@@ -332,6 +333,7 @@ func newCheckCmd() *cobra.Command {
 	f := cmd.Flags()
 	f.StringVar(&fl.baseline, "baseline", "", "hide the findings recorded in this baseline (written by driftlint baseline, or a check --format json report)")
 	f.StringVar(&fl.changedSince, "changed-since", "", "report only findings in, or about, files changed since this git ref (committed, staged, unstaged or untracked)")
+	addNewFromRev(cmd, &fl.newFromRev)
 	return cmd
 }
 
@@ -356,6 +358,10 @@ func runCheck(cmd *cobra.Command, dir string, fl checkFlags) error {
 			return fmt.Errorf("--changed-since: %w", err)
 		}
 	}
+	lines, err := changedLines(cmd, s, fl.newFromRev)
+	if err != nil {
+		return err
+	}
 	if err := s.lint(cmd.Context(), fl.projectFlags); err != nil {
 		return err
 	}
@@ -377,7 +383,10 @@ func runCheck(cmd *cobra.Command, dir string, fl checkFlags) error {
 			fl.changedSince, count(len(changed), "file"), count(len(res.Findings)-len(kept), "finding")))
 		res.Findings = kept
 	}
-	if base != nil || changed != nil {
+	if lines != nil {
+		s.newOnly(fl.newFromRev, lines, &res.Findings)
+	}
+	if base != nil || changed != nil || lines != nil {
 		res.Summary = lint.Summarize(s.p, res.Findings)
 	}
 
@@ -395,6 +404,35 @@ func runCheck(cmd *cobra.Command, dir string, fl checkFlags) error {
 		return err
 	}
 	return failOnError(res.Findings, failOn)
+}
+
+func addNewFromRev(cmd *cobra.Command, rev *string) {
+	cmd.Flags().StringVar(rev, "new-from-rev", "", "report only findings on lines changed since the merge base with this git revision, or whose related position is on one (as golangci-lint's --new-from-rev)")
+}
+
+// changedLines reads the lines changed since rev for --new-from-rev; nil when rev is "".
+func changedLines(cmd *cobra.Command, s *session, rev string) (gitdiff.Lines, error) {
+	if rev == "" {
+		return nil, nil
+	}
+	lines, err := gitdiff.ChangedLines(cmd.Context(), s.cfg.Dir, rev)
+	if err != nil {
+		return nil, fmt.Errorf("--new-from-rev: %w", err)
+	}
+	return lines, nil
+}
+
+// newOnly keeps the findings on lines changed since rev, or about them, noting how many
+// were left out.
+func (s *session) newOnly(rev string, lines gitdiff.Lines, fs ...*[]lint.Finding) {
+	left := 0
+	for _, f := range fs {
+		kept := gitdiff.FilterLines(*f, lines)
+		left += len(*f) - len(kept)
+		*f = kept
+	}
+	s.notes = append(s.notes, fmt.Sprintf("new from %s: %s changed; %s on, and about, unchanged lines left out",
+		rev, count(len(lines), "file"), count(left, "finding")))
 }
 
 type baselineFlags struct {
@@ -457,7 +495,8 @@ func runBaseline(cmd *cobra.Command, dir string, fl baselineFlags) error {
 type reportFlags struct {
 	projectFlags
 	outputFlags
-	against string
+	against    string
+	newFromRev string
 }
 
 func newReportCmd() *cobra.Command {
@@ -478,6 +517,7 @@ fingerprint. text, markdown and json list the three groups (json as the arrays "
 	addOutputFlags(cmd, &fl.outputFlags, "never", "exit 1 when a new finding is at least this severe: error, warning, info or never")
 	cmd.Flags().StringVar(&fl.against, "against", "", "the earlier run: a check --format json report or a baseline file (required)")
 	_ = cmd.MarkFlagRequired("against")
+	addNewFromRev(cmd, &fl.newFromRev)
 	return cmd
 }
 
@@ -494,13 +534,28 @@ func runReport(cmd *cobra.Command, dir string, fl reportFlags) error {
 	if err != nil {
 		return err
 	}
+	lines, err := changedLines(cmd, s, fl.newFromRev)
+	if err != nil {
+		return err
+	}
 	if err := s.lint(cmd.Context(), fl.projectFlags); err != nil {
 		return err
 	}
 	c := lint.Compare(old.Findings, s.res.Findings)
+	if lines != nil {
+		// Fixed findings are gone and have no line: only today's are filtered.
+		s.newOnly(fl.newFromRev, lines, &c.New, &c.Open)
+	}
+	res := s.res
+	if lines != nil {
+		cur := *s.res
+		cur.Findings = lint.SortFindings(slices.Concat(c.Open, c.New))
+		cur.Summary = lint.Summarize(s.p, cur.Findings)
+		res = &cur
+	}
 	start := time.Now()
 	err = withOutput(cmd, fl.outputFlags, func(w io.Writer, color bool) error {
-		return report.Reaudit(w, fl.format, fl.against, c, s.res, s.reportOptions(color, fl.quiet))
+		return report.Reaudit(w, fl.format, fl.against, c, res, s.reportOptions(color, fl.quiet))
 	})
 	if err != nil {
 		return err
