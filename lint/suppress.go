@@ -286,6 +286,12 @@ func suppress(p *Project, fs []Finding, known, ran map[string]bool) (kept []Find
 			}
 		}
 	}
+	for _, m := range p.Markdown {
+		for _, at := range m.IgnoresInTables {
+			report(at, "a driftlint:ignore comment alone on a line inside a table ends the table on GitHub, so the rows below it render as text: "+
+				"put the comment at the end of the row it is for (a comment above the table applies to its header row only)")
+		}
+	}
 	for i, e := range entries {
 		if !entryUsed[i] && patternRan(e.Rule, ids, ran) {
 			report(p.Config.ProjectPos(e.At), "suppress entry for "+e.Rule+" matched no finding")
