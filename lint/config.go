@@ -44,6 +44,7 @@ type Config struct {
 	RunbookURLs      []RunbookURL
 	Copies           [][]string
 	Checks           Checks
+	Suppress         []SuppressEntry
 	Ignore           []string
 	// KnownMetrics are globs of files naming metrics that exist although no exposition
 	// shows them: a list of names (one per line, optionally followed by a type; # starts a
@@ -100,12 +101,39 @@ type RunbookURL struct {
 	Path   string
 }
 
-// Checks switches rules off and changes their severity.
+// Checks switches rules off and changes their severity. Rule ids may be categories
+// ("promql/*").
 type Checks struct {
 	Disable    []string
 	DisableAt  []Pos
 	Severity   map[string]Severity
 	SeverityAt map[string]Pos
+	// Overrides are per-path settings, applied to the findings whose primary file matches
+	// one of their paths; a later override wins over an earlier one and over the settings
+	// above.
+	Overrides []CheckOverride
+}
+
+// CheckOverride is one checks.overrides entry.
+type CheckOverride struct {
+	Paths      []string // doublestar globs, relative to the config's folder
+	Disable    []string
+	DisableAt  []Pos
+	Severity   map[string]Severity
+	SeverityAt map[string]Pos
+	At         Pos
+}
+
+// SuppressEntry is one entry of the config's suppress list: it hides the findings of Rule
+// (an id or a category) in the files matching Path whose subject has every field that
+// Subject sets. It does not depend on lines, so it survives a dashboard's re-export.
+type SuppressEntry struct {
+	Rule    string
+	RuleAt  Pos
+	Path    string // a doublestar glob; "" for any file
+	Subject Subject
+	Reason  string
+	At      Pos // the entry
 }
 
 // ConfigError is a config problem at a position in the config file.
@@ -209,25 +237,59 @@ func (c *Config) ProjectPos(pos Pos) Pos {
 // DefaultConfig is the config used when a folder has none: inputs are discovered.
 func DefaultConfig(dir string) *Config { return &Config{Dir: dir} }
 
-// ValidateRuleIDs checks that checks.disable and checks.severity name registered rules.
+// ValidateRuleIDs checks that checks.disable, checks.severity, checks.overrides and
+// suppress name registered rules (or categories of them).
 func (c *Config) ValidateRuleIDs(ids []string) error {
-	known := func(id string) bool { return slices.Contains(ids, id) }
-	for i, id := range c.Checks.Disable {
-		if !known(id) {
-			return &ConfigError{At: c.Checks.DisableAt[i], Msg: UnknownRuleMsg(id, ids)}
+	if err := validateRuleSettings(c.Checks.Disable, c.Checks.DisableAt, c.Checks.SeverityAt, ids); err != nil {
+		return err
+	}
+	for _, o := range c.Checks.Overrides {
+		if err := validateRuleSettings(o.Disable, o.DisableAt, o.SeverityAt, ids); err != nil {
+			return err
 		}
 	}
-	keys := make([]string, 0, len(c.Checks.Severity))
-	for id := range c.Checks.Severity {
+	for _, e := range c.Suppress {
+		if !RuleKnown(e.Rule, ids) {
+			return &ConfigError{At: e.RuleAt, Msg: UnknownRuleMsg(e.Rule, ids)}
+		}
+	}
+	return nil
+}
+
+// validateRuleSettings checks one disable list and one severity mapping (by the positions
+// of its keys).
+func validateRuleSettings(disable []string, disableAt []Pos, severityAt map[string]Pos, ids []string) error {
+	for i, id := range disable {
+		if !RuleKnown(id, ids) {
+			return &ConfigError{At: disableAt[i], Msg: UnknownRuleMsg(id, ids)}
+		}
+	}
+	keys := make([]string, 0, len(severityAt))
+	for id := range severityAt {
 		keys = append(keys, id)
 	}
 	sort.Strings(keys)
 	for _, id := range keys {
-		if !known(id) {
-			return &ConfigError{At: c.Checks.SeverityAt[id], Msg: UnknownRuleMsg(id, ids)}
+		if !RuleKnown(id, ids) {
+			return &ConfigError{At: severityAt[id], Msg: UnknownRuleMsg(id, ids)}
 		}
 	}
 	return nil
+}
+
+// RuleKnown reports whether pattern is one of ids or a category ("promql/*") of at least
+// one of them.
+func RuleKnown(pattern string, ids []string) bool {
+	return slices.ContainsFunc(ids, func(id string) bool { return RuleMatches(pattern, id) })
+}
+
+// RuleMatches reports whether a rule pattern (an id, or a category such as "promql/*")
+// names the rule id.
+func RuleMatches(pattern, id string) bool {
+	if cat, ok := strings.CutSuffix(pattern, "/*"); ok {
+		return strings.HasPrefix(id, cat+"/")
+	}
+	return pattern == id
 }
 
 // UnknownRuleMsg says that id names no rule of ids, with the closest one when there is one.
@@ -442,7 +504,7 @@ func (cp *configParser) duration(n *yaml.Node, what string) (time.Duration, erro
 	return time.Duration(d), nil
 }
 
-var topKeys = []string{"rules", "runbooks", "metrics_docs", "dashboards", "exposition", "sources", "health", "invariants", "health_invariants", "runbook_urls", "copies", "checks", "ignore", "known_metrics"}
+var topKeys = []string{"rules", "runbooks", "metrics_docs", "dashboards", "exposition", "sources", "health", "invariants", "health_invariants", "runbook_urls", "copies", "checks", "suppress", "ignore", "known_metrics"}
 
 func (cp *configParser) top(n *yaml.Node) error {
 	c := cp.cfg
@@ -477,6 +539,8 @@ func (cp *configParser) top(n *yaml.Node) error {
 			err = cp.copies(v)
 		case "checks":
 			err = cp.checks(v)
+		case "suppress":
+			err = cp.suppress(v)
 		}
 		return err
 	})
@@ -755,39 +819,173 @@ func (cp *configParser) copies(n *yaml.Node) error {
 
 func (cp *configParser) checks(n *yaml.Node) error {
 	c := &cp.cfg.Checks
-	return cp.mapping(n, "checks", []string{"disable", "severity"}, func(key string, _, v *yaml.Node) error {
+	return cp.mapping(n, "checks", []string{"disable", "severity", "overrides"}, func(key string, _, v *yaml.Node) error {
+		var err error
 		switch key {
 		case "disable":
-			items, err := cp.seq(v, "checks.disable")
-			if err != nil {
-				return err
-			}
-			for _, it := range items {
-				s, err := cp.str(it, "a rule id")
-				if err != nil {
-					return err
-				}
-				c.Disable = append(c.Disable, s)
-				c.DisableAt = append(c.DisableAt, cp.pos(it))
-			}
+			c.Disable, c.DisableAt, err = cp.ruleList(v, "checks.disable")
 		case "severity":
-			if v.Kind != yaml.MappingNode {
-				return cp.errf(v, "checks.severity must be a mapping of rule id to severity")
-			}
-			c.Severity = map[string]Severity{}
-			c.SeverityAt = map[string]Pos{}
-			for i := 0; i+1 < len(v.Content); i += 2 {
-				k, val := v.Content[i], v.Content[i+1]
-				s, err := ParseSeverity(val.Value)
-				if err != nil {
-					return cp.errf(val, "%s", err)
-				}
-				c.Severity[k.Value] = s
-				c.SeverityAt[k.Value] = cp.pos(k)
-			}
+			c.Severity, c.SeverityAt, err = cp.severities(v, "checks.severity")
+		case "overrides":
+			err = cp.overrides(v)
 		}
-		return nil
+		return err
 	})
+}
+
+// ruleList reads a list of rule ids, with the position of each.
+func (cp *configParser) ruleList(n *yaml.Node, what string) ([]string, []Pos, error) {
+	items, err := cp.seq(n, what)
+	if err != nil {
+		return nil, nil, err
+	}
+	var ids []string
+	var at []Pos
+	for _, it := range items {
+		s, err := cp.str(it, "a rule id")
+		if err != nil {
+			return nil, nil, err
+		}
+		ids = append(ids, s)
+		at = append(at, cp.pos(it))
+	}
+	return ids, at, nil
+}
+
+// severities reads a mapping of rule id to severity, with the position of each id.
+func (cp *configParser) severities(n *yaml.Node, what string) (map[string]Severity, map[string]Pos, error) {
+	if n.Kind != yaml.MappingNode {
+		return nil, nil, cp.errf(n, "%s must be a mapping of rule id to severity", what)
+	}
+	sev := map[string]Severity{}
+	at := map[string]Pos{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, val := n.Content[i], n.Content[i+1]
+		s, err := ParseSeverity(val.Value)
+		if err != nil {
+			return nil, nil, cp.errf(val, "%s", err)
+		}
+		sev[k.Value] = s
+		at[k.Value] = cp.pos(k)
+	}
+	return sev, at, nil
+}
+
+func (cp *configParser) overrides(n *yaml.Node) error {
+	items, err := cp.seq(n, "checks.overrides")
+	if err != nil {
+		return err
+	}
+	c := &cp.cfg.Checks
+	for _, it := range items {
+		o := CheckOverride{At: cp.pos(it)}
+		err := cp.mapping(it, "a checks.overrides entry", []string{"paths", "disable", "severity"}, func(key string, _, v *yaml.Node) error {
+			var err error
+			switch key {
+			case "paths":
+				o.Paths, err = cp.globs(v, "paths")
+			case "disable":
+				o.Disable, o.DisableAt, err = cp.ruleList(v, "disable")
+			case "severity":
+				o.Severity, o.SeverityAt, err = cp.severities(v, "severity")
+			}
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		if len(o.Paths) == 0 {
+			return cp.errf(it, "a checks.overrides entry needs paths")
+		}
+		if len(o.Disable) == 0 && len(o.Severity) == 0 {
+			return cp.errf(it, "a checks.overrides entry needs disable or severity")
+		}
+		c.Overrides = append(c.Overrides, o)
+	}
+	return nil
+}
+
+// subjectKeys are the fields of Subject that a suppress entry can match, as they are named in
+// JSON output and baselines.
+var subjectKeys = []string{"metric", "label", "field", "alert", "record", "file", "invariant", "series"}
+
+func (cp *configParser) suppress(n *yaml.Node) error {
+	items, err := cp.seq(n, "suppress")
+	if err != nil {
+		return err
+	}
+	for _, it := range items {
+		e := SuppressEntry{At: cp.pos(it)}
+		err := cp.mapping(it, "a suppress entry", []string{"rule", "path", "subject", "reason"}, func(key string, _, v *yaml.Node) error {
+			var err error
+			switch key {
+			case "rule":
+				e.Rule, err = cp.str(v, "rule")
+				e.RuleAt = cp.pos(v)
+			case "path":
+				var g []string
+				if g, err = cp.globs(v, "path"); err == nil {
+					if len(g) != 1 {
+						return cp.errf(v, "path must be one glob")
+					}
+					e.Path = g[0]
+				}
+			case "subject":
+				if v.Kind == yaml.MappingNode && len(v.Content) == 0 {
+					return cp.errf(v, "subject must name at least one of %s", strings.Join(subjectKeys, ", "))
+				}
+				err = cp.mapping(v, "subject", subjectKeys, func(key string, _, v *yaml.Node) error {
+					s, err := cp.str(v, "subject."+key)
+					if err == nil && s == "" {
+						err = cp.errf(v, "subject.%s must not be empty", key)
+					}
+					*subjectField(&e.Subject, key) = s
+					return err
+				})
+			case "reason":
+				e.Reason, err = cp.str(v, "reason")
+				e.Reason = strings.TrimSpace(e.Reason)
+			}
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		switch {
+		case e.Rule == "":
+			return cp.errf(it, "a suppress entry needs a rule")
+		case e.Rule == UnusedIgnoreID:
+			return &ConfigError{At: e.RuleAt, Msg: "a suppress entry for " + UnusedIgnoreID + " has no effect: disable the rule instead"}
+		case e.Reason == "":
+			return cp.errf(it, "a suppress entry needs a reason")
+		case e.Path == "" && e.Subject == (Subject{}):
+			return cp.errf(it, "a suppress entry needs a path or a subject (to switch a rule off everywhere, use checks.disable)")
+		}
+		cp.cfg.Suppress = append(cp.cfg.Suppress, e)
+	}
+	return nil
+}
+
+// subjectField is the field of s named key (one of subjectKeys).
+func subjectField(s *Subject, key string) *string {
+	switch key {
+	case "metric":
+		return &s.Metric
+	case "label":
+		return &s.Label
+	case "field":
+		return &s.Field
+	case "alert":
+		return &s.Alert
+	case "record":
+		return &s.Record
+	case "file":
+		return &s.File
+	case "invariant":
+		return &s.Invariant
+	default:
+		return &s.Series
+	}
 }
 
 var (

@@ -47,6 +47,14 @@ func TestParseConfigErrors(t *testing.T) {
 		{name: "rejects a bad severity", src: "checks:\n  severity: {promql/syntax: fatal}\n", want: `.driftlint.yaml:2:29: unknown severity "fatal" (want error, warning or info)`},
 		{name: "rejects a list where a mapping belongs", src: "checks: [a]\n", want: `.driftlint.yaml:1:9: checks must be a mapping`},
 		{name: "rejects a copies entry with one file", src: "copies: [[m.prom]]\n", want: `.driftlint.yaml:1:10: a copies entry lists at least two rule files`},
+		{name: "rejects an override without paths", src: "checks:\n  overrides:\n    - disable: [metric/unknown]\n", want: `.driftlint.yaml:3:7: a checks.overrides entry needs paths`},
+		{name: "rejects an override that changes nothing", src: "checks:\n  overrides:\n    - paths: [a]\n", want: `.driftlint.yaml:3:7: a checks.overrides entry needs disable or severity`},
+		{name: "rejects a bad severity in an override", src: "checks:\n  overrides:\n    - {paths: [a], severity: {metric/unknown: loud}}\n", want: `.driftlint.yaml:3:47: unknown severity "loud" (want error, warning or info)`},
+		{name: "rejects a suppress entry without a reason", src: "suppress:\n  - rule: metric/unknown\n    path: a.json\n", want: `.driftlint.yaml:2:5: a suppress entry needs a reason`},
+		{name: "rejects a suppress entry with a blank reason", src: "suppress:\n  - {rule: metric/unknown, path: a.json, reason: '  '}\n", want: `.driftlint.yaml:2:5: a suppress entry needs a reason`},
+		{name: "rejects a suppress entry that would hide a rule everywhere", src: "suppress:\n  - {rule: metric/unknown, reason: r}\n", want: `.driftlint.yaml:2:5: a suppress entry needs a path or a subject (to switch a rule off everywhere, use checks.disable)`},
+		{name: "rejects an unknown subject field with a suggestion", src: "suppress:\n  - rule: metric/unknown\n    subject: {metrics: a}\n    reason: r\n", want: `.driftlint.yaml:3:15: unknown key "metrics" in subject (did you mean "metric"?)`},
+		{name: "rejects a suppress entry for unused-ignore", src: "suppress:\n  - {rule: driftlint/unused-ignore, path: a.json, reason: r}\n", want: `.driftlint.yaml:2:12: a suppress entry for driftlint/unused-ignore has no effect: disable the rule instead`},
 		{name: "rejects YAML that does not parse", src: "rules: [a\n", want: `.driftlint.yaml:1:1: did not find expected ',' or ']'`},
 		{name: "reports byte columns after non-ASCII text", src: "# Überwachung\nrules: [a.yml]\n\"ünknown\": 1\n", want: `.driftlint.yaml:3:1: unknown key "ünknown" in the config`},
 	}
@@ -125,6 +133,59 @@ ignore: [vendor/**]
 	}
 	if err := c.ValidateRuleIDs([]string{"promql/ratio-zero-guard"}); err == nil || err.Error() != `.driftlint.yaml:25:13: unknown rule "docs/undocumented-metric"` {
 		t.Errorf("ValidateRuleIDs: %v", err)
+	}
+}
+
+func TestValidateRuleIDsInOverridesAndSuppress(t *testing.T) {
+	ids := []string{"metric/unknown", "promql/syntax", "promql/rate-on-gauge"}
+	tests := []struct {
+		name string
+		src  string
+		want string // "" for valid
+	}{
+		{name: "accepts ids and categories everywhere", src: "checks:\n  disable: [promql/*]\n  severity: {metric/*: info}\n  overrides:\n    - {paths: [a], disable: [metric/unknown], severity: {promql/*: warning}}\nsuppress:\n  - {rule: promql/*, path: a, reason: r}\n"},
+		{name: "rejects a category that names no rule", src: "checks:\n  disable: [docs/*]\n", want: `.driftlint.yaml:2:13: unknown rule "docs/*"`},
+		{name: "rejects an unknown id in an override's disable", src: "checks:\n  overrides:\n    - paths: [a]\n      disable: [metric/unknwn]\n", want: `.driftlint.yaml:4:17: unknown rule "metric/unknwn" (did you mean "metric/unknown"?)`},
+		{name: "rejects an unknown id in an override's severity", src: "checks:\n  overrides:\n    - paths: [a]\n      severity: {promql/syntx: info}\n", want: `.driftlint.yaml:4:18: unknown rule "promql/syntx" (did you mean "promql/syntax"?)`},
+		{name: "rejects an unknown rule in a suppress entry", src: "suppress:\n  - rule: metric/unknow\n    path: a\n    reason: r\n", want: `.driftlint.yaml:2:11: unknown rule "metric/unknow" (did you mean "metric/unknown"?)`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := ParseConfig(".driftlint.yaml", t.TempDir(), []byte(tt.src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := ""
+			if err := c.ValidateRuleIDs(ids); err != nil {
+				got = err.Error()
+			}
+			if got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseConfigOverridesAndSuppress(t *testing.T) {
+	src := "checks:\n  overrides:\n    - paths: [dashboards/**, ./legacy/]\n      disable: [metric/unknown]\n      severity: {promql/*: info}\nsuppress:\n  - rule: label/unknown\n    path: dashboards/k.json\n    subject: {metric: kafka_up, label: job}\n    reason: ' the sidecar adds it '\n"
+	c, err := ParseConfig(".driftlint.yaml", t.TempDir(), []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantO := []CheckOverride{{
+		Paths: []string{"dashboards/**", "legacy"}, Disable: []string{"metric/unknown"}, DisableAt: []Pos{{File: ".driftlint.yaml", Line: 4, Col: 17}},
+		Severity: map[string]Severity{"promql/*": Info}, SeverityAt: map[string]Pos{"promql/*": {File: ".driftlint.yaml", Line: 5, Col: 18}},
+		At: Pos{File: ".driftlint.yaml", Line: 3, Col: 7},
+	}}
+	if diff := cmp.Diff(wantO, c.Checks.Overrides); diff != "" {
+		t.Errorf("overrides (-want +got):\n%s", diff)
+	}
+	wantS := []SuppressEntry{{
+		Rule: "label/unknown", RuleAt: Pos{File: ".driftlint.yaml", Line: 7, Col: 11}, Path: "dashboards/k.json",
+		Subject: Subject{Metric: "kafka_up", Label: "job"}, Reason: "the sidecar adds it", At: Pos{File: ".driftlint.yaml", Line: 7, Col: 5},
+	}}
+	if diff := cmp.Diff(wantS, c.Suppress); diff != "" {
+		t.Errorf("suppress (-want +got):\n%s", diff)
 	}
 }
 

@@ -177,6 +177,10 @@ type Markdown struct {
 	// first column of a table of fields under a heading about health. Each is a one-path jq
 	// program, so health/unknown-field checks them like the jq programs of JQ.
 	HealthRefs []JQProgram
+	// IgnoresInTables are driftlint:ignore comments alone on a line between the rows of a
+	// table, at the directive: such a line ends the table on GitHub (and in goldmark), so the
+	// rows below it are text. The runner reports them with driftlint/unused-ignore.
+	IgnoresInTables []Pos
 }
 
 // Mention is a metric name written as inline code in a runbook's prose.

@@ -2,19 +2,22 @@ package lint
 
 import (
 	"fmt"
-	"maps"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 )
 
-// RunOptions tune a run.
+// RunOptions tune a run. The command line's settings win over the config's.
 type RunOptions struct {
-	Workers  int                 // parallel rules; 0 means GOMAXPROCS
-	Disable  []string            // rule ids switched off (in addition to the config's)
-	Severity map[string]Severity // overrides (in addition to the config's)
+	Workers int      // parallel rules; 0 means GOMAXPROCS
+	Disable []string // rule ids or categories switched off (in addition to the config's)
+	// EnableOnly, when set, are the only rules (ids or categories) that run: the config's
+	// disable lists, global and per path, do not apply to them. Not together with Disable.
+	EnableOnly []string
+	Severity   map[string]Severity // overrides (over the config's)
 }
 
 // Summary counts a run's findings.
@@ -50,18 +53,7 @@ type Result struct {
 // Run runs rules over the project in parallel and returns their findings, sorted and
 // deduplicated, with severities and fingerprints set.
 func Run(p *Project, rules []*Rule, opts RunOptions) *Result {
-	disabled := map[string]bool{}
-	severity := map[string]Severity{}
-	if p.Config != nil {
-		for _, id := range p.Config.Checks.Disable {
-			disabled[id] = true
-		}
-		maps.Copy(severity, p.Config.Checks.Severity)
-	}
-	for _, id := range opts.Disable {
-		disabled[id] = true
-	}
-	maps.Copy(severity, opts.Severity)
+	set := newSettings(p.Config, opts)
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -85,7 +77,7 @@ func Run(p *Project, rules []*Rule, opts RunOptions) *Result {
 		r := rules[i]
 		res.Timings[i] = RuleTiming{Rule: r.ID}
 		switch {
-		case disabled[r.ID]:
+		case !set.runs(r.ID):
 			res.Timings[i].Disabled = true
 			continue
 		case !p.Has(r.Needs):
@@ -101,7 +93,7 @@ func Run(p *Project, rules []*Rule, opts RunOptions) *Result {
 			perRule[i], internal[i] = runOne(p, r)
 			// Severities and fingerprints too, here in parallel rather than one by one after.
 			for j := range perRule[i] {
-				perRule[i][j] = finish(p, perRule[i][j], r, severity, expo)
+				perRule[i][j] = finish(p, perRule[i][j], r, set, expo)
 			}
 			res.Timings[i].Elapsed = time.Since(start)
 		}()
@@ -134,24 +126,25 @@ func Run(p *Project, rules []*Rule, opts RunOptions) *Result {
 	res.Findings, res.Suppressed, problems = suppress(p, all, known, ran)
 	if unusedIgnore != nil {
 		for _, f := range problems {
-			res.Findings = append(res.Findings, finish(p, f, unusedIgnore, severity, expo))
+			res.Findings = append(res.Findings, finish(p, f, unusedIgnore, set, expo))
 		}
 	}
+	// Per-path disables apply after suppressions, so that a comment hiding a finding there
+	// is not reported as unused.
+	res.Findings = slices.DeleteFunc(res.Findings, func(f Finding) bool { return set.disabledAt(f.Rule, f.Pos.File) })
 	res.Findings = SortFindings(res.Findings)
 	res.Summary = Summarize(p, res.Findings)
 	return res
 }
 
-// finish sets a finding's rule, severity (the rule's default, or the config's override)
-// and fingerprint.
-func finish(p *Project, f Finding, r *Rule, severity map[string]Severity, expo map[*SourceFile]bool) Finding {
+// finish sets a finding's rule, severity (the rule's default, or the one the config or the
+// command line sets for it and its file) and fingerprint.
+func finish(p *Project, f Finding, r *Rule, set *settings, expo map[*SourceFile]bool) Finding {
 	f.Rule = r.ID
 	if f.Severity == 0 {
 		f.Severity = r.Severity
-		if s, ok := severity[r.ID]; ok {
-			f.Severity = s
-		}
-	} else if s, ok := severity[r.ID]; ok {
+	}
+	if s, ok := set.severity(r.ID, f.Pos.File); ok {
 		f.Severity = s
 	}
 	if f.Fingerprint == "" {
@@ -165,6 +158,81 @@ func finish(p *Project, f Finding, r *Rule, severity map[string]Severity, expo m
 		f.Fingerprint = fingerprint(f, line)
 	}
 	return f
+}
+
+// settings decide which rules run, where their findings are dropped, and their severities:
+// the config's checks, then its overrides in order, then the command line.
+type settings struct {
+	disable     []string // the config's, then the command line's
+	enableOnly  []string
+	cfgSeverity map[string]Severity // the config's
+	overrides   []CheckOverride
+	cliSeverity map[string]Severity
+}
+
+func newSettings(c *Config, opts RunOptions) *settings {
+	s := &settings{enableOnly: opts.EnableOnly, cliSeverity: opts.Severity}
+	if c != nil {
+		s.disable = slices.Clone(c.Checks.Disable)
+		s.cfgSeverity = c.Checks.Severity
+		s.overrides = c.Checks.Overrides
+	}
+	s.disable = append(s.disable, opts.Disable...)
+	return s
+}
+
+// runs reports whether the rule runs at all.
+func (s *settings) runs(id string) bool {
+	if len(s.enableOnly) > 0 {
+		return anyRule(s.enableOnly, id)
+	}
+	return !anyRule(s.disable, id)
+}
+
+// disabledAt reports whether an override switches the rule off for findings in file. A rule
+// chosen with --enable-only is never switched off by the config.
+func (s *settings) disabledAt(id, file string) bool {
+	if len(s.enableOnly) > 0 {
+		return false
+	}
+	for _, o := range s.overrides {
+		if anyRule(o.Disable, id) && MatchPaths(o.Paths, file) {
+			return true
+		}
+	}
+	return false
+}
+
+// severity is the severity that the config or the command line sets for the rule's findings
+// in file: the command line's, else the last matching override's, else the config's global
+// one.
+func (s *settings) severity(id, file string) (Severity, bool) {
+	if sev, ok := ruleSeverity(s.cliSeverity, id); ok {
+		return sev, true
+	}
+	for _, o := range slices.Backward(s.overrides) {
+		if sev, ok := ruleSeverity(o.Severity, id); ok && MatchPaths(o.Paths, file) {
+			return sev, true
+		}
+	}
+	return ruleSeverity(s.cfgSeverity, id)
+}
+
+// ruleSeverity looks the rule up in a severity mapping: its id, else its category.
+func ruleSeverity(m map[string]Severity, id string) (Severity, bool) {
+	if sev, ok := m[id]; ok {
+		return sev, true
+	}
+	if cat, _, ok := strings.Cut(id, "/"); ok {
+		sev, ok := m[cat+"/*"]
+		return sev, ok
+	}
+	return 0, false
+}
+
+// anyRule reports whether one of the patterns names the rule.
+func anyRule(patterns []string, id string) bool {
+	return slices.ContainsFunc(patterns, func(p string) bool { return RuleMatches(p, id) })
 }
 
 // expositionFiles are the texts of the project's scrapes (saved or fetched).

@@ -186,3 +186,64 @@ func TestFingerprintIsStable(t *testing.T) {
 		t.Errorf("without a subject: %s, want %s", got, w)
 	}
 }
+
+func TestRunPerPathSettings(t *testing.T) {
+	a1 := Pos{File: "a.yml", Line: 1, Col: 1}
+	b1 := Pos{File: "b.yml", Line: 1, Col: 1}
+	rules := []*Rule{reporter("metric/unknown", Error, a1, b1), reporter("promql/syntax", Error, a1, b1), reporter("label/unknown", Warning, a1, b1)}
+	tests := []struct {
+		name   string
+		checks Checks
+		opts   RunOptions
+		want   []string
+	}{
+		{
+			name:   "keeps a rule chosen with enable-only even where an override disables it",
+			checks: Checks{Overrides: []CheckOverride{{Paths: []string{"b.yml"}, Disable: []string{"metric/unknown"}}}},
+			opts:   RunOptions{EnableOnly: []string{"metric/unknown", "promql/*"}},
+			want:   []string{"a.yml:1:1: error: found by metric/unknown (metric/unknown)", "a.yml:1:1: error: found by promql/syntax (promql/syntax)", "b.yml:1:1: error: found by metric/unknown (metric/unknown)", "b.yml:1:1: error: found by promql/syntax (promql/syntax)"},
+		},
+		{
+			name:   "drops the findings of a rule an override disables, and disables categories globally",
+			checks: Checks{Disable: []string{"label/*"}, Overrides: []CheckOverride{{Paths: []string{"b.yml"}, Disable: []string{"metric/unknown"}}}},
+			want:   []string{"a.yml:1:1: error: found by metric/unknown (metric/unknown)", "a.yml:1:1: error: found by promql/syntax (promql/syntax)", "b.yml:1:1: error: found by promql/syntax (promql/syntax)"},
+		},
+		{
+			name: "lets a later override win over an earlier one and over the global severity",
+			checks: Checks{
+				Severity: map[string]Severity{"promql/*": Warning, "metric/unknown": Info},
+				Overrides: []CheckOverride{
+					{Paths: []string{"*.yml"}, Severity: map[string]Severity{"promql/syntax": Info, "metric/*": Warning}},
+					{Paths: []string{"b.yml"}, Severity: map[string]Severity{"promql/*": Error}},
+				},
+			},
+			opts: RunOptions{Disable: []string{"label/unknown"}},
+			want: []string{"a.yml:1:1: warning: found by metric/unknown (metric/unknown)", "a.yml:1:1: info: found by promql/syntax (promql/syntax)", "b.yml:1:1: warning: found by metric/unknown (metric/unknown)", "b.yml:1:1: error: found by promql/syntax (promql/syntax)"},
+		},
+		{
+			name:   "lets the command line's severity win over every override",
+			checks: Checks{Overrides: []CheckOverride{{Paths: []string{"a.yml"}, Severity: map[string]Severity{"promql/syntax": Info}}}},
+			opts:   RunOptions{EnableOnly: []string{"promql/syntax"}, Severity: map[string]Severity{"promql/syntax": Warning}},
+			want:   []string{"a.yml:1:1: warning: found by promql/syntax (promql/syntax)", "b.yml:1:1: warning: found by promql/syntax (promql/syntax)"},
+		},
+		{
+			name:   "runs only the rules of enable-only, even those the config disables",
+			checks: Checks{Disable: []string{"label/unknown"}},
+			opts:   RunOptions{EnableOnly: []string{"label/unknown"}},
+			want:   []string{"a.yml:1:1: warning: found by label/unknown (label/unknown)", "b.yml:1:1: warning: found by label/unknown (label/unknown)"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := testProject()
+			p.Config = &Config{Checks: tt.checks}
+			var got []string
+			for _, f := range Run(p, rules, tt.opts).Findings {
+				got = append(got, f.String())
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("findings (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

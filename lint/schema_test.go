@@ -180,7 +180,10 @@ func TestSchemaListsTheKeysTheConfigAccepts(t *testing.T) {
 		{name: "an exposition entry has its own keys and the http client keys", pointer: "/$defs/expositionEntry", want: sorted([]string{"file", "url", "target", "scrapes", "interval", "covers", "required", "timeout"}, httpKeys)},
 		{name: "a health entry has its own keys and the http client keys", pointer: "/$defs/healthEntry", want: sorted([]string{"file", "url", "schema", "required", "timeout"}, httpKeys)},
 		{name: "tls_config has the Prometheus keys", pointer: "/$defs/tlsConfig", want: sorted([]string{"ca_file", "cert_file", "key_file", "server_name", "insecure_skip_verify"})},
-		{name: "checks has disable and severity", pointer: "/$defs/checks", want: []string{"disable", "severity"}},
+		{name: "checks has disable, severity and overrides", pointer: "/$defs/checks", want: []string{"disable", "overrides", "severity"}},
+		{name: "an override has paths, disable and severity", pointer: "/$defs/checkOverride", want: []string{"disable", "paths", "severity"}},
+		{name: "a suppress entry has rule, path, subject and reason", pointer: "/$defs/suppressEntry", want: []string{"path", "reason", "rule", "subject"}},
+		{name: "a suppress subject has the fields of lint.Subject", pointer: "/$defs/suppressEntry/properties/subject", want: sorted(subjectKeys)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -311,6 +314,30 @@ health:
 		{name: "rejects checks given as null", src: "checks:\n", schema: false, config: false},
 		{name: "rejects an unknown severity", src: "checks:\n  severity: {metric/unknown: fatal}\n", schema: false, config: false},
 		{name: "rejects an unknown key in checks", src: "checks:\n  enable: [x]\n", schema: false, config: false},
+		{name: "accepts per-path overrides and suppress entries", src: `checks:
+  disable: [promql/*]
+  overrides:
+    - paths: [dashboards/**]
+      disable: [metric/unknown]
+    - paths: legacy
+      severity: {label/*: info}
+suppress:
+  - rule: metric/unknown
+    path: dashboards/kafka.json
+    subject: {metric: kafka_up, label: job}
+    reason: exported by the sidecar
+  - rule: promql/*
+    subject: {alert: Old}
+    reason: removed next release
+`, schema: true, config: true},
+		{name: "rejects an override without paths", src: "checks:\n  overrides:\n    - disable: [metric/unknown]\n", schema: false, config: false},
+		{name: "rejects an override that changes nothing", src: "checks:\n  overrides:\n    - paths: [a.yml]\n", schema: false, config: false},
+		{name: "rejects an unknown key in an override", src: "checks:\n  overrides:\n    - {paths: [a.yml], enable: [x]}\n", schema: false, config: false},
+		{name: "rejects a suppress entry without a reason", src: "suppress:\n  - {rule: metric/unknown, path: a.json}\n", schema: false, config: false},
+		{name: "rejects a suppress entry without a rule", src: "suppress:\n  - {path: a.json, reason: r}\n", schema: false, config: false},
+		{name: "rejects a suppress entry with neither path nor subject", src: "suppress:\n  - {rule: metric/unknown, reason: r}\n", schema: false, config: false},
+		{name: "rejects an unknown subject field", src: "suppress:\n  - {rule: metric/unknown, subject: {metrik: a}, reason: r}\n", schema: false, config: false},
+		{name: "rejects an empty subject", src: "suppress:\n  - {rule: metric/unknown, subject: {}, reason: r}\n", schema: false, config: false},
 		{name: "leaves a missing file to driftlint", src: "exposition:\n  - file: nope.prom\n", schema: true, config: false},
 		{name: "leaves an invariant that does not parse to driftlint", src: "invariants:\n  - {name: x, expr: 'sum(a <= b'}\n", schema: true, config: false},
 		{name: "leaves a bad jq program to driftlint", src: "health_invariants:\n  - {name: x, jq: '.a |'}\n", schema: true, config: false},

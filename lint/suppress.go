@@ -21,7 +21,7 @@ const UnusedIgnoreID = "driftlint/unused-ignore"
 //
 // The # form is for YAML, expositions and other line-comment files, and for the lines of
 // fenced code blocks in Markdown; the <!-- --> form is for Markdown outside fences. JSON has
-// no comments: use the config's checks.disable and ignore instead. A comment after code hides
+// no comments: use the config's suppress entries, checks.disable and ignore instead. A comment after code hides
 // findings on its own line; a comment alone on its line hides findings on the next line that
 // is not itself such a comment, so several can be stacked. RULE is a rule id, a
 // comma-separated list of them, a category ("promql/*") or "*" for every rule.
@@ -53,13 +53,7 @@ func matchRule(pattern, id string) bool {
 	if id == UnusedIgnoreID {
 		return false
 	}
-	if pattern == "*" {
-		return true
-	}
-	if cat, ok := strings.CutSuffix(pattern, "/*"); ok {
-		return strings.HasPrefix(id, cat+"/")
-	}
-	return pattern == id
+	return pattern == "*" || RuleMatches(pattern, id)
 }
 
 // scanSuppressions finds every suppression comment in the project's files.
@@ -71,7 +65,7 @@ func scanSuppressions(p *Project) []*suppression {
 		}
 		switch strings.ToLower(path.Ext(f.Path)) {
 		case ".json":
-			// No comments in JSON: the config's checks.disable and ignore apply.
+			// No comments in JSON: the config's suppress entries, checks.disable and ignore apply.
 		case ".md", ".markdown":
 			out = append(out, scanLines(f, true)...)
 		default:
@@ -203,11 +197,12 @@ func (fs *fenceState) next(line string) {
 	}
 }
 
-// suppress drops the findings that a reasoned suppression comment or a config ignore path
-// hides, and returns the rest, how many were dropped, and the problems with the comments
+// suppress drops the findings that a reasoned suppression comment, a config suppress entry
+// or a config ignore path hides, and returns the rest, how many were dropped, and the problems with the comments
 // themselves (driftlint/unused-ignore findings, without rule or severity): a suppression
 // without a reason (it hides nothing), one that names no known rule, and one whose rules ran
-// but that hid no finding. known holds the ids of the rules of this run, ran those that ran
+// but that hid no finding, and a config suppress entry that hid nothing although its rule
+// ran (at the entry's position in the config). known holds the ids of the rules of this run, ran those that ran
 // to completion.
 func suppress(p *Project, fs []Finding, known, ran map[string]bool) (kept []Finding, dropped int, problems []Finding) {
 	sups := scanSuppressions(p)
@@ -223,9 +218,12 @@ func suppress(p *Project, fs []Finding, known, ran map[string]bool) (kept []Find
 		}
 	}
 	var ignore []string
+	var entries []SuppressEntry
 	if p.Config != nil {
 		ignore = p.Config.Ignore
+		entries = p.Config.Suppress
 	}
+	entryUsed := make([]bool, len(entries))
 	kept = make([]Finding, 0, len(fs))
 	for _, f := range fs {
 		if IgnoredPath(ignore, f.Pos.File) {
@@ -239,6 +237,12 @@ func suppress(p *Project, fs []Finding, known, ran map[string]bool) (kept []Find
 					s.items[i].used = true
 					hidden = true
 				}
+			}
+		}
+		for i, e := range entries {
+			if e.matches(f) {
+				entryUsed[i] = true
+				hidden = true
 			}
 		}
 		if hidden {
@@ -282,7 +286,32 @@ func suppress(p *Project, fs []Finding, known, ran map[string]bool) (kept []Find
 			}
 		}
 	}
+	for _, m := range p.Markdown {
+		for _, at := range m.IgnoresInTables {
+			report(at, "a driftlint:ignore comment alone on a line inside a table ends the table on GitHub, so the rows below it render as text: "+
+				"put the comment at the end of the row it is for (a comment above the table applies to its header row only)")
+		}
+	}
+	for i, e := range entries {
+		if !entryUsed[i] && patternRan(e.Rule, ids, ran) {
+			report(p.Config.ProjectPos(e.At), "suppress entry for "+e.Rule+" matched no finding")
+		}
+	}
 	return kept, dropped, problems
+}
+
+// matches reports whether a config suppress entry hides the finding: its rule, its primary
+// file and every subject field the entry gives.
+func (e SuppressEntry) matches(f Finding) bool {
+	if !matchRule(e.Rule, f.Rule) || (e.Path != "" && !MatchPaths([]string{e.Path}, f.Pos.File)) {
+		return false
+	}
+	for _, key := range subjectKeys {
+		if want := *subjectField(&e.Subject, key); want != "" && *subjectField(&f.Subject, key) != want {
+			return false
+		}
+	}
+	return true
 }
 
 func listPatterns(items []suppressionItem) string {
@@ -310,7 +339,11 @@ func patternRan(pattern string, ids []string, ran map[string]bool) bool {
 // IgnoredPath reports whether a project file matches one of the config's ignore globs (a
 // glob naming a folder ignores everything under it). The loader does not read such files,
 // and findings in them are dropped.
-func IgnoredPath(globs []string, file string) bool {
+func IgnoredPath(globs []string, file string) bool { return MatchPaths(globs, file) }
+
+// MatchPaths reports whether a project file matches one of the globs; a glob naming a folder
+// matches everything under it.
+func MatchPaths(globs []string, file string) bool {
 	if file == "" {
 		return false
 	}

@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -193,5 +194,75 @@ func TestUnusedIgnoreSeverityFollowsTheConfig(t *testing.T) {
 	res := Run(p, []*Rule{lineReporter("metric/unknown", "BAD"), unusedIgnoreRule}, RunOptions{})
 	if len(res.Findings) != 1 || res.Findings[0].Severity != Error || len(res.Findings[0].Fingerprint) != 16 {
 		t.Errorf("findings %v", res.Findings)
+	}
+}
+
+func TestConfigSuppressEntries(t *testing.T) {
+	// A dashboard-like file: one finding per line, each with its metric as the subject.
+	src := "BAD\nBAD\nUGLY\n"
+	rules := []*Rule{lineReporter("metric/unknown", "BAD"), lineReporter("promql/syntax", "UGLY"), unusedIgnoreRule}
+	at := Pos{File: "cfg/.driftlint.yaml", Line: 4, Col: 5}
+	tests := []struct {
+		name       string
+		entries    []SuppressEntry
+		want       []string
+		suppressed int
+	}{
+		{
+			name:       "hides the findings of the rule in the matching file whose subject matches",
+			entries:    []SuppressEntry{{Rule: "metric/unknown", Path: "dash/*.json", Subject: Subject{Metric: "BAD"}, Reason: "r", At: at}},
+			want:       []string{"dash/a.json:3:1: error: UGLY here (promql/syntax)"},
+			suppressed: 2,
+		},
+		{
+			name:       "accepts a category and a folder as the path",
+			entries:    []SuppressEntry{{Rule: "promql/*", Path: "dash", Reason: "r", At: at}},
+			want:       []string{"dash/a.json:1:1: error: BAD here (metric/unknown)", "dash/a.json:2:1: error: BAD here (metric/unknown)"},
+			suppressed: 1,
+		},
+		{
+			name:    "reports an entry whose subject matches nothing at its config position",
+			entries: []SuppressEntry{{Rule: "metric/unknown", Subject: Subject{Metric: "BAD", Label: "job"}, Reason: "r", At: at}},
+			want: []string{
+				".driftlint.yaml:4:5: warning: suppress entry for metric/unknown matched no finding (driftlint/unused-ignore)",
+				"dash/a.json:1:1: error: BAD here (metric/unknown)", "dash/a.json:2:1: error: BAD here (metric/unknown)", "dash/a.json:3:1: error: UGLY here (promql/syntax)",
+			},
+		},
+		{
+			name:    "reports an entry whose path matches nothing",
+			entries: []SuppressEntry{{Rule: "metric/unknown", Path: "other/**", Reason: "r", At: at}},
+			want: []string{
+				".driftlint.yaml:4:5: warning: suppress entry for metric/unknown matched no finding (driftlint/unused-ignore)",
+				"dash/a.json:1:1: error: BAD here (metric/unknown)", "dash/a.json:2:1: error: BAD here (metric/unknown)", "dash/a.json:3:1: error: UGLY here (promql/syntax)",
+			},
+		},
+		{
+			name:    "does not report an unused entry for a rule that did not run",
+			entries: []SuppressEntry{{Rule: "label/unknown", Path: "dash/a.json", Reason: "r", At: at}},
+			want:    []string{"dash/a.json:1:1: error: BAD here (metric/unknown)", "dash/a.json:2:1: error: BAD here (metric/unknown)", "dash/a.json:3:1: error: UGLY here (promql/syntax)"},
+		},
+	}
+	cfgDir, err := filepath.Abs("cfg") // the root: the config file's folder
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := &Project{
+				Files:  []*SourceFile{NewSourceFile("dash/a.json", []byte(src))},
+				Config: &Config{Path: "cfg/.driftlint.yaml", Dir: cfgDir, Suppress: tt.entries},
+			}
+			res := Run(p, append(rules, &Rule{ID: "label/unknown", Needs: NeedDashboards, Run: func(*Pass) error { return nil }}), RunOptions{})
+			var got []string
+			for _, f := range res.Findings {
+				got = append(got, f.String())
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("findings (-want +got):\n%s", diff)
+			}
+			if res.Suppressed != tt.suppressed {
+				t.Errorf("suppressed %d, want %d", res.Suppressed, tt.suppressed)
+			}
+		})
 	}
 }

@@ -21,7 +21,13 @@ This rule reports a suppression that no longer hides anything (the drift was fix
 line moved away from it), so that stale suppressions do not hide the next real drift on that
 line. A suppression of a rule that did not run (disabled, or skipped for lack of inputs) is
 not reported. It also reports a suppression without a reason, which hides nothing: the
-reason is what a reviewer reads, and a rule id that is unknown.
+reason is what a reviewer reads, and a rule id that is unknown. A suppress entry of the
+config that hid nothing although its rule ran is reported at the entry.
+
+It also reports a <!-- driftlint:ignore --> comment alone on a line between the rows of a
+Markdown table: the comment ends the table, on GitHub as in driftlint, and the rows below it
+render as text (and are not read as documented metrics). Put the comment at the end of the
+row instead: | app_up | gauge | <!-- driftlint:ignore … -->.
 
 Bad (the alert was fixed, the comment stayed; and a suppression without a reason):
 

@@ -187,18 +187,20 @@ func (tf *trustFlags) configOptions() (lint.ConfigOptions, error) {
 // projectFlags are the flags of every command that loads a project and runs the rules.
 type projectFlags struct {
 	trustFlags
-	config  string
-	disable []string
-	jobs    int
-	verbose bool
-	maxSize int64
+	config     string
+	disable    []string
+	enableOnly []string
+	jobs       int
+	verbose    bool
+	maxSize    int64
 }
 
 func addProjectFlags(cmd *cobra.Command, pf *projectFlags) {
 	addTrustFlags(cmd, &pf.trustFlags)
 	f := cmd.Flags()
 	f.StringVarP(&pf.config, "config", "c", "", "config file (default DIR/.driftlint.yaml)")
-	f.StringSliceVar(&pf.disable, "disable", nil, "rule ids to switch off (comma-separated)")
+	f.StringSliceVar(&pf.disable, "disable", nil, "rule ids or categories (promql/*) to switch off (comma-separated)")
+	f.StringSliceVar(&pf.enableOnly, "enable-only", nil, "run only these rule ids or categories (comma-separated), whatever the config disables; not with --disable")
 	f.IntVarP(&pf.jobs, "jobs", "j", 0, "parallel loaders and rules (default: the number of CPUs)")
 	f.BoolVarP(&pf.verbose, "verbose", "v", false, "say on stderr what was loaded, which rules were skipped and why, and how long each phase took")
 	f.Int64Var(&pf.maxSize, "max-file-size", load.DefaultMaxFileSize, "bytes: a larger input file is an input/parse finding, not read")
@@ -256,9 +258,17 @@ type session struct {
 // prepare validates the project flags and reads the config of dir.
 func prepare(dir string, pf projectFlags) (*session, error) {
 	s := &session{start: time.Now()}
+	if len(pf.disable) > 0 && len(pf.enableOnly) > 0 {
+		return nil, errors.New("--disable and --enable-only cannot be used together")
+	}
 	for _, id := range pf.disable {
-		if rules.ByID(id) == nil {
+		if !lint.RuleKnown(id, rules.IDs()) {
 			return nil, errors.New("--disable: " + lint.UnknownRuleMsg(id, rules.IDs()))
+		}
+	}
+	for _, id := range pf.enableOnly {
+		if !lint.RuleKnown(id, rules.IDs()) {
+			return nil, errors.New("--enable-only: " + lint.UnknownRuleMsg(id, rules.IDs()))
 		}
 	}
 	if err := checkDir(dir); err != nil {
@@ -317,12 +327,12 @@ func (s *session) lint(ctx context.Context, pf projectFlags) error {
 	}
 	start := time.Now()
 	phase("rules")
-	s.res = lint.Run(s.p, rules.All(), lint.RunOptions{Workers: pf.jobs, Disable: pf.disable})
+	s.res = lint.Run(s.p, rules.All(), lint.RunOptions{Workers: pf.jobs, Disable: pf.disable, EnableOnly: pf.enableOnly})
 	phase("report")
 
 	s.rules = time.Since(start)
 	if s.res.Suppressed > 0 {
-		s.notes = append(s.notes, fmt.Sprintf("suppressed: %s by driftlint:ignore comments and ignore paths", count(s.res.Suppressed, "finding")))
+		s.notes = append(s.notes, fmt.Sprintf("suppressed: %s by driftlint:ignore comments, suppress entries and ignore paths", count(s.res.Suppressed, "finding")))
 	}
 	return nil
 }
@@ -425,6 +435,7 @@ type checkFlags struct {
 	outputFlags
 	baseline     string
 	changedSince string
+	newFromRev   string
 }
 
 func newCheckCmd() *cobra.Command {
@@ -442,6 +453,7 @@ func newCheckCmd() *cobra.Command {
 	f := cmd.Flags()
 	f.StringVar(&fl.baseline, "baseline", "", "hide the findings recorded in this baseline (written by driftlint baseline, or a check --format json report)")
 	f.StringVar(&fl.changedSince, "changed-since", "", "report only findings in, or about, files changed since this git ref (committed, staged, unstaged or untracked)")
+	addNewFromRev(cmd, &fl.newFromRev)
 	return cmd
 }
 
@@ -466,6 +478,10 @@ func runCheck(cmd *cobra.Command, dir string, fl checkFlags) error {
 			return fmt.Errorf("--changed-since: %w", err)
 		}
 	}
+	lines, err := changedLines(cmd, s, fl.newFromRev)
+	if err != nil {
+		return err
+	}
 	if err := s.lint(cmd.Context(), fl.projectFlags); err != nil {
 		return err
 	}
@@ -487,7 +503,10 @@ func runCheck(cmd *cobra.Command, dir string, fl checkFlags) error {
 			fl.changedSince, count(len(changed), "file"), count(len(res.Findings)-len(kept), "finding")))
 		res.Findings = kept
 	}
-	if base != nil || changed != nil {
+	if lines != nil {
+		s.newOnly(fl.newFromRev, lines, &res.Findings)
+	}
+	if base != nil || changed != nil || lines != nil {
 		res.Summary = lint.Summarize(s.p, res.Findings)
 	}
 
@@ -507,6 +526,35 @@ func runCheck(cmd *cobra.Command, dir string, fl checkFlags) error {
 		return err
 	}
 	return failOnError(res.Findings, failOn)
+}
+
+func addNewFromRev(cmd *cobra.Command, rev *string) {
+	cmd.Flags().StringVar(rev, "new-from-rev", "", "report only findings on lines changed since the merge base with this git revision, or whose related position is on one (as golangci-lint's --new-from-rev)")
+}
+
+// changedLines reads the lines changed since rev for --new-from-rev; nil when rev is "".
+func changedLines(cmd *cobra.Command, s *session, rev string) (gitdiff.Lines, error) {
+	if rev == "" {
+		return nil, nil
+	}
+	lines, err := gitdiff.ChangedLines(cmd.Context(), s.cfg.Dir, rev)
+	if err != nil {
+		return nil, fmt.Errorf("--new-from-rev: %w", err)
+	}
+	return lines, nil
+}
+
+// newOnly keeps the findings on lines changed since rev, or about them, noting how many
+// were left out.
+func (s *session) newOnly(rev string, lines gitdiff.Lines, fs ...*[]lint.Finding) {
+	left := 0
+	for _, f := range fs {
+		kept := gitdiff.FilterLines(*f, lines)
+		left += len(*f) - len(kept)
+		*f = kept
+	}
+	s.notes = append(s.notes, fmt.Sprintf("new from %s: %s changed; %s on, and about, unchanged lines left out",
+		rev, count(len(lines), "file"), count(left, "finding")))
 }
 
 type baselineFlags struct {
@@ -575,7 +623,8 @@ func runBaseline(cmd *cobra.Command, dir string, fl baselineFlags) error {
 type reportFlags struct {
 	projectFlags
 	outputFlags
-	against string
+	against    string
+	newFromRev string
 }
 
 func newReportCmd() *cobra.Command {
@@ -596,6 +645,7 @@ fingerprint. text, markdown and json list the three groups (json as the arrays "
 	addOutputFlags(cmd, &fl.outputFlags, "never", "exit 1 when a new finding is at least this severe: error, warning, info or never")
 	cmd.Flags().StringVar(&fl.against, "against", "", "the earlier run: a check --format json report or a baseline file (required)")
 	_ = cmd.MarkFlagRequired("against")
+	addNewFromRev(cmd, &fl.newFromRev)
 	return cmd
 }
 
@@ -612,15 +662,30 @@ func runReport(cmd *cobra.Command, dir string, fl reportFlags) error {
 	if err != nil {
 		return err
 	}
+	lines, err := changedLines(cmd, s, fl.newFromRev)
+	if err != nil {
+		return err
+	}
 	if err := s.lint(cmd.Context(), fl.projectFlags); err != nil {
 		return err
 	}
 	c := lint.Compare(old.Findings, s.res.Findings)
+	if lines != nil {
+		// Fixed findings are gone and have no line: only today's are filtered.
+		s.newOnly(fl.newFromRev, lines, &c.New, &c.Open)
+	}
+	res := s.res
+	if lines != nil {
+		cur := *s.res
+		cur.Findings = lint.SortFindings(slices.Concat(c.Open, c.New))
+		cur.Summary = lint.Summarize(s.p, cur.Findings)
+		res = &cur
+	}
 	start := time.Now()
 	err = withOutput(cmd, fl.outputFlags, s.cfg.Dir, func(w io.Writer, color bool) error {
 		opts := s.reportOptions(color, fl.quiet)
 		opts.MaxFindings = fl.maxFindings
-		return report.Reaudit(w, fl.format, fl.against, c, s.res, opts)
+		return report.Reaudit(w, fl.format, fl.against, c, res, opts)
 	})
 	if err != nil {
 		return err

@@ -532,7 +532,7 @@ func TestSuppressions(t *testing.T) {
 	t.Run("counts suppressed findings in --verbose", func(t *testing.T) {
 		dir := tree(t, map[string]string{".driftlint.yaml": cleanConfig, "rules.yml": tests[0].rules, "m.prom": expo})
 		code, _, stderr := runCLI(t, "check", "-v", dir)
-		if code != 0 || !strings.Contains(stderr, "suppressed: 1 finding by driftlint:ignore comments and ignore paths\n") {
+		if code != 0 || !strings.Contains(stderr, "suppressed: 1 finding by driftlint:ignore comments, suppress entries and ignore paths\n") {
 			t.Errorf("exit %d, stderr:\n%s", code, stderr)
 		}
 	})

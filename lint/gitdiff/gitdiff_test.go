@@ -168,3 +168,114 @@ func TestFilter(t *testing.T) {
 		t.Errorf("kept (-want +got):\n%s", diff)
 	}
 }
+
+func TestChangedLines(t *testing.T) {
+	rules := "groups:\n  - name: app\n    rules:\n      - alert: A\n        expr: a == 0\n      - alert: B\n        expr: b == 0\n"
+	dir := repo(t, map[string]string{
+		"svc/rules.yml":     rules,
+		"svc/m.prom":        "x 1\ny 2\nz 3\n",
+		"svc/gone.yml":      "g\n",
+		"svc/with space.md": "one\ntwo\n",
+		"svc/héllo.md":      "one\ntwo\n",
+		"top.yml":           "t\n",
+	})
+	run(t, dir, "checkout", "-q", "-b", "feature")
+	// Committed on the branch: line 5 changes; in the working tree: a line added after 7.
+	write(t, dir, map[string]string{"svc/rules.yml": strings.Replace(rules, "a == 0", "a == 1", 1)})
+	run(t, dir, "commit", "-q", "-am", "change A")
+	write(t, dir, map[string]string{
+		"svc/rules.yml":     strings.Replace(rules, "a == 0", "a == 1", 1) + "      - alert: C\n",
+		"svc/m.prom":        "x 1\nz 3\n", // a deletion only
+		"svc/with space.md": "one\n+++ b/two\n",
+		"svc/héllo.md":      "one\nzwei\n",
+		"svc/new.yml":       "n\nn\n",
+		"top.yml":           "t2\n",
+	})
+	if err := os.Remove(filepath.Join(dir, "svc", "gone.yml")); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ChangedLines(context.Background(), filepath.Join(dir, "svc"), "main")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Lines{
+		"rules.yml":     {Ranges: [][2]int{{5, 5}, {8, 8}}},
+		"m.prom":        {},
+		"with space.md": {Ranges: [][2]int{{2, 2}}},
+		"héllo.md":      {Ranges: [][2]int{{2, 2}}},
+		"new.yml":       {All: true},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("changed lines (-want +got):\n%s", diff)
+	}
+
+	// Since HEAD, the commit on the branch is not a change: only the working tree's line 8.
+	got, err = ChangedLines(context.Background(), filepath.Join(dir, "svc"), "HEAD")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(&FileLines{Ranges: [][2]int{{8, 8}}}, got["rules.yml"]); diff != "" {
+		t.Errorf("rules.yml since HEAD (-want +got):\n%s", diff)
+	}
+}
+
+func TestFilterLines(t *testing.T) {
+	lines := Lines{"rules.yml": {Ranges: [][2]int{{5, 5}, {8, 9}}}, "m.prom": {}, "new.yml": {All: true}}
+	at := func(file string, line int) lint.Pos { return lint.Pos{File: file, Line: line, Col: 1} }
+	fs := []lint.Finding{
+		{Message: "on a changed line", Pos: at("rules.yml", 5)},
+		{Message: "on the last line of a run", Pos: at("rules.yml", 9)},
+		{Message: "on an unchanged line of a changed file", Pos: at("rules.yml", 7)},
+		{Message: "with a related position on a changed line", Pos: at("dash.json", 3), Related: []lint.Related{{Pos: at("rules.yml", 8)}}},
+		{Message: "with a related position on an unchanged line", Pos: at("dash.json", 4), Related: []lint.Related{{Pos: at("rules.yml", 6)}}},
+		{Message: "in a file with only deletions", Pos: at("m.prom", 1)},
+		{Message: "about a whole file with only deletions", Pos: at("m.prom", 0)},
+		{Message: "in an untracked file", Pos: at("new.yml", 40)},
+		{Message: "at a URL", Pos: lint.Pos{File: "http://localhost:9100/metrics", Line: 3, Col: 1}},
+		{Message: "at a URL, about a changed line", Pos: lint.Pos{File: "http://localhost:9100/metrics", Line: 3, Col: 1}, Related: []lint.Related{{Pos: at("new.yml", 1)}}},
+	}
+	var got []string
+	for _, f := range FilterLines(fs, lines) {
+		got = append(got, f.Message)
+	}
+	want := []string{"on a changed line", "on the last line of a run", "with a related position on a changed line", "about a whole file with only deletions", "in an untracked file", "at a URL, about a changed line"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("kept (-want +got):\n%s", diff)
+	}
+}
+
+func TestParseDiff(t *testing.T) {
+	diff := "diff --git a/a.yml b/a.yml\n--- a/a.yml\n+++ b/a.yml\n@@ -1 +1 @@\n-x\n+y\n@@ -3,0 +4,2 @@\n+++ b/fake.yml\n+@@ -1 +99 @@\n" +
+		"diff --git a/d.yml b/d.yml\ndeleted file mode 100644\n--- a/d.yml\n+++ /dev/null\n@@ -1,2 +0,0 @@\n-a\n-b\n" +
+		"diff --git a/n.yml b/n.yml\n--- a/n.yml\n+++ b/n.yml\n@@ -1 +1 @@\n-a\n\\ No newline at end of file\n+b\n\\ No newline at end of file\n" +
+		"diff --git \"a/t\\tab.yml\" \"b/t\\tab.yml\"\n--- \"a/t\\tab.yml\"\n+++ \"b/t\\tab.yml\"\n@@ -2,3 +2,0 @@\n-a\n-b\n-c\n"
+	want := map[string][][2]int{"a.yml": {{1, 1}, {4, 5}}, "n.yml": {{1, 1}}, "t\tab.yml": nil}
+	if diff := cmp.Diff(want, parseDiff(diff)); diff != "" {
+		t.Errorf("parseDiff (-want +got):\n%s", diff)
+	}
+}
+
+func TestShallowClone(t *testing.T) {
+	dir := repo(t, map[string]string{"svc/rules.yml": "a\n"})
+	write(t, dir, map[string]string{"svc/rules.yml": "b\n"})
+	run(t, dir, "commit", "-q", "-am", "second")
+	run(t, dir, "branch", "old", "HEAD~1")
+	clone := filepath.Join(t.TempDir(), "clone")
+	run(t, dir, "clone", "-q", "--depth", "1", "--no-local", "file://"+filepath.ToSlash(dir), clone)
+	tests := []struct{ name, ref, want string }{
+		{name: "says to fetch more history when the ref is missing", ref: "origin/old", want: `unknown git ref "origin/old" in this shallow clone: ` + fetchMore},
+		{name: "says to fetch more history when the merge base is missing", ref: "FETCH_HEAD", want: "the merge base of FETCH_HEAD and HEAD is not in this shallow clone: " + fetchMore},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.ref == "FETCH_HEAD" {
+				// The ref's commit is present but not its history: fetched shallowly too.
+				run(t, clone, "fetch", "-q", "--depth", "1", "origin", "old")
+			}
+			_, err := ChangedLines(context.Background(), filepath.Join(clone, "svc"), tt.ref)
+			if err == nil || err.Error() != tt.want {
+				t.Errorf("error %v, want %q", err, tt.want)
+			}
+		})
+	}
+}

@@ -195,6 +195,7 @@ func (l *loader) visit(n ast.Node, entering bool) (ast.WalkStatus, error) {
 	case *ast.CodeBlock:
 		return ast.WalkSkipChildren, nil
 	case *ast.HTMLBlock:
+		l.ignoreInTable(n)
 		for i := 0; i < n.Lines().Len(); i++ {
 			seg := n.Lines().At(i)
 			l.htmlAnchors(seg.Start, seg.Stop)
@@ -238,6 +239,37 @@ func (l *loader) visit(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		}
 	}
 	return ast.WalkContinue, nil
+}
+
+// ignoreInTable records a driftlint:ignore comment alone on its line right below a table's
+// row, with rows right below it: goldmark, as GitHub, ends the table at the comment and reads
+// the rows after it as a paragraph.
+func (l *loader) ignoreInTable(n *ast.HTMLBlock) {
+	if n.HTMLBlockType != ast.HTMLBlockType2 || n.Lines().Len() != 1 {
+		return
+	}
+	if _, ok := n.PreviousSibling().(*east.Table); !ok {
+		return
+	}
+	next, ok := n.NextSibling().(*ast.Paragraph)
+	if !ok || next.Lines().Len() == 0 {
+		return
+	}
+	seg := n.Lines().At(0)
+	line := string(l.src[seg.Start:seg.Stop])
+	at := strings.Index(line, "driftlint:ignore")
+	if at < 0 {
+		return
+	}
+	ln := l.f.Pos(seg.Start).Line
+	first := next.Lines().At(0)
+	if l.f.Pos(first.Start).Line != ln+1 || !bytes.Contains(l.src[first.Start:first.Stop], []byte("|")) {
+		return
+	}
+	if ln < 2 || strings.TrimSpace(l.f.Line(ln-1)) == "" {
+		return // a blank line above: the table had ended already
+	}
+	l.md.IgnoresInTables = append(l.md.IgnoresInTables, l.pos(seg.Start+at))
 }
 
 // pos converts a goldmark offset into a file position.

@@ -797,3 +797,25 @@ func TestEmptyCellPositionInIndentedTable(t *testing.T) {
 		t.Errorf("entries %+v", res.DocEntries)
 	}
 }
+
+func TestIgnoresInTables(t *testing.T) {
+	tests := []struct {
+		name, src string
+		want      []lint.Pos
+	}{
+		{name: "finds an own-line comment between two rows", src: "| a | b |\n|---|---|\n| 1 | 2 |\n<!-- driftlint:ignore x/y why -->\n| 3 | 4 |\n", want: []lint.Pos{{File: "d.md", Line: 4, Col: 6}}},
+		{name: "finds one right below the delimiter row", src: "| a | b |\n|---|---|\n  <!-- driftlint:ignore x/y why -->\n| 3 | 4 |\n", want: []lint.Pos{{File: "d.md", Line: 3, Col: 8}}},
+		{name: "ignores a comment at the end of a row", src: "| a | b |\n|---|---|\n| 1 | 2 | <!-- driftlint:ignore x/y why -->\n| 3 | 4 |\n"},
+		{name: "ignores a comment below the last row", src: "| a | b |\n|---|---|\n| 1 | 2 |\n<!-- driftlint:ignore x/y why -->\nText.\n"},
+		{name: "ignores a comment after a blank line", src: "| a | b |\n|---|---|\n| 1 | 2 |\n\n<!-- driftlint:ignore x/y why -->\n| 3 | 4 |\n"},
+		{name: "ignores other comments inside a table", src: "| a | b |\n|---|---|\n| 1 | 2 |\n<!-- a note -->\n| 3 | 4 |\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := Load(lint.NewSourceFile("d.md", []byte(tt.src)), false, true)
+			if diff := cmp.Diff(tt.want, res.Markdown.IgnoresInTables); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
