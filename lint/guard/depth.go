@@ -279,8 +279,9 @@ func MarkdownDepth(src []byte, max int) int {
 		}
 		var cols []int
 		at := indent
+		tail := breakTail(body)
 		for b := body; ; {
-			if thematicBreak(b) {
+			if len(body)-len(b) >= tail && thematicBreak(b) {
 				break
 			}
 			n := listMarker(b)
@@ -357,6 +358,29 @@ func thematicBreak(b []byte) bool {
 		}
 	}
 	return n >= 3
+}
+
+// breakTail returns the offset of the longest tail of b made of blanks and one of - * _
+// only: a rest of the line before it cannot be a thematic break. It keeps the marker loop
+// of MarkdownDepth linear.
+func breakTail(b []byte) int {
+	var c byte
+	i := len(b)
+	for i > 0 {
+		x := b[i-1]
+		if x == ' ' || x == '\t' {
+			i--
+			continue
+		}
+		if c == 0 && (x == '-' || x == '*' || x == '_') {
+			c = x
+		}
+		if x != c {
+			break
+		}
+		i--
+	}
+	return i
 }
 
 // listMarker returns the length of the list marker at the start of b (- * + or up to nine
