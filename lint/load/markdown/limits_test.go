@@ -29,7 +29,7 @@ func TestLoadLimitsNesting(t *testing.T) {
 		},
 		{
 			name: "reads a file nested to the limit", depth: 5,
-			src:  "# A\n\n- - - - - x\n\n## B\n", heads: 2,
+			src: "# A\n\n- - - - - x\n\n## B\n", heads: 2,
 		},
 	}
 	for _, tt := range tests {
