@@ -660,8 +660,9 @@ func (cp *configParser) health(n *yaml.Node) error {
 
 // PromQLParser is the one PromQL parser of a run (queries, invariants and the engine that
 // evaluates them); it is safe for concurrent use. Experimental functions and fill
-// modifiers are enabled so that valid user queries are never rejected.
-var PromQLParser = parser.NewParser(parser.Options{EnableExperimentalFunctions: true, EnableBinopFillModifiers: true})
+// modifiers are enabled so that valid user queries are never rejected. Every expression
+// goes through CheckPromQL first: one over the run's limits is a positioned parse error.
+var PromQLParser parser.Parser = limitedParser{parser.NewParser(parser.Options{EnableExperimentalFunctions: true, EnableBinopFillModifiers: true})}
 
 func (cp *configParser) invariants(n *yaml.Node) error {
 	items, err := cp.seq(n, "invariants")

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/itchyny/gojq"
 
@@ -37,25 +36,27 @@ Good: the server reports "healthy" again once the broker is back, and the invari
 	Run:      runHealthInvariant,
 }
 
-const (
-	// healthInvariantTimeout bounds one run of a jq program (repeat, range(1e9) …).
-	healthInvariantTimeout = 2 * time.Second
-	// maxOutputs is how many outputs of one run are checked.
-	maxOutputs = 1000
-)
+// maxOutputs is how many outputs of one run are checked. The time and heap of a run are
+// the run's limits (jqpath.Clock: jq_timeout, jq_total).
+const maxOutputs = 1000
 
 func runHealthInvariant(pass *lint.Pass) error {
 	p := pass.Project
 	if p.Config == nil || len(p.Config.HealthInvariants) == 0 {
 		return nil
 	}
+	clock := jqpath.NewClock()
 	for _, inv := range p.Config.HealthInvariants {
 		at := p.Config.ProjectPos(inv.At)
 		q, err := gojq.Parse(inv.JQ)
 		if err == nil {
+			if why := jqpath.Amplifier(q); why != "" {
+				pass.Reportf(at, lint.Subject{Invariant: inv.Name}, "%s cannot be run: %s", inv.Name, why)
+				continue
+			}
 			var code *gojq.Code
 			if code, err = gojq.Compile(q); err == nil {
-				checkHealthInvariant(pass, inv, at, q, code)
+				checkHealthInvariant(pass, clock, inv, at, q, code)
 				continue
 			}
 		}
@@ -65,13 +66,13 @@ func runHealthInvariant(pass *lint.Pass) error {
 }
 
 // checkHealthInvariant runs one invariant on every complete health sample.
-func checkHealthInvariant(pass *lint.Pass, inv lint.HealthInvariant, at lint.Pos, q *gojq.Query, code *gojq.Code) {
+func checkHealthInvariant(pass *lint.Pass, clock *jqpath.Clock, inv lint.HealthInvariant, at lint.Pos, q *gojq.Query, code *gojq.Code) {
 	paths := jqpath.Read(q)
 	for _, s := range pass.Project.Health {
 		if s == nil || s.Partial || s.Value == nil || s.File == nil {
 			continue
 		}
-		why, detail := runAssertion(code, s.Value)
+		why, detail := runAssertion(clock, code, s.Value)
 		if why == "" {
 			continue
 		}
@@ -96,38 +97,36 @@ func checkHealthInvariant(pass *lint.Pass, inv lint.HealthInvariant, at lint.Pos
 
 // runAssertion runs code on v and says how it failed ("is false", "gives null", "gives no
 // output", "fails" with the error as detail), or "" when every output is true.
-func runAssertion(code *gojq.Code, v any) (why, detail string) {
-	ctx, cancel := context.WithTimeout(context.Background(), healthInvariantTimeout)
-	defer cancel()
-	iter := code.RunWithContext(ctx, v)
+func runAssertion(clock *jqpath.Clock, code *gojq.Code, v any) (why, detail string) {
 	n := 0
-	for n < maxOutputs {
-		out, ok := iter.Next()
-		if !ok {
-			break
-		}
+	err := clock.Run(context.Background(), code, v, func(out any) bool {
 		n++
 		switch out := out.(type) {
 		case error:
-			if errors.Is(out, context.DeadlineExceeded) {
-				return fmt.Sprintf("does not finish within %s", healthInvariantTimeout), ""
-			}
 			if he, ok := errors.AsType[*gojq.HaltError](out); ok && he.ExitCode() == 0 {
-				return "", ""
+				why = ""
+				return false
 			}
-			return "fails", oneLineErr(out)
+			why, detail = "fails", oneLineErr(out)
+			return false
 		case nil:
-			return "gives null", ""
+			why = "gives null"
+			return false
 		case bool:
 			if !out {
-				return "is false", ""
+				why = "is false"
+				return false
 			}
 		}
+		return n < maxOutputs
+	})
+	if err != nil {
+		return "is stopped", oneLineErr(err)
 	}
-	if n == 0 {
+	if why == "" && n == 0 {
 		return "gives no output", ""
 	}
-	return "", ""
+	return why, detail
 }
 
 // describeValues writes the values of the paths a program reads, as `.a = 1, .b = "x"`;

@@ -20,22 +20,19 @@ import (
 	"github.com/driftlint/driftlint/lint"
 )
 
-// MaxQueryBytes is the longest query that is parsed, and MaxQueryOperators the most binary
-// operators (+, /, >, and, …) a parsed query may have. Prometheus's parser takes time
-// quadratic in the length of a chain of binary operators (BinaryExpr.Type recurses down the
-// chain at every level: 0.7 s for up + up + … with 20,000 terms), so a hostile or generated
-// file could stall a run; real queries have a few dozen operators at most.
-const (
-	MaxQueryBytes     = 128 << 10
-	MaxQueryOperators = 1000
-)
+// MaxQueryOperators is the most binary operators (+, /, >, and, …) a parsed query may have.
+// Prometheus's parser takes time quadratic in the length of a chain of binary operators
+// (BinaryExpr.Type recurses down the chain at every level: 0.7 s for up + up + … with
+// 20,000 terms), so a hostile or generated file could stall a run; real queries have a few
+// dozen operators at most. The length and nesting of a query are bounded by the run's
+// limits (lint.CheckPromQL, promql_bytes and promql_depth).
+const MaxQueryOperators = 1000
 
-// NewQuery parses text as PromQL. A query longer than MaxQueryBytes, or with more than
-// MaxQueryOperators binary operators, is not parsed: its Err says so.
+// NewQuery parses text as PromQL. A query over the run's PromQL limits (lint.CheckPromQL),
+// or with more than MaxQueryOperators binary operators, is not parsed: its Err says so.
 func NewQuery(text lint.Span, origin lint.Origin, owner string) *lint.Query {
 	q := &lint.Query{Text: text, Origin: origin, Owner: owner}
-	if len(text.Value) > MaxQueryBytes {
-		q.Err = fmt.Errorf("the query is %d bytes long, more than the %d-byte limit, and was not parsed", len(text.Value), MaxQueryBytes)
+	if q.Err = lint.CheckPromQL(text.Value); q.Err != nil {
 		return q
 	}
 	if n := binaryOperators(text.Value); n > MaxQueryOperators {

@@ -71,22 +71,27 @@ func TestGrafanaQueryPositions(t *testing.T) {
 }
 
 func TestNewQueryLimitsLength(t *testing.T) {
+	l := lint.DefaultLimits
+	l.PromQLBytes, l.PromQLDepth = 1000, 8
+	defer lint.SetLimits(lint.SetLimits(l))
 	tests := []struct {
 		name    string
 		text    string
 		wantErr string
 	}{
-		{name: "parses a query at the limit", text: "up" + strings.Repeat(" ", MaxQueryBytes-2)},
+		{name: "parses a query at the limit", text: "up" + strings.Repeat(" ", 998)},
 		{
-			name: "does not parse a longer query", text: "up" + strings.Repeat(" ", MaxQueryBytes-1),
-			wantErr: "the query is 131073 bytes long, more than the 131072-byte limit, and was not parsed",
+			name: "does not parse a longer query", text: "up" + strings.Repeat(" ", 999),
+			wantErr: "1:1001: parse error: the expression is 1001 bytes long, more than the limit of 1000 (promql_bytes); the config cannot raise it; --limit promql_bytes=VALUE on the command line can; not parsed",
 		},
-		{name: "parses a query with a thousand operators", text: "up" + strings.Repeat(" + up", MaxQueryOperators)},
-		{name: "does not count operators in strings and comments", text: `up{a="+-*/"} # + - * /` + "\n" + strings.Repeat(" and up", MaxQueryOperators)},
+		{name: "parses a query nested to the limit", text: strings.Repeat("(", 7) + "up[5m]" + strings.Repeat(")", 7)},
 		{
-			name: "does not parse a query with more operators", text: "up" + strings.Repeat(" or up", MaxQueryOperators+1),
-			wantErr: "the query has about 1001 binary operators, more than the limit of 1000, and was not parsed",
+			name: "does not parse a query nested deeper", text: strings.Repeat("(", 8) + "up[5m]" + strings.Repeat(")", 8),
+			wantErr: "1:11: parse error: the expression nests (, [ and { deeper here, more than the limit of 8 (promql_depth); the config cannot raise it; --limit promql_depth=VALUE on the command line can; not parsed",
 		},
+		{name: "does not count brackets in strings and comments", text: `up{a="((((((((("} # [[[[[[[[[` + "\n+ " + strings.Repeat("(", 6) + "up" + strings.Repeat(")", 6)},
+		{name: "parses a query with many operators under the length limit", text: strings.Repeat("up + ", 160) + "up"},
+		{name: "does not count operators in strings and comments", text: `up{a="+-*/"} # + - * /` + "\n" + strings.Repeat(" and up", 100)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -150,6 +155,33 @@ func TestShareMatchers(t *testing.T) {
 			}
 			if same != tt.shared {
 				t.Errorf("one matcher shared = %v, want %v", same, tt.shared)
+			}
+		})
+	}
+}
+
+func TestNewQueryLimitsOperators(t *testing.T) {
+	tests := []struct {
+		name    string
+		text    string
+		wantErr string
+	}{
+		{name: "parses a query with a thousand operators", text: "up" + strings.Repeat(" + up", MaxQueryOperators)},
+		{
+			name: "does not parse a query with more operators", text: "up" + strings.Repeat(" or up", MaxQueryOperators+1),
+			wantErr: "the query has about 1001 binary operators, more than the limit of 1000, and was not parsed",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := lint.NewSourceFile("q", []byte(tt.text))
+			q := NewQuery(lint.VerbatimSpan(f, 0, len(tt.text)), lint.OriginAlert, "A")
+			got := ""
+			if q.Err != nil {
+				got = q.Err.Error()
+			}
+			if got != tt.wantErr || (got == "") != (q.Expr != nil) {
+				t.Errorf("err %q (expr %v), want %q", got, q.Expr != nil, tt.wantErr)
 			}
 		})
 	}

@@ -3,6 +3,7 @@ package scrape
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"math"
 	"slices"
@@ -15,41 +16,52 @@ import (
 	"github.com/prometheus/prometheus/promql/parser"
 
 	"github.com/driftlint/driftlint/lint"
+	"github.com/driftlint/driftlint/lint/guard"
 )
 
-// Engine limits: invariants are small queries over a few scrapes, so these only stop a
-// runaway query (a huge subquery range, a cross product) from hanging a lint run.
+// Engine settings. The engine's limits are the run's (lint.Limits): InvariantSamples is
+// its MaxSamples, InvariantTimeout bounds one invariant and InvariantTotal all of them, and
+// a range or subquery of more than InvariantSteps steps is rejected before evaluation.
 const (
 	// LookbackDelta is Prometheus's default: a sample stays visible for 5 minutes, so at
 	// the second scrape's time the first scrape's samples of series that the second lacks
 	// are still seen, exactly as Prometheus would see them.
 	LookbackDelta = 5 * time.Minute
-	// QueryTimeout bounds one evaluation.
-	QueryTimeout = 10 * time.Second
-	// MaxSamples bounds the samples one evaluation may load.
-	MaxSamples = 5_000_000
+	// DefaultStep is the step of a subquery without one (x[1h:]), Prometheus's default
+	// evaluation interval, and the spacing assumed for a range selector's samples when
+	// there is only one scrape time.
+	DefaultStep = time.Minute
 )
 
 // Checker evaluates invariants over a Storage with the Prometheus PromQL engine.
 type Checker struct {
-	store  *Storage
-	engine *promql.Engine
-	parser parser.Parser
+	store    *Storage
+	engine   *promql.Engine
+	parser   parser.Parser
+	interval time.Duration // the smallest gap between scrape times, or DefaultStep
+	deadline time.Time     // the end of InvariantTotal, from the first Check
 }
 
 // NewChecker builds a PromQL engine over store. It registers no metrics and logs nothing.
 func NewChecker(store *Storage) *Checker {
 	p := lint.PromQLParser
 	eng := promql.NewEngine(promql.EngineOpts{
-		Logger:               slog.New(slog.DiscardHandler),
-		MaxSamples:           MaxSamples,
-		Timeout:              QueryTimeout,
-		LookbackDelta:        LookbackDelta,
-		EnableAtModifier:     true,
-		EnableNegativeOffset: true,
-		Parser:               p,
+		Logger:                   slog.New(slog.DiscardHandler),
+		MaxSamples:               lint.Limit().InvariantSamples,
+		Timeout:                  lint.Limit().InvariantTimeout,
+		LookbackDelta:            LookbackDelta,
+		EnableAtModifier:         true,
+		EnableNegativeOffset:     true,
+		NoStepSubqueryIntervalFn: func(int64) int64 { return DefaultStep.Milliseconds() },
+		Parser:                   p,
 	})
-	return &Checker{store: store, engine: eng, parser: p}
+	interval := DefaultStep
+	for i := 1; i < len(store.times); i++ {
+		if d := time.Duration(store.times[i]-store.times[i-1]) * time.Millisecond; d > 0 && (i == 1 || d < interval) {
+			interval = d
+		}
+	}
+	return &Checker{store: store, engine: eng, parser: p, interval: interval}
 }
 
 // Report is the outcome of checking one invariant at every scrape time.
@@ -95,6 +107,17 @@ func (c *Checker) Check(ctx context.Context, expr string) *Report {
 		r.Err, r.ErrTimeMs = err, -1
 		return r
 	}
+	if err := c.checkSteps(expr); err != nil {
+		r.Err, r.ErrTimeMs = err, -1
+		return r
+	}
+	if c.deadline.IsZero() {
+		c.deadline = time.Now().Add(lint.Limit().InvariantTotal)
+	}
+	ctx, cancel := context.WithDeadline(ctx, c.deadline)
+	defer cancel()
+	ctx, cancel = context.WithTimeout(ctx, lint.Limit().InvariantTimeout)
+	defer cancel()
 	r.Metrics, r.Absent = c.metrics(e)
 	if len(r.Metrics) > 0 && len(r.Absent) == len(r.Metrics) {
 		return r
@@ -145,20 +168,99 @@ func comparison(e parser.Expr) *parser.BinaryExpr {
 	}
 }
 
-// eval runs one instant query at t.
+// eval runs one instant query at t, within ctx (Check's deadlines) and a heap budget.
 func (c *Checker) eval(ctx context.Context, qs string, t int64) (parser.Value, error) {
-	ctx, cancel := context.WithTimeout(ctx, QueryTimeout)
+	if err := c.limitErr(ctx); err != nil {
+		return nil, err
+	}
+	bctx, cancel := guard.Budget(ctx, guard.ProgramBudget)
 	defer cancel()
-	q, err := c.engine.NewInstantQuery(ctx, c.store, nil, qs, time.UnixMilli(t))
+	q, err := c.engine.NewInstantQuery(bctx, c.store, nil, qs, time.UnixMilli(t))
 	if err != nil {
 		return nil, err
 	}
 	defer q.Close()
-	res := q.Exec(ctx)
+	res := q.Exec(bctx)
 	if res.Err != nil {
+		if be, ok := errors.AsType[*guard.BudgetError](context.Cause(bctx)); ok {
+			return nil, be
+		}
+		if err := c.limitErr(ctx); err != nil {
+			return nil, err
+		}
 		return nil, res.Err
 	}
 	return res.Value, nil
+}
+
+// limitErr says which time limit ended ctx, or nil while it runs.
+func (c *Checker) limitErr(ctx context.Context) error {
+	if ctx.Err() == nil {
+		return nil
+	}
+	l := lint.Limit()
+	if !time.Now().Before(c.deadline) {
+		return errors.New(lint.LimitMessage("the invariants of this run took their whole time", l.InvariantTotal, "invariant_total"))
+	}
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return errors.New(lint.LimitMessage("it did not finish in time", l.InvariantTimeout, "invariant_timeout"))
+	}
+	return ctx.Err()
+}
+
+// checkSteps rejects, before any evaluation, a range selector or subquery whose steps pass
+// InvariantSteps: a subquery's steps are its range over its step (DefaultStep when it has
+// none), a range selector's its range over the scrape interval, and nested ones multiply
+// (count_over_time(vector(1)[1y:1ms]) would build 31.5 billion points).
+func (c *Checker) checkSteps(expr string) error {
+	e, err := c.parser.ParseExpr(expr) // a copy: preprocessing rewrites the tree
+	if err != nil {
+		return err
+	}
+	now := time.UnixMilli(0)
+	if e, err = promql.PreprocessExpr(e, now, now, 0); err != nil {
+		return err
+	}
+	lim := float64(lint.Limit().InvariantSteps)
+	var over error
+	parser.Inspect(e, func(n parser.Node, path []parser.Node) error {
+		var steps float64
+		var what string
+		switch n := n.(type) {
+		case *parser.SubqueryExpr:
+			step := n.Step
+			if step <= 0 {
+				step = DefaultStep
+			}
+			steps, what = float64(n.Range)/float64(step), "the subquery "+n.String()
+		case *parser.MatrixSelector:
+			steps, what = float64(n.Range)/float64(c.interval), fmt.Sprintf("the range %s (scrapes %s apart)", n.String(), model.Duration(c.interval))
+		default:
+			return nil
+		}
+		for _, a := range path {
+			if sq, ok := a.(*parser.SubqueryExpr); ok {
+				step := sq.Step
+				if step <= 0 {
+					step = DefaultStep
+				}
+				steps *= max(float64(sq.Range)/float64(step), 1)
+			}
+		}
+		if steps > lim && over == nil {
+			over = errors.New(lint.LimitMessage(fmt.Sprintf("%s takes %.0f steps, with the subqueries around it", shorten(what), math.Ceil(steps)), lint.Limit().InvariantSteps, "invariant_steps") + "; not evaluated")
+		}
+		return nil
+	})
+	return over
+}
+
+// shorten cuts a long expression in a message.
+func shorten(s string) string {
+	if len(s) <= 80 {
+		return s
+	}
+	return s[:77] + "..."
 }
 
 // failures collects failures by series across scrape times.

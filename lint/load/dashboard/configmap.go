@@ -28,6 +28,10 @@ func LoadConfigMap(f *lint.SourceFile) *Result {
 	t := yamlpos.New(lint.VerbatimSpan(f, 0, len(f.Src)))
 	seen := map[*yaml.Node]bool{} // aliases can make a node reachable many times
 	var embedded []lint.Span
+	if p := t.TooDeep(); p != nil {
+		res.Problems = append(res.Problems, *p)
+		return res
+	}
 	dec := yaml.NewDecoder(strings.NewReader(t.Span.Value))
 	for range maxDocuments {
 		var n yaml.Node

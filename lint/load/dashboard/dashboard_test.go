@@ -270,13 +270,18 @@ func TestLoadJSON(t *testing.T) {
 			want:  []string{`problem 1:1: unexpected end of JSON input`},
 		},
 		{
-			name:  "rejects nesting deeper than 10000 without recursing",
+			name:  "rejects nesting deeper than json_depth before decoding",
 			input: strings.Repeat("[", 100000) + strings.Repeat("]", 100000),
-			want:  []string{`problem 1:10001: invalid character '[' exceeded max depth`},
+			want:  []string{`problem 1:513: the JSON nests [ and { deeper here, more than the limit of 512 (json_depth); the config cannot raise it; --limit json_depth=VALUE on the command line can; not read`},
 		},
 		{
-			name:  "accepts nesting of exactly 10000",
-			input: `{"title": "Deep", "x":` + strings.Repeat("[", 9999) + "1" + strings.Repeat("]", 9999) + "}",
+			name:  "does not count brackets in strings",
+			input: `{"title": "Deep", "x": "` + strings.Repeat("[", 1000) + `"}`,
+			want:  []string{`dashboard "Deep"`},
+		},
+		{
+			name:  "accepts nesting of exactly json_depth",
+			input: `{"title": "Deep", "x":` + strings.Repeat("[", 511) + "1" + strings.Repeat("]", 511) + "}",
 			want:  []string{`dashboard "Deep"`},
 		},
 	}

@@ -8,12 +8,19 @@ import (
 	"unicode/utf8"
 
 	"github.com/driftlint/driftlint/lint"
+	"github.com/driftlint/driftlint/lint/guard"
 )
 
-// maxDepth bounds JSON nesting. encoding/json rejects deeper input in its validation pass
-// ("exceeded max depth"); the tree builder checks it again so that its recursion is bounded
-// whatever it is given.
+// maxDepth bounds the tree builder's recursion whatever it is given. Input deeper than the
+// run's JSONDepth is stopped before (jsonTooDeep), and encoding/json rejects anything
+// deeper than this in its validation pass ("exceeded max depth").
 const maxDepth = 10000
+
+// jsonTooDeep is the problem of a JSON text nested deeper than the run's JSONDepth, which
+// guard.JSONDepth finds before any decoder runs.
+func jsonTooDeep(lim int) string {
+	return lint.LimitMessage("the JSON nests [ and { deeper here", lim, "json_depth") + "; not read"
+}
 
 // jkind is the kind of a JSON value.
 type jkind uint8
@@ -82,6 +89,10 @@ func syntaxProblem(err error, size int) (string, int) {
 // library's) and builds the value tree. On a syntax error it returns the message and the
 // offset in src of the offending byte.
 func parseJSON(src string, raw []byte) (jvalue, string, int, bool) {
+	lim := lint.Limit().JSONDepth
+	if off := guard.JSONDepth(raw, lim); off >= 0 {
+		return jvalue{}, jsonTooDeep(lim), off, false
+	}
 	if !json.Valid(raw) {
 		var m json.RawMessage
 		err := json.Unmarshal(raw, &m)

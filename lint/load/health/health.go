@@ -23,6 +23,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/driftlint/driftlint/lint"
+	"github.com/driftlint/driftlint/lint/guard"
 )
 
 const (
@@ -238,6 +239,10 @@ func (d doc) pos(off int) lint.Pos { return d.f.Pos(d.base + off) }
 func (d doc) check(empty string) *lint.ParseProblem {
 	if skipBlank(d.data, 0) == len(d.data) {
 		return &lint.ParseProblem{At: d.pos(0), Message: empty}
+	}
+	lim := lint.Limit().JSONDepth
+	if off := guard.JSONDepth(d.data, lim); off >= 0 {
+		return &lint.ParseProblem{At: d.pos(off), Message: lint.LimitMessage("the JSON nests [ and { deeper here", lim, "json_depth") + "; not read"}
 	}
 	err := json.Unmarshal(d.data, new(json.RawMessage))
 	if err == nil {

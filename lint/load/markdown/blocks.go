@@ -171,6 +171,11 @@ func chunks(s string) [][2]int {
 // is not valid YAML is a problem at the line the YAML parser names.
 func (l *loader) yaml(body lint.Span) {
 	t := yamlpos.New(body)
+	if p := t.TooDeep(); p != nil {
+		p.Message = "yaml code block: " + p.Message
+		l.res.Problems = append(l.res.Problems, *p)
+		return
+	}
 	dec := yaml.NewDecoder(strings.NewReader(body.Value))
 	for range maxYAMLDocuments {
 		var doc yaml.Node

@@ -79,6 +79,10 @@ func Load(f *lint.SourceFile) *Result {
 }
 
 func loadText(t *yamlpos.Text, res *Result) {
+	if p := t.TooDeep(); p != nil {
+		res.Problems = append(res.Problems, *p)
+		return
+	}
 	dec := yaml.NewDecoder(strings.NewReader(t.Span.Value))
 	for range maxDocuments {
 		var doc yaml.Node

@@ -10,6 +10,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/driftlint/driftlint/lint"
+	"github.com/driftlint/driftlint/lint/guard"
 )
 
 // Text is YAML source, either a whole file or text embedded in one (a Markdown fence,
@@ -215,4 +216,16 @@ func Resolve(n *yaml.Node) *yaml.Node {
 		n = n.Alias
 	}
 	return n
+}
+
+// TooDeep checks the text's nesting against the run's YAMLDepth before a decoder sees it
+// (guard.YAMLDepth: block indentation levels plus flow brackets, an approximation) and
+// returns the problem at the line where the limit is passed, or nil.
+func (t *Text) TooDeep() *lint.ParseProblem {
+	lim := lint.Limit().YAMLDepth
+	line := guard.YAMLDepth(t.Span.Value, lim)
+	if line == 0 {
+		return nil
+	}
+	return &lint.ParseProblem{At: t.LinePos(line), Message: lint.LimitMessage("the YAML nests deeper at this line", lim, "yaml_depth") + "; not read"}
 }
