@@ -59,6 +59,16 @@ type Options struct {
 	LookupEnv func(string) (string, bool)
 	// UserAgent is sent with every request; "" means "driftlint".
 	UserAgent string
+	// AllowNet is the hosts the command line allows (--allow-net, DRIFTLINT_ALLOW_NET; see
+	// MergeAllowNet). Every url entry and every redirect must be allowed; the zero value
+	// allows nothing.
+	AllowNet AllowNet
+	// ReadFile reads the files a url entry names: credentials_file, password_file, a header's
+	// file, and tls_config's ca_file, cert_file and key_file. It gets the path as the config
+	// gives it: slash-separated and relative to Config.Dir (the project root). The caller
+	// confines it (to the root, unless --allow-read names the file); nil makes reading any
+	// such file an error.
+	ReadFile func(name string) ([]byte, error)
 }
 
 func (o Options) lookupEnv(name string) (string, bool) {
@@ -120,8 +130,9 @@ func HasURLs(cfg *lint.Config) bool {
 
 // All fetches every url entry of cfg. Targets are scraped in parallel; the scrapes of one
 // target run in config order, interval apart (measured from the start of the previous
-// scrape). A failed scrape of a required entry stops everything and is returned as an
-// *Error; one of an entry with required: false becomes a problem and ends that entry's
+// scrape). Before anything is fetched, every url entry must be allowed by opts.AllowNet: the
+// first that is not is returned as a *lint.ConfigError (see CheckAllowed). A failed scrape of
+// a required entry stops everything and is returned as an *Error; one of an entry with required: false becomes a problem and ends that entry's
 // scrapes. Cancelling ctx (Ctrl-C) stops at once with an *Error whose reason is
 // "interrupted".
 func All(ctx context.Context, cfg *lint.Config, opts Options) (*Result, error) {
@@ -134,6 +145,9 @@ func All(ctx context.Context, cfg *lint.Config, opts Options) (*Result, error) {
 	}
 	if !HasURLs(cfg) {
 		return res, nil
+	}
+	if err := CheckAllowed(cfg, opts.AllowNet); err != nil {
+		return nil, err
 	}
 	nm := newNames(cfg)
 	ctx, cancel := context.WithCancelCause(ctx)
@@ -175,7 +189,7 @@ func All(ctx context.Context, cfg *lint.Config, opts Options) (*Result, error) {
 			index := 0
 			for _, i := range groups[target] {
 				e := cfg.Exposition[i]
-				c, err := newClient(e.URL, e.HTTP, cfg.Dir, opts)
+				c, err := newClient(e.URL, e.HTTP, opts)
 				for k := 0; k < max(e.Scrapes, 1) && err == nil; k++ {
 					if !prev.IsZero() {
 						if err = wait(ctx, prev.Add(e.Interval)); err != nil {
@@ -227,7 +241,7 @@ func All(ctx context.Context, cfg *lint.Config, opts Options) (*Result, error) {
 			continue
 		}
 		wg.Go(func() {
-			c, err := newClient(h.URL, h.HTTP, cfg.Dir, opts)
+			c, err := newClient(h.URL, h.HTTP, opts)
 			var b *body
 			if err == nil {
 				b, err = c.get(ctx, h.URL, AcceptHealth, h.Timeout, h.HTTP.MaxBodySize, false)
@@ -348,7 +362,7 @@ func (c *client) get(ctx context.Context, url, accept string, timeout time.Durat
 		return nil, fmt.Errorf("unsupported content encoding %q", c.secrets.scrub(oneLine(enc)))
 	}
 	if enc != "gzip" && resp.ContentLength > maxBody {
-		return nil, fmt.Errorf("body larger than %s (Content-Length %d; raise max_body_size to read it)", size(maxBody), resp.ContentLength)
+		return nil, fmt.Errorf("body larger than %s (Content-Length %d; raise max_body_size to read it)", lint.FormatByteSize(maxBody), resp.ContentLength)
 	}
 	raw := &countingReader{r: resp.Body}
 	var r io.Reader = raw
@@ -365,7 +379,7 @@ func (c *client) get(ctx context.Context, url, accept string, timeout time.Durat
 		return nil, c.reason(rctx, err, timeout, raw.n, resp.ContentLength)
 	}
 	if int64(len(data)) > maxBody {
-		return nil, fmt.Errorf("body larger than %s (raise max_body_size to read it)", size(maxBody))
+		return nil, fmt.Errorf("body larger than %s (raise max_body_size to read it)", lint.FormatByteSize(maxBody))
 	}
 	b.data = data
 	return b, nil
@@ -458,19 +472,6 @@ func describeCert(err error) string {
 		return "certificate signed by unknown authority (set tls_config.ca_file)"
 	}
 	return strings.TrimPrefix(err.Error(), "x509: ")
-}
-
-// size formats a byte count the way max_body_size is written.
-func size(n int64) string {
-	switch {
-	case n >= 1<<30 && n%(1<<30) == 0:
-		return fmt.Sprintf("%d GiB", n>>30)
-	case n >= 1<<20 && n%(1<<20) == 0:
-		return fmt.Sprintf("%d MiB", n>>20)
-	case n >= 1<<10 && n%(1<<10) == 0:
-		return fmt.Sprintf("%d KiB", n>>10)
-	}
-	return fmt.Sprintf("%d bytes", n)
 }
 
 // countingReader counts the bytes read through it.
