@@ -23,6 +23,7 @@ import (
 	"github.com/driftlint/driftlint/lint/docsfix"
 	"github.com/driftlint/driftlint/lint/gitdiff"
 	"github.com/driftlint/driftlint/lint/load"
+	"github.com/driftlint/driftlint/lint/load/fetch"
 	"github.com/driftlint/driftlint/lint/report"
 	"github.com/driftlint/driftlint/rules"
 )
@@ -195,7 +196,17 @@ func checkDir(dir string) error {
 // loadProject loads the project's inputs; url entries are fetched with ctx, which Ctrl-C
 // cancels.
 func (s *session) loadProject(ctx context.Context, pf projectFlags) error {
-	p, err := load.Project(s.cfg, load.Options{Workers: pf.jobs, Context: ctx, MaxFileSize: pf.maxSize})
+	// Stopgap until --allow-net and the root-confined reader are wired: the variable alone
+	// allows hosts, and url entries read their files as before.
+	allow, err := fetch.MergeAllowNet(nil, os.Getenv(fetch.AllowNetEnv))
+	if err != nil {
+		return err
+	}
+	dir := s.cfg.Dir
+	fo := fetch.Options{AllowNet: allow, ReadFile: func(name string) ([]byte, error) {
+		return os.ReadFile(filepath.Join(dir, filepath.FromSlash(name)))
+	}}
+	p, err := load.Project(s.cfg, load.Options{Workers: pf.jobs, Context: ctx, MaxFileSize: pf.maxSize, Fetch: fo})
 	if err != nil {
 		return err
 	}
