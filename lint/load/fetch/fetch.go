@@ -1,8 +1,15 @@
 // Package fetch scrapes the url entries of a config: live /metrics expositions and /health
-// samples, fetched over HTTP with prometheus/common's HTTP client config (TLS, bearer or
-// basic authentication from a file or an environment variable, extra headers), a timeout per
+// samples, fetched over HTTP with prometheus/common's transport (TLS, HTTP/2), bearer or
+// basic authentication from a file or an environment variable, extra headers, a timeout per
 // request that covers the whole body, a body size limit, gzip, and content negotiation for
 // the Prometheus text format and OpenMetrics.
+//
+// The network is used only by permission of the command line: every url entry, and every
+// redirect, must name a host that Options.AllowNet allows (--allow-net, DRIFTLINT_ALLOW_NET),
+// and nothing is fetched while one entry is not allowed. A secret (authorization, basic_auth,
+// a header read from a file or a variable) is sent only to the origin of its entry's URL,
+// never after a redirect to another origin; the files a url entry names are read only
+// through Options.ReadFile.
 //
 // Every fetched body becomes a lint.SourceFile with a virtual path that names the URL and the
 // fetch number ("http://localhost:3002/metrics#2"), and goes through the same loaders as a
