@@ -76,6 +76,10 @@ type Options struct {
 	// confines it (to the root, unless --allow-read names the file); nil makes reading any
 	// such file an error.
 	ReadFile func(name string) ([]byte, error)
+	// Progress, when not nil, shows the scrapes that take over a second: one line naming the
+	// scrape and its time, rewritten in place and erased at the end (it writes "\r" and
+	// "\x1b[K"). Pass stderr only when it is a terminal.
+	Progress io.Writer
 }
 
 func (o Options) lookupEnv(name string) (string, bool) {
@@ -157,6 +161,8 @@ func All(ctx context.Context, cfg *lint.Config, opts Options) (*Result, error) {
 		return nil, err
 	}
 	nm := newNames(cfg)
+	prog := startProgress(opts.Progress)
+	defer prog.close()
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 
@@ -204,7 +210,9 @@ func All(ctx context.Context, cfg *lint.Config, opts Options) (*Result, error) {
 						}
 					}
 					var b *body
+					end := prog.begin(nm.expoPaths[i][k])
 					b, err = c.get(ctx, e.URL, AcceptExposition, e.Timeout, e.HTTP.MaxBodySize, true)
+					end()
 					if err != nil {
 						break
 					}
@@ -251,7 +259,9 @@ func All(ctx context.Context, cfg *lint.Config, opts Options) (*Result, error) {
 			c, err := newClient(h.URL, h.HTTP, opts)
 			var b *body
 			if err == nil {
+				end := prog.begin(nm.healthPaths[i])
 				b, err = c.get(ctx, h.URL, AcceptHealth, h.Timeout, h.HTTP.MaxBodySize, false)
+				end()
 				c.http.CloseIdleConnections()
 			}
 			if err == nil {
