@@ -129,13 +129,27 @@ func parseAllowItem(item string) (allowHost, error) {
 		if host == "" {
 			return allowHost{}, fmt.Errorf("%q: empty host", item)
 		}
-		for _, c := range []byte(host) {
-			if c != '-' && c != '.' && c != '_' && (c < '0' || c > '9') && (c < 'a' || c > 'z') && (c < 'A' || c > 'Z') {
-				return allowHost{}, fmt.Errorf("%q is not a host name", host)
-			}
+		if !hostName(host) {
+			return allowHost{}, fmt.Errorf("%q is not a host name", host)
 		}
 	}
 	return allowHost{host: normHost(host), port: port}, nil
+}
+
+// hostName reports whether h is a host name or an IPv4 address: labels of letters, digits,
+// - and _, separated by dots, with at most one final dot.
+func hostName(h string) bool {
+	for label := range strings.SplitSeq(strings.TrimSuffix(h, "."), ".") {
+		if label == "" {
+			return false
+		}
+		for _, c := range []byte(label) {
+			if c != '-' && c != '_' && (c < '0' || c > '9') && (c < 'a' || c > 'z') && (c < 'A' || c > 'Z') {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // normHost is how hosts are compared: lower case, without a final dot, and IP addresses in

@@ -43,6 +43,8 @@ func TestParseAllowNet(t *testing.T) {
 		{name: "rejects brackets around a name", specs: []string{"[localhost]"}, err: `"localhost" is not an IPv6 address`},
 		{name: "rejects an unclosed bracket", specs: []string{"[::1"}, err: `missing ]`},
 		{name: "rejects a host with other characters", specs: []string{"a!b"}, err: `"a!b" is not a host name`},
+		{name: "rejects a host with an empty label", specs: []string{"a..b"}, err: `"a..b" is not a host name`},
+		{name: "rejects a host that is only dots", specs: []string{".."}, err: `".." is not a host name`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -440,4 +442,21 @@ func TestTLSFilesGoThroughReadFile(t *testing.T) {
 	if err == nil || !strings.HasPrefix(err.Error(), "scrape "+srv.URL+"/metrics: tls_config: ") {
 		t.Errorf("a bad CA: got %v", err)
 	}
+}
+
+// FuzzParseAllowNet checks that no spec panics and that what it allows reads back the same.
+func FuzzParseAllowNet(f *testing.F) {
+	for _, s := range []string{"localhost:9100,metrics.internal", "*", "[::1]:80", "::1", "a:0", "[fe80::1%eth0]", "Host.Example.:443", "*:1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, spec string) {
+		a, err := fetch.ParseAllowNet([]string{spec})
+		if err != nil {
+			return
+		}
+		b, err := fetch.ParseAllowNet([]string{a.String()})
+		if err != nil || b.String() != a.String() {
+			t.Errorf("%q gave %q, which reads back as %q, %v", spec, a, b, err)
+		}
+	})
 }
