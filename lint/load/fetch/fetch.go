@@ -205,7 +205,7 @@ func All(ctx context.Context, cfg *lint.Config, opts Options) (*Result, error) {
 				c, err := newClient(e.URL, e.HTTP, opts)
 				for k := 0; k < max(e.Scrapes, 1) && err == nil; k++ {
 					if !prev.IsZero() {
-						if err = wait(ctx, prev.Add(e.Interval)); err != nil {
+						if err = wait(ctx, prev.Add(min(e.Interval, lint.Limit().MaxInterval))); err != nil {
 							break
 						}
 					}
@@ -338,7 +338,9 @@ type body struct {
 }
 
 // get fetches url once. The timeout covers the whole request, body included. The error is
-// the reason alone, one line, without the URL and without secrets.
+// the reason alone, one line, without the URL and without secrets. The config rejects a
+// timeout or max_body_size above the run's ceilings; a default above a ceiling that the
+// command line lowered is cut down to it here.
 func (c *client) get(ctx context.Context, url, accept string, timeout time.Duration, maxBody int64, exposition bool) (*body, error) {
 	if timeout <= 0 {
 		timeout = 10 * time.Second
@@ -346,6 +348,7 @@ func (c *client) get(ctx context.Context, url, accept string, timeout time.Durat
 	if maxBody <= 0 {
 		maxBody = lint.DefaultMaxBodySize
 	}
+	timeout, maxBody = min(timeout, lint.Limit().MaxTimeout), min(maxBody, lint.Limit().MaxBodySize)
 	rctx, cancel := context.WithTimeoutCause(ctx, timeout, errTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(rctx, http.MethodGet, url, http.NoBody)

@@ -736,3 +736,24 @@ func TestRedirectKeepsSecretsHome(t *testing.T) {
 		t.Errorf("headers at the other host (-want +got):\n%s", diff)
 	}
 }
+
+// TestDefaultsFollowLoweredCeilings: an entry that sets no max_body_size or timeout still
+// stays within ceilings that the command line lowered below the defaults.
+func TestDefaultsFollowLoweredCeilings(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		_, _ = w.Write(bytes.Repeat([]byte("# padding padding padding padd\n"), 128))
+	}))
+	defer srv.Close()
+	cfg := config(t, "exposition:\n  - url: "+srv.URL+"/metrics\n", nil)
+	if _, err := fetch.All(context.Background(), cfg, local()); err != nil {
+		t.Fatalf("default ceilings: %v", err)
+	}
+	l := *lint.Limit()
+	l.MaxBodySize = 1 << 10
+	defer lint.SetLimits(lint.SetLimits(l))
+	_, err := fetch.All(context.Background(), cfg, local())
+	if want := "scrape " + srv.URL + "/metrics: body larger than 1 KiB (raise max_body_size to read it)"; err == nil || err.Error() != want {
+		t.Errorf("got %v, want %s", err, want)
+	}
+}
