@@ -68,6 +68,7 @@ type ExpositionSource struct {
 	Timeout  time.Duration // URL only; default 10s
 	HTTP     HTTPOptions   // URL only: TLS, authentication, headers, body size limit
 	At       Pos
+	URLAt    Pos // the url value; zero for file entries
 }
 
 // HealthSource is one entry of health: a sample file, a URL or a JSON Schema.
@@ -79,6 +80,7 @@ type HealthSource struct {
 	Timeout  time.Duration // URL only; default 10s
 	HTTP     HTTPOptions   // URL only: TLS, authentication, headers, body size limit
 	At       Pos
+	URLAt    Pos // the url value; zero for other entries
 }
 
 // Invariant is a PromQL comparison that must hold over the scraped samples.
@@ -562,16 +564,15 @@ func (cp *configParser) expositions(n *yaml.Node) error {
 				e.File, err = cp.existing(v, "exposition file")
 			case "url":
 				e.URL, err = cp.checkURL(v)
+				e.URLAt = cp.pos(v)
 			case "target":
 				e.Target, err = cp.str(v, "target")
 			case "scrapes":
-				if v.Decode(&e.Scrapes) != nil || e.Scrapes < 1 || e.Scrapes > 100 {
-					err = cp.errf(v, "scrapes must be a whole number from 1 to 100")
-				}
+				e.Scrapes, err = cp.scrapes(v)
 			case "interval":
-				e.Interval, err = cp.duration(v, "interval")
+				e.Interval, err = cp.capped(v, "interval", Limit().MaxInterval, "max_interval")
 			case "timeout":
-				e.Timeout, err = cp.duration(v, "timeout")
+				e.Timeout, err = cp.capped(v, "timeout", Limit().MaxTimeout, "max_timeout")
 			case "covers":
 				e.Covers, err = cp.globs(v, "covers")
 				if e.Covers == nil {
@@ -622,10 +623,11 @@ func (cp *configParser) health(n *yaml.Node) error {
 				h.Schema, err = cp.existing(v, "health schema")
 			case "url":
 				h.URL, err = cp.checkURL(v)
+				h.URLAt = cp.pos(v)
 			case "required":
 				h.Required, err = cp.boolean(v, "required")
 			case "timeout":
-				h.Timeout, err = cp.duration(v, "timeout")
+				h.Timeout, err = cp.capped(v, "timeout", Limit().MaxTimeout, "max_timeout")
 			default: // mapping admits only keys, so one of httpKeys
 				err = cp.httpOption(&h.HTTP, key, k, v)
 			}

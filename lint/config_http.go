@@ -6,7 +6,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
+	"github.com/prometheus/common/model"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -71,6 +73,9 @@ func (cp *configParser) httpOption(o *HTTPOptions, key string, k, v *yaml.Node) 
 	switch key {
 	case "max_body_size":
 		o.MaxBodySize, err = cp.byteSize(v, key)
+		if ceiling := Limit().MaxBodySize; err == nil && o.MaxBodySize > ceiling {
+			err = cp.errf(v, "max_body_size %s is above the ceiling of %s; %s", strings.TrimSpace(v.Value), FormatByteSize(ceiling), LimitFlagHint("max_body_size"))
+		}
 	case "tls_config":
 		err = cp.tlsOptions(&o.TLS, v)
 	case "authorization":
@@ -97,6 +102,41 @@ func (cp *configParser) checkURL(v *yaml.Node) (string, error) {
 		return "", cp.errf(v, "url %q is not a valid http(s) URL with a host", redactedURL(s))
 	}
 	return s, nil
+}
+
+// capped reads a duration that must not exceed a ceiling of lint.Limit() (limit names it).
+func (cp *configParser) capped(v *yaml.Node, what string, ceiling time.Duration, limit string) (time.Duration, error) {
+	d, err := cp.duration(v, what)
+	if err == nil && d > ceiling {
+		return 0, cp.errf(v, "%s %s is above the ceiling of %s; %s", what, strings.TrimSpace(v.Value), model.Duration(ceiling), LimitFlagHint(limit))
+	}
+	return d, err
+}
+
+// scrapes reads the scrapes of a url entry: a whole number from 1 to Limit().MaxScrapes.
+func (cp *configParser) scrapes(v *yaml.Node) (int, error) {
+	var n int
+	if v.Kind != yaml.ScalarNode || v.Decode(&n) != nil || n < 1 {
+		return 0, cp.errf(v, "scrapes must be a whole number from 1 to %d", Limit().MaxScrapes)
+	}
+	if ceiling := Limit().MaxScrapes; n > ceiling {
+		return 0, cp.errf(v, "scrapes %d is above the ceiling of %d; %s", n, ceiling, LimitFlagHint("max_scrapes"))
+	}
+	return n, nil
+}
+
+// FormatByteSize writes a byte count the way sizes are written in the config: 64 MiB, 512 KiB,
+// or a number of bytes.
+func FormatByteSize(n int64) string {
+	switch {
+	case n >= 1<<30 && n%(1<<30) == 0:
+		return strconv.FormatInt(n>>30, 10) + " GiB"
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return strconv.FormatInt(n>>20, 10) + " MiB"
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return strconv.FormatInt(n>>10, 10) + " KiB"
+	}
+	return strconv.FormatInt(n, 10) + " bytes"
 }
 
 // redactedURL drops the userinfo and query values of a URL for a config error message.

@@ -37,6 +37,13 @@ func TestParseConfigHTTPErrors(t *testing.T) {
 		{name: "rejects http options on a saved scrape", src: "exposition:\n  - file: m.prom\n    timeout: 5s\n", want: `.driftlint.yaml:3:5: timeout applies to url entries only, not to a file entry`},
 		{name: "rejects required on a health file", src: "health:\n  - file: m.prom\n    required: false\n", want: `.driftlint.yaml:3:5: required applies to url entries only`},
 		{name: "rejects a bad health timeout", src: h + "    timeout: never\n", want: `.driftlint.yaml:3:14: bad duration "never" for timeout (want e.g. 15s, 1m)`},
+		{name: "rejects a max_body_size above the ceiling", src: u + "    max_body_size: 1GiB\n", want: `.driftlint.yaml:3:20: max_body_size 1GiB is above the ceiling of 256 MiB; the config cannot raise it; --limit max_body_size=VALUE on the command line can`},
+		{name: "rejects a timeout above the ceiling", src: u + "    timeout: 6m\n", want: `.driftlint.yaml:3:14: timeout 6m is above the ceiling of 5m; the config cannot raise it; --limit max_timeout=VALUE on the command line can`},
+		{name: "rejects a health timeout above the ceiling", src: h + "    timeout: 1h\n", want: `.driftlint.yaml:3:14: timeout 1h is above the ceiling of 5m; the config cannot raise it; --limit max_timeout=VALUE on the command line can`},
+		{name: "rejects scrapes above the ceiling", src: u + "    scrapes: 101\n", want: `.driftlint.yaml:3:14: scrapes 101 is above the ceiling of 100; the config cannot raise it; --limit max_scrapes=VALUE on the command line can`},
+		{name: "rejects scrapes below one", src: u + "    scrapes: 0\n", want: `.driftlint.yaml:3:14: scrapes must be a whole number from 1 to 100`},
+		{name: "rejects scrapes that are not a number", src: u + "    scrapes: [2]\n", want: `.driftlint.yaml:3:14: scrapes must be a whole number from 1 to 100`},
+		{name: "rejects an interval above the ceiling", src: u + "    scrapes: 2\n    interval: 11m\n", want: `.driftlint.yaml:4:15: interval 11m is above the ceiling of 10m; the config cannot raise it; --limit max_interval=VALUE on the command line can`},
 		{name: "rejects an unknown health key with a suggestion", src: h + "    header: {X: y}\n", want: `.driftlint.yaml:3:5: unknown key "header" in a health entry (did you mean "headers"?)`},
 	}
 	dir := writeTree(t, map[string]string{"m.prom": "up 1\n", "tok": "t\n"})
@@ -103,11 +110,41 @@ health:
 		},
 		HealthSource{
 			URL: "http://localhost:3002/health", Timeout: 2 * time.Second, At: Pos{File: ".driftlint.yaml", Line: 20, Col: 5},
-			HTTP: HTTPOptions{MaxBodySize: 1000, Authorization: &AuthorizationOptions{Type: "Token", CredentialsEnv: "HEALTH_TOKEN", At: Pos{File: ".driftlint.yaml", Line: 24, Col: 5}}},
+			URLAt: Pos{File: ".driftlint.yaml", Line: 20, Col: 10},
+			HTTP:  HTTPOptions{MaxBodySize: 1000, Authorization: &AuthorizationOptions{Type: "Token", CredentialsEnv: "HEALTH_TOKEN", At: Pos{File: ".driftlint.yaml", Line: 24, Col: 5}}},
 		},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+func TestParseConfigCeilingsFollowTheCommandLine(t *testing.T) {
+	src := "exposition:\n  - url: http://localhost:3002/metrics\n    scrapes: 200\n    interval: 20m\n    timeout: 10m\n    max_body_size: 1GiB\n"
+	if _, err := ParseConfig(".driftlint.yaml", t.TempDir(), []byte(src)); err == nil {
+		t.Fatal("the default ceilings accepted the entry")
+	}
+	l := DefaultLimits
+	for _, kv := range []string{"max_scrapes=200", "max_interval=20m", "max_timeout=10m", "max_body_size=1GiB"} {
+		if err := l.Set(kv); err != nil {
+			t.Fatal(err)
+		}
+	}
+	defer SetLimits(SetLimits(l))
+	c, err := ParseConfig(".driftlint.yaml", t.TempDir(), []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := c.Exposition[0]
+	got := []any{e.Scrapes, e.Interval, e.Timeout, e.HTTP.MaxBodySize}
+	if diff := cmp.Diff([]any{200, 20 * time.Minute, 10 * time.Minute, int64(1 << 30)}, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	l.MaxScrapes = 3
+	SetLimits(l)
+	_, err = ParseConfig(".driftlint.yaml", t.TempDir(), []byte(src))
+	if want := ".driftlint.yaml:3:14: scrapes 200 is above the ceiling of 3; the config cannot raise it; --limit max_scrapes=VALUE on the command line can"; err == nil || err.Error() != want {
+		t.Errorf("got %v, want %s", err, want)
 	}
 }
 

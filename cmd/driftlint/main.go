@@ -23,6 +23,7 @@ import (
 	"github.com/driftlint/driftlint/lint/docsfix"
 	"github.com/driftlint/driftlint/lint/gitdiff"
 	"github.com/driftlint/driftlint/lint/load"
+	"github.com/driftlint/driftlint/lint/load/fetch"
 	"github.com/driftlint/driftlint/lint/report"
 	"github.com/driftlint/driftlint/lint/safefs"
 	"github.com/driftlint/driftlint/rules"
@@ -304,11 +305,55 @@ func phase(name string) {
 	}
 }
 
+// maxSecretFile bounds a secret or TLS file read for a url entry.
+const maxSecretFile = 1 << 20
+
+// fetchOptions are what live scrapes may reach: the hosts --allow-net and
+// DRIFTLINT_ALLOW_NET allow (checked for every url entry before anything is read or
+// fetched), and secret and TLS files read inside the root, or outside it where --allow-read
+// names them. close releases the root.
+func (s *session) fetchOptions(tf trustFlags) (fetch.Options, func(), error) {
+	nop := func() {}
+	allow, err := fetch.MergeAllowNet(tf.allowNet, os.Getenv(fetch.AllowNetEnv))
+	if err != nil {
+		return fetch.Options{}, nop, fmt.Errorf("--allow-net: %w", err)
+	}
+	if err := fetch.CheckAllowed(s.cfg, allow); err != nil {
+		return fetch.Options{}, nop, err
+	}
+	o, err := tf.configOptions()
+	if err != nil {
+		return fetch.Options{}, nop, err
+	}
+	root, err := safefs.Open(s.cfg.Dir)
+	if err != nil {
+		return fetch.Options{}, nop, fmt.Errorf("project root: %w", err)
+	}
+	fo := fetch.Options{AllowNet: allow, ReadFile: func(name string) ([]byte, error) {
+		if filepath.IsAbs(name) {
+			if !lint.AllowedOutside(o.AllowRead, name) {
+				return nil, fmt.Errorf("%s is outside the project root and not named by --allow-read", name)
+			}
+			return safefs.ReadOutside(name, maxSecretFile)
+		}
+		return root.ReadFile(name, maxSecretFile)
+	}}
+	if isTerminal(os.Stderr) {
+		fo.Progress = os.Stderr
+	}
+	return fo, func() { _ = root.Close() }, nil
+}
+
 // loadProject loads the project's inputs; url entries are fetched with ctx, which Ctrl-C
 // cancels.
 func (s *session) loadProject(ctx context.Context, pf projectFlags) error {
 	phase("load")
-	p, err := load.Project(s.cfg, load.Options{Workers: pf.jobs, Context: ctx, MaxFileSize: pf.maxSize})
+	fo, closeFetch, err := s.fetchOptions(pf.trustFlags)
+	if err != nil {
+		return err
+	}
+	defer closeFetch()
+	p, err := load.Project(s.cfg, load.Options{Workers: pf.jobs, Context: ctx, MaxFileSize: pf.maxSize, Fetch: fo})
 	if err != nil {
 		return err
 	}
@@ -879,6 +924,11 @@ func colorable(w io.Writer) bool {
 	if _, ok := os.LookupEnv("NO_COLOR"); ok {
 		return false
 	}
+	return isTerminal(w)
+}
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	if !ok {
 		return false

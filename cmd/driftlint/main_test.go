@@ -237,6 +237,7 @@ func TestCheckInterrupted(t *testing.T) {
 	}))
 	defer srv.Close()
 	dir := tree(t, map[string]string{".driftlint.yaml": "exposition:\n  - url: " + srv.URL + "/metrics\n    timeout: 1m\n"})
+	t.Setenv("DRIFTLINT_ALLOW_NET", "127.0.0.1")
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	var out, errb bytes.Buffer

@@ -1,8 +1,15 @@
 // Package fetch scrapes the url entries of a config: live /metrics expositions and /health
-// samples, fetched over HTTP with prometheus/common's HTTP client config (TLS, bearer or
-// basic authentication from a file or an environment variable, extra headers), a timeout per
+// samples, fetched over HTTP with prometheus/common's transport (TLS, HTTP/2), bearer or
+// basic authentication from a file or an environment variable, extra headers, a timeout per
 // request that covers the whole body, a body size limit, gzip, and content negotiation for
 // the Prometheus text format and OpenMetrics.
+//
+// The network is used only by permission of the command line: every url entry, and every
+// redirect, must name a host that Options.AllowNet allows (--allow-net, DRIFTLINT_ALLOW_NET),
+// and nothing is fetched while one entry is not allowed. A secret (authorization, basic_auth,
+// a header read from a file or a variable) is sent only to the origin of its entry's URL,
+// never after a redirect to another origin; the files a url entry names are read only
+// through Options.ReadFile.
 //
 // Every fetched body becomes a lint.SourceFile with a virtual path that names the URL and the
 // fetch number ("http://localhost:3002/metrics#2"), and goes through the same loaders as a
@@ -59,6 +66,20 @@ type Options struct {
 	LookupEnv func(string) (string, bool)
 	// UserAgent is sent with every request; "" means "driftlint".
 	UserAgent string
+	// AllowNet is the hosts the command line allows (--allow-net, DRIFTLINT_ALLOW_NET; see
+	// MergeAllowNet). Every url entry and every redirect must be allowed; the zero value
+	// allows nothing.
+	AllowNet AllowNet
+	// ReadFile reads the files a url entry names: credentials_file, password_file, a header's
+	// file, and tls_config's ca_file, cert_file and key_file. It gets the path as the config
+	// gives it: slash-separated and relative to Config.Dir (the project root). The caller
+	// confines it (to the root, unless --allow-read names the file); nil makes reading any
+	// such file an error.
+	ReadFile func(name string) ([]byte, error)
+	// Progress, when not nil, shows the scrapes that take over a second: one line naming the
+	// scrape and its time, rewritten in place and erased at the end (it writes "\r" and
+	// "\x1b[K"). Pass stderr only when it is a terminal.
+	Progress io.Writer
 }
 
 func (o Options) lookupEnv(name string) (string, bool) {
@@ -120,8 +141,9 @@ func HasURLs(cfg *lint.Config) bool {
 
 // All fetches every url entry of cfg. Targets are scraped in parallel; the scrapes of one
 // target run in config order, interval apart (measured from the start of the previous
-// scrape). A failed scrape of a required entry stops everything and is returned as an
-// *Error; one of an entry with required: false becomes a problem and ends that entry's
+// scrape). Before anything is fetched, every url entry must be allowed by opts.AllowNet: the
+// first that is not is returned as a *lint.ConfigError (see CheckAllowed). A failed scrape of
+// a required entry stops everything and is returned as an *Error; one of an entry with required: false becomes a problem and ends that entry's
 // scrapes. Cancelling ctx (Ctrl-C) stops at once with an *Error whose reason is
 // "interrupted".
 func All(ctx context.Context, cfg *lint.Config, opts Options) (*Result, error) {
@@ -135,7 +157,12 @@ func All(ctx context.Context, cfg *lint.Config, opts Options) (*Result, error) {
 	if !HasURLs(cfg) {
 		return res, nil
 	}
+	if err := CheckAllowed(cfg, opts.AllowNet); err != nil {
+		return nil, err
+	}
 	nm := newNames(cfg)
+	prog := startProgress(opts.Progress)
+	defer prog.close()
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 
@@ -175,15 +202,17 @@ func All(ctx context.Context, cfg *lint.Config, opts Options) (*Result, error) {
 			index := 0
 			for _, i := range groups[target] {
 				e := cfg.Exposition[i]
-				c, err := newClient(e.URL, e.HTTP, cfg.Dir, opts)
+				c, err := newClient(e.URL, e.HTTP, opts)
 				for k := 0; k < max(e.Scrapes, 1) && err == nil; k++ {
 					if !prev.IsZero() {
-						if err = wait(ctx, prev.Add(e.Interval)); err != nil {
+						if err = wait(ctx, prev.Add(min(e.Interval, lint.Limit().MaxInterval))); err != nil {
 							break
 						}
 					}
 					var b *body
+					end := prog.begin(nm.expoPaths[i][k])
 					b, err = c.get(ctx, e.URL, AcceptExposition, e.Timeout, e.HTTP.MaxBodySize, true)
+					end()
 					if err != nil {
 						break
 					}
@@ -227,10 +256,12 @@ func All(ctx context.Context, cfg *lint.Config, opts Options) (*Result, error) {
 			continue
 		}
 		wg.Go(func() {
-			c, err := newClient(h.URL, h.HTTP, cfg.Dir, opts)
+			c, err := newClient(h.URL, h.HTTP, opts)
 			var b *body
 			if err == nil {
+				end := prog.begin(nm.healthPaths[i])
 				b, err = c.get(ctx, h.URL, AcceptHealth, h.Timeout, h.HTTP.MaxBodySize, false)
+				end()
 				c.http.CloseIdleConnections()
 			}
 			if err == nil {
@@ -307,7 +338,9 @@ type body struct {
 }
 
 // get fetches url once. The timeout covers the whole request, body included. The error is
-// the reason alone, one line, without the URL and without secrets.
+// the reason alone, one line, without the URL and without secrets. The config rejects a
+// timeout or max_body_size above the run's ceilings; a default above a ceiling that the
+// command line lowered is cut down to it here.
 func (c *client) get(ctx context.Context, url, accept string, timeout time.Duration, maxBody int64, exposition bool) (*body, error) {
 	if timeout <= 0 {
 		timeout = 10 * time.Second
@@ -315,6 +348,7 @@ func (c *client) get(ctx context.Context, url, accept string, timeout time.Durat
 	if maxBody <= 0 {
 		maxBody = lint.DefaultMaxBodySize
 	}
+	timeout, maxBody = min(timeout, lint.Limit().MaxTimeout), min(maxBody, lint.Limit().MaxBodySize)
 	rctx, cancel := context.WithTimeoutCause(ctx, timeout, errTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(rctx, http.MethodGet, url, http.NoBody)
@@ -348,7 +382,7 @@ func (c *client) get(ctx context.Context, url, accept string, timeout time.Durat
 		return nil, fmt.Errorf("unsupported content encoding %q", c.secrets.scrub(oneLine(enc)))
 	}
 	if enc != "gzip" && resp.ContentLength > maxBody {
-		return nil, fmt.Errorf("body larger than %s (Content-Length %d; raise max_body_size to read it)", size(maxBody), resp.ContentLength)
+		return nil, fmt.Errorf("body larger than %s (Content-Length %d; raise max_body_size to read it)", lint.FormatByteSize(maxBody), resp.ContentLength)
 	}
 	raw := &countingReader{r: resp.Body}
 	var r io.Reader = raw
@@ -365,7 +399,7 @@ func (c *client) get(ctx context.Context, url, accept string, timeout time.Durat
 		return nil, c.reason(rctx, err, timeout, raw.n, resp.ContentLength)
 	}
 	if int64(len(data)) > maxBody {
-		return nil, fmt.Errorf("body larger than %s (raise max_body_size to read it)", size(maxBody))
+		return nil, fmt.Errorf("body larger than %s (raise max_body_size to read it)", lint.FormatByteSize(maxBody))
 	}
 	b.data = data
 	return b, nil
@@ -458,19 +492,6 @@ func describeCert(err error) string {
 		return "certificate signed by unknown authority (set tls_config.ca_file)"
 	}
 	return strings.TrimPrefix(err.Error(), "x509: ")
-}
-
-// size formats a byte count the way max_body_size is written.
-func size(n int64) string {
-	switch {
-	case n >= 1<<30 && n%(1<<30) == 0:
-		return fmt.Sprintf("%d GiB", n>>30)
-	case n >= 1<<20 && n%(1<<20) == 0:
-		return fmt.Sprintf("%d MiB", n>>20)
-	case n >= 1<<10 && n%(1<<10) == 0:
-		return fmt.Sprintf("%d KiB", n>>10)
-	}
-	return fmt.Sprintf("%d bytes", n)
 }
 
 // countingReader counts the bytes read through it.

@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -23,6 +24,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/driftlint/driftlint/lint"
 	"github.com/driftlint/driftlint/lint/load/fetch"
@@ -50,9 +52,35 @@ func config(t *testing.T, src string, files map[string]string) *lint.Config {
 	return cfg
 }
 
-// env is a fake environment for credentials_env and friends.
+// local allows the hosts given (by default 127.0.0.1, where httptest servers listen).
+func local(allow ...string) fetch.Options {
+	if len(allow) == 0 {
+		allow = []string{"127.0.0.1"}
+	}
+	a, err := fetch.ParseAllowNet(allow)
+	if err != nil {
+		panic(err)
+	}
+	return fetch.Options{AllowNet: a}
+}
+
+// readIn is a ReadFile for fetch.Options that reads the config's paths in dir and records
+// them.
+func readIn(dir string, read *[]string) func(string) ([]byte, error) {
+	var mu sync.Mutex
+	return func(name string) ([]byte, error) {
+		mu.Lock()
+		*read = append(*read, name)
+		mu.Unlock()
+		return os.ReadFile(filepath.Join(dir, filepath.FromSlash(name)))
+	}
+}
+
+// env is local() with a fake environment for credentials_env and friends.
 func env(vars map[string]string) fetch.Options {
-	return fetch.Options{LookupEnv: func(k string) (string, bool) { v, ok := vars[k]; return v, ok }}
+	o := local()
+	o.LookupEnv = func(k string) (string, bool) { v, ok := vars[k]; return v, ok }
+	return o
 }
 
 // closedURL is a URL on a port where nothing listens.
@@ -385,7 +413,7 @@ func TestTwoScrapes(t *testing.T) {
 health:
   - url: %s/health
 `, srv.URL, srv.URL), nil)
-	res, err := fetch.All(context.Background(), cfg, fetch.Options{})
+	res, err := fetch.All(context.Background(), cfg, local())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -589,7 +617,7 @@ func TestSuccess(t *testing.T) {
 			defer srv.Close()
 			files := map[string]string{}
 			maps.Copy(files, tt.files)
-			if tt.tls {
+			if strings.Contains(tt.entry, "ca.pem") {
 				files["ca.pem"] = string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}))
 			}
 			src := "exposition:\n  - url: " + srv.URL + "/metrics\n    timeout: 2s\n"
@@ -597,9 +625,17 @@ func TestSuccess(t *testing.T) {
 				src += "    " + tt.entry + "\n"
 			}
 			cfg := config(t, src, files)
-			res, err := fetch.All(context.Background(), cfg, env(tt.env))
+			o := env(tt.env)
+			var read []string
+			o.ReadFile = readIn(cfg.Dir, &read)
+			res, err := fetch.All(context.Background(), cfg, o)
 			if err != nil {
 				t.Fatal(err)
+			}
+			// Every file the entry names, and only those, went through ReadFile.
+			slices.Sort(read)
+			if diff := cmp.Diff(slices.Sorted(maps.Keys(files)), read, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("files read (-want +got):\n%s", diff)
 			}
 			var got []string
 			e := res.Expositions[0][0]
@@ -626,7 +662,7 @@ func TestTLSWithoutCA(t *testing.T) {
 	srv.StartTLS()
 	defer srv.Close()
 	cfg := config(t, "exposition:\n  - url: "+srv.URL+"/metrics\n    timeout: 2s\n", nil)
-	_, err := fetch.All(context.Background(), cfg, fetch.Options{})
+	_, err := fetch.All(context.Background(), cfg, local())
 	want := "scrape " + srv.URL + "/metrics: tls: certificate signed by unknown authority (set tls_config.ca_file)"
 	if err == nil || err.Error() != want {
 		t.Errorf("got %v, want %s", err, want)
@@ -640,7 +676,7 @@ func TestInterrupt(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(200*time.Millisecond, cancel)
 	start := time.Now()
-	_, err := fetch.All(ctx, cfg, fetch.Options{})
+	_, err := fetch.All(ctx, cfg, local())
 	if err == nil || err.Error() != "scrape "+srv.URL+"/metrics: interrupted" || !errors.Is(err, context.Canceled) {
 		t.Errorf("got %v", err)
 	}
@@ -658,7 +694,7 @@ func TestRequiredFailureStopsOtherTargets(t *testing.T) {
 	defer bad.Close()
 	cfg := config(t, fmt.Sprintf("exposition:\n  - url: %s/metrics\n    scrapes: 5\n    interval: 1m\n  - url: %s/metrics\n", ok.URL, bad.URL), nil)
 	start := time.Now()
-	_, err := fetch.All(context.Background(), cfg, fetch.Options{})
+	_, err := fetch.All(context.Background(), cfg, local())
 	if want := "scrape " + bad.URL + "/metrics: HTTP 503 Service Unavailable"; err == nil || err.Error() != want {
 		t.Errorf("got %v, want %s", err, want)
 	}
@@ -685,7 +721,9 @@ func TestRedirectKeepsSecretsHome(t *testing.T) {
 	defer home.Close()
 	cfg := config(t, "exposition:\n  - url: "+home.URL+"/metrics\n    authorization: {credentials_env: TOKEN}\n    headers: {X-Api-Key: {env: KEY}, X-Plain: yes}\n",
 		nil)
-	res, err := fetch.All(context.Background(), cfg, env(map[string]string{"TOKEN": bearerToken, "KEY": headerSecret}))
+	o := env(map[string]string{"TOKEN": bearerToken, "KEY": headerSecret})
+	o.AllowNet = local("127.0.0.1", "localhost").AllowNet
+	res, err := fetch.All(context.Background(), cfg, o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -696,5 +734,26 @@ func TestRedirectKeepsSecretsHome(t *testing.T) {
 	defer mu.Unlock()
 	if diff := cmp.Diff([]string{"", "", "yes"}, []string{got.Get("Authorization"), got.Get("X-Api-Key"), got.Get("X-Plain")}); diff != "" {
 		t.Errorf("headers at the other host (-want +got):\n%s", diff)
+	}
+}
+
+// TestDefaultsFollowLoweredCeilings: an entry that sets no max_body_size or timeout still
+// stays within ceilings that the command line lowered below the defaults.
+func TestDefaultsFollowLoweredCeilings(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		_, _ = w.Write(bytes.Repeat([]byte("# padding padding padding padd\n"), 128))
+	}))
+	defer srv.Close()
+	cfg := config(t, "exposition:\n  - url: "+srv.URL+"/metrics\n", nil)
+	if _, err := fetch.All(context.Background(), cfg, local()); err != nil {
+		t.Fatalf("default ceilings: %v", err)
+	}
+	l := *lint.Limit()
+	l.MaxBodySize = 1 << 10
+	defer lint.SetLimits(lint.SetLimits(l))
+	_, err := fetch.All(context.Background(), cfg, local())
+	if want := "scrape " + srv.URL + "/metrics: body larger than 1 KiB (raise max_body_size to read it)"; err == nil || err.Error() != want {
+		t.Errorf("got %v, want %s", err, want)
 	}
 }

@@ -35,7 +35,7 @@ func loadProject(t *testing.T, dir string) *lint.Project {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := load.Project(cfg, load.Options{Context: context.Background()})
+	p, err := load.Project(cfg, load.Options{Context: context.Background(), Fetch: local()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,12 +130,12 @@ func TestProjectRequiredScrapeFails(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = load.Project(cfg, load.Options{})
+	_, err = load.Project(cfg, load.Options{Fetch: local()})
 	if want := "scrape " + url + ": connection refused"; err == nil || err.Error() != want {
 		t.Errorf("got %v, want %s", err, want)
 	}
 	cfg.Exposition[0].Required = false
-	p, err := load.Project(cfg, load.Options{})
+	p, err := load.Project(cfg, load.Options{Fetch: local()})
 	if err != nil {
 		t.Fatal(err)
 	}
