@@ -11,7 +11,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"runtime/debug"
 	"slices"
 	"sort"
 	"strings"
@@ -88,7 +87,7 @@ they disagree, with file:line:col on both sides.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.CompletionOptions.DisableDefaultCmd = true
+	root.CompletionOptions.DisableDefaultCmd = true // newCompletionCmd replaces it
 	root.AddCommand(newCheckCmd())
 	root.AddCommand(newBaselineCmd())
 	root.AddCommand(newReportCmd())
@@ -97,7 +96,8 @@ they disagree, with file:line:col on both sides.`,
 	root.AddCommand(newInventoryCmd())
 	root.AddCommand(newRulesCmd())
 	root.AddCommand(newExplainCmd())
-	root.AddCommand(newVersionCmd())
+	addVersion(root)
+	root.AddCommand(newCompletionCmd())
 	return root
 }
 
@@ -252,7 +252,7 @@ func (s *session) internalError(cmd *cobra.Command) error {
 // reportOptions are the printer options for the session's project.
 func (s *session) reportOptions(color, quiet bool) report.Options {
 	return report.Options{
-		Color: color, Quiet: quiet, Rules: rules.All(), Version: version(), Root: s.p.Root,
+		Color: color, Quiet: quiet, Rules: rules.All(), Version: buildInfo().Version, Root: s.p.Root,
 		Source: func(path string, line int) string {
 			if f := s.p.File(path); f != nil {
 				return f.Line(line)
@@ -522,7 +522,8 @@ func newDocsCmd() *cobra.Command {
 expositions: wrong types and label lists are corrected in place, exported metrics that no
 doc lists are added as rows, and renamed metrics are renamed. Descriptions, the column layout
 and the prose are kept byte for byte. Files are replaced atomically; --diff prints a unified
-diff instead and writes nothing.`,
+diff instead, writes nothing and exits 1 when the docs would change (0 when not), so it
+can gate CI as formatters' check modes do.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runDocsFix(cmd, dirArg(args), fl)
@@ -725,24 +726,4 @@ func newExplainCmd() *cobra.Command {
 			return nil
 		},
 	}
-}
-
-func newVersionCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "version",
-		Short: "Print driftlint's version",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			fmt.Fprintln(cmd.OutOrStdout(), "driftlint "+version())
-			return nil
-		},
-	}
-}
-
-// version is the module version when installed with go install, else "(devel)".
-func version() string {
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
-		return bi.Main.Version
-	}
-	return "(devel)"
 }
