@@ -532,7 +532,7 @@ can gate CI as formatters' check modes do.`,
 	f := fix.Flags()
 	f.StringVarP(&fl.config, "config", "c", "", "config file (default DIR/.driftlint.yaml)")
 	f.IntVarP(&fl.jobs, "jobs", "j", 0, "parallel loaders (default: the number of CPUs)")
-	f.BoolVar(&fl.diff, "diff", false, "print a unified diff of the changes instead of writing them")
+	f.BoolVar(&fl.diff, "diff", false, "print a unified diff of the changes instead of writing them; exit 1 if there are any")
 	docs.AddCommand(fix)
 	return docs
 }
@@ -577,6 +577,9 @@ func runDocsFix(cmd *cobra.Command, dir string, fl docsFixFlags) error {
 		}
 		removed, added := diffStat(diff)
 		fmt.Fprintf(stderr, "fixed %s: %s removed, %d added\n", rel, count(removed, "line"), added)
+	}
+	if fl.diff {
+		return &exitError{code: 1} // the docs would change: fail, as formatters' check modes do
 	}
 	return nil
 }
