@@ -94,7 +94,7 @@ act() {
 		GITHUB_EVENT_NAME="$ev" GITHUB_EVENT_PATH="$evfile" GITHUB_ACTOR="$actor" GITHUB_JOB=lint \
 		GITHUB_STEP_SUMMARY="$summary" RUNNER_TEMP="$run/temp" RUNNER_OS="$runner_os" RUNNER_ARCH="$runner_arch" \
 		DRIFTLINT_RELEASE_API="$DRIFTLINT_RELEASE_API" DRIFTLINT_RELEASE_DOWNLOAD="$DRIFTLINT_RELEASE_DOWNLOAD" \
-		"$tmp/actionrun" "$@" "$root/action.yml") >"$log" 2>&1
+		"$tmp/actionrun" "$@" "${action:-$root/action.yml}") >"$log" 2>&1
 	code=$?
 	set -e
 	echo "-- $case: exit $code ($SECONDS s)"
@@ -167,6 +167,15 @@ act untagged-ref push "$tmp/push.json" alice -input path=svc -input fail-on=neve
 has 'names no driftlint version \(it is not a release tag\); installing the latest release'
 [ "$(output version)" = v9.9.9 ] || fail "version output $(output version)"
 has '^driftlint: no findings at or above never$'
+
+# A release of the action: the release workflow wrote its version into action.yml.
+mkdir -p "$tmp/released/scripts"
+cp "$root/action.yml" "$tmp/released/" && cp "$root/scripts/action.sh" "$tmp/released/scripts/"
+"$root/scripts/set-action-version.sh" v9.9.9 "$tmp/released/action.yml"
+action="$tmp/released/action.yml" act released-ref push "$tmp/push.json" alice -input path=svc
+lacks 'names no driftlint version'
+[ "$(output version)" = v9.9.9 ] || fail "version output $(output version)"
+has '^driftlint: installing v9\.9\.9 '
 
 act checksum-mismatch push "$tmp/push.json" alice -input path=svc -input version=v9.9.8
 [ "$code" = 1 ] || fail "exit $code, want 1"
