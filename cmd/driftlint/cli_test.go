@@ -6,7 +6,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -307,126 +306,6 @@ func TestYAMLString(t *testing.T) {
 	}
 }
 
-// TestIntegrationFiles checks the pre-commit hook and the GitHub Action definitions, so that
-// they cannot rot silently.
-func TestIntegrationFiles(t *testing.T) {
-	t.Run("the pre-commit hook runs driftlint check on the whole project", func(t *testing.T) {
-		var hooks []struct {
-			ID            string `yaml:"id"`
-			Name          string `yaml:"name"`
-			Entry         string `yaml:"entry"`
-			Language      string `yaml:"language"`
-			PassFilenames *bool  `yaml:"pass_filenames"`
-			Files         string `yaml:"files"`
-		}
-		readYAML(t, "../../.pre-commit-hooks.yaml", &hooks)
-		if len(hooks) != 1 {
-			t.Fatalf("%d hooks, want 1", len(hooks))
-		}
-		h := hooks[0]
-		if h.ID != "driftlint" || h.Entry != "driftlint check" || h.Language != "golang" || h.Name == "" {
-			t.Errorf("hook id %q, entry %q, language %q, name %q; want driftlint, driftlint check, golang and a name", h.ID, h.Entry, h.Language, h.Name)
-		}
-		if h.PassFilenames == nil || *h.PassFilenames {
-			t.Errorf("pass_filenames must be false: driftlint checks the project as a whole")
-		}
-		for _, name := range []string{"alert_rules.yml", "deploy/x.yaml", "dash.json", "RUNBOOK.md", "scrape/metrics.prom"} {
-			if ok, err := regexpMatch(h.Files, name); err != nil || !ok {
-				t.Errorf("files %q does not match %s (%v)", h.Files, name, err)
-			}
-		}
-		if ok, _ := regexpMatch(h.Files, "main.go"); ok {
-			t.Errorf("files %q matches main.go", h.Files)
-		}
-	})
-	t.Run("the GitHub Action installs driftlint, uploads SARIF and fails by the exit code", func(t *testing.T) {
-		var action struct {
-			Name   string `yaml:"name"`
-			Inputs map[string]struct {
-				Description string  `yaml:"description"`
-				Default     *string `yaml:"default"`
-			} `yaml:"inputs"`
-			Runs struct {
-				Using string `yaml:"using"`
-				Steps []struct {
-					Name  string            `yaml:"name"`
-					ID    string            `yaml:"id"`
-					If    string            `yaml:"if"`
-					Uses  string            `yaml:"uses"`
-					Run   string            `yaml:"run"`
-					Shell string            `yaml:"shell"`
-					With  map[string]string `yaml:"with"`
-					Env   map[string]string `yaml:"env"`
-				} `yaml:"steps"`
-			} `yaml:"runs"`
-		}
-		readYAML(t, "../../action.yml", &action)
-		if action.Name == "" || action.Runs.Using != "composite" {
-			t.Errorf("name %q, runs.using %q; want a name and composite", action.Name, action.Runs.Using)
-		}
-		var inputs []string
-		for name, in := range action.Inputs {
-			inputs = append(inputs, name)
-			if in.Description == "" || in.Default == nil {
-				t.Errorf("input %s needs a description and a default", name)
-			}
-		}
-		slices.Sort(inputs)
-		if diff := cmp.Diff([]string{"config", "fail-on", "path", "version"}, inputs); diff != "" {
-			t.Errorf("inputs (-want +got):\n%s", diff)
-		}
-		var uses, runs []string
-		upload := -1
-		for i, s := range action.Runs.Steps {
-			if s.Run != "" && s.Shell == "" {
-				t.Errorf("step %q runs a script without a shell", s.Name)
-			}
-			uses = append(uses, strings.Split(s.Uses, "@")[0])
-			runs = append(runs, s.Run+" "+strings.Join(mapValues(s.Env), " "))
-			if strings.HasPrefix(s.Uses, "github/codeql-action/upload-sarif@") {
-				upload = i
-				if !strings.Contains(s.If, "always()") || s.With["sarif_file"] == "" {
-					t.Errorf("the upload step must run if: always() and name sarif_file, got if %q with %v", s.If, s.With)
-				}
-			}
-		}
-		if !slices.Contains(uses, "actions/setup-go") {
-			t.Errorf("no actions/setup-go step: %v", uses)
-		}
-		all := strings.Join(runs, "\n")
-		for _, want := range []string{
-			"go install github.com/driftlint/driftlint/cmd/driftlint@",
-			"driftlint check",
-			"--format sarif",
-			"--output driftlint.sarif",
-			"--fail-on",
-			"--config",
-			"inputs.version",
-			"inputs.path",
-			"inputs.fail-on",
-			"inputs.config",
-		} {
-			if !strings.Contains(all, want) {
-				t.Errorf("no step runs %q", want)
-			}
-		}
-		if upload < 0 || upload == len(action.Runs.Steps)-1 {
-			t.Errorf("the SARIF upload must come before a last step that fails by the exit code (upload step %d of %d)", upload, len(action.Runs.Steps))
-		} else if last := action.Runs.Steps[len(action.Runs.Steps)-1]; !strings.Contains(last.Run+strings.Join(mapValues(last.Env), " "), "exit") {
-			t.Errorf("the last step %q does not exit with driftlint's code", last.Name)
-		}
-	})
-}
-
-func mapValues(m map[string]string) []string {
-	var out []string
-	for _, v := range m {
-		out = append(out, v)
-	}
-	slices.Sort(out)
-	return out
-}
-
 func readYAML(t *testing.T, file string, v any) {
 	t.Helper()
 	src, err := os.ReadFile(file)
@@ -436,9 +315,4 @@ func readYAML(t *testing.T, file string, v any) {
 	if err := yaml.Unmarshal(src, v); err != nil {
 		t.Fatalf("%s: %v", file, err)
 	}
-}
-
-// regexpMatch reports whether the pattern matches anywhere in s, as pre-commit's files does.
-func regexpMatch(pattern, s string) (bool, error) {
-	return regexp.MatchString(pattern, s)
 }

@@ -11,7 +11,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"runtime/debug"
 	"slices"
 	"sort"
 	"strings"
@@ -119,7 +118,7 @@ they disagree, with file:line:col on both sides.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.CompletionOptions.DisableDefaultCmd = true
+	root.CompletionOptions.DisableDefaultCmd = true // newCompletionCmd replaces it
 	root.AddCommand(newCheckCmd())
 	root.AddCommand(newBaselineCmd())
 	root.AddCommand(newReportCmd())
@@ -128,7 +127,8 @@ they disagree, with file:line:col on both sides.`,
 	root.AddCommand(newInventoryCmd())
 	root.AddCommand(newRulesCmd())
 	root.AddCommand(newExplainCmd())
-	root.AddCommand(newVersionCmd())
+	addVersion(root)
+	root.AddCommand(newCompletionCmd())
 	return root
 }
 
@@ -415,7 +415,7 @@ func (s *session) internalError(cmd *cobra.Command) error {
 // reportOptions are the printer options for the session's project.
 func (s *session) reportOptions(color, quiet bool) report.Options {
 	return report.Options{
-		Color: color, Quiet: quiet, Rules: rules.All(), Version: version(), Root: s.p.Root,
+		Color: color, Quiet: quiet, Rules: rules.All(), Version: buildInfo().Version, Root: s.p.Root,
 		Source: func(path string, line int) string {
 			if f := s.p.File(path); f != nil {
 				return f.Line(line)
@@ -763,7 +763,8 @@ func newDocsCmd() *cobra.Command {
 expositions: wrong types and label lists are corrected in place, exported metrics that no
 doc lists are added as rows, and renamed metrics are renamed. Descriptions, the column layout
 and the prose are kept byte for byte. Files are replaced atomically; --diff prints a unified
-diff instead and writes nothing.`,
+diff instead, writes nothing and exits 1 when the docs would change (0 when not), so it
+can gate CI as formatters' check modes do.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runDocsFix(cmd, dirArg(args), fl)
@@ -773,7 +774,7 @@ diff instead and writes nothing.`,
 	f := fix.Flags()
 	f.StringVarP(&fl.config, "config", "c", "", "config file (default DIR/.driftlint.yaml)")
 	f.IntVarP(&fl.jobs, "jobs", "j", 0, "parallel loaders (default: the number of CPUs)")
-	f.BoolVar(&fl.diff, "diff", false, "print a unified diff of the changes instead of writing them")
+	f.BoolVar(&fl.diff, "diff", false, "print a unified diff of the changes instead of writing them; exit 1 if there are any")
 	docs.AddCommand(fix)
 	return docs
 }
@@ -821,6 +822,9 @@ func runDocsFix(cmd *cobra.Command, dir string, fl docsFixFlags) error {
 		}
 		removed, added := diffStat(diff)
 		fmt.Fprintf(stderr, "fixed %s: %s removed, %d added\n", report.Escape(rel), count(removed, "line"), added)
+	}
+	if fl.diff {
+		return &exitError{code: 1} // the docs would change: fail, as formatters' check modes do
 	}
 	return nil
 }
@@ -978,24 +982,4 @@ func newExplainCmd() *cobra.Command {
 			return nil
 		},
 	}
-}
-
-func newVersionCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "version",
-		Short: "Print driftlint's version",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			fmt.Fprintln(cmd.OutOrStdout(), "driftlint "+version())
-			return nil
-		},
-	}
-}
-
-// version is the module version when installed with go install, else "(devel)".
-func version() string {
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
-		return bi.Main.Version
-	}
-	return "(devel)"
 }

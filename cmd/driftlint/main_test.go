@@ -625,15 +625,37 @@ func TestCheckChangedSince(t *testing.T) {
 
 func TestDocsFix(t *testing.T) {
 	golden := "../../fixtures/docs-fix/golden"
-	t.Run("--diff prints a unified diff and writes nothing", func(t *testing.T) {
+	t.Run("--diff prints a unified diff, writes nothing and exits 1", func(t *testing.T) {
 		dir := copyTree(t, "../../fixtures/docs-fix/project")
 		before := readFile(t, filepath.Join(dir, "docs", "METRICS.md"))
 		code, stdout, stderr := runCLI(t, "docs", "fix", "--diff", dir)
-		if code != 0 || stderr != "" || !strings.HasPrefix(stdout, "--- a/docs/") || !strings.Contains(stdout, "\n+++ b/docs/METRICS.md\n") {
+		if code != 1 || stderr != "" || !strings.HasPrefix(stdout, "--- a/docs/") || !strings.Contains(stdout, "\n+++ b/docs/METRICS.md\n") {
 			t.Errorf("exit %d, stderr %q\n%s", code, stderr, stdout)
 		}
 		if readFile(t, filepath.Join(dir, "docs", "METRICS.md")) != before {
 			t.Error("--diff wrote the file")
+		}
+	})
+	t.Run("the --diff output applied by patch gives the golden files", func(t *testing.T) {
+		patch, err := exec.LookPath("patch")
+		if err != nil {
+			t.Skip("patch is not installed")
+		}
+		dir := copyTree(t, "../../fixtures/docs-fix/project")
+		code, stdout, _ := runCLI(t, "docs", "fix", "--diff", dir)
+		if code != 1 {
+			t.Fatalf("exit %d", code)
+		}
+		cmd := exec.Command(patch, "-p1", "--batch", "--no-backup-if-mismatch")
+		cmd.Dir = dir
+		cmd.Stdin = strings.NewReader(stdout)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("patch: %v\n%s", err, out)
+		}
+		for _, name := range []string{"CONSUMER.md", "METRICS.md"} {
+			if diff := cmp.Diff(readFile(t, filepath.Join(golden, "docs", name)), readFile(t, filepath.Join(dir, "docs", name))); diff != "" {
+				t.Errorf("%s (-golden +patched):\n%s", name, diff)
+			}
 		}
 	})
 	t.Run("rewrites the docs as the golden files, then has nothing to fix", func(t *testing.T) {
@@ -654,6 +676,10 @@ func TestDocsFix(t *testing.T) {
 		code, _, stderr = runCLI(t, "docs", "fix", dir)
 		if code != 0 || stderr != "nothing to fix: the metrics docs agree with the expositions\n" {
 			t.Errorf("second run: exit %d, stderr %q", code, stderr)
+		}
+		code, stdout, stderr = runCLI(t, "docs", "fix", "--diff", dir)
+		if code != 0 || stdout != "" || stderr != "nothing to fix: the metrics docs agree with the expositions\n" {
+			t.Errorf("--diff with nothing to fix: exit %d, stdout %q, stderr %q", code, stdout, stderr)
 		}
 	})
 	t.Run("prints help without a subcommand and exits 2 on an unknown one", func(t *testing.T) {

@@ -2,7 +2,8 @@ package docsfix
 
 import (
 	"math/rand/v2"
-	"slices"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -58,17 +59,21 @@ func TestDiff(t *testing.T) {
 `,
 		},
 		{
-			name: "changes six lines apart share one hunk",
+			// diff -u would print one hunk here (@@ -1,8 +1,8 @@); go-internal's diff ends the
+			// first hunk after three lines of context and starts the next one at once. Both
+			// apply alike.
+			name: "changes six lines apart make two adjacent hunks",
 			old:  "1\n2\n3\n4\n5\n6\n7\n8\n",
 			new:  "one\n2\n3\n4\n5\n6\n7\neight\n",
 			want: `--- a/doc.md
 +++ b/doc.md
-@@ -1,8 +1,8 @@
+@@ -1,4 +1,4 @@
 -1
 +one
  2
  3
  4
+@@ -5,4 +5,4 @@
  5
  6
  7
@@ -90,12 +95,12 @@ func TestDiff(t *testing.T) {
 `,
 		},
 		{
-			name: "a line added to an empty file",
+			name: "a line added to an empty file (the count is always written)",
 			old:  "",
 			new:  "a\n",
 			want: `--- a/doc.md
 +++ b/doc.md
-@@ -0,0 +1 @@
+@@ -0,0 +1,1 @@
 +a
 `,
 		},
@@ -152,59 +157,102 @@ func TestDiff(t *testing.T) {
 	}
 }
 
-// lcs is the length of a longest common subsequence, by dynamic programming.
-func lcs(a, b []string) int {
-	dp := make([][]int, len(a)+1)
-	for i := range dp {
-		dp[i] = make([]int, len(b)+1)
+// apply applies a unified diff to old, checking each hunk's header counts and context.
+func apply(t *testing.T, old, d string) string {
+	t.Helper()
+	lines := strings.SplitAfter(old, "\n")
+	if lines[len(lines)-1] == "" {
+		lines = lines[:len(lines)-1]
 	}
-	for i, x := range slices.Backward(a) {
-		for j, y := range slices.Backward(b) {
-			if x == y {
-				dp[i][j] = dp[i+1][j+1] + 1
-			} else {
-				dp[i][j] = max(dp[i+1][j], dp[i][j+1])
+	var out []string
+	next := 0 // index in lines of the next line not yet copied
+	dl := strings.SplitAfter(d, "\n")
+	if len(dl) < 3 || !strings.HasPrefix(dl[0], "--- a/") || !strings.HasPrefix(dl[1], "+++ b/") {
+		t.Fatalf("bad headers:\n%s", d)
+	}
+	hunk := regexp.MustCompile(`^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@\n$`)
+	atoi := func(s, def string) int {
+		if s == "" {
+			s = def
+		}
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	for i := 2; i < len(dl) && dl[i] != ""; {
+		m := hunk.FindStringSubmatch(dl[i])
+		if m == nil {
+			t.Fatalf("line %d: not a hunk header: %q\n%s", i, dl[i], d)
+		}
+		start, na, nb := atoi(m[1], ""), atoi(m[2], "1"), atoi(m[4], "1")
+		if na > 0 {
+			start-- // 1-based, except for an empty side
+		}
+		out = append(out, lines[next:start]...)
+		next = start
+		i++
+		ga, gb := 0, 0
+		for i < len(dl) && dl[i] != "" && !strings.HasPrefix(dl[i], "@@") {
+			k, line := dl[i][0], dl[i][1:]
+			i++
+			if i < len(dl) && dl[i] == "\\ No newline at end of file\n" {
+				line = strings.TrimSuffix(line, "\n")
+				i++
+			}
+			switch k {
+			case ' ', '-':
+				if next >= len(lines) || lines[next] != line {
+					t.Fatalf("context or removed line %q does not match old line %d", line, next+1)
+				}
+				next++
+				ga++
+				if k == ' ' {
+					out = append(out, line)
+					gb++
+				}
+			case '+':
+				out = append(out, line)
+				gb++
+			default:
+				t.Fatalf("bad diff line %q", dl[i-1])
 			}
 		}
+		if ga != na || gb != nb {
+			t.Fatalf("hunk %q counts -%d +%d, header says -%d +%d", m[0], ga, gb, na, nb)
+		}
 	}
-	return dp[0][0]
+	out = append(out, lines[next:]...)
+	return strings.Join(out, "")
 }
 
-func TestDiffLinesIsAShortestEditScript(t *testing.T) {
+func TestDiffAppliesToGiveTheNewText(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
-	gen := func() []string {
+	gen := func() string {
 		n := r.IntN(30)
-		out := make([]string, n)
-		for i := range out {
-			out[i] = string(rune('a' + r.IntN(4)))
+		var b strings.Builder
+		for range n {
+			b.WriteString(string(rune('a' + r.IntN(4)))) // few distinct lines: many repeats
+			b.WriteByte('\n')
 		}
-		return out
+		s := b.String()
+		if s != "" && r.IntN(4) == 0 {
+			s = strings.TrimSuffix(s, "\n")
+		}
+		return s
 	}
 	for i := range 3000 {
 		a, b := gen(), gen()
-		ops := diffLines(a, b)
-		var gotA, gotB []string
-		edits := 0
-		for _, o := range ops {
-			switch o.kind {
-			case ' ':
-				if a[o.a] != b[o.b] {
-					t.Fatalf("case %d: equal op joins %q and %q", i, a[o.a], b[o.b])
-				}
-				gotA, gotB = append(gotA, a[o.a]), append(gotB, b[o.b])
-			case '-':
-				gotA = append(gotA, a[o.a])
-				edits++
-			case '+':
-				gotB = append(gotB, b[o.b])
-				edits++
+		d := Diff("doc.md", []byte(a), []byte(b))
+		if a == b {
+			if d != "" {
+				t.Fatalf("case %d: equal texts gave a diff", i)
 			}
+			continue
 		}
-		if strings.Join(gotA, "") != strings.Join(a, "") || strings.Join(gotB, "") != strings.Join(b, "") {
-			t.Fatalf("case %d: script does not rebuild the inputs:\na=%q\nb=%q\nops=%v", i, a, b, ops)
-		}
-		if want := len(a) + len(b) - 2*lcs(a, b); edits != want {
-			t.Fatalf("case %d: %d edits, want %d:\na=%q\nb=%q", i, edits, want, a, b)
+		if got := apply(t, a, d); got != b {
+			t.Fatalf("case %d: the diff applied to\n%q\ngives\n%q\nwant\n%q\ndiff:\n%s", i, a, got, b, d)
 		}
 	}
 }

@@ -8,10 +8,10 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/driftlint/driftlint/lint"
+	"github.com/driftlint/driftlint/lint/load/markdown"
 )
 
 // MarkdownLimit is the most bytes Markdown prints: GitHub refuses a pull-request comment over
@@ -78,7 +78,7 @@ func Markdown(w io.Writer, res *lint.Result, opts Options) error {
 		if r := registry[g.rule]; r != nil {
 			summary = escapeMarkdown(oneLine(r.Summary))
 		}
-		fmt.Fprintf(&b, "| [%s](#%s) | %s | %d | %d | %d | %d |\n", codeSpan(g.rule, true), slug(g.rule), summary, n[3], n[2], n[1], len(g.findings))
+		fmt.Fprintf(&b, "| [%s](#%s) | %s | %d | %d | %d | %d |\n", codeSpan(g.rule, true), markdown.Slug(g.rule), summary, n[3], n[2], n[1], len(g.findings))
 		for i := range n {
 			total[i] += n[i]
 		}
@@ -452,21 +452,6 @@ func excerpt(pos lint.Pos, source func(string, int) string) string {
 		out += "…"
 	}
 	return out
-}
-
-// slug is GitHub's anchor for a heading with text s: lower-case letters, digits, '-' and '_'
-// kept, spaces turned into '-', everything else dropped.
-func slug(s string) string {
-	var b strings.Builder
-	for _, r := range strings.ToLower(s) {
-		switch {
-		case r == ' ':
-			b.WriteByte('-')
-		case r == '-' || r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r):
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
 }
 
 // escapeMarkdown escapes s so that GitHub renders it as the literal text: inline markup

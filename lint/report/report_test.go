@@ -21,6 +21,7 @@ import (
 	"github.com/yuin/goldmark/extension"
 
 	"github.com/driftlint/driftlint/lint"
+	"github.com/driftlint/driftlint/lint/load/markdown"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -479,8 +480,8 @@ func TestMarkdownHelpers(t *testing.T) {
 		{name: "a code span in a table cell escapes pipes", got: codeSpan("a|b", true), want: "`a\\|b`"},
 		{name: "a fence outgrows the backticks of its text", got: fenced("```x```", "yaml", ""), want: "````yaml\n```x```\n````\n"},
 		{name: "a fence in a list item is indented", got: fenced("a\n\nb", "", "  "), want: "  ```\n  a\n\n  b\n  ```\n"},
-		{name: "a slug drops punctuation and keeps dashes", got: slug("promql/ratio-aggregation"), want: "promqlratio-aggregation"},
-		{name: "a slug keeps underscores and letters", got: slug("Über_lag 2"), want: "über_lag-2"},
+		{name: "a slug drops punctuation and keeps dashes", got: markdown.Slug("promql/ratio-aggregation"), want: "promqlratio-aggregation"},
+		{name: "a slug keeps underscores and letters", got: markdown.Slug("Über_lag 2"), want: "über_lag-2"},
 		{name: "yaml files are highlighted as yaml", got: fenceLang("a/b.YML"), want: "yaml"},
 		{name: "expositions are plain text", got: fenceLang("scrape/m.prom"), want: "text"},
 		{name: "a position links to its line", got: mdPos(lint.Pos{File: "a b/(c).yml", Line: 3, Col: 2}, "https://x/blob/s/"), want: "[`a b/(c).yml:3:2`](https://x/blob/s/a%20b/%28c%29.yml#L3)"},
