@@ -124,3 +124,45 @@ func TestInterruptStopsEveryPhase(t *testing.T) {
 		})
 	}
 }
+
+// TestMemoryGuard runs driftlint as its own process on a project whose heap passes a low
+// --limit max_memory: it exits 2 with one line naming the phase, instead of growing.
+func TestMemoryGuard(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a large project")
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(t.TempDir(), "driftlint")
+	if err := os.Symlink(exe, bin); err != nil {
+		t.Skip(err)
+	}
+	big := t.TempDir()
+	if _, err := synth.Generate(big, synth.Options{Rules: 10000}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(bin, "check", "-q", "--limit", "max_memory=16MiB", big).CombinedOutput()
+	if code := exitCode(err); code != 2 || !strings.Contains(string(out), "past the max_memory limit of 16 MiB") {
+		t.Errorf("exit %d, want 2 and the guard's line; output:\n%.2000s", code, out)
+	}
+	if n := strings.Count(string(out), "driftlint: the heap reached"); n != 1 {
+		t.Errorf("the guard's line appears %d times", n)
+	}
+	// With the default limit the same project runs to the end.
+	out, err = exec.Command(bin, "check", "-q", "--fail-on", "never", big).CombinedOutput()
+	if code := exitCode(err); code != 0 {
+		t.Errorf("default limit: exit %d; output:\n%.2000s", code, out)
+	}
+}
+
+func exitCode(err error) int {
+	if err == nil {
+		return 0
+	}
+	if ee, ok := err.(*exec.ExitError); ok {
+		return ee.ExitCode()
+	}
+	return -1
+}

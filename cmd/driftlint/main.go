@@ -14,6 +14,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -21,6 +22,7 @@ import (
 	"github.com/driftlint/driftlint/lint"
 	"github.com/driftlint/driftlint/lint/docsfix"
 	"github.com/driftlint/driftlint/lint/gitdiff"
+	"github.com/driftlint/driftlint/lint/guard"
 	"github.com/driftlint/driftlint/lint/load"
 	"github.com/driftlint/driftlint/lint/load/fetch"
 	"github.com/driftlint/driftlint/lint/report"
@@ -70,6 +72,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 			os.Exit(2)
 		}
 	}()
+	guardProcess = true
 	code := runContext(ctx, args, stdout, stderr)
 	if ctx.Err() != nil {
 		safefs.RemoveTemps()
@@ -83,6 +86,29 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 // errInterrupted ends a command that was interrupted before it wrote anything.
 var errInterrupted = errors.New("interrupted")
+
+// guardProcess is set when driftlint runs as its own process (not inside a test): then the
+// memory guard may end it.
+var guardProcess bool
+
+var guardOnce sync.Once
+
+// startGuard starts the process memory guard once the --limit flags are in force: past
+// max_memory of live heap, the run exits 2 with one line naming the phase it was in.
+func startGuard(ctx context.Context, stderr io.Writer) {
+	if !guardProcess {
+		return
+	}
+	guardOnce.Do(func() {
+		limit := lint.Limit().MaxMemory
+		guard.Start(ctx, limit, func(heap uint64) {
+			safefs.RemoveTemps()
+			fmt.Fprintf(stderr, "driftlint: the heap reached %d MiB during the %s phase, past the max_memory limit of %d MiB (%s)\n",
+				heap>>20, guard.Phase(), limit>>20, lint.LimitFlagHint("max_memory"))
+			os.Exit(2)
+		})
+	})
+}
 
 // interruptGrace is how long an interrupted run may take to stop on its own.
 const interruptGrace = time.Second
@@ -278,6 +304,7 @@ func prepare(dir string, pf projectFlags) (*session, error) {
 	if err := pf.apply(); err != nil {
 		return nil, err
 	}
+	startGuard(context.Background(), os.Stderr)
 	cfg, err := loadConfig(dir, pf.config, pf.trustFlags)
 	if err != nil {
 		return nil, err
@@ -300,6 +327,7 @@ func checkDir(dir string) error {
 // printed on stderr ("driftlint: phase rules"), for scripts and tests that need to know
 // where a run is.
 func phase(name string) {
+	guard.SetPhase(name)
 	if os.Getenv("DRIFTLINT_TRACE") == "1" {
 		fmt.Fprintln(os.Stderr, "driftlint: phase "+name)
 	}
