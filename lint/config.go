@@ -19,9 +19,9 @@ import (
 	"github.com/itchyny/gojq"
 	"github.com/prometheus/common/model"
 	"github.com/prometheus/prometheus/promql/parser"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/driftlint/driftlint/lint/safefs"
-	"go.yaml.in/yaml/v3"
 )
 
 // ConfigFile is the default config file name, looked up in the checked folder.

@@ -28,6 +28,10 @@ type Summary struct {
 	Warning           int `json:"warning"`
 	Info              int `json:"info"`
 	UnverifiedMetrics int `json:"unverified_metrics"`
+	// Paths counts the paths given on the command line that findings were kept for (0:
+	// the whole project), and OutsidePaths the findings left out for lying outside them.
+	Paths        int `json:"paths,omitempty"`
+	OutsidePaths int `json:"outside_paths,omitempty"`
 }
 
 // RuleTiming is how a rule ran, for --verbose.

@@ -305,6 +305,14 @@ func prepare(dir string, pf projectFlags) (*session, error) {
 		return nil, err
 	}
 	startGuard(context.Background(), os.Stderr)
+	if pf.config == "" {
+		// From a folder inside a project, its config is found upward (up to the git top).
+		up, err := findConfigUp(context.Background(), dir)
+		if err != nil {
+			return nil, err
+		}
+		pf.config = shortPath(up)
+	}
 	cfg, err := loadConfig(dir, pf.config, pf.trustFlags)
 	if err != nil {
 		return nil, err
@@ -514,11 +522,19 @@ type checkFlags struct {
 func newCheckCmd() *cobra.Command {
 	var fl checkFlags
 	cmd := &cobra.Command{
-		Use:   "check [DIR]",
-		Short: "Lint a project (DIR/.driftlint.yaml, or inputs discovered under DIR)",
-		Args:  cobra.MaximumNArgs(1),
+		Use:   "check [PATH...]",
+		Short: "Lint a project (DIR/.driftlint.yaml, or inputs discovered under DIR), or the projects of the files given",
+		Long: `check lints the project of each PATH (default .): a folder that holds a .driftlint.yaml is
+a project, checked whole; a file, or a folder inside a project, selects the project whose config
+is found in its folder or above it (up to the git top level) and keeps the findings in it, or
+with a related position in it. A saved scrape, a health sample, a known_metrics file or the
+config itself among the paths keeps every finding of its project: they change findings
+everywhere. Paths of several projects run each project once, with the findings merged; files
+that belong to no project are skipped with one note (pre-commit passes every staged file). A
+folder with no config up to the git top level is discovered.`,
+		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runCheck(cmd, dirArg(args), fl)
+			return runCheck(cmd, args, fl)
 		},
 	}
 	addProjectFlags(cmd, &fl.projectFlags)
@@ -530,7 +546,7 @@ func newCheckCmd() *cobra.Command {
 	return cmd
 }
 
-func runCheck(cmd *cobra.Command, dir string, fl checkFlags) error {
+func runCheck(cmd *cobra.Command, args []string, fl checkFlags) error {
 	failOn, err := fl.validate()
 	if err != nil {
 		return err
@@ -541,34 +557,98 @@ func runCheck(cmd *cobra.Command, dir string, fl checkFlags) error {
 			return fmt.Errorf("--baseline: %w", err)
 		}
 	}
-	s, err := prepare(dir, fl.projectFlags)
+	targets, notes, err := groupArgs(cmd.Context(), args, fl.config)
 	if err != nil {
 		return err
+	}
+	stderr := cmd.ErrOrStderr()
+	for _, n := range notes {
+		fmt.Fprintln(stderr, "driftlint: "+report.Escape(n))
+	}
+	if len(targets) == 0 {
+		return nil // only files that belong to no project (pre-commit): nothing to check
+	}
+	if fl.root != "" && len(targets) > 1 {
+		return fmt.Errorf("--root sets the root of one project, but the paths belong to %d projects", len(targets))
+	}
+	var runs []*checkRun
+	for _, t := range targets {
+		r, err := checkProject(cmd, t, fl, base)
+		if err != nil {
+			return err
+		}
+		runs = append(runs, r)
+	}
+
+	merged := mergeRuns(cmd.Context(), runs, fl.format)
+	start := time.Now()
+	err = withOutput(cmd, fl.outputFlags, runs[0].s.cfg.Dir, func(w io.Writer, color bool) error {
+		opts := merged.options(color, fl.quiet)
+		opts.MaxFindings = fl.maxFindings
+		return report.Print(w, fl.format, &merged.res, opts)
+	})
+	if err != nil {
+		return err
+	}
+	for _, r := range runs {
+		if r.baseNote != "" && !fl.quiet && !fl.verbose {
+			fmt.Fprintln(stderr, report.Escape(r.baseNote))
+		}
+	}
+	var internal error
+	for _, r := range runs {
+		if err := r.s.end(cmd, fl.verbose, time.Since(start)); err != nil && internal == nil {
+			internal = err
+		}
+	}
+	if internal != nil {
+		return internal
+	}
+	return failOnError(merged.res.Findings, failOn)
+}
+
+// checkRun is one project's part of a check.
+type checkRun struct {
+	s        *session
+	res      lint.Result // the findings kept, with their summary
+	baseNote string
+}
+
+// checkProject lints one project of check's paths and keeps the findings that the
+// baseline, --changed-since, --new-from-rev and the paths given leave.
+func checkProject(cmd *cobra.Command, t *target, fl checkFlags, base *lint.Baseline) (*checkRun, error) {
+	pf := fl.projectFlags
+	if t.config != "" {
+		pf.config = t.config
+	}
+	s, err := prepare(t.dir, pf)
+	if err != nil {
+		return nil, err
 	}
 	var changed map[string]bool
 	if fl.changedSince != "" {
 		if changed, err = gitdiff.Changed(cmd.Context(), s.cfg.Dir, fl.changedSince); err != nil {
-			return fmt.Errorf("--changed-since: %w", err)
+			return nil, fmt.Errorf("--changed-since: %w", err)
 		}
 	}
 	lines, err := changedLines(cmd, s, fl.newFromRev)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if err := s.lint(cmd.Context(), fl.projectFlags); err != nil {
-		return err
+	if err := s.lint(cmd.Context(), pf); err != nil {
+		return nil, err
 	}
 
-	res := *s.res
-	var baseNote string
+	r := &checkRun{s: s, res: *s.res}
+	res := &r.res
 	if base != nil {
 		c := lint.Compare(base.Findings, res.Findings)
 		res.Findings = c.New
-		baseNote = fmt.Sprintf("baseline %s: %s hidden", fl.baseline, count(len(c.Open), "finding"))
+		r.baseNote = fmt.Sprintf("baseline %s: %s hidden", fl.baseline, count(len(c.Open), "finding"))
 		if n := len(c.Fixed); n > 0 {
-			baseNote += fmt.Sprintf("; %d baselined %s fixed (no longer found), update it with driftlint baseline", n, plural(n, "finding"))
+			r.baseNote += fmt.Sprintf("; %d baselined %s fixed (no longer found), update it with driftlint baseline", n, plural(n, "finding"))
 		}
-		s.notes = append(s.notes, baseNote)
+		s.notes = append(s.notes, r.baseNote)
 	}
 	if changed != nil {
 		kept := gitdiff.Filter(res.Findings, changed)
@@ -579,26 +659,99 @@ func runCheck(cmd *cobra.Command, dir string, fl checkFlags) error {
 	if lines != nil {
 		s.newOnly(fl.newFromRev, lines, &res.Findings)
 	}
-	if base != nil || changed != nil || lines != nil {
+	keep, whole := t.keepFilter(s.cfg)
+	outside := 0
+	if !whole {
+		kept := keepFindings(res.Findings, keep)
+		outside = len(res.Findings) - len(kept)
+		res.Findings = kept
+	}
+	if base != nil || changed != nil || lines != nil || !whole {
 		res.Summary = lint.Summarize(s.p, res.Findings)
 	}
+	if !whole {
+		res.Summary.Paths = len(keep)
+		res.Summary.OutsidePaths = outside
+	}
+	return r, nil
+}
 
-	start := time.Now()
-	err = withOutput(cmd, fl.outputFlags, s.cfg.Dir, func(w io.Writer, color bool) error {
-		opts := s.reportOptions(color, fl.quiet)
-		opts.MaxFindings = fl.maxFindings
-		return report.Print(w, fl.format, &res, opts)
-	})
-	if err != nil {
-		return err
+// merged is the findings of every project of a check, with their paths as the format shows
+// them.
+type merged struct {
+	res    lint.Result
+	runs   []*checkRun
+	top    string // the repository's top folder (SARIF's %SRCROOT%)
+	root   string // JSON's top-level root: the project root relative to the working directory
+	source map[string]sourceRef
+}
+
+// sourceRef is where a shown path's lines are: a project and its project-relative path.
+type sourceRef struct {
+	s   *session
+	rel string
+}
+
+// mergeRuns shows the runs' findings in format: text relative to the working directory,
+// JSON relative to the project root (or, for several projects, to the working directory,
+// which is then its root), the formats CI systems read relative to the repository's top.
+func mergeRuns(ctx context.Context, runs []*checkRun, format string) *merged {
+	m := &merged{runs: runs, source: map[string]sourceRef{}}
+	for i, r := range runs {
+		v := newView(ctx, r.s.cfg)
+		if i == 0 {
+			m.top, m.root = v.top, v.cwdRoot
+		}
+		show := v.repo
+		switch {
+		case format == "text":
+			show = v.cwd
+		case format == "json" && len(runs) == 1:
+			show = func(f string) string { return f }
+		case format == "json":
+			show, m.root = v.cwd, "."
+		}
+		fs := rebase(r.res.Findings, func(f string) string {
+			shown := show(f)
+			if _, ok := m.source[shown]; !ok {
+				m.source[shown] = sourceRef{s: r.s, rel: f}
+			}
+			return shown
+		})
+		m.res.Findings = append(m.res.Findings, fs...)
+		m.res.Summary = addSummary(m.res.Summary, r.res.Summary)
+		m.res.Internal = append(m.res.Internal, r.res.Internal...)
+		m.res.Suppressed += r.res.Suppressed
 	}
-	if baseNote != "" && !fl.quiet && !fl.verbose {
-		fmt.Fprintln(cmd.ErrOrStderr(), report.Escape(baseNote))
+	return m
+}
+
+// addSummary adds the counts of two projects' summaries.
+func addSummary(a, b lint.Summary) lint.Summary {
+	a.Files += b.Files
+	a.Findings += b.Findings
+	a.Error += b.Error
+	a.Warning += b.Warning
+	a.Info += b.Info
+	a.UnverifiedMetrics += b.UnverifiedMetrics
+	a.Paths += b.Paths
+	a.OutsidePaths += b.OutsidePaths
+	return a
+}
+
+// options are the printer options for the merged findings.
+func (m *merged) options(color, quiet bool) report.Options {
+	return report.Options{
+		Color: color, Quiet: quiet, Rules: rules.All(), Version: buildInfo().Version, Root: m.top, ProjectRoot: m.root,
+		Source: func(path string, line int) string {
+			if ref, ok := m.source[path]; ok {
+				if f := ref.s.p.File(ref.rel); f != nil {
+					return f.Line(line)
+				}
+			}
+			return ""
+		},
 	}
-	if err := s.end(cmd, fl.verbose, time.Since(start)); err != nil {
-		return err
-	}
-	return failOnError(res.Findings, failOn)
 }
 
 func addNewFromRev(cmd *cobra.Command, rev *string) {

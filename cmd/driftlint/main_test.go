@@ -100,8 +100,8 @@ func TestCheckExitCodes(t *testing.T) {
 		},
 		{name: "exits 0 with --fail-on never", files: broken, args: []string{"check", "--fail-on", "never", "-q"}, code: 0, stdout: findingUpp},
 		{name: "exits 0 when the rule is disabled", files: broken, args: []string{"check", "--disable", "metric/unknown", "-q"}, code: 0},
-		{name: "exits 2 with one line on a config error", files: map[string]string{".driftlint.yaml": "rulez: [x]\n"}, args: []string{"check"}, code: 2, stderr: "driftlint: DIR/.driftlint.yaml:1:1: unknown key \"rulez\" in the config (did you mean \"rules\"?)\n"},
-		{name: "exits 2 on an unknown rule in the config", files: map[string]string{".driftlint.yaml": "checks:\n  disable: [metric/unknwn]\n"}, args: []string{"check"}, code: 2, stderr: "driftlint: DIR/.driftlint.yaml:2:13: unknown rule \"metric/unknwn\" (did you mean \"metric/unknown\"?)\n"},
+		{name: "exits 2 with one line on a config error", files: map[string]string{".driftlint.yaml": "rulez: [x]\n"}, args: []string{"check"}, code: 2, stderr: "driftlint: .driftlint.yaml:1:1: unknown key \"rulez\" in the config (did you mean \"rules\"?)\n"},
+		{name: "exits 2 on an unknown rule in the config", files: map[string]string{".driftlint.yaml": "checks:\n  disable: [metric/unknwn]\n"}, args: []string{"check"}, code: 2, stderr: "driftlint: .driftlint.yaml:2:13: unknown rule \"metric/unknwn\" (did you mean \"metric/unknown\"?)\n"},
 		{name: "exits 2 on an unknown rule in --disable", files: clean, args: []string{"check", "--disable", "metric/unknwn"}, code: 2, stderr: "driftlint: --disable: unknown rule \"metric/unknwn\" (did you mean \"metric/unknown\"?)\n"},
 		{name: "exits 2 on a bad --fail-on", files: clean, args: []string{"check", "--fail-on", "fatal"}, code: 2, stderr: "driftlint: --fail-on: unknown severity \"fatal\" (want error, warning or info)\n"},
 		{name: "exits 2 on a bad format", files: clean, args: []string{"check", "--format", "yaml"}, code: 2, stderr: "driftlint: --format: unknown format \"yaml\" (want one of text, json, sarif, github, markdown, checkstyle, codequality)\n"},
@@ -110,6 +110,7 @@ func TestCheckExitCodes(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := tree(t, tt.files)
+			t.Chdir(dir) // text shows paths relative to the working directory
 			args := append(slices.Clone(tt.args), dir)
 			code, stdout, stderr := runCLI(t, args...)
 			stderr = strings.ReplaceAll(stderr, dir, "DIR")
@@ -135,6 +136,7 @@ func TestCheckMissingDir(t *testing.T) {
 
 func TestCheckJSONShape(t *testing.T) {
 	dir := tree(t, map[string]string{".driftlint.yaml": cleanConfig, "rules.yml": twoFindings, "m.prom": expo})
+	t.Chdir(filepath.Dir(dir))
 	code, stdout, _ := runCLI(t, "check", "--format", "json", dir)
 	if code != 1 {
 		t.Fatalf("exit %d", code)
@@ -151,8 +153,13 @@ func TestCheckJSONShape(t *testing.T) {
 		slices.Sort(ks)
 		return strings.Join(ks, ",")
 	}
-	if got := keys(doc); got != "findings,summary,version" {
+	if got := keys(doc); got != "findings,root,summary,version" {
 		t.Errorf("top-level keys %s", got)
+	}
+	// file is relative to the project root, and root is that folder as seen from the
+	// working directory: root/file opens the file from where driftlint ran.
+	if doc["root"] != filepath.Base(dir) {
+		t.Errorf("root %v, want %s", doc["root"], filepath.Base(dir))
 	}
 	f := doc["findings"].([]any)[0].(map[string]any)
 	if got := keys(f); got != "column,file,fingerprint,line,message,related,rule,severity,subject" {
@@ -171,6 +178,7 @@ func TestCheckJSONShape(t *testing.T) {
 
 func TestCheckFormats(t *testing.T) {
 	dir := tree(t, map[string]string{".driftlint.yaml": cleanConfig, "rules.yml": twoFindings, "m.prom": expo})
+	t.Chdir(dir) // outside git, every format shows paths relative to the working directory
 	tests := []struct {
 		format string
 		want   []string // substrings of stdout
@@ -249,10 +257,11 @@ func TestCheckInterrupted(t *testing.T) {
 
 func TestBaselineRoundTrip(t *testing.T) {
 	dir := tree(t, map[string]string{".driftlint.yaml": cleanConfig, "rules.yml": twoFindings, "m.prom": expo})
+	t.Chdir(dir)
 	file := filepath.Join(dir, lint.BaselineFile)
 
 	code, stdout, stderr := runCLI(t, "baseline", dir)
-	if code != 0 || stdout != "" || stderr != "wrote 2 findings to "+file+"\n" {
+	if code != 0 || stdout != "" || stderr != "wrote 2 findings to "+lint.BaselineFile+"\n" {
 		t.Fatalf("baseline: exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
 	b, err := lint.ReadBaseline(file)
@@ -522,6 +531,7 @@ func TestSuppressions(t *testing.T) {
 				t.Skip("driftlint/unused-ignore is not in rules.All yet")
 			}
 			dir := tree(t, map[string]string{".driftlint.yaml": cleanConfig, "rules.yml": tt.rules, "m.prom": expo})
+			t.Chdir(dir)
 			args := append(append([]string{"check", "-q"}, tt.args...), dir)
 			code, stdout, stderr := runCLI(t, args...)
 			want := strings.TrimSuffix(tt.stdout, "0 findings (0 errors, 0 warnings, 0 info) in 2 files\n")
@@ -578,6 +588,7 @@ func TestCheckChangedSince(t *testing.T) {
 	}
 	repo := gitRepo(t, files)
 	dir := filepath.Join(repo, "svc")
+	t.Chdir(dir)
 
 	// Unchanged: nothing to report, though the project is clean anyway.
 	if code, stdout, stderr := runCLI(t, "check", "-q", "--changed-since", "HEAD", dir); code != 0 || stdout != "" || stderr != "" {

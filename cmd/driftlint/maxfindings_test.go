@@ -12,6 +12,7 @@ import (
 func TestMaxFindings(t *testing.T) {
 	files := map[string]string{".driftlint.yaml": cleanConfig, "rules.yml": twoFindings, "m.prom": expo}
 	dir := tree(t, files)
+	t.Chdir(dir)
 
 	code, stdout, _ := runCLI(t, "check", "--no-color", "--max-findings", "1", dir)
 	if code != 1 {

@@ -15,6 +15,8 @@ import (
 // that CI systems read relative to the repository's top folder.
 type view struct {
 	cwdRoot string // the project root relative to the working directory, slash-separated
+	wd      string // the working directory and the project root, absolute, links resolved
+	root    string
 	topRoot string // the project root relative to the repository's top folder
 	top     string // that top folder: the git top level, else the working directory
 	// cfgPath is the config file as given on the command line when it lies outside the
@@ -31,11 +33,12 @@ func newView(ctx context.Context, cfg *lint.Config) view {
 	}
 	wd = realPath(wd)
 	root := realPath(cfg.Dir)
-	top := gitTop(ctx, root)
+	repoTop := gitTop(ctx, root)
+	top := repoTop
 	if top == "" {
 		top = wd
 	}
-	v := view{cwdRoot: relSlash(wd, root), topRoot: relSlash(top, root), top: top}
+	v := view{wd: wd, root: root, cwdRoot: cwdRoot(ctx, wd, root, repoTop), topRoot: relSlash(top, root), top: top}
 	if cfg.Path != "" {
 		if pos := cfg.ProjectPos(lint.Pos{File: cfg.Path}); pos.File == cfg.Path {
 			v.cfgPath = cfg.Path
@@ -44,6 +47,20 @@ func newView(ctx context.Context, cfg *lint.Config) view {
 		}
 	}
 	return v
+}
+
+// cwdRoot is the project root as text shows it: relative to the working directory when
+// it lies below it, or in the same repository; else absolute, as a path that climbs out of
+// the user's repository into another folder reads worse than the folder itself.
+func cwdRoot(ctx context.Context, wd, root, top string) string {
+	rel := relSlash(wd, root)
+	if rel != ".." && !strings.HasPrefix(rel, "../") {
+		return rel
+	}
+	if top != "" && gitTop(ctx, wd) == top {
+		return rel
+	}
+	return filepath.ToSlash(root)
 }
 
 func realPath(p string) string {
@@ -72,7 +89,10 @@ func (v view) cwd(file string) string {
 	if file == "" || strings.Contains(file, "://") || file == v.cfgPath {
 		return file
 	}
-	return join(v.cwdRoot, file)
+	if path.IsAbs(v.cwdRoot) || path.IsAbs(file) {
+		return join(v.cwdRoot, file)
+	}
+	return relSlash(v.wd, filepath.Join(v.root, filepath.FromSlash(file)))
 }
 
 // repo is a project path as the CI formats show it.

@@ -100,13 +100,14 @@ func groupArgs(ctx context.Context, args []string, explicit string) (targets []*
 			if cfg, err = findConfigUp(ctx, dir); err != nil {
 				return nil, nil, err
 			}
+			cfg = shortPath(cfg)
 		}
 		if cfg == "" && !st.IsDir() {
 			orphans = append(orphans, a)
 			continue
 		}
 		key := cfg
-		projectDir := filepath.Dir(cfg)
+		projectDir, _ := filepath.Abs(filepath.Dir(cfg))
 		if cfg == "" {
 			key, projectDir = "discover:"+abs, abs
 		} else if explicit != "" {
@@ -133,10 +134,31 @@ func groupArgs(ctx context.Context, args []string, explicit string) (targets []*
 		}
 	}
 	if len(orphans) > 0 {
-		notes = append(notes, fmt.Sprintf("skipped %d %s that belong to no project (no %s in their folder or above it, up to the git top level): %s",
-			len(orphans), plural(len(orphans), "file"), lint.ConfigFile, strings.Join(orphans, ", ")))
+		verb, their := "belong", "their"
+		if len(orphans) == 1 {
+			verb, their = "belongs", "its"
+		}
+		notes = append(notes, fmt.Sprintf("skipped %d %s that %s to no project (no %s in %s folder or above it, up to the git top level): %s",
+			len(orphans), plural(len(orphans), "file"), verb, lint.ConfigFile, their, strings.Join(orphans, ", ")))
 	}
 	return targets, notes, nil
+}
+
+// shortPath is an absolute path relative to the working directory when it lies below it, so
+// that messages name the config as the user would; else the path itself.
+func shortPath(p string) string {
+	if p == "" {
+		return p
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return p
+	}
+	rel, err := filepath.Rel(realPath(wd), p)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return p
+	}
+	return rel
 }
 
 func sameFile(a, b string) bool {
@@ -149,8 +171,7 @@ func sameFile(a, b string) bool {
 }
 
 func unwrapPath(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
+	if pe, ok := errors.AsType[*fs.PathError](err); ok {
 		return pe.Err
 	}
 	return err

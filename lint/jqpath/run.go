@@ -81,7 +81,7 @@ func walkQueries(v reflect.Value, depth int, f func(*gojq.Query)) {
 		if v.IsNil() {
 			return
 		}
-		if q, ok := v.Interface().(*gojq.Query); ok {
+		if q, ok := reflect.TypeAssert[*gojq.Query](v); ok {
 			f(q)
 		}
 		walkQueries(v.Elem(), depth+1, f)
@@ -95,6 +95,8 @@ func walkQueries(v reflect.Value, depth int, f func(*gojq.Query)) {
 		for i := range v.Len() {
 			walkQueries(v.Index(i), depth+1, f)
 		}
+	default:
+		// scalars, maps and the rest hold no query in gojq's AST
 	}
 }
 

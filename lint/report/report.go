@@ -28,9 +28,13 @@ type Options struct {
 	Rules []*lint.Rule
 	// Version is driftlint's version, for SARIF's tool.driver.version ("" leaves it out).
 	Version string
-	// Root is the absolute project root that finding paths are relative to. SARIF maps the
-	// %SRCROOT% base id onto it; "" leaves the base id without a uri.
+	// Root is the absolute folder that finding paths are relative to: the project root, or
+	// the repository's top folder when the command line shows paths from there. SARIF maps
+	// the %SRCROOT% base id onto it; "" leaves the base id without a uri.
 	Root string
+	// ProjectRoot is JSON's top-level "root": the folder its "file" paths are relative to,
+	// as a path relative to the working directory ("" leaves it out).
+	ProjectRoot string
 	// Source returns the text of a 1-based line of a project file ("" when unknown), as
 	// lint.Project.File(path).Line(line) does. The Markdown report shows excerpts of both
 	// sides of each drift with it, and SARIF converts byte columns to UTF-16 columns. The
@@ -116,6 +120,9 @@ func Text(w io.Writer, res *lint.Result, opts Options) error {
 		if s.UnverifiedMetrics > 0 {
 			fmt.Fprintf(b, "; %d %s unverified (no exposition covers them)", s.UnverifiedMetrics, plural(s.UnverifiedMetrics, "metric"))
 		}
+		if s.Paths > 0 {
+			fmt.Fprintf(b, "; only findings in or about the %d %s given (%d elsewhere left out)", s.Paths, plural(s.Paths, "path"), s.OutsidePaths)
+		}
 		_ = b.WriteByte('\n')
 	}
 	return b.Flush() // the first write error, if any
@@ -147,7 +154,10 @@ func plural(n int, word string) string {
 
 // jsonReport is the stable JSON contract (DESIGN §5).
 type jsonReport struct {
-	Version  int           `json:"version"`
+	Version int `json:"version"`
+	// Root is the folder that every file is relative to (the project root), relative to
+	// the working directory.
+	Root     string        `json:"root,omitempty"`
 	Findings []jsonFinding `json:"findings"`
 	Summary  lint.Summary  `json:"summary"`
 	// Omitted counts the findings --max-findings left out of Findings (Summary counts them).
@@ -177,7 +187,7 @@ type jsonRelated struct {
 // the first ones and counts the rest in "omitted"; "summary" still counts them all.
 func JSON(w io.Writer, res *lint.Result, opts Options) error {
 	shown, omitted := capFindings(res.Findings, opts.MaxFindings)
-	return encodeJSON(w, jsonReport{Version: 1, Findings: jsonFindings(shown), Summary: res.Summary, Omitted: omitted})
+	return encodeJSON(w, jsonReport{Version: 1, Root: opts.ProjectRoot, Findings: jsonFindings(shown), Summary: res.Summary, Omitted: omitted})
 }
 
 // jsonFindings converts findings to their JSON shape; never nil.

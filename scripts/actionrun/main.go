@@ -20,6 +20,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -307,7 +308,7 @@ func (c *context) eval(expr string) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		return fmt.Sprint((v == m[3]) == (m[2] == "==")), nil
+		return strconv.FormatBool((v == m[3]) == (m[2] == "==")), nil
 	}
 	m := refRE.FindStringSubmatch(expr)
 	switch {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"net"
 	"net/http"
 	neturl "net/url"
@@ -140,9 +141,7 @@ func (t *originTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return t.next.RoundTrip(req)
 	}
 	r := req.Clone(req.Context()) // a RoundTripper must not change the request it is given
-	for k, v := range t.headers {
-		r.Header[k] = v
-	}
+	maps.Copy(r.Header, t.headers)
 	return t.next.RoundTrip(r)
 }
 

@@ -47,8 +47,8 @@ func TestProgress(t *testing.T) {
 			if !strings.HasPrefix(got, "\r\x1b[K") || !strings.HasSuffix(got, "\r\x1b[K") {
 				t.Fatalf("progress %q is not lines rewritten in place and erased at the end", got)
 			}
-			lines := strings.Split(strings.TrimSuffix(strings.TrimPrefix(got, "\r\x1b[K"), "\r\x1b[K"), "\r\x1b[K")
-			for _, l := range lines {
+			lines := strings.SplitSeq(strings.TrimSuffix(strings.TrimPrefix(got, "\r\x1b[K"), "\r\x1b[K"), "\r\x1b[K")
+			for l := range lines {
 				if !regexp.MustCompile(tt.want).MatchString(l) {
 					t.Errorf("line %q does not match %s", l, tt.want)
 				}
