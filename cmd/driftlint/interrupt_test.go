@@ -127,7 +127,7 @@ func TestInterruptStopsEveryPhase(t *testing.T) {
 }
 
 // TestMemoryGuard runs driftlint as its own process on a project whose heap passes a low
-// --limit max_memory: it exits 2 with one line naming the phase, instead of growing.
+// --max-memory (--limit max_memory): it exits 2 with one line naming the phase, instead of growing.
 func TestMemoryGuard(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a large project")
@@ -144,7 +144,7 @@ func TestMemoryGuard(t *testing.T) {
 	if _, err := synth.Generate(big, synth.Options{Rules: 10000}); err != nil {
 		t.Fatal(err)
 	}
-	out, err := exec.Command(bin, "check", "-q", "--limit", "max_memory=16MiB", big).CombinedOutput()
+	out, err := exec.Command(bin, "check", "-q", "--max-memory", "16MiB", big).CombinedOutput()
 	if code := exitCode(err); code != 2 || !strings.Contains(string(out), "past the max_memory limit of 16 MiB") {
 		t.Errorf("exit %d, want 2 and the guard's line; output:\n%.2000s", code, out)
 	}

@@ -166,6 +166,7 @@ type trustFlags struct {
 	allowRead []string
 	allowNet  []string
 	limits    []string
+	maxMemory string
 }
 
 func addTrustFlags(cmd *cobra.Command, tf *trustFlags) {
@@ -174,12 +175,17 @@ func addTrustFlags(cmd *cobra.Command, tf *trustFlags) {
 	f.StringSliceVar(&tf.allowRead, "allow-read", nil, "files or folders outside the root that secret and TLS files of url entries may name (comma-separated)")
 	f.StringSliceVar(&tf.allowNet, "allow-net", nil, "hosts that url entries may fetch: HOST or HOST:PORT, * for any (comma-separated; also DRIFTLINT_ALLOW_NET)")
 	f.StringArrayVar(&tf.limits, "limit", nil, "raise or lower a hard ceiling: NAME=VALUE (repeatable; names: "+strings.Join(lint.LimitNames(), ", ")+")")
+	f.StringVar(&tf.maxMemory, "max-memory", "", "the process guard: exit 2 once the live heap passes SIZE (4GiB by default; the same as --limit max_memory=SIZE)")
 }
 
 // apply puts the --limit values in force.
 func (tf *trustFlags) apply() error {
 	l := *lint.Limit()
-	for _, kv := range tf.limits {
+	kvs := tf.limits
+	if tf.maxMemory != "" {
+		kvs = append([]string{"max_memory=" + tf.maxMemory}, kvs...)
+	}
+	for _, kv := range kvs {
 		if err := l.Set(kv); err != nil {
 			return err
 		}
