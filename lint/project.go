@@ -57,7 +57,7 @@ type Project struct {
 	globs   []string
 	excuses []Excuse
 	srcWord map[string]bool // first words of the families the sources define
-	records bool // some recording rule is loaded: the rules are the truth for a:b:c names
+	records bool            // some recording rule is loaded: the rules are the truth for a:b:c names
 	fileIdx map[string]*SourceFile
 }
 

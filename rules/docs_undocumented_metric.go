@@ -39,7 +39,6 @@ Good (monitoring/PROMETHEUS_METRICS.md):
 	Run:      runDocsUndocumentedMetric,
 }
 
-
 func runDocsUndocumentedMetric(pass *lint.Pass) error {
 	p := pass.Project
 	ix := docsfix.For(p)
