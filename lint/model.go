@@ -331,6 +331,9 @@ type CodeFacts struct {
 	// Unresolved holds definitions whose name is not a constant (a variable, a loop over
 	// names, fmt.Sprintf): unverifiable, never guessed.
 	Unresolved []UnresolvedDef
+	// UnusedDirectives are driftlint:metric comments that stand next to no definition whose
+	// name is unknown: they declare nothing (driftlint/unused-ignore reports them).
+	UnusedDirectives []Pos
 }
 
 // CodeDef is how source code defines one family.

@@ -745,6 +745,10 @@ func addSummary(a, b lint.Summary) lint.Summary {
 	a.UnverifiedMetrics += b.UnverifiedMetrics
 	a.Paths += b.Paths
 	a.OutsidePaths += b.OutsidePaths
+	a.UnresolvedDefinitions += b.UnresolvedDefinitions
+	if len(b.UncheckedSpaces) > 0 {
+		a.UncheckedSpaces = slices.Compact(slices.Sorted(slices.Values(append(slices.Clone(a.UncheckedSpaces), b.UncheckedSpaces...))))
+	}
 	return a
 }
 

@@ -226,14 +226,16 @@ func (d *def) familyName(n string) string {
 
 // finish turns a file's definitions into its exposition.
 func finish(f *lint.SourceFile, lang string, defs []*def, probs []lint.ParseProblem) Result {
-	r := Result{Problems: probs}
-	if len(defs) == 0 {
+	ds, dprobs := scanDirectives(f)
+	r := Result{Problems: append(probs, dprobs...)}
+	defs, unusedDirectives := applyDirectives(f, defs, ds)
+	if len(defs) == 0 && len(unusedDirectives) == 0 {
 		return r
 	}
 	slices.SortStableFunc(defs, func(a, b *def) int { return cmp.Compare(a.at, b.at) })
 	e := &lint.Exposition{
 		File: f, Target: Target, Source: true, Families: map[string]*lint.Family{},
-		Code: &lint.CodeFacts{Lang: lang, Defs: map[string]*lint.CodeDef{}},
+		Code: &lint.CodeFacts{Lang: lang, Defs: map[string]*lint.CodeDef{}, UnusedDirectives: unusedDirectives},
 	}
 	for _, d := range defs {
 		d.lang = lang
@@ -278,7 +280,7 @@ func finish(f *lint.SourceFile, lang string, defs []*def, probs []lint.ParseProb
 		e.Order = append(e.Order, name)
 		e.Code.Defs[name] = &lint.CodeDef{Via: d.via, LabelsUnknown: d.labelsUnknown, MayBeAbsent: d.mayBeAbsent}
 	}
-	if len(e.Families) == 0 && len(e.Code.Unresolved) == 0 {
+	if len(e.Families) == 0 && len(e.Code.Unresolved) == 0 && len(unusedDirectives) == 0 {
 		return r
 	}
 	e.Covers = covers(e)
