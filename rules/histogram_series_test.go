@@ -38,3 +38,36 @@ func TestClassicHistogram(t *testing.T) {
 		})
 	}
 }
+
+func TestClassicHistograms(t *testing.T) {
+	expo := func(source bool, native bool, typ string) *lint.Exposition {
+		e := &lint.Exposition{Source: source, Families: map[string]*lint.Family{}, Order: []string{"x"}}
+		e.Families["x"] = &lint.Family{Name: "x", Type: typ, Expo: e}
+		if source {
+			e.Code = &lint.CodeFacts{Defs: map[string]*lint.CodeDef{"x": {NativeHistogram: native}}}
+		}
+		return e
+	}
+	tests := []struct {
+		name string
+		p    *lint.Project
+		want bool
+	}{
+		{"a scraped histogram is classic", &lint.Project{Expositions: []*lint.Exposition{expo(false, false, "histogram")}}, true},
+		{"a histogram defined in code is classic", &lint.Project{Expositions: []*lint.Exposition{expo(true, false, "histogram")}}, true},
+		{"code that gives the scraped histogram native buckets makes it native", &lint.Project{Expositions: []*lint.Exposition{expo(false, false, "histogram"), expo(true, true, "histogram")}}, false},
+		{"another exposition's gauge of the name is a series", &lint.Project{Expositions: []*lint.Exposition{expo(false, false, "histogram"), expo(false, false, "gauge")}}, false},
+		{"a recording rule of the name is a series", &lint.Project{
+			Expositions: []*lint.Exposition{expo(false, false, "histogram")},
+			Rules:       []*lint.RuleEntry{{Kind: lint.RecordingRule, Name: "x"}},
+		}, false},
+		{"a summary is no histogram", &lint.Project{Expositions: []*lint.Exposition{expo(false, false, "summary")}}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := classicHistograms(tt.p)["x"] != nil; got != tt.want {
+				t.Errorf("classicHistograms()[x] != nil = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
