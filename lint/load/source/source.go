@@ -135,6 +135,7 @@ func Load(f *lint.SourceFile) Result {
 func LoadFiles(files []*lint.SourceFile) ([]*lint.Exposition, []lint.ParseProblem) {
 	var groups [][]*lint.SourceFile
 	goDirs := map[string]int{}
+	pyGroup := -1
 	for _, f := range files {
 		if f == nil {
 			continue
@@ -152,8 +153,15 @@ func LoadFiles(files []*lint.SourceFile) ([]*lint.Exposition, []lint.ParseProble
 				groups = append(groups, nil)
 			}
 			groups[i] = append(groups[i], f)
-		case "rust", "python":
+		case "rust":
 			groups = append(groups, []*lint.SourceFile{f})
+		case "python":
+			// one group: names resolve across the modules of the set
+			if pyGroup < 0 {
+				pyGroup = len(groups)
+				groups = append(groups, nil)
+			}
+			groups[pyGroup] = append(groups[pyGroup], f)
 		}
 	}
 	results := make([][]Result, len(groups))
@@ -165,9 +173,12 @@ func LoadFiles(files []*lint.SourceFile) ([]*lint.Exposition, []lint.ParseProble
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			if Lang(g[0].Path) == "go" {
+			switch Lang(g[0].Path) {
+			case "go":
 				results[i] = loadGo(g)
-			} else {
+			case "python":
+				results[i] = loadPythonFiles(g)
+			default:
 				results[i] = []Result{Load(g[0])}
 			}
 		}()
