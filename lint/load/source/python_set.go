@@ -15,6 +15,8 @@ const (
 	pyMaxDepth = 8
 	// pyMaxExpansions bounds the wrapper calls evaluated in one set of files.
 	pyMaxExpansions = 4096
+	// pyMaxSteps bounds the names followed to work out one value (L = L + L doubles them).
+	pyMaxSteps = 10000
 )
 
 // pySet is the Python files read together: modules by dotted name, so that names imported
@@ -23,6 +25,7 @@ type pySet struct {
 	files      []*pyFile
 	mods       map[string]*pyFile
 	depth      int // names being followed now
+	steps      int // names followed since depth was last 0
 	expansions int // wrapper calls evaluated so far
 }
 
@@ -119,6 +122,7 @@ func newPySet(files []*lint.SourceFile) *pySet {
 	set := &pySet{mods: map[string]*pyFile{}}
 	inits := map[string]bool{}
 	prom := false
+	var alias []*pyFile
 	for _, f := range files {
 		if b := path.Base(f.Path); b == "__init__.py" || b == "__init__.pyi" {
 			inits[path.Dir(f.Path)] = true
@@ -140,12 +144,22 @@ func newPySet(files []*lint.SourceFile) *pySet {
 		if _, ok := set.mods[p.mod]; !ok {
 			set.mods[p.mod] = p
 		}
+		alias = append(alias, p)
 		toks, terr := tokenizePython(f.Src)
 		if terr != nil {
 			p.probs = append(p.probs, lint.ParseProblem{At: f.Pos(terr.off), Message: "python: " + terr.msg})
 		}
 		p.toks = toks
 		p.guard(p.index)
+	}
+	// Without __init__.py (namespace packages, src layouts), a module may be imported by
+	// any dotted tail of its path: those names go to the first file that has them.
+	for _, p := range alias {
+		for _, m := range pyPathNames(p.f.Path) {
+			if _, ok := set.mods[m]; !ok {
+				set.mods[m] = p
+			}
+		}
 	}
 	for _, p := range set.files {
 		if !p.skip {
@@ -190,6 +204,22 @@ func pyModuleName(p string, inits map[string]bool) (mod, pkg string) {
 		pkg = strings.Join(parts[:len(parts)-1], ".")
 	}
 	return mod, pkg
+}
+
+// pyPathNames are the dotted names of every tail of a file's path: a/b/c.py gives c, b.c and
+// a.b.c (a package's __init__.py names the package).
+func pyPathNames(p string) []string {
+	p = strings.TrimSuffix(p, path.Ext(p))
+	p = strings.TrimSuffix(strings.TrimSuffix(p, "__init__"), "/")
+	parts := strings.Split(p, "/")
+	var out []string
+	for i := len(parts) - 1; i >= 0 && len(out) < 16; i-- {
+		if parts[i] == "" || parts[i] == "." || parts[i] == ".." {
+			break
+		}
+		out = append(out, strings.Join(parts[i:], "."))
+	}
+	return out
 }
 
 // absModule turns the module of a from-import into an absolute module name.
@@ -304,7 +334,11 @@ func (p *pyFile) source(x rng) string {
 
 // enter counts one more name being followed, and reports whether that is within bounds.
 func (s *pySet) enter() bool {
-	if s.depth >= 8*pyMaxDepth {
+	if s.depth == 0 {
+		s.steps = 0
+	}
+	s.steps++
+	if s.depth >= 8*pyMaxDepth || s.steps > pyMaxSteps {
 		return false
 	}
 	s.depth++
