@@ -55,11 +55,11 @@ type pyFile struct {
 	loops   map[string]bool
 	params  map[string]bool
 	evaling map[string]bool
-	defs    []*pyDef           // every def, in source order
-	calls   []pyCall           // calls of prometheus_client classes and of the set's defs
+	defs    []*pyDef            // every def, in source order
+	calls   []pyCall            // calls of prometheus_client classes and of the set's defs
 	classes map[string]*pyClass // module-level classes
-	env     *pyEnv             // the parameters bound while a wrapper is evaluated at a call site
-	skip    bool               // a test module or a file that can define nothing
+	env     *pyEnv              // the parameters bound while a wrapper is evaluated at a call site
+	skip    bool                // a test module or a file that can define nothing
 	probs   []lint.ParseProblem
 }
 
@@ -222,15 +222,15 @@ func (p *pyFile) statement(line rng, top, inScope, inClass bool) {
 			for m := k; m < j; m++ {
 				dotted.WriteString(p.text(m))
 			}
-			if p.text(k) == "prometheus_client" {
-				if p.text(j) == "as" {
-					p.modules[p.text(j+1)] = true
-				} else {
-					p.modules["prometheus_client"] = true
-				}
-			} else if p.text(j) == "as" {
+			prom, as := p.text(k) == "prometheus_client", p.text(j) == "as"
+			switch {
+			case prom && as:
+				p.modules[p.text(j+1)] = true
+			case prom:
+				p.modules["prometheus_client"] = true
+			case as:
 				p.modAs[p.text(j+1)] = dotted.String()
-			} else {
+			default:
 				p.modAs[p.text(k)] = p.text(k)
 			}
 			k = j

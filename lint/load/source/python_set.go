@@ -544,6 +544,7 @@ func (p *pyFile) findCalls() {
 			c.target = s.def
 		case symUserType:
 			c.target = s.class.init(0)
+		default:
 		}
 		if c.cls == "" && c.target == nil {
 			continue
@@ -577,7 +578,8 @@ func (p *pyFile) mentions(open int, d *pyDef) bool {
 			continue
 		}
 		for i, prm := range d.params {
-			if prm.name == p.text(k) && !(i == 0 && d.class != "" && prm.kind == 0) {
+			self := i == 0 && d.class != "" && prm.kind == 0
+			if prm.name == p.text(k) && !self {
 				return true
 			}
 		}
@@ -735,18 +737,21 @@ func (p *pyFile) bind(w *pyDef, open int) *pyEnv {
 			env.kwName = prm.name
 			continue
 		}
-		if r, ok := a.kw[prm.name]; ok {
+		r, byName := a.kw[prm.name]
+		ext, byExt := a.ext[prm.name]
+		switch {
+		case byName:
 			env.params[prm.name] = pyBind{file: p, r: r, env: p.env}
 			used[prm.name] = true
-		} else if b, ok := a.ext[prm.name]; ok {
-			env.params[prm.name] = b
+		case byExt:
+			env.params[prm.name] = ext
 			used[prm.name] = true
-		} else if pi < len(a.pos) && !prm.kwOnly {
+		case pi < len(a.pos) && !prm.kwOnly:
 			env.params[prm.name] = pyBind{file: p, r: a.pos[pi], env: p.env}
 			pi++
-		} else if prm.hasDef {
+		case prm.hasDef:
 			env.params[prm.name] = pyBind{file: w.file, r: prm.def}
-		} else {
+		default:
 			env.unbound[prm.name] = true
 		}
 	}
