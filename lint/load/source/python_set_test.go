@@ -259,3 +259,23 @@ func TestLoadPythonSetNeverPanics(t *testing.T) {
 		LoadFiles(fs)
 	}
 }
+
+// FuzzLoadPythonSet checks that no pair of modules that import each other makes the Python
+// loader panic or run away.
+func FuzzLoadPythonSet(f *testing.F) {
+	f.Add("from prometheus_client import Gauge\nfrom .b import N, w\nclass K(K):\n    g = Gauge\n    def __init__(self, n, **kw):\n        self.g(n + N, 'x', **kw)\nK('a', labelnames=L + ['x'])\nw(N)\n",
+		"from .a import K\nimport app.a as a\nN = a.N\ndef w(n, *a, **k):\n    return K(n, *a, **k) or w(n)\n")
+	f.Fuzz(func(t *testing.T, a, b string) {
+		fs := []*lint.SourceFile{
+			lint.NewSourceFile("app/__init__.py", nil),
+			lint.NewSourceFile("app/a.py", []byte(a)),
+			lint.NewSourceFile("app/b.py", []byte(b)),
+		}
+		_, probs := LoadFiles(fs)
+		for _, pr := range probs {
+			if strings.Contains(pr.Message, "could not read the metric definitions") {
+				t.Errorf("the loader crashed: %s", pr.Message)
+			}
+		}
+	})
+}
