@@ -46,21 +46,23 @@ type pyFile struct {
 	imports map[string]string // local name → prometheus_client class
 	modules map[string]bool   // local names of the prometheus_client module (and its submodules)
 	star    bool              // from prometheus_client import *
-	shadow  map[string]bool   // names imported from other modules
-	from    map[string]pyRef  // local name → the module and name it is imported from
-	modAs   map[string]string // local name → the module an import statement binds to it
-	attrs   map[string][]rng  // class attributes and self.X assignments
-	consts  map[string][]rng  // module-level assignments
-	dynamic map[string]bool   // names assigned by global, augmented assignment …
-	loops   map[string]bool
-	params  map[string]bool
-	evaling map[string]bool
-	defs    []*pyDef            // every def, in source order
-	calls   []pyCall            // calls of prometheus_client classes and of the set's defs
-	classes map[string]*pyClass // module-level classes
-	env     *pyEnv              // the parameters bound while a wrapper is evaluated at a call site
-	skip    bool                // a test module or a file that can define nothing
-	probs   []lint.ParseProblem
+	// starFrom are the modules of from … import * statements of other modules.
+	starFrom []string
+	shadow   map[string]bool   // names imported from other modules
+	from     map[string]pyRef  // local name → the module and name it is imported from
+	modAs    map[string]string // local name → the module an import statement binds to it
+	attrs    map[string][]rng  // class attributes and self.X assignments
+	consts   map[string][]rng  // module-level assignments
+	dynamic  map[string]bool   // names assigned by global, augmented assignment …
+	loops    map[string]bool
+	params   map[string]bool
+	evaling  map[string]bool
+	defs     []*pyDef            // every def, in source order
+	calls    []pyCall            // calls of prometheus_client classes and of the set's defs
+	classes  map[string]*pyClass // module-level classes
+	env      *pyEnv              // the parameters bound while a wrapper is evaluated at a call site
+	skip     bool                // a test module or a file that can define nothing
+	probs    []lint.ParseProblem
 }
 
 // isPythonTest reports whether a path is a test module.
@@ -193,6 +195,8 @@ func (p *pyFile) statement(line rng, top, inScope, inClass bool) {
 			if t.kind != tokIdent {
 				if t.text == "*" && fromProm {
 					p.star = true
+				} else if t.text == "*" {
+					p.starFrom = append(p.starFrom, abs)
 				}
 				continue
 			}

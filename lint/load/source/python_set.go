@@ -3,6 +3,7 @@ package source
 import (
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/driftlint/driftlint/lint"
@@ -506,6 +507,13 @@ func (p *pyFile) lookup(name string) pySym {
 	}
 	if m, ok := p.modAs[name]; ok {
 		return pySym{kind: symModule, mod: m}
+	}
+	for _, m := range slices.Backward(p.starFrom) {
+		if q := p.set.mods[m]; q != nil {
+			if s := q.lookup(name); s.kind != symNone {
+				return s
+			}
+		}
 	}
 	return pySym{}
 }

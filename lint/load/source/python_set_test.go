@@ -58,11 +58,17 @@ A = C("jobs_done", "Done.")
 B = app.C("jobs_failed", "Failed.")
 D = C(PREFIX + "_x", "X.")
 `,
+				"app/star.py": `from app import *
+from collections import *
+
+A = C("jobs_star", "Star.")
+`,
 			},
 			want: []string{
 				"app/jobs.py:5:7 jobs_done_total counter [] prometheus_client.Counter",
 				"app/jobs.py:6:11 jobs_failed_total counter [] prometheus_client.Counter",
 				"app/jobs.py:7:7 unresolved *_x_total counter: the name comes from PREFIX, imported from vendor.names, which is not a constant of the files read",
+				"app/star.py:4:7 jobs_star_total counter [] prometheus_client.Counter",
 			},
 		},
 		{
