@@ -34,9 +34,19 @@
 //   - Python (a tokenizer: string prefixes, triple quotes, f-strings, comments, brackets,
 //     indentation): prometheus_client's Counter, Gauge, Histogram, Summary, Info and Enum with
 //     positional or keyword name, documentation, labelnames, namespace, subsystem and unit,
-//     named as the library names them, the *MetricFamily classes of custom collectors, and
-//     module-level string constants assigned once. A call counts only when its name was
-//     imported from prometheus_client (collections.Counter is not a metric).
+//     named as the library names them (colon names such as app:num_requests as given), the
+//     *MetricFamily classes of custom collectors, and module-level string and label-list
+//     constants assigned once, joined with + (lists too, and [*BASE, "x"], list(BASE)). The
+//     Python files of a set are read together: module names come from the paths (folders with
+//     __init__.py are packages up to the top one; without them, any dotted tail of the path),
+//     and from-imports, import … as, relative imports and package re-exports are followed to
+//     constants and to the client's classes, as are class attributes and self.X assignments
+//     that alias a class (gauge_cls = Gauge, then self.gauge_cls(…)). The project's own
+//     functions and classes (their __init__, or a base class's) that pass a parameter on to a
+//     constructor or to another such wrapper are evaluated at each call site with its
+//     arguments (defaults and **kwargs passed through included), one definition per call,
+//     placed at the call's name argument. A call counts only when its callee resolves to a
+//     prometheus_client class (collections.Counter is not a metric).
 //   - In all three languages, hand-written exposition text in string literals: "# HELP" and
 //     "# TYPE" lines define families, and sample lines of those families give their labels
 //     (format placeholders — %s, {} and f-string fields — stand for unknown text).
@@ -57,8 +67,8 @@
 // How files are read: LoadFiles groups the Go files by directory and package name and
 // type-checks each group together (imports are not resolved; only the package's own
 // constants matter), so a constant may live in another file of the package — when that file
-// is listed under sources: too. Rust and Python files are read one at a time: their constants
-// are those of the file. Go _test.go files, Python test_*.py, *_test.py and conftest.py, and
+// is listed under sources: too. Python files are read as one set. Rust files are read one at a
+// time: their constants are those of the file. Go _test.go files, Python test_*.py, *_test.py and conftest.py, and
 // Rust #[cfg(test)] modules are skipped. A file whose text never mentions its client library
 // (nor "# TYPE"/"# HELP") is not parsed at all.
 //
@@ -69,9 +79,12 @@
 // Rust: there is no parser, so shapes are matched over tokens: macros are not expanded, types
 // are not inferred (a Counter::new of another crate counts when the file uses the prometheus
 // crate), let bindings resolve by brace scope to the latest non-mut binding before the use,
-// and consts of other files or modules are unresolved. Python: only module-level constants
-// assigned once are resolved; names imported from other modules and class attributes are
-// unresolved. Everywhere: exposition text assembled across several writes (a "# TYPE " literal
+// and consts of other files or modules are unresolved. Python: only constants assigned once
+// at module level (or a class attribute or self.X assigned once, for a class alias) resolve;
+// names of modules outside the set, local variables, attributes of instances (self.name
+// inside a wrapper) and wrappers called through a variable are unresolved; wrapper calls nest
+// at most 8 deep, a set evaluates at most 4096 wrapper calls, and one value follows at most
+// 10000 names — each bound that is hit leaves an unresolved definition that says so. Everywhere: exposition text assembled across several writes (a "# TYPE " literal
 // and the name in another call) is not recognized, and labels added by wrappers outside the
 // definition (client_golang's WrapRegistererWith, a registry prefix) are not seen.
 package source
@@ -135,6 +148,7 @@ func Load(f *lint.SourceFile) Result {
 func LoadFiles(files []*lint.SourceFile) ([]*lint.Exposition, []lint.ParseProblem) {
 	var groups [][]*lint.SourceFile
 	goDirs := map[string]int{}
+	pyGroup := -1
 	for _, f := range files {
 		if f == nil {
 			continue
@@ -152,8 +166,15 @@ func LoadFiles(files []*lint.SourceFile) ([]*lint.Exposition, []lint.ParseProble
 				groups = append(groups, nil)
 			}
 			groups[i] = append(groups[i], f)
-		case "rust", "python":
+		case "rust":
 			groups = append(groups, []*lint.SourceFile{f})
+		case "python":
+			// one group: names resolve across the modules of the set
+			if pyGroup < 0 {
+				pyGroup = len(groups)
+				groups = append(groups, nil)
+			}
+			groups[pyGroup] = append(groups[pyGroup], f)
 		}
 	}
 	results := make([][]Result, len(groups))
@@ -165,9 +186,12 @@ func LoadFiles(files []*lint.SourceFile) ([]*lint.Exposition, []lint.ParseProble
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			if Lang(g[0].Path) == "go" {
+			switch Lang(g[0].Path) {
+			case "go":
 				results[i] = loadGo(g)
-			} else {
+			case "python":
+				results[i] = loadPythonFiles(g)
+			default:
 				results[i] = []Result{Load(g[0])}
 			}
 		}()
