@@ -20,10 +20,20 @@ func TestClientDefaults(t *testing.T) {
 		has     []string
 		hasNone []string
 	}{
-		{"client_golang: the Go and process collectors and promhttp", []*lint.SourceFile{goFile}, nil,
-			[]string{"go_goroutines", "go_gc_duration_seconds", "go_memstats_heap_alloc_bytes", "process_resident_memory_bytes", "promhttp_metric_handler_requests_total"}, []string{"python_info"}},
-		{"prometheus_client", []*lint.SourceFile{pyFile}, nil,
-			[]string{"python_info", "python_gc_objects_collected_total", "process_open_fds"}, []string{"go_goroutines"}},
+		{
+			"client_golang: the Go and process collectors and promhttp",
+			[]*lint.SourceFile{goFile},
+			nil,
+			[]string{"go_goroutines", "go_gc_duration_seconds", "go_memstats_heap_alloc_bytes", "process_resident_memory_bytes", "promhttp_metric_handler_requests_total"},
+			[]string{"python_info"},
+		},
+		{
+			"prometheus_client",
+			[]*lint.SourceFile{pyFile},
+			nil,
+			[]string{"python_info", "python_gc_objects_collected_total", "process_open_fds"},
+			[]string{"go_goroutines"},
+		},
 		{"the Rust crate with its process feature", []*lint.SourceFile{rsFile}, []*lint.SourceFile{withProcess}, []string{"process_threads"}, nil},
 		{"the Rust crate with a dependency table", []*lint.SourceFile{rsFile}, []*lint.SourceFile{table}, []string{"process_threads"}, nil},
 		{"the Rust crate without it", []*lint.SourceFile{rsFile}, []*lint.SourceFile{without}, nil, []string{"process_threads"}},
