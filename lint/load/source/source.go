@@ -134,24 +134,25 @@ func Load(f *lint.SourceFile) Result {
 // problems. Groups are read in parallel.
 func LoadFiles(files []*lint.SourceFile) ([]*lint.Exposition, []lint.ParseProblem) {
 	var groups [][]*lint.SourceFile
-	goDirs := map[string]int{}
+	goGroup := -1 // the Go files (and go.mod files) of the set are read together
 	for _, f := range files {
 		if f == nil {
 			continue
 		}
-		switch Lang(f.Path) {
+		lang := Lang(f.Path)
+		if path.Base(f.Path) == "go.mod" {
+			lang = "go"
+		}
+		switch lang {
 		case "go":
 			if isGoTest(f.Path) {
 				continue
 			}
-			d := path.Dir(f.Path)
-			i, ok := goDirs[d]
-			if !ok {
-				i = len(groups)
-				goDirs[d] = i
+			if goGroup < 0 {
+				goGroup = len(groups)
 				groups = append(groups, nil)
 			}
-			groups[i] = append(groups[i], f)
+			groups[goGroup] = append(groups[goGroup], f)
 		case "rust", "python":
 			groups = append(groups, []*lint.SourceFile{f})
 		}
@@ -165,7 +166,7 @@ func LoadFiles(files []*lint.SourceFile) ([]*lint.Exposition, []lint.ParseProble
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			if Lang(g[0].Path) == "go" {
+			if i == goGroup {
 				results[i] = loadGo(g)
 			} else {
 				results[i] = []Result{Load(g[0])}
