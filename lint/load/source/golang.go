@@ -472,6 +472,9 @@ func (w *goWalker) isConstructorCall(c *ast.CallExpr) bool {
 // via names a constructor call for messages: promauto.NewCounterVec.
 func (w *goWalker) via(c *ast.CallExpr, name string) string {
 	if sel, ok := c.Fun.(*ast.SelectorExpr); ok {
+		if _, _, ok := w.factory(sel.X); ok {
+			return "promauto.With(…)." + name
+		}
 		switch x := sel.X.(type) {
 		case *ast.Ident:
 			if w.promauto[x.Name] {

@@ -69,7 +69,7 @@ func newMetrics(reg prometheus.Registerer) {
 var labels = []string{"route"}
 `},
 			want: []string{
-				"shop/m.go:14:44 shop_a_total counter [region] prometheus.NewCounter",
+				"shop/m.go:14:44 shop_a_total counter [region] promauto.With(…).NewCounter",
 				"shop/m.go:15:64 shop_b_seconds summary [route] absent promauto.With(…).NewSummaryVec",
 				"shop/m.go:17:48 shop_c_total counter [code] absent prometheus.V2.NewCounterVec",
 				"shop/m.go:20:52 shop_d gauge [x] ?labels absent prometheus.NewGaugeVec",
@@ -196,4 +196,202 @@ func broken( {
 			problems: []string{"shop/m.go:14:14: go: expected ')', found '{'"},
 		},
 	})
+}
+
+const resolveMod = "module example.com/app\n\ngo 1.26\n"
+
+func TestLoadGoResolve(t *testing.T) { runLoadCases(t, goResolveCases) }
+
+// goResolveCases are the patterns the resolver reads across packages, helpers and
+// registerers.
+var goResolveCases = []loadCase{
+		{
+			name: "resolves a package variable set once and a constant of another package through go.mod",
+			files: map[string]string{
+				"go.mod":                  resolveMod,
+				"internal/consts/c.go":    "package consts\n\nconst App = \"app\"\n\nconst Sub = App + \"_http\"\n",
+				"internal/metrics/vars.go": "package metrics\n\nvar namespace = \"app\"\n\nvar changed = \"x\"\n\nfunc init() { changed = \"y\" }\n",
+				"internal/metrics/m.go": `package metrics
+
+import (
+	"example.com/app/internal/consts"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+var a = prometheus.NewCounter(prometheus.CounterOpts{Namespace: namespace, Name: "a_total"})
+var b = prometheus.NewGauge(prometheus.GaugeOpts{Namespace: consts.App, Subsystem: "db", Name: "open"})
+var c = prometheus.NewGauge(prometheus.GaugeOpts{Name: consts.Sub + "_inflight"})
+var d = prometheus.NewGauge(prometheus.GaugeOpts{Namespace: changed, Name: "d"})
+`,
+			},
+			want: []string{
+				"internal/metrics/m.go:8:82 app_a_total counter [] prometheus.NewCounter",
+				"internal/metrics/m.go:9:96 app_db_open gauge [] prometheus.NewGauge",
+				"internal/metrics/m.go:10:56 app_http_inflight gauge [] prometheus.NewGauge",
+				"internal/metrics/m.go:11:76 unresolved *d gauge: the name comes from the variable changed",
+			},
+		},
+		{
+			name: "matches an import path by the directory's suffix when there is no go.mod",
+			files: map[string]string{
+				"svc/names/n.go": "package names\n\nconst Prefix = \"svc\"\n",
+				"svc/m/m.go": `package m
+
+import (
+	"github.com/other/svc/names"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+var x = prometheus.NewGauge(prometheus.GaugeOpts{Name: names.Prefix + "_x"})
+`,
+			},
+			want: []string{"svc/m/m.go:8:56 svc_x gauge [] prometheus.NewGauge"},
+		},
+		{
+			name: "reads label slices from append and literals of resolved values, and names joined by strings.Join",
+			files: map[string]string{"shop/m.go": `package shop
+
+import (
+	"strings"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promauto"
+)
+
+const destLabel = "dest_server"
+
+var defaultLabels = []string{"name", "namespace"}
+
+var syncs = promauto.NewCounterVec(prometheus.CounterOpts{Name: strings.Join([]string{"shop", "sync", "total"}, "_")},
+	append(defaultLabels, destLabel, "phase"))
+var more = promauto.NewGaugeVec(prometheus.GaugeOpts{Name: "shop_more"}, append(defaultLabels, extra...))
+var extra = []string{"zone"}
+var grown = []string{"a"}
+
+func init() { grown = append(grown, "b") }
+
+var unknownLabels = promauto.NewGaugeVec(prometheus.GaugeOpts{Name: "shop_grown"}, grown)
+`},
+			want: []string{
+				"shop/m.go:14:65 shop_sync_total counter [dest_server name namespace phase] absent promauto.NewCounterVec",
+				"shop/m.go:16:60 shop_more gauge [name namespace zone] absent promauto.NewGaugeVec",
+				"shop/m.go:22:69 shop_grown gauge [] ?labels absent promauto.NewGaugeVec",
+			},
+		},
+		{
+			name: "evaluates a helper at each call site, through a second helper and a closure, with Sprintf names",
+			files: map[string]string{"shop/m.go": goHeader + `
+const namespace = "shop"
+
+func newCounter(name, help string, labels ...string) *prometheus.CounterVec {
+	return promauto.NewCounterVec(prometheus.CounterOpts{Namespace: namespace, Name: name, Help: help}, labels)
+}
+
+func newDuration(op string) prometheus.Histogram {
+	return newHist(fmt.Sprintf("gate_%s_duration_seconds", op))
+}
+
+func newHist(name string) prometheus.Histogram {
+	return promauto.NewHistogram(prometheus.HistogramOpts{Namespace: namespace, Name: name})
+}
+
+func setup(dynamic string) {
+	newCounter("orders_total", "Orders.")
+	newCounter("refunds_total", "Refunds.")
+	newDuration("open")
+	newDuration(dynamic)
+	gauge := func(n string) { promauto.NewGauge(prometheus.GaugeOpts{Name: "shop_" + n}) }
+	gauge("queue")
+}
+`},
+			want: []string{
+				"shop/m.go:27:13 shop_orders_total counter [] ?labels absent promauto.NewCounterVec",
+				"shop/m.go:28:13 shop_refunds_total counter [] ?labels absent promauto.NewCounterVec",
+				"shop/m.go:29:2 shop_gate_open_duration_seconds histogram [] promauto.NewHistogram",
+				"shop/m.go:32:2 shop_queue gauge [] promauto.NewGauge",
+				"shop/m.go:30:2 unresolved shop_gate_*_duration_seconds histogram: the name comes from the parameter dynamic",
+			},
+		},
+		{
+			name: "keeps a helper nobody calls as unresolved, and reports a helper nesting past the bound",
+			files: map[string]string{"shop/m.go": goHeader + `
+func lonely(name string) { promauto.NewGauge(prometheus.GaugeOpts{Name: name}) }
+
+func deep(n int, name string) {
+	if n > 0 {
+		deep(n-1, name)
+	}
+	promauto.NewGauge(prometheus.GaugeOpts{Name: name})
+}
+
+func start() { deep(3, "shop_deep") }
+`},
+			want: []string{
+				"shop/m.go:21:24 shop_deep gauge [] promauto.NewGauge",
+				"shop/m.go:12:73 unresolved * gauge: the name comes from the parameter name",
+				"shop/m.go:21:16 unresolved * untyped: the helper calls nest deeper than 4, the bound of the resolver",
+			},
+		},
+		{
+			name: "prefixes names registered through WrapRegistererWithPrefix and adds WrapRegistererWith labels",
+			files: map[string]string{"shop/m.go": goHeader + `
+type walMetrics struct{ corruptions, repairs prometheus.Counter }
+
+func newWALMetrics(reg prometheus.Registerer) *walMetrics {
+	m := &walMetrics{
+		corruptions: prometheus.NewCounter(prometheus.CounterOpts{Name: "corruptions_total"}),
+		repairs:     prometheus.NewCounter(prometheus.CounterOpts{Name: "repairs_total"}),
+	}
+	if reg != nil {
+		reg.MustRegister(m.corruptions, m.repairs)
+	}
+	return m
+}
+
+func newRuler(reg prometheus.Registerer) {
+	f := promauto.With(prometheus.WrapRegistererWith(prometheus.Labels{"tenant": "t"}, reg))
+	f.NewGauge(prometheus.GaugeOpts{Name: "rules_loaded"})
+	newWALMetrics(prometheus.WrapRegistererWithPrefix("app_ruler_wal_", reg))
+	promauto.With(prometheus.WrapRegistererWithPrefix("app_", reg)).NewCounter(prometheus.CounterOpts{Name: "evals_total"})
+	prometheus.WrapRegistererWithPrefix("app_x_", reg).MustRegister(prometheus.NewGauge(prometheus.GaugeOpts{Name: "inline"}))
+}
+`},
+			want: []string{
+				"shop/m.go:27:40 rules_loaded gauge [tenant] promauto.With(…).NewGauge",
+				"shop/m.go:28:2 app_ruler_wal_corruptions_total counter [] prometheus.NewCounter",
+				"shop/m.go:28:2 app_ruler_wal_repairs_total counter [] prometheus.NewCounter",
+				"shop/m.go:29:106 app_evals_total counter [] promauto.With(…).NewCounter",
+				"shop/m.go:30:113 app_x_inline gauge [] prometheus.NewGauge",
+			},
+		},
+		{
+			name: "never drops a constructor it cannot read",
+			files: map[string]string{"shop/m.go": goHeader + `
+func build(opts prometheus.GaugeOpts) {
+	prometheus.NewGauge()
+	prometheus.NewGauge(opts)
+	promauto.NewGauge(makeOpts())
+}
+`},
+			want: []string{
+				"shop/m.go:13:2 unresolved * gauge: the constructor has no options",
+				"shop/m.go:14:22 unresolved * gauge: the options are not a literal the code shows",
+				"shop/m.go:15:20 unresolved * gauge: the options are not a literal the code shows",
+			},
+		},
+		{
+			name: "skips files no OS builds and joins definitions that differ by OS",
+			files: map[string]string{
+				"shop/m.go":         goHeader + "\nvar a = promauto.NewGauge(prometheus.GaugeOpts{Name: \"shop_\" + osName})\n",
+				"shop/os_linux.go":  "package shop\n\nconst osName = \"linux\"\n",
+				"shop/os_windows.go": "//go:build windows\n\npackage shop\n\nconst osName = \"windows\"\n",
+				"shop/os_other.go":  "//go:build !linux && !windows\n\npackage shop\n\nconst osName = \"other\"\n",
+				"shop/ignored.go":   "//go:build ignore\n\npackage shop\n\nimport \"github.com/prometheus/client_golang/prometheus\"\n\nvar b = prometheus.NewGauge(prometheus.GaugeOpts{Name: \"shop_ignored\"})\n",
+			},
+			want: []string{
+				"shop/m.go:12:54 shop_linux gauge [] promauto.NewGauge",
+				"shop/m.go:12:54 shop_other gauge [] promauto.NewGauge",
+				"shop/m.go:12:54 shop_windows gauge [] promauto.NewGauge",
+			},
+		},
 }
