@@ -90,15 +90,16 @@ type goWalker struct {
 
 	env        *goEnv  // nil in the walked file; set in a helper body evaluated at a call site
 	unit       *goUnit // registrations of the current walk
-	expansions int
-	depth      int
+	expansions   int
+	depth        int
+	selfWrapping map[types.Object]bool
 }
 
 func newWalker(g *goFile, ctx *goCtx) *goWalker {
 	w := &goWalker{
 		g: g, ctx: ctx, info: ctx.info, prom: map[string]bool{}, promauto: map[string]bool{}, fmtPkg: map[string]bool{},
 		descs: map[string][]*def{}, inline: map[*ast.CallExpr]*def{}, inlineTyp: map[*ast.CallExpr]string{}, descTypes: map[string]string{},
-		chained: map[*ast.BasicLit]bool{}, unit: newUnit(),
+		chained: map[*ast.BasicLit]bool{}, unit: newUnit(), selfWrapping: map[types.Object]bool{},
 	}
 	for _, im := range g.ast.Imports {
 		p, err := strconv.Unquote(im.Path.Value)

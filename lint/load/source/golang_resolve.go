@@ -31,6 +31,9 @@ type goCtx struct {
 	// helpers are the functions that define metrics (directly or through other helpers) and
 	// are called from a walked file: their bodies are evaluated at each call site instead.
 	helpers map[*ast.BlockStmt]bool
+	// selfWrap holds the registerer variables whose one assignment wraps themselves:
+	// reg = prometheus.WrapRegistererWithPrefix("x_", reg).
+	selfWrap map[types.Object]*ast.CallExpr
 }
 
 // goFunc is a function body with its signature.
@@ -62,7 +65,7 @@ func newGoCtx(s *goSet) *goCtx {
 	c := &goCtx{
 		s: s, info: s.info, loopVars: map[types.Object]bool{}, params: map[types.Object]bool{},
 		inits: map[types.Object]ast.Expr{}, assigned: map[types.Object]bool{},
-		funcs: map[types.Object]*goFunc{}, helpers: map[*ast.BlockStmt]bool{},
+		funcs: map[types.Object]*goFunc{}, helpers: map[*ast.BlockStmt]bool{}, selfWrap: map[types.Object]*ast.CallExpr{},
 	}
 	var walked []*goFile
 	for _, p := range s.pkgs {
@@ -74,6 +77,11 @@ func newGoCtx(s *goSet) *goCtx {
 			if p.metrics {
 				walked = append(walked, g)
 			}
+		}
+	}
+	for o := range c.selfWrap {
+		if c.assigned[o] {
+			delete(c.selfWrap, o)
 		}
 	}
 	c.findHelpers(walked)
@@ -169,6 +177,12 @@ func (c *goCtx) prepare(p *goPkg, g *goFile) {
 						continue
 					}
 				}
+				if call := selfWrap(n, i); call != nil {
+					if o := c.info.Uses[id]; o != nil && c.selfWrap[o] == nil {
+						c.selfWrap[o] = call
+						continue
+					}
+				}
 				mark(l)
 			}
 		case *ast.IncDecStmt:
@@ -180,6 +194,29 @@ func (c *goCtx) prepare(p *goPkg, g *goFile) {
 		}
 		return true
 	})
+}
+
+// selfWrap returns the call of reg = prometheus.WrapRegistererWith…(…, reg) at the i-th
+// place of an assignment, or nil.
+func selfWrap(as *ast.AssignStmt, i int) *ast.CallExpr {
+	if as.Tok != token.ASSIGN || len(as.Lhs) != len(as.Rhs) {
+		return nil
+	}
+	id, ok := as.Lhs[i].(*ast.Ident)
+	if !ok {
+		return nil
+	}
+	call, ok := ast.Unparen(as.Rhs[i]).(*ast.CallExpr)
+	if !ok || len(call.Args) != 2 {
+		return nil
+	}
+	if n := calleeName(call); n != "WrapRegistererWithPrefix" && n != "WrapRegistererWith" {
+		return nil
+	}
+	if inner, ok := ast.Unparen(call.Args[1]).(*ast.Ident); ok && inner.Name == id.Name {
+		return call
+	}
+	return nil
 }
 
 // closure records a variable set to a function literal as a function the resolver can call.
@@ -365,12 +402,22 @@ func (w *goWalker) registerer(e ast.Expr) regWrap {
 	e = ast.Unparen(e)
 	switch x := e.(type) {
 	case *ast.Ident:
+		o := w.info.Uses[x]
+		if call := w.ctx.selfWrap[o]; call != nil && !w.selfWrapping[o] {
+			// Flow-insensitive: the wrapping applies to every use of the variable.
+			w.selfWrapping[o] = true
+			defer delete(w.selfWrapping, o)
+			return w.registerer(call)
+		}
 		if b, ok := w.bound(x); ok {
 			var r regWrap
 			w.in(b.env, func() { r = w.registerer(b.e) })
 			return r
 		}
-		if init := w.initOf(x); init != nil {
+		if w.ctx.assigned[o] {
+			return regWrap{prefix: unknown("the registerer " + x.Name + " is assigned more than once")}
+		}
+		if init := w.initOfObj(o); init != nil {
 			return w.registerer(init)
 		}
 	case *ast.CallExpr:

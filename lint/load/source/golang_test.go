@@ -365,6 +365,23 @@ func newRuler(reg prometheus.Registerer) {
 			},
 		},
 		{
+			name: "follows a registerer that wraps itself, and leaves a registerer set twice unknown",
+			files: map[string]string{"shop/m.go": goHeader + `
+func setup(reg, other prometheus.Registerer, cond bool) {
+	reg = prometheus.WrapRegistererWithPrefix("shop_", reg)
+	promauto.With(reg).NewGauge(prometheus.GaugeOpts{Name: "ready"})
+	if cond {
+		other = prometheus.DefaultRegisterer
+	}
+	promauto.With(other).NewGauge(prometheus.GaugeOpts{Name: "other"})
+}
+`},
+			want: []string{
+				"shop/m.go:14:57 shop_ready gauge [] promauto.With(…).NewGauge",
+				"shop/m.go:18:59 unresolved *other gauge: the registerer other is assigned more than once",
+			},
+		},
+		{
 			name: "never drops a constructor it cannot read",
 			files: map[string]string{"shop/m.go": goHeader + `
 func build(opts prometheus.GaugeOpts) {
