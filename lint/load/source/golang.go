@@ -88,8 +88,8 @@ type goWalker struct {
 	chained   map[*ast.BasicLit]bool
 	texts     []textLit
 
-	env        *goEnv  // nil in the walked file; set in a helper body evaluated at a call site
-	unit       *goUnit // registrations of the current walk
+	env          *goEnv  // nil in the walked file; set in a helper body evaluated at a call site
+	unit         *goUnit // registrations of the current walk
 	expansions   int
 	depth        int
 	selfWrapping map[types.Object]bool

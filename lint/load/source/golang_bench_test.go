@@ -2,6 +2,7 @@ package source
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -41,7 +42,7 @@ func Setup(reg prometheus.Registerer) {
 `, i)
 		for k := range 20 {
 			fmt.Fprintf(&b, "\tcounter(reg, %q)\n", fmt.Sprintf("op%d_total", k))
-			fmt.Fprintf(&b, "\tpromauto.NewGauge(prometheus.GaugeOpts{Namespace: namespace, Name: fmt.Sprintf(\"g%%s\", %q)})\n", fmt.Sprint(k))
+			fmt.Fprintf(&b, "\tpromauto.NewGauge(prometheus.GaugeOpts{Namespace: namespace, Name: fmt.Sprintf(\"g%%s\", %q)})\n", strconv.Itoa(k))
 		}
 		b.WriteString("}\n")
 		files = append(files, lint.NewSourceFile(fmt.Sprintf("svc%d/metrics/m.go", i), []byte(b.String())))
@@ -79,7 +80,7 @@ func TestSynthGoTreeResolves(t *testing.T) {
 		if len(e.Code.Unresolved) != 0 {
 			t.Errorf("%s: unresolved %v", e.File.Path, e.Code.Unresolved)
 		}
-		got = append(got, e.File.Path+" "+e.Order[0]+" "+strings.Join(e.Families[e.Order[0]].Labels, ","), fmt.Sprint(len(e.Order)))
+		got = append(got, e.File.Path+" "+e.Order[0]+" "+strings.Join(e.Families[e.Order[0]].Labels, ","), strconv.Itoa(len(e.Order)))
 	}
 	want := []string{"svc0/metrics/m.go x_svc0_op0_total code,tenant", "40", "svc1/metrics/m.go x_svc1_op0_total code,tenant", "40"}
 	if fmt.Sprint(got) != fmt.Sprint(want) {

@@ -2,6 +2,7 @@ package source
 
 import (
 	"errors"
+	"fmt"
 	"go/ast"
 	"go/build/constraint"
 	"go/parser"
@@ -9,9 +10,11 @@ import (
 	"go/token"
 	"go/types"
 	"path"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"golang.org/x/mod/modfile"
 
@@ -57,8 +60,17 @@ type goSet struct {
 // client_golang is type-checked with the packages of the set it imports (constants and
 // package variables resolve across packages), in dependency order. go.mod files in files
 // give the module paths. It returns one result per file, in the order given.
-func loadGo(files []*lint.SourceFile) []Result {
-	out := make([]Result, len(files))
+func loadGo(files []*lint.SourceFile) (out []Result) {
+	out = make([]Result, len(files))
+	defer func() {
+		if v := recover(); v != nil { // a resolver bug must not end the run: report it, keep the rest
+			for i, f := range files {
+				if Lang(f.Path) == "go" && !isGoTest(f.Path) {
+					out[i] = Result{Problems: []lint.ParseProblem{{At: lint.Pos{File: f.Path}, Message: fmt.Sprintf("could not read the metric definitions: %v", v)}}}
+				}
+			}
+		}
+	}()
 	s := &goSet{fset: token.NewFileSet(), byDir: map[string][]*goPkg{}, mods: map[string]string{}, fakes: map[string]*types.Package{}}
 	type cand struct {
 		i    int
@@ -126,20 +138,22 @@ func loadGo(files []*lint.SourceFile) []Result {
 			need(p)
 		}
 	}
+	var parse []*goFile
 	for _, p := range s.pkgs {
-		if !seen[p] {
-			continue
-		}
-		p.bodies = p.metrics
-		for _, g := range p.files {
-			af, err := parser.ParseFile(s.fset, g.src.Path, g.src.Src, parser.ParseComments|parser.SkipObjectResolution)
-			g.res.Problems = goProblems(g.src, err)
-			if af != nil && af.Name != nil {
-				g.ast = af
-				g.tok = s.fset.File(af.Pos())
-			}
+		if seen[p] {
+			p.bodies = p.metrics
+			parse = append(parse, p.files...)
 		}
 	}
+	parallel(len(parse), func(i int) { // a FileSet is safe for concurrent use
+		g := parse[i]
+		af, err := parser.ParseFile(s.fset, g.src.Path, g.src.Src, parser.ParseComments|parser.SkipObjectResolution)
+		g.res.Problems = goProblems(g.src, err)
+		if af != nil && af.Name != nil {
+			g.ast = af
+			g.tok = s.fset.File(af.Pos())
+		}
+	})
 	// Files that differ by OS: check and walk once per distinct file set, and join.
 	variants := s.variants(seen)
 	for vi, goos := range variants {
@@ -155,20 +169,23 @@ func loadGo(files []*lint.SourceFile) []Result {
 			}
 		}
 		ctx := newGoCtx(s)
+		var walk []*goFile
 		for _, p := range s.pkgs {
-			if !p.metrics {
-				continue
-			}
-			for _, g := range p.active(goos) {
-				defs := walkGo(g, ctx)
-				if vi == 0 {
-					g.defs = defs
-				} else {
-					g.defs = mergeDefs(g.defs, defs)
-				}
-				g.walked = true
+			if p.metrics {
+				walk = append(walk, p.active(goos)...)
 			}
 		}
+		// The walks only read the type information and ctx.
+		parallel(len(walk), func(i int) {
+			g := walk[i]
+			defs := walkGo(g, ctx)
+			if vi == 0 {
+				g.defs = defs
+			} else {
+				g.defs = mergeDefs(g.defs, defs)
+			}
+			g.walked = true
+		})
 	}
 	for _, p := range s.pkgs {
 		for _, g := range p.files {
@@ -361,6 +378,24 @@ func (s *goSet) fake(ip string) *types.Package {
 	p.MarkComplete()
 	s.fakes[ip] = p
 	return p
+}
+
+// parallel runs f(0…n-1) on GOMAXPROCS goroutines.
+func parallel(n int, f func(i int)) {
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range min(n, runtime.GOMAXPROCS(0)) {
+		wg.Go(func() {
+			for i := range next {
+				f(i)
+			}
+		})
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 }
 
 type importerFunc func(string) (*types.Package, error)

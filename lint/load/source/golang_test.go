@@ -205,13 +205,13 @@ func TestLoadGoResolve(t *testing.T) { runLoadCases(t, goResolveCases) }
 // goResolveCases are the patterns the resolver reads across packages, helpers and
 // registerers.
 var goResolveCases = []loadCase{
-		{
-			name: "resolves a package variable set once and a constant of another package through go.mod",
-			files: map[string]string{
-				"go.mod":                  resolveMod,
-				"internal/consts/c.go":    "package consts\n\nconst App = \"app\"\n\nconst Sub = App + \"_http\"\n",
-				"internal/metrics/vars.go": "package metrics\n\nvar namespace = \"app\"\n\nvar changed = \"x\"\n\nfunc init() { changed = \"y\" }\n",
-				"internal/metrics/m.go": `package metrics
+	{
+		name: "resolves a package variable set once and a constant of another package through go.mod",
+		files: map[string]string{
+			"go.mod":                   resolveMod,
+			"internal/consts/c.go":     "package consts\n\nconst App = \"app\"\n\nconst Sub = App + \"_http\"\n",
+			"internal/metrics/vars.go": "package metrics\n\nvar namespace = \"app\"\n\nvar changed = \"x\"\n\nfunc init() { changed = \"y\" }\n",
+			"internal/metrics/m.go": `package metrics
 
 import (
 	"example.com/app/internal/consts"
@@ -223,19 +223,19 @@ var b = prometheus.NewGauge(prometheus.GaugeOpts{Namespace: consts.App, Subsyste
 var c = prometheus.NewGauge(prometheus.GaugeOpts{Name: consts.Sub + "_inflight"})
 var d = prometheus.NewGauge(prometheus.GaugeOpts{Namespace: changed, Name: "d"})
 `,
-			},
-			want: []string{
-				"internal/metrics/m.go:8:82 app_a_total counter [] prometheus.NewCounter",
-				"internal/metrics/m.go:9:96 app_db_open gauge [] prometheus.NewGauge",
-				"internal/metrics/m.go:10:56 app_http_inflight gauge [] prometheus.NewGauge",
-				"internal/metrics/m.go:11:76 unresolved *d gauge: the name comes from the variable changed",
-			},
 		},
-		{
-			name: "matches an import path by the directory's suffix when there is no go.mod",
-			files: map[string]string{
-				"svc/names/n.go": "package names\n\nconst Prefix = \"svc\"\n",
-				"svc/m/m.go": `package m
+		want: []string{
+			"internal/metrics/m.go:8:82 app_a_total counter [] prometheus.NewCounter",
+			"internal/metrics/m.go:9:96 app_db_open gauge [] prometheus.NewGauge",
+			"internal/metrics/m.go:10:56 app_http_inflight gauge [] prometheus.NewGauge",
+			"internal/metrics/m.go:11:76 unresolved *d gauge: the name comes from the variable changed",
+		},
+	},
+	{
+		name: "matches an import path by the directory's suffix when there is no go.mod",
+		files: map[string]string{
+			"svc/names/n.go": "package names\n\nconst Prefix = \"svc\"\n",
+			"svc/m/m.go": `package m
 
 import (
 	"github.com/other/svc/names"
@@ -244,12 +244,12 @@ import (
 
 var x = prometheus.NewGauge(prometheus.GaugeOpts{Name: names.Prefix + "_x"})
 `,
-			},
-			want: []string{"svc/m/m.go:8:56 svc_x gauge [] prometheus.NewGauge"},
 		},
-		{
-			name: "reads label slices from append and literals of resolved values, and names joined by strings.Join",
-			files: map[string]string{"shop/m.go": `package shop
+		want: []string{"svc/m/m.go:8:56 svc_x gauge [] prometheus.NewGauge"},
+	},
+	{
+		name: "reads label slices from append and literals of resolved values, and names joined by strings.Join",
+		files: map[string]string{"shop/m.go": `package shop
 
 import (
 	"strings"
@@ -272,15 +272,15 @@ func init() { grown = append(grown, "b") }
 
 var unknownLabels = promauto.NewGaugeVec(prometheus.GaugeOpts{Name: "shop_grown"}, grown)
 `},
-			want: []string{
-				"shop/m.go:14:65 shop_sync_total counter [dest_server name namespace phase] absent promauto.NewCounterVec",
-				"shop/m.go:16:60 shop_more gauge [name namespace zone] absent promauto.NewGaugeVec",
-				"shop/m.go:22:69 shop_grown gauge [] ?labels absent promauto.NewGaugeVec",
-			},
+		want: []string{
+			"shop/m.go:14:65 shop_sync_total counter [dest_server name namespace phase] absent promauto.NewCounterVec",
+			"shop/m.go:16:60 shop_more gauge [name namespace zone] absent promauto.NewGaugeVec",
+			"shop/m.go:22:69 shop_grown gauge [] ?labels absent promauto.NewGaugeVec",
 		},
-		{
-			name: "evaluates a helper at each call site, through a second helper and a closure, with Sprintf names",
-			files: map[string]string{"shop/m.go": goHeader + `
+	},
+	{
+		name: "evaluates a helper at each call site, through a second helper and a closure, with Sprintf names",
+		files: map[string]string{"shop/m.go": goHeader + `
 const namespace = "shop"
 
 func newCounter(name, help string, labels ...string) *prometheus.CounterVec {
@@ -304,17 +304,17 @@ func setup(dynamic string) {
 	gauge("queue")
 }
 `},
-			want: []string{
-				"shop/m.go:27:13 shop_orders_total counter [] ?labels absent promauto.NewCounterVec",
-				"shop/m.go:28:13 shop_refunds_total counter [] ?labels absent promauto.NewCounterVec",
-				"shop/m.go:29:2 shop_gate_open_duration_seconds histogram [] promauto.NewHistogram",
-				"shop/m.go:32:2 shop_queue gauge [] promauto.NewGauge",
-				"shop/m.go:30:2 unresolved shop_gate_*_duration_seconds histogram: the name comes from the parameter dynamic",
-			},
+		want: []string{
+			"shop/m.go:27:13 shop_orders_total counter [] ?labels absent promauto.NewCounterVec",
+			"shop/m.go:28:13 shop_refunds_total counter [] ?labels absent promauto.NewCounterVec",
+			"shop/m.go:29:2 shop_gate_open_duration_seconds histogram [] promauto.NewHistogram",
+			"shop/m.go:32:2 shop_queue gauge [] promauto.NewGauge",
+			"shop/m.go:30:2 unresolved shop_gate_*_duration_seconds histogram: the name comes from the parameter dynamic",
 		},
-		{
-			name: "keeps a helper nobody calls as unresolved, and reports a helper nesting past the bound",
-			files: map[string]string{"shop/m.go": goHeader + `
+	},
+	{
+		name: "keeps a helper nobody calls as unresolved, and reports a helper nesting past the bound",
+		files: map[string]string{"shop/m.go": goHeader + `
 func lonely(name string) { promauto.NewGauge(prometheus.GaugeOpts{Name: name}) }
 
 func deep(n int, name string) {
@@ -326,15 +326,15 @@ func deep(n int, name string) {
 
 func start() { deep(3, "shop_deep") }
 `},
-			want: []string{
-				"shop/m.go:21:24 shop_deep gauge [] promauto.NewGauge",
-				"shop/m.go:12:73 unresolved * gauge: the name comes from the parameter name",
-				"shop/m.go:21:16 unresolved * untyped: the helper calls nest deeper than 4, the bound of the resolver",
-			},
+		want: []string{
+			"shop/m.go:21:24 shop_deep gauge [] promauto.NewGauge",
+			"shop/m.go:12:73 unresolved * gauge: the name comes from the parameter name",
+			"shop/m.go:21:16 unresolved * untyped: the helper calls nest deeper than 4, the bound of the resolver",
 		},
-		{
-			name: "prefixes names registered through WrapRegistererWithPrefix and adds WrapRegistererWith labels",
-			files: map[string]string{"shop/m.go": goHeader + `
+	},
+	{
+		name: "prefixes names registered through WrapRegistererWithPrefix and adds WrapRegistererWith labels",
+		files: map[string]string{"shop/m.go": goHeader + `
 type walMetrics struct{ corruptions, repairs prometheus.Counter }
 
 func newWALMetrics(reg prometheus.Registerer) *walMetrics {
@@ -356,17 +356,17 @@ func newRuler(reg prometheus.Registerer) {
 	prometheus.WrapRegistererWithPrefix("app_x_", reg).MustRegister(prometheus.NewGauge(prometheus.GaugeOpts{Name: "inline"}))
 }
 `},
-			want: []string{
-				"shop/m.go:27:40 rules_loaded gauge [tenant] promauto.With(…).NewGauge",
-				"shop/m.go:28:2 app_ruler_wal_corruptions_total counter [] prometheus.NewCounter",
-				"shop/m.go:28:2 app_ruler_wal_repairs_total counter [] prometheus.NewCounter",
-				"shop/m.go:29:106 app_evals_total counter [] promauto.With(…).NewCounter",
-				"shop/m.go:30:113 app_x_inline gauge [] prometheus.NewGauge",
-			},
+		want: []string{
+			"shop/m.go:27:40 rules_loaded gauge [tenant] promauto.With(…).NewGauge",
+			"shop/m.go:28:2 app_ruler_wal_corruptions_total counter [] prometheus.NewCounter",
+			"shop/m.go:28:2 app_ruler_wal_repairs_total counter [] prometheus.NewCounter",
+			"shop/m.go:29:106 app_evals_total counter [] promauto.With(…).NewCounter",
+			"shop/m.go:30:113 app_x_inline gauge [] prometheus.NewGauge",
 		},
-		{
-			name: "follows a registerer that wraps itself, and leaves a registerer set twice unknown",
-			files: map[string]string{"shop/m.go": goHeader + `
+	},
+	{
+		name: "follows a registerer that wraps itself, and leaves a registerer set twice unknown",
+		files: map[string]string{"shop/m.go": goHeader + `
 func setup(reg, other prometheus.Registerer, cond bool) {
 	reg = prometheus.WrapRegistererWithPrefix("shop_", reg)
 	promauto.With(reg).NewGauge(prometheus.GaugeOpts{Name: "ready"})
@@ -376,39 +376,39 @@ func setup(reg, other prometheus.Registerer, cond bool) {
 	promauto.With(other).NewGauge(prometheus.GaugeOpts{Name: "other"})
 }
 `},
-			want: []string{
-				"shop/m.go:14:57 shop_ready gauge [] promauto.With(…).NewGauge",
-				"shop/m.go:18:59 unresolved *other gauge: the registerer other is assigned more than once",
-			},
+		want: []string{
+			"shop/m.go:14:57 shop_ready gauge [] promauto.With(…).NewGauge",
+			"shop/m.go:18:59 unresolved *other gauge: the registerer other is assigned more than once",
 		},
-		{
-			name: "never drops a constructor it cannot read",
-			files: map[string]string{"shop/m.go": goHeader + `
+	},
+	{
+		name: "never drops a constructor it cannot read",
+		files: map[string]string{"shop/m.go": goHeader + `
 func build(opts prometheus.GaugeOpts) {
 	prometheus.NewGauge()
 	prometheus.NewGauge(opts)
 	promauto.NewGauge(makeOpts())
 }
 `},
-			want: []string{
-				"shop/m.go:13:2 unresolved * gauge: the constructor has no options",
-				"shop/m.go:14:22 unresolved * gauge: the options are not a literal the code shows",
-				"shop/m.go:15:20 unresolved * gauge: the options are not a literal the code shows",
-			},
+		want: []string{
+			"shop/m.go:13:2 unresolved * gauge: the constructor has no options",
+			"shop/m.go:14:22 unresolved * gauge: the options are not a literal the code shows",
+			"shop/m.go:15:20 unresolved * gauge: the options are not a literal the code shows",
 		},
-		{
-			name: "skips files no OS builds and joins definitions that differ by OS",
-			files: map[string]string{
-				"shop/m.go":         goHeader + "\nvar a = promauto.NewGauge(prometheus.GaugeOpts{Name: \"shop_\" + osName})\n",
-				"shop/os_linux.go":  "package shop\n\nconst osName = \"linux\"\n",
-				"shop/os_windows.go": "//go:build windows\n\npackage shop\n\nconst osName = \"windows\"\n",
-				"shop/os_other.go":  "//go:build !linux && !windows\n\npackage shop\n\nconst osName = \"other\"\n",
-				"shop/ignored.go":   "//go:build ignore\n\npackage shop\n\nimport \"github.com/prometheus/client_golang/prometheus\"\n\nvar b = prometheus.NewGauge(prometheus.GaugeOpts{Name: \"shop_ignored\"})\n",
-			},
-			want: []string{
-				"shop/m.go:12:54 shop_linux gauge [] promauto.NewGauge",
-				"shop/m.go:12:54 shop_other gauge [] promauto.NewGauge",
-				"shop/m.go:12:54 shop_windows gauge [] promauto.NewGauge",
-			},
+	},
+	{
+		name: "skips files no OS builds and joins definitions that differ by OS",
+		files: map[string]string{
+			"shop/m.go":          goHeader + "\nvar a = promauto.NewGauge(prometheus.GaugeOpts{Name: \"shop_\" + osName})\n",
+			"shop/os_linux.go":   "package shop\n\nconst osName = \"linux\"\n",
+			"shop/os_windows.go": "//go:build windows\n\npackage shop\n\nconst osName = \"windows\"\n",
+			"shop/os_other.go":   "//go:build !linux && !windows\n\npackage shop\n\nconst osName = \"other\"\n",
+			"shop/ignored.go":    "//go:build ignore\n\npackage shop\n\nimport \"github.com/prometheus/client_golang/prometheus\"\n\nvar b = prometheus.NewGauge(prometheus.GaugeOpts{Name: \"shop_ignored\"})\n",
 		},
+		want: []string{
+			"shop/m.go:12:54 shop_linux gauge [] promauto.NewGauge",
+			"shop/m.go:12:54 shop_other gauge [] promauto.NewGauge",
+			"shop/m.go:12:54 shop_windows gauge [] promauto.NewGauge",
+		},
+	},
 }
