@@ -865,6 +865,9 @@ func (w *goWalker) eval(e ast.Expr) value {
 			return v
 		}
 		o := w.info.Uses[x]
+		if c, ok := o.(*types.Const); ok {
+			return constValue(c)
+		}
 		if init := w.initOfObj(o); init != nil && !w.ctx.loopVars[o] {
 			return w.eval(init)
 		}
@@ -874,7 +877,7 @@ func (w *goWalker) eval(e ast.Expr) value {
 		case w.ctx.params[o]:
 			return unknown("the name comes from the parameter " + x.Name)
 		}
-		if v, ok := o.(*types.Var); ok && v.Parent() != nil {
+		if _, ok := o.(*types.Var); ok {
 			return unknown("the name comes from the variable " + x.Name)
 		}
 		return unknown(fmt.Sprintf("the name comes from %s, which is not a constant of the package", x.Name))
@@ -883,6 +886,9 @@ func (w *goWalker) eval(e ast.Expr) value {
 	case *ast.SelectorExpr:
 		if id, ok := x.X.(*ast.Ident); ok {
 			if _, isPkg := w.info.Uses[id].(*types.PkgName); isPkg {
+				if c, ok := w.info.Uses[x.Sel].(*types.Const); ok {
+					return constValue(c)
+				}
 				if init := w.initOfObj(w.info.Uses[x.Sel]); init != nil {
 					return w.eval(init)
 				}
@@ -894,6 +900,14 @@ func (w *goWalker) eval(e ast.Expr) value {
 		return unknown("the name is an element of a slice or map")
 	}
 	return unknown("the name is computed at run time")
+}
+
+// constValue is the value of a string constant.
+func constValue(c *types.Const) value {
+	if c.Val().Kind() == constant.String {
+		return known(constant.StringVal(c.Val()))
+	}
+	return unknown("the name is not a string constant")
 }
 
 // evalCall works out a call that builds a string.

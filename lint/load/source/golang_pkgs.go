@@ -42,7 +42,7 @@ type goPkg struct {
 	deps      []*goPkg
 	state     int // 0 new, 1 being checked, 2 checked
 	tpkg      *types.Package
-	bodies    bool // checked with function bodies (walked packages) or without
+	bodies    bool // the names in its function bodies are resolved (walked packages)
 }
 
 // goSet is the Go part of the sources set, type-checked together.
@@ -202,7 +202,7 @@ func loadGo(files []*lint.SourceFile) (out []Result) {
 func newInfo() *types.Info {
 	return &types.Info{
 		Types: map[ast.Expr]types.TypeAndValue{}, Defs: map[*ast.Ident]types.Object{},
-		Uses: map[*ast.Ident]types.Object{}, Selections: map[*ast.SelectorExpr]*types.Selection{},
+		Uses: map[*ast.Ident]types.Object{}, Scopes: map[ast.Node]*types.Scope{},
 	}
 }
 
@@ -344,7 +344,7 @@ func (s *goSet) check(p *goPkg) {
 	}
 	conf := types.Config{
 		Error: func(error) {}, FakeImportC: true, DisableUnusedImportCheck: true,
-		IgnoreFuncBodies: !p.bodies, Importer: importerFunc(func(ip string) (*types.Package, error) {
+		IgnoreFuncBodies: true, Importer: importerFunc(func(ip string) (*types.Package, error) {
 			if d := s.lookup(ip); d != nil && d.state == 2 && d.tpkg != nil {
 				return d.tpkg, nil
 			}
@@ -358,6 +358,9 @@ func (s *goSet) check(p *goPkg) {
 			}
 		}()
 		p.tpkg, _ = conf.Check(pp, s.fset, afs, s.info)
+		if p.bodies {
+			resolveBodies(p, files, s.info) // names only: the resolver evaluates what it needs
+		}
 	}()
 	p.state = 2
 }

@@ -382,6 +382,36 @@ func setup(reg, other prometheus.Registerer, cond bool) {
 		},
 	},
 	{
+		name: "resolves names in function bodies by scope: locals shadow, local constants, method helpers",
+		files: map[string]string{"shop/m.go": goHeader + `
+const ns = "shop"
+
+type m struct{}
+
+func (m) gauge(name string) { promauto.NewGauge(prometheus.GaugeOpts{Namespace: ns, Name: name}) }
+
+func setup(x m) {
+	const sub = "cart"
+	promauto.NewGauge(prometheus.GaugeOpts{Namespace: ns, Subsystem: sub, Name: "items"})
+	{
+		ns := "local"
+		promauto.NewGauge(prometheus.GaugeOpts{Namespace: ns, Name: "shadowed"})
+	}
+	x.gauge("by_method")
+	switch v := any(1).(type) {
+	default:
+		promauto.NewGauge(prometheus.GaugeOpts{Name: fmt.Sprint(v)})
+	}
+}
+`},
+		want: []string{
+			"shop/m.go:20:78 shop_cart_items gauge [] promauto.NewGauge",
+			"shop/m.go:23:63 local_shadowed gauge [] promauto.NewGauge",
+			"shop/m.go:25:10 shop_by_method gauge [] promauto.NewGauge",
+			"shop/m.go:28:48 unresolved * gauge: the name is the result of Sprint()",
+		},
+	},
+	{
 		name: "never drops a constructor it cannot read",
 		files: map[string]string{"shop/m.go": goHeader + `
 func build(opts prometheus.GaugeOpts) {
