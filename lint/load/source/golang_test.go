@@ -1,6 +1,11 @@
 package source
 
-import "testing"
+import (
+	"strings"
+	"testing"
+
+	"github.com/driftlint/driftlint/lint"
+)
 
 const goHeader = `package shop
 
@@ -441,4 +446,42 @@ func build(opts prometheus.GaugeOpts) {
 			"shop/m.go:12:54 shop_windows gauge [] promauto.NewGauge",
 		},
 	},
+}
+
+// FuzzLoadGoSet checks that no Go file read with the rest of its set (another package, a
+// go.mod) makes the resolver crash, and that positions stay inside the file.
+func FuzzLoadGoSet(f *testing.F) {
+	for _, c := range goResolveCases {
+		for p, src := range c.files {
+			if strings.HasSuffix(p, ".go") {
+				f.Add(src)
+			}
+		}
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		m := lint.NewSourceFile("app/m/m.go", []byte(src))
+		files := []*lint.SourceFile{
+			lint.NewSourceFile("go.mod", []byte(resolveMod)),
+			lint.NewSourceFile("app/c/c.go", []byte("package c\n\nconst App = \"app\"\n\nvar Name = App + \"_x\"\n")),
+			m,
+		}
+		expos, probs := LoadFiles(files)
+		for _, pr := range probs {
+			if strings.Contains(pr.Message, "could not read the metric definitions") {
+				t.Errorf("the loader crashed: %s", pr.Message)
+			}
+		}
+		for _, e := range expos {
+			for _, fam := range e.Families {
+				if at := fam.At(); at.Line < 1 || at.Line > m.LineCount() || at.Col < 1 {
+					t.Errorf("position %s outside the file", at)
+				}
+			}
+			for _, u := range e.Code.Unresolved {
+				if u.At.Line < 1 || u.At.Line > m.LineCount() || u.At.Col < 1 {
+					t.Errorf("position %s outside the file", u.At)
+				}
+			}
+		}
+	})
 }
