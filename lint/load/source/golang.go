@@ -93,13 +93,17 @@ type goWalker struct {
 	expansions   int
 	depth        int
 	selfWrapping map[types.Object]bool
+	hits         int           // parameter bindings read so far
+	fromCall     map[*def]bool // definitions that depend on the call site of the helper read
+	ownAt        map[*def]ownPos
+	ext          map[*goFile][]*def // definitions of helpers of other files (or this one)
 }
 
 func newWalker(g *goFile, ctx *goCtx) *goWalker {
 	w := &goWalker{
 		g: g, ctx: ctx, info: ctx.info, prom: map[string]bool{}, promauto: map[string]bool{}, fmtPkg: map[string]bool{},
 		descs: map[string][]*def{}, inline: map[*ast.CallExpr]*def{}, inlineTyp: map[*ast.CallExpr]string{}, descTypes: map[string]string{},
-		chained: map[*ast.BasicLit]bool{}, unit: newUnit(), selfWrapping: map[types.Object]bool{},
+		chained: map[*ast.BasicLit]bool{}, unit: newUnit(), selfWrapping: map[types.Object]bool{}, fromCall: map[*def]bool{}, ownAt: map[*def]ownPos{}, ext: map[*goFile][]*def{},
 	}
 	for _, im := range g.ast.Imports {
 		p, err := strconv.Unquote(im.Path.Value)
@@ -125,11 +129,13 @@ func newWalker(g *goFile, ctx *goCtx) *goWalker {
 	return w
 }
 
-func walkGo(g *goFile, ctx *goCtx) (defs []*def) {
+// walkGo returns the definitions of a file, and those it found in helpers of other files
+// that do not depend on the call (by file).
+func walkGo(g *goFile, ctx *goCtx) (defs []*def, ext map[*goFile][]*def) {
 	w := newWalker(g, ctx)
 	defer func() {
 		if v := recover(); v != nil {
-			defs = nil
+			defs, ext = nil, nil
 			g.res.Problems = append(g.res.Problems, lint.ParseProblem{At: lint.Pos{File: g.src.Path}, Message: fmt.Sprintf("could not read the metric definitions: %v", v)})
 		}
 	}()
@@ -170,7 +176,7 @@ func walkGo(g *goFile, ctx *goCtx) (defs []*def) {
 		}
 	}
 	w.defs = append(w.defs, scanText(w.texts)...)
-	return w.defs
+	return w.defs, w.ext
 }
 
 // rootIdent is the variable an assignment target or address belongs to: x of x, x.f, x[i].
@@ -507,6 +513,13 @@ type goOpts struct {
 
 func (w *goWalker) constructor(c *ast.CallExpr, name, typ string, stack []ast.Node) {
 	d := &def{typ: typ, via: w.via(c, name), at: w.at(c)}
+	if len(c.Args) > 0 {
+		w.setOwn(d, c.Args[0])
+	} else {
+		w.setOwn(d, c)
+	}
+	h0 := w.hits
+	defer func() { w.fromCall[d] = w.hits > h0 }()
 	if w.env != nil && w.env.absent != "" {
 		d.mayBeAbsent = w.env.absent
 	}
@@ -543,12 +556,23 @@ func (w *goWalker) constructor(c *ast.CallExpr, name, typ string, stack []ast.No
 		d.mayBeAbsent = a
 	}
 	if sel, ok := c.Fun.(*ast.SelectorExpr); ok {
+		h := w.hits
 		if reg, env, ok := w.factory(sel.X); ok {
-			w.in(env, func() { d.wrap(w.registerer(reg)) })
+			var r regWrap
+			w.in(env, func() { r = w.registerer(reg) })
+			d.wrap(r)
+			if r.empty() {
+				w.hits = h // an unwrapped registerer passed in changes nothing
+			}
+		} else {
+			w.hits = h
 		}
 	}
 	if r, ok := w.unit.inlineReg[c]; ok {
-		d.wrap(r)
+		d.wrap(r.wrap)
+		if r.fromCall {
+			w.hits++
+		}
 	}
 	if key := w.holderKey(c, stack); key != "" {
 		w.unit.holders[key] = append(w.unit.holders[key], d)
@@ -768,7 +792,10 @@ func (w *goWalker) newDesc(c *ast.CallExpr, stack []ast.Node) {
 	if len(c.Args) == 0 {
 		return
 	}
+	h0 := w.hits
 	d := &def{name: w.eval(c.Args[0]), at: w.at(c.Args[0]), via: "prometheus.NewDesc", mayBeAbsent: absentCollector}
+	w.setOwn(d, c.Args[0])
+	defer func() { w.fromCall[d] = w.hits > h0 }()
 	if d.name.known() && d.name.s == "" {
 		return
 	}

@@ -116,27 +116,36 @@ func loadGo(files []*lint.SourceFile) (out []Result) {
 	for _, p := range s.pkgs {
 		p.path = s.importPath(p.dir)
 	}
-	// Needed: the walked packages and, transitively, the packages of the set they import.
-	var need func(p *goPkg)
-	seen := map[*goPkg]bool{}
-	need = func(p *goPkg) {
-		if seen[p] {
+	// Needed: the walked packages and the packages of the set they import, maxDepDepth
+	// imports deep (a constant defined from a constant further away stays unknown).
+	depth := map[*goPkg]int{}
+	var need func(p *goPkg, d int)
+	need = func(p *goPkg, d int) {
+		if old, ok := depth[p]; ok && old <= d {
 			return
 		}
-		seen[p] = true
+		depth[p] = d
+		if d == maxDepDepth {
+			return
+		}
+		p.deps = p.deps[:0]
 		for _, g := range p.files {
 			for _, ip := range g.imports {
-				if d := s.lookup(ip); d != nil && d != p {
-					p.deps = append(p.deps, d)
-					need(d)
+				if dep := s.lookup(ip); dep != nil && dep != p {
+					p.deps = append(p.deps, dep)
+					need(dep, d+1)
 				}
 			}
 		}
 	}
 	for _, p := range s.pkgs {
 		if p.metrics {
-			need(p)
+			need(p, 0)
 		}
+	}
+	seen := map[*goPkg]bool{}
+	for p := range depth {
+		seen[p] = true
 	}
 	var parse []*goFile
 	for _, p := range s.pkgs {
@@ -176,21 +185,29 @@ func loadGo(files []*lint.SourceFile) (out []Result) {
 			}
 		}
 		// The walks only read the type information and ctx.
-		parallel(len(walk), func(i int) {
-			g := walk[i]
-			defs := walkGo(g, ctx)
+		own := make([][]*def, len(walk))
+		ext := make([]map[*goFile][]*def, len(walk))
+		parallel(len(walk), func(i int) { own[i], ext[i] = walkGo(walk[i], ctx) })
+		found := map[*goFile][]*def{}
+		for i, g := range walk {
+			found[g] = append(found[g], own[i]...)
+			for h, ds := range ext[i] {
+				found[h] = append(found[h], ds...)
+			}
+		}
+		for _, g := range walk {
 			if vi == 0 {
-				g.defs = defs
+				g.defs = found[g]
 			} else {
-				g.defs = mergeDefs(g.defs, defs)
+				g.defs = mergeDefs(g.defs, found[g])
 			}
 			g.walked = true
-		})
+		}
 	}
 	for _, p := range s.pkgs {
 		for _, g := range p.files {
 			if g.walked {
-				g.res = finish(g.src, "go", g.defs, g.res.Problems)
+				g.res = finish(g.src, "go", dedupUnresolved(g.defs), g.res.Problems)
 			}
 			g.ast, g.defs = nil, nil // drop the syntax once read
 			out[g.idx] = g.res

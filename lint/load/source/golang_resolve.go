@@ -13,6 +13,7 @@ const (
 	maxExpansions    = 2000 // helper call sites evaluated per file
 	maxEvalDepth     = 64   // nested expressions and variables followed while working out one value
 	maxHelperSweeps  = 8    // rounds finding helpers that call helpers
+	maxDepDepth      = 2    // imports followed from a walked package for constants (1: direct imports)
 	boundDepthReason = "the helper calls nest deeper than %d, the bound of the resolver"
 	boundFanReason   = "more than %d helper calls in this file, the bound of the resolver; this one is not followed"
 )
@@ -59,6 +60,7 @@ type goEnv struct {
 	site   int // offset of the call site in the walked file
 	depth  int
 	absent string // the call site runs under a condition
+	fn     *goFunc
 }
 
 func newGoCtx(s *goSet) *goCtx {
@@ -226,24 +228,37 @@ func (c *goCtx) closure(o types.Object, e ast.Expr, g *goFile, p *goPkg) {
 	}
 }
 
-// findHelpers marks the functions that define metrics, then those that call them (a few
-// rounds), and keeps as helpers the ones called from a walked file.
+// findHelpers finds the functions whose parameters flow into a metric definition — into
+// a constructor's options or receiver, NewDesc's arguments, the registerer of MustRegister,
+// or the arguments of another such function (a few rounds) — and keeps as helpers the ones
+// called from a walked file. Other functions (func main, a run() that sets everything up)
+// are read where they are written.
 func (c *goCtx) findHelpers(walked []*goFile) {
 	calls := map[*goFunc][]types.Object{}
 	for _, f := range c.funcs {
+		carries := c.carrier(f)
+		if carries == nil {
+			continue
+		}
 		w := newWalker(f.g, c)
 		ast.Inspect(f.body, func(n ast.Node) bool {
 			call, ok := n.(*ast.CallExpr)
-			if !ok {
-				return true
+			if !ok || f.defines {
+				return !f.defines
 			}
 			name := calleeName(call)
-			if _, ok := goConstructors[name]; ok && w.isConstructorCall(call) {
-				f.defines = true
-			} else if name == "NewDesc" && w.isProm(call.Fun, "NewDesc") {
-				f.defines = true
-			} else if o := c.callee(call); o != nil {
-				calls[f] = append(calls[f], o)
+			_, ctor := goConstructors[name]
+			switch {
+			case ctor && w.isConstructorCall(call), name == "NewDesc" && w.isProm(call.Fun, "NewDesc"):
+				f.defines = carries(call)
+			case name == "MustRegister" || name == "Register":
+				if sel, ok := call.Fun.(*ast.SelectorExpr); ok {
+					f.defines = carries(sel.X)
+				}
+			default:
+				if o := c.callee(call); o != nil && carries(call) {
+					calls[f] = append(calls[f], o)
+				}
 			}
 			return true
 		})
@@ -277,6 +292,55 @@ func (c *goCtx) findHelpers(walked []*goFile) {
 	}
 }
 
+// carrier returns a test of whether a syntax tree mentions a parameter of f or a local
+// variable whose initial value does; nil when f has no named parameter.
+func (c *goCtx) carrier(f *goFunc) func(ast.Node) bool {
+	tainted := map[types.Object]bool{}
+	if f.typ.Params != nil {
+		for _, fld := range f.typ.Params.List {
+			for _, id := range fld.Names {
+				if o := c.info.Defs[id]; o != nil && id.Name != "_" {
+					tainted[o] = true
+				}
+			}
+		}
+	}
+	if len(tainted) == 0 {
+		return nil
+	}
+	mentions := func(n ast.Node) bool {
+		found := false
+		ast.Inspect(n, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok && tainted[c.info.Uses[id]] {
+				found = true
+			}
+			return !found
+		})
+		return found
+	}
+	var locals []types.Object
+	ast.Inspect(f.body, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok {
+			if o := c.info.Defs[id]; o != nil && c.inits[o] != nil {
+				locals = append(locals, o)
+			}
+		}
+		return true
+	})
+	for range maxHelperSweeps {
+		changed := false
+		for _, o := range locals {
+			if !tainted[o] && mentions(c.inits[o]) {
+				tainted[o], changed = true, true
+			}
+		}
+		if !changed {
+			break
+		}
+	}
+	return mentions
+}
+
 // callee returns the function or closure variable a call calls, or nil.
 func (c *goCtx) callee(call *ast.CallExpr) types.Object {
 	switch f := ast.Unparen(call.Fun).(type) {
@@ -302,6 +366,9 @@ func (w *goWalker) bound(id *ast.Ident) (binding, bool) {
 		return binding{}, false
 	}
 	b, ok := w.env.vars[o]
+	if ok {
+		w.hits++ // the value depends on the call site
+	}
 	return b, ok
 }
 
@@ -348,17 +415,79 @@ func (w *goWalker) expand(call *ast.CallExpr, f *goFunc, stack []ast.Node) {
 		bound = fmt.Sprintf(boundFanReason, maxExpansions)
 	}
 	if bound != "" {
-		w.defs = append(w.defs, &def{name: unknown(bound), at: site, via: f.name + "(…)", mayBeAbsent: absent})
+		d := &def{name: unknown(bound), at: site, via: f.name + "(…)", mayBeAbsent: absent}
+		w.fromCall[d] = true
+		w.defs = append(w.defs, d)
 		return
 	}
 	w.expansions++
-	env := &goEnv{vars: map[types.Object]binding{}, site: site, depth: depth, absent: absent}
+	env := &goEnv{vars: map[types.Object]binding{}, site: site, depth: depth, absent: absent, fn: f}
 	bindParams(w, f, call, env)
+	start := len(w.defs)
 	saved := w.unit
 	w.unit = newUnit()
 	w.in(env, func() { w.walkBody(f.body) })
 	w.applyRegs()
 	w.unit = saved
+	// A definition that does not depend on the call (its options are the helper's own, its
+	// registerer passed in unwrapped) is the helper's: it goes to the helper's file, at its
+	// own position, once however many calls there are.
+	kept := w.defs[:start]
+	for _, d := range w.defs[start:] {
+		if o, ok := w.ownAt[d]; ok && !w.fromCall[d] {
+			d.at = o.at
+			w.ext[o.g] = append(w.ext[o.g], d)
+			continue
+		}
+		kept = append(kept, d)
+	}
+	w.defs = kept
+}
+
+// ownPos is where a definition read in a helper body is written.
+type ownPos struct {
+	g  *goFile
+	at int
+}
+
+// setOwn records where a definition made in a helper body is written: at the Name of its
+// options literal, else at e.
+func (w *goWalker) setOwn(d *def, e ast.Expr) {
+	if w.env == nil || w.env.fn == nil || w.env.fn.g.tok == nil {
+		return
+	}
+	if name := nameField(e); name != nil {
+		e = name
+	}
+	g := w.env.fn.g
+	w.ownAt[d] = ownPos{g, min(max(g.tok.Offset(e.Pos()), 0), len(g.src.Src))}
+}
+
+// nameField returns the Name value of an options literal (&T{…}, nested options too).
+func nameField(e ast.Expr) ast.Expr {
+	e = ast.Unparen(e)
+	if u, ok := e.(*ast.UnaryExpr); ok && u.Op == token.AND {
+		e = ast.Unparen(u.X)
+	}
+	cl, ok := e.(*ast.CompositeLit)
+	if !ok {
+		return nil
+	}
+	for _, el := range cl.Elts {
+		if kv, ok := el.(*ast.KeyValueExpr); ok {
+			if k, ok := kv.Key.(*ast.Ident); ok {
+				switch k.Name {
+				case "Name":
+					return kv.Value
+				case "CounterOpts", "GaugeOpts", "HistogramOpts", "SummaryOpts":
+					if n := nameField(kv.Value); n != nil {
+						return n
+					}
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // walkBody visits the calls of a helper body (definitions only; text literals are read
@@ -458,16 +587,17 @@ func (d *def) wrap(r regWrap) {
 type goUnit struct {
 	holders   map[string][]*def
 	regs      []unitReg
-	inlineReg map[*ast.CallExpr]regWrap
+	inlineReg map[*ast.CallExpr]unitReg
 }
 
 type unitReg struct {
-	key  string
-	wrap regWrap
+	key      string
+	wrap     regWrap
+	fromCall bool // the wrapping comes from the call site
 }
 
 func newUnit() *goUnit {
-	return &goUnit{holders: map[string][]*def{}, inlineReg: map[*ast.CallExpr]regWrap{}}
+	return &goUnit{holders: map[string][]*def{}, inlineReg: map[*ast.CallExpr]unitReg{}}
 }
 
 // register records R.MustRegister(m…) / R.Register(m) through a wrapped registerer.
@@ -476,17 +606,19 @@ func (w *goWalker) register(c *ast.CallExpr) {
 	if !ok || (sel.Sel.Name != "MustRegister" && sel.Sel.Name != "Register") {
 		return
 	}
+	h := w.hits
 	r := w.registerer(sel.X)
 	if r.empty() {
+		w.hits = h
 		return
 	}
 	for _, a := range c.Args {
 		if inner, ok := ast.Unparen(a).(*ast.CallExpr); ok {
-			w.unit.inlineReg[inner] = r
+			w.unit.inlineReg[inner] = unitReg{wrap: r, fromCall: w.hits > h}
 			continue
 		}
 		if key := descKey(a); key != "" {
-			w.unit.regs = append(w.unit.regs, unitReg{key, r})
+			w.unit.regs = append(w.unit.regs, unitReg{key, r, w.hits > h})
 		}
 	}
 }
@@ -496,6 +628,7 @@ func (w *goWalker) applyRegs() {
 	for _, r := range w.unit.regs {
 		for _, d := range w.unit.holders[r.key] {
 			d.wrap(r.wrap)
+			w.fromCall[d] = w.fromCall[d] || r.fromCall
 		}
 	}
 }
@@ -506,6 +639,28 @@ func (w *goWalker) enter() bool {
 }
 
 func (w *goWalker) leave() { w.depth-- }
+
+// dedupUnresolved drops repeated unresolved definitions (a recursive helper reports its
+// bound once per level).
+func dedupUnresolved(ds []*def) []*def {
+	type key struct {
+		at             int
+		name, typ, why string
+	}
+	seen := map[key]bool{}
+	out := ds[:0]
+	for _, d := range ds {
+		if !d.name.known() {
+			k := key{d.at, d.name.s, d.typ, d.name.why}
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
+		}
+		out = append(out, d)
+	}
+	return out
+}
 
 // mergeDefs joins the definitions of one file read for several OSes, without repeats.
 func mergeDefs(a, b []*def) []*def {

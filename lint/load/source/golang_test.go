@@ -417,6 +417,23 @@ func setup(x m) {
 		},
 	},
 	{
+		name: "keeps a helper's definitions where they are written when the call changes nothing in them",
+		files: map[string]string{
+			"shop/metrics.go": goHeader + `
+func newMetrics(reg prometheus.Registerer, sub string) {
+	promauto.With(reg).NewGauge(prometheus.GaugeOpts{Name: "shop_up"})
+	promauto.With(reg).NewGauge(prometheus.GaugeOpts{Name: "shop_" + sub + "_ready"})
+}
+`,
+			"shop/main.go": "package shop\n\nimport \"github.com/prometheus/client_golang/prometheus\"\n\nfunc run() {\n\tnewMetrics(prometheus.NewRegistry(), \"a\")\n\tnewMetrics(prometheus.DefaultRegisterer, \"b\")\n}\n",
+		},
+		want: []string{
+			"shop/main.go:6:2 shop_a_ready gauge [] promauto.With(…).NewGauge",
+			"shop/main.go:7:2 shop_b_ready gauge [] promauto.With(…).NewGauge",
+			"shop/metrics.go:13:57 shop_up gauge [] promauto.With(…).NewGauge",
+		},
+	},
+	{
 		name: "never drops a constructor it cannot read",
 		files: map[string]string{"shop/m.go": goHeader + `
 func build(opts prometheus.GaugeOpts) {
