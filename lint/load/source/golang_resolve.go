@@ -9,12 +9,12 @@ import (
 
 // Bounds of the resolver. A bound that is hit becomes an unresolved definition saying so.
 const (
-	maxHelperDepth   = 4    // helper calls nested inside helper calls, evaluated at a call site
+	maxHelperDepth   = 6    // helper calls nested inside helper calls, evaluated at a call site
 	maxExpansions    = 2000 // helper call sites evaluated per file
 	maxEvalDepth     = 64   // nested expressions and variables followed while working out one value
 	maxHelperSweeps  = 8    // rounds finding helpers that call helpers
 	maxDepDepth      = 2    // imports followed from a walked package for constants (1: direct imports)
-	boundDepthReason = "the helper calls nest deeper than %d, the bound of the resolver"
+	boundDepthReason = "the helper calls nest deeper than %d, the bound of the resolver, and this one's names depend on its caller"
 	boundFanReason   = "more than %d helper calls in this file, the bound of the resolver; this one is not followed"
 )
 
@@ -61,6 +61,8 @@ type goEnv struct {
 	depth  int
 	absent string // the call site runs under a condition
 	fn     *goFunc
+	up     *goEnv // the environment of the call site
+	cut    bool   // read past the depth bound: parameters unbound, no further helpers
 }
 
 func newGoCtx(s *goSet) *goCtx {
@@ -235,12 +237,17 @@ func (c *goCtx) closure(o types.Object, e ast.Expr, g *goFile, p *goPkg) {
 // are read where they are written.
 func (c *goCtx) findHelpers(walked []*goFile) {
 	calls := map[*goFunc][]types.Object{}
+	walkers := map[*goFile]*goWalker{}
 	for _, f := range c.funcs {
 		carries := c.carrier(f)
 		if carries == nil {
 			continue
 		}
-		w := newWalker(f.g, c)
+		w := walkers[f.g]
+		if w == nil {
+			w = newWalker(f.g, c)
+			walkers[f.g] = w
+		}
 		ast.Inspect(f.body, func(n ast.Node) bool {
 			call, ok := n.(*ast.CallExpr)
 			if !ok || f.defines {
@@ -407,10 +414,18 @@ func (w *goWalker) expand(call *ast.CallExpr, f *goFunc, stack []ast.Node) {
 			absent = w.env.absent
 		}
 	}
+	for e := w.env; e != nil; e = e.up {
+		if e.fn == f && depth > maxHelperDepth {
+			return // recursion past the bound: this body is being read already
+		}
+	}
 	bound := ""
+	cut := false
 	switch {
-	case depth > maxHelperDepth:
+	case w.env != nil && w.env.cut:
 		bound = fmt.Sprintf(boundDepthReason, maxHelperDepth)
+	case depth > maxHelperDepth:
+		cut = true // read once more with the parameters unknown, so its own names are kept
 	case w.expansions >= maxExpansions:
 		bound = fmt.Sprintf(boundFanReason, maxExpansions)
 	}
@@ -421,8 +436,10 @@ func (w *goWalker) expand(call *ast.CallExpr, f *goFunc, stack []ast.Node) {
 		return
 	}
 	w.expansions++
-	env := &goEnv{vars: map[types.Object]binding{}, site: site, depth: depth, absent: absent, fn: f}
-	bindParams(w, f, call, env)
+	env := &goEnv{vars: map[types.Object]binding{}, site: site, depth: depth, absent: absent, fn: f, up: w.env, cut: cut}
+	if !cut {
+		bindParams(w, f, call, env)
+	}
 	start := len(w.defs)
 	saved := w.unit
 	w.unit = newUnit()

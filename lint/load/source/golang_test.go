@@ -318,7 +318,7 @@ func setup(dynamic string) {
 		},
 	},
 	{
-		name: "keeps a helper nobody calls as unresolved, and reports a helper nesting past the bound",
+		name: "keeps a helper nobody calls as unresolved, reads recursion to the bound, and reports a chain past it",
 		files: map[string]string{"shop/m.go": goHeader + `
 func lonely(name string) { promauto.NewGauge(prometheus.GaugeOpts{Name: name}) }
 
@@ -329,12 +329,24 @@ func deep(n int, name string) {
 	promauto.NewGauge(prometheus.GaugeOpts{Name: name})
 }
 
-func start() { deep(3, "shop_deep") }
+func h1(n string) { h2(n) }
+func h2(n string) { h3(n) }
+func h3(n string) { h4(n) }
+func h4(n string) { h5(n) }
+func h5(n string) { h6(n) }
+func h6(n string) { h7(n) }
+func h7(n string) { h8(n) }
+func h8(n string) { promauto.NewGauge(prometheus.GaugeOpts{Name: n}) }
+
+func start() {
+	deep(3, "shop_deep")
+	h1("shop_far")
+}
 `},
 		want: []string{
-			"shop/m.go:21:24 shop_deep gauge [] promauto.NewGauge",
+			"shop/m.go:31:10 shop_deep gauge [] promauto.NewGauge",
 			"shop/m.go:12:73 unresolved * gauge: the name comes from the parameter name",
-			"shop/m.go:21:16 unresolved * untyped: the helper calls nest deeper than 4, the bound of the resolver",
+			"shop/m.go:32:2 unresolved * untyped: the helper calls nest deeper than 6, the bound of the resolver, and this one's names depend on its caller",
 		},
 	},
 	{
