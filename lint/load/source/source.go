@@ -24,9 +24,11 @@
 //     anywhere in the set, concatenation, prometheus.BuildFQName, fmt.Sprintf and
 //     strings.Join of such values, functions that return one such expression, and label
 //     slices as literals or append(labels, "x", more...). Helper functions and closures
-//     that define metrics are evaluated at each call site with their parameters bound to
-//     the call's arguments (one definition per call site, at the argument the name comes
-//     from or else at the call), and a registerer wrapped by WrapRegistererWithPrefix or
+//     whose parameters flow into a definition (options, names, labels, NewDesc, the
+//     registerer) are evaluated at each call site with their parameters bound to the
+//     call's arguments: a definition that depends on the call is one per call site, at the
+//     argument the name comes from or else at the call, and one that does not (a plain
+//     registerer passed in) stays where the helper writes it. A registerer wrapped by WrapRegistererWithPrefix or
 //     WrapRegistererWith — given to promauto.With, to a helper, or registering metrics with
 //     MustRegister — adds its prefix and const labels. A constructor whose options cannot be
 //     read is still an unresolved definition. Files whose name or //go:build line excludes
@@ -78,10 +80,12 @@
 // is never registered is still a definition); variables are followed only to a single
 // initializer never assigned again (and reg = prometheus.WrapRegistererWith…(…, reg)); types
 // are not inferred in bodies, so a method helper resolves only when its name is unique in the
-// package; helper calls nest at most 4 deep and a file evaluates at most 2000 helper call
+// package; helper calls nest at most 6 deep (the level past it is read with its parameters
+// unknown, and a helper it calls is reported) and a file evaluates at most 2000 helper call
 // sites — past either bound the call site is an unresolved definition saying so; a helper
-// that nobody in the set calls keeps its parameters unresolved; go.mod files are read only
-// when listed under sources:.
+// that nobody in the set calls keeps its parameters unresolved; constants are followed
+// through at most 2 levels of imports; go.mod files are read only when listed under
+// sources:.
 // Rust: there is no parser, so shapes are matched over tokens: macros are not expanded, types
 // are not inferred (a Counter::new of another crate counts when the file uses the prometheus
 // crate), let bindings resolve by brace scope to the latest non-mut binding before the use,
