@@ -47,9 +47,19 @@
 //   - Python (a tokenizer: string prefixes, triple quotes, f-strings, comments, brackets,
 //     indentation): prometheus_client's Counter, Gauge, Histogram, Summary, Info and Enum with
 //     positional or keyword name, documentation, labelnames, namespace, subsystem and unit,
-//     named as the library names them, the *MetricFamily classes of custom collectors, and
-//     module-level string constants assigned once. A call counts only when its name was
-//     imported from prometheus_client (collections.Counter is not a metric).
+//     named as the library names them (colon names such as app:num_requests as given), the
+//     *MetricFamily classes of custom collectors, and module-level string and label-list
+//     constants assigned once, joined with + (lists too, and [*BASE, "x"], list(BASE)). The
+//     Python files of a set are read together: module names come from the paths (folders with
+//     __init__.py are packages up to the top one; without them, any dotted tail of the path),
+//     and from-imports, import … as, relative imports and package re-exports are followed to
+//     constants and to the client's classes, as are class attributes and self.X assignments
+//     that alias a class (gauge_cls = Gauge, then self.gauge_cls(…)). The project's own
+//     functions and classes (their __init__, or a base class's) that pass a parameter on to a
+//     constructor or to another such wrapper are evaluated at each call site with its
+//     arguments (defaults and **kwargs passed through included), one definition per call,
+//     placed at the call's name argument. A call counts only when its callee resolves to a
+//     prometheus_client class (collections.Counter is not a metric).
 //   - In all three languages, hand-written exposition text in string literals: "# HELP" and
 //     "# TYPE" lines define families, and sample lines of those families give their labels
 //     (format placeholders — %s, {} and f-string fields — stand for unknown text).
@@ -71,8 +81,9 @@
 // to one reader. Only packages that mention client_golang (or hold exposition text) and the
 // packages of the set they import are parsed; they are type-checked in dependency order
 // (import cycles broken) with go/types, IgnoreFuncBodies, and every import outside the set
-// an empty package; names in function bodies are resolved by scope afterwards. Rust and
-// Python files are read one at a time: their constants are those of the file. Go _test.go files, Python test_*.py, *_test.py and conftest.py, and
+// an empty package; names in function bodies are resolved by scope afterwards. Python files
+// are read as one set. Rust files are read one at a time: their constants are those of the
+// file. Go _test.go files, Python test_*.py, *_test.py and conftest.py, and
 // Rust #[cfg(test)] modules are skipped. A file whose text never mentions its client library
 // (nor "# TYPE"/"# HELP") is not parsed at all.
 //
@@ -89,9 +100,12 @@
 // Rust: there is no parser, so shapes are matched over tokens: macros are not expanded, types
 // are not inferred (a Counter::new of another crate counts when the file uses the prometheus
 // crate), let bindings resolve by brace scope to the latest non-mut binding before the use,
-// and consts of other files or modules are unresolved. Python: only module-level constants
-// assigned once are resolved; names imported from other modules and class attributes are
-// unresolved. Everywhere: exposition text assembled across several writes (a "# TYPE " literal
+// and consts of other files or modules are unresolved. Python: only constants assigned once
+// at module level (or a class attribute or self.X assigned once, for a class alias) resolve;
+// names of modules outside the set, local variables, attributes of instances (self.name
+// inside a wrapper) and wrappers called through a variable are unresolved; wrapper calls nest
+// at most 8 deep, a set evaluates at most 4096 wrapper calls, and one value follows at most
+// 10000 names — each bound that is hit leaves an unresolved definition that says so. Everywhere: exposition text assembled across several writes (a "# TYPE " literal
 // and the name in another call) is not recognized, and labels added by wrappers outside the
 // definition (a registry prefix) are not seen, except client_golang's as said above.
 package source
@@ -155,6 +169,7 @@ func Load(f *lint.SourceFile) Result {
 func LoadFiles(files []*lint.SourceFile) ([]*lint.Exposition, []lint.ParseProblem) {
 	var groups [][]*lint.SourceFile
 	goGroup := -1 // the Go files (and go.mod files) of the set are read together
+	pyGroup := -1
 	for _, f := range files {
 		if f == nil {
 			continue
@@ -173,8 +188,15 @@ func LoadFiles(files []*lint.SourceFile) ([]*lint.Exposition, []lint.ParseProble
 				groups = append(groups, nil)
 			}
 			groups[goGroup] = append(groups[goGroup], f)
-		case "rust", "python":
+		case "rust":
 			groups = append(groups, []*lint.SourceFile{f})
+		case "python":
+			// one group: names resolve across the modules of the set
+			if pyGroup < 0 {
+				pyGroup = len(groups)
+				groups = append(groups, nil)
+			}
+			groups[pyGroup] = append(groups[pyGroup], f)
 		}
 	}
 	results := make([][]Result, len(groups))
@@ -186,9 +208,12 @@ func LoadFiles(files []*lint.SourceFile) ([]*lint.Exposition, []lint.ParseProble
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			if i == goGroup {
+			switch {
+			case i == goGroup:
 				results[i] = loadGo(g)
-			} else {
+			case i == pyGroup:
+				results[i] = loadPythonFiles(g)
+			default:
 				results[i] = []Result{Load(g[0])}
 			}
 		}()
@@ -205,15 +230,8 @@ func LoadFiles(files []*lint.SourceFile) ([]*lint.Exposition, []lint.ParseProble
 		}
 	}
 	slices.SortStableFunc(expos, func(a, b *lint.Exposition) int { return cmp.Compare(a.File.Path, b.File.Path) })
-	// A name one file builds at run time can be defined by any of them: narrow the coverage
-	// of every file by every unresolved name.
-	var unresolved []lint.UnresolvedDef
-	for _, e := range expos {
-		unresolved = append(unresolved, e.Code.Unresolved...)
-	}
 	for i, e := range expos {
 		e.Index = i
-		e.Covers = covers(e, unresolved)
 	}
 	return expos, probs
 }
@@ -254,14 +272,16 @@ func (d *def) familyName(n string) string {
 
 // finish turns a file's definitions into its exposition.
 func finish(f *lint.SourceFile, lang string, defs []*def, probs []lint.ParseProblem) Result {
-	r := Result{Problems: probs}
-	if len(defs) == 0 {
+	ds, dprobs := scanDirectives(f)
+	r := Result{Problems: append(probs, dprobs...)}
+	defs, unusedDirectives := applyDirectives(f, defs, ds)
+	if len(defs) == 0 && len(unusedDirectives) == 0 {
 		return r
 	}
 	slices.SortStableFunc(defs, func(a, b *def) int { return cmp.Compare(a.at, b.at) })
 	e := &lint.Exposition{
 		File: f, Target: Target, Source: true, Families: map[string]*lint.Family{},
-		Code: &lint.CodeFacts{Lang: lang, Defs: map[string]*lint.CodeDef{}},
+		Code: &lint.CodeFacts{Lang: lang, Defs: map[string]*lint.CodeDef{}, UnusedDirectives: unusedDirectives},
 	}
 	for _, d := range defs {
 		d.lang = lang
@@ -306,22 +326,23 @@ func finish(f *lint.SourceFile, lang string, defs []*def, probs []lint.ParseProb
 		e.Order = append(e.Order, name)
 		e.Code.Defs[name] = &lint.CodeDef{Via: d.via, LabelsUnknown: d.labelsUnknown, MayBeAbsent: d.mayBeAbsent}
 	}
-	if len(e.Families) == 0 && len(e.Code.Unresolved) == 0 {
+	if len(e.Families) == 0 && len(e.Code.Unresolved) == 0 && len(unusedDirectives) == 0 {
 		return r
 	}
-	e.Covers = covers(e, e.Code.Unresolved)
+	e.Covers = covers(e)
 	r.Exposition = e
 	return r
 }
 
-// covers narrows what a source exposition is the truth for when some of its names are not
-// known: by default (nil) it covers the name prefixes of its families, but a prefix that an
-// unresolved name can reach is covered only for the exact series names the code defines, so
-// that the names it builds at run time are unverified rather than unknown.
-func covers(e *lint.Exposition, unresolved []lint.UnresolvedDef) []string {
-	if len(unresolved) == 0 {
-		return nil
-	}
+// covers returns the name spaces a source exposition is the truth for: the space of the
+// first two words of each name it defines (app_http_requests_total owns app_http_*), or the
+// name alone (its series) when it has two words or fewer or a colon. Not the first word: a
+// library's families share it (a service's grpc_foo_total says nothing of grpc_server_*), and
+// a prefixing registerer lends it to a dependency's metrics (loki_ring_* beside the service's
+// loki_distributor_*). Names an unresolved definition may produce are excused by the project
+// (lint.Project.Excused), not carved out of the coverage here: a definition whose name is
+// wholly unknown excuses nothing.
+func covers(e *lint.Exposition) []string {
 	out := []string{}
 	seen := map[string]bool{}
 	add := func(g string) {
@@ -331,38 +352,33 @@ func covers(e *lint.Exposition, unresolved []lint.UnresolvedDef) []string {
 		}
 	}
 	for _, name := range e.Order {
-		fam := e.Families[name]
-		p := lint.MetricPrefix(name)
-		reached := false
-		for _, u := range unresolved {
-			if patternReaches(u.Pattern, p) {
-				reached = true
-				break
-			}
-		}
-		if !reached {
-			add(globEscape(p))
-			add(globEscape(p) + "_*")
+		if space, ok := OwnedSpace(name); ok {
+			add(globEscape(space) + "_*")
 			continue
 		}
-		for _, s := range fam.SeriesNames() {
+		for _, s := range e.Families[name].SeriesNames() {
 			add(globEscape(s))
 		}
 	}
 	return out
 }
 
-// patternReaches reports whether a name matching the glob pattern can have the name prefix p
-// (be p itself or start with p_).
-func patternReaches(pattern, p string) bool {
-	lit, _, wild := strings.Cut(pattern, "*")
-	if !wild {
-		return lint.MetricPrefix(pattern) == p
+// OwnedSpace returns the first two words of a metric name with at least three
+// (app_http_requests_total: app_http), the space its definition owns; false for shorter names
+// and recording-style names with a colon, which own only themselves.
+func OwnedSpace(name string) (string, bool) {
+	if lint.IsRecordingName(name) {
+		return "", false
 	}
-	// The literal text before the first * must agree with p_ as far as both go.
-	want := p + "_"
-	n := min(len(lit), len(want))
-	return lit[:n] == want[:n]
+	first := strings.IndexByte(name, '_')
+	if first <= 0 {
+		return "", false
+	}
+	second := strings.IndexByte(name[first+1:], '_')
+	if second <= 0 || first+1+second == len(name)-1 {
+		return "", false
+	}
+	return name[:first+1+second], true
 }
 
 // globEscape quotes the characters path.Match treats specially.
