@@ -208,10 +208,10 @@ func LoadFiles(files []*lint.SourceFile) ([]*lint.Exposition, []lint.ParseProble
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			switch {
-			case i == goGroup:
+			switch i {
+			case goGroup:
 				results[i] = loadGo(g)
-			case i == pyGroup:
+			case pyGroup:
 				results[i] = loadPythonFiles(g)
 			default:
 				results[i] = []Result{Load(g[0])}
