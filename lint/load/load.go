@@ -180,6 +180,7 @@ func Project(cfg *lint.Config, opts Options) (*lint.Project, error) {
 		}
 	}
 	srcExpos, srcProblems := source.LoadFiles(code)
+	source.ApplyOptions(srcExpos, cfg.SourceOpts)
 	if len(code) > 0 {
 		p.ClientDefaults = source.ClientDefaults(code, cargoManifests(root, code, opts.MaxFileSize))
 	}

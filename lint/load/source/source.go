@@ -402,3 +402,46 @@ func sortedUnique(ls []string) []string {
 	slices.Sort(ls)
 	return slices.Compact(ls)
 }
+
+// ApplyOptions applies the config's sources: mapping entries to the expositions of the files
+// they match (the first matching entry): prefix is prepended to every name a file defines
+// (and to its unresolved patterns), and covers replaces the name spaces its definitions own.
+func ApplyOptions(expos []*lint.Exposition, opts []lint.SourceOpt) {
+	for _, e := range expos {
+		for _, o := range opts {
+			if !lint.MatchGlob(o.Glob, e.File.Path) {
+				continue
+			}
+			if o.Prefix != "" {
+				prefixNames(e, o.Prefix)
+			}
+			if o.Covers != nil {
+				e.Covers = o.Covers
+			}
+			break
+		}
+	}
+}
+
+// prefixNames renames every family of a source exposition to prefix+name.
+func prefixNames(e *lint.Exposition, prefix string) {
+	fams := make(map[string]*lint.Family, len(e.Families))
+	defs := make(map[string]*lint.CodeDef, len(e.Families))
+	for i, name := range e.Order {
+		fam := e.Families[name]
+		fam.Name = prefix + name
+		fams[fam.Name] = fam
+		if e.Code != nil && e.Code.Defs[name] != nil {
+			defs[fam.Name] = e.Code.Defs[name]
+		}
+		e.Order[i] = fam.Name
+	}
+	e.Families = fams
+	if e.Code != nil {
+		e.Code.Defs = defs
+		for i := range e.Code.Unresolved {
+			e.Code.Unresolved[i].Pattern = globEscape(prefix) + e.Code.Unresolved[i].Pattern
+		}
+	}
+	e.Covers = covers(e)
+}
