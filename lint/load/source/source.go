@@ -120,8 +120,7 @@ func Load(f *lint.SourceFile) Result {
 		}
 		return loadGo([]*lint.SourceFile{f})[0]
 	case "rust":
-		defs, probs := loadRust(f)
-		return finish(f, "rust", defs, probs)
+		return loadRustFiles([]*lint.SourceFile{f})[0]
 	case "python":
 		defs, probs := loadPython(f)
 		return finish(f, "python", defs, probs)
@@ -135,6 +134,7 @@ func Load(f *lint.SourceFile) Result {
 func LoadFiles(files []*lint.SourceFile) ([]*lint.Exposition, []lint.ParseProblem) {
 	var groups [][]*lint.SourceFile
 	goDirs := map[string]int{}
+	rustGroup := -1 // the Rust files are read as one set, so that crates resolve across files
 	for _, f := range files {
 		if f == nil {
 			continue
@@ -152,7 +152,13 @@ func LoadFiles(files []*lint.SourceFile) ([]*lint.Exposition, []lint.ParseProble
 				groups = append(groups, nil)
 			}
 			groups[i] = append(groups[i], f)
-		case "rust", "python":
+		case "rust":
+			if rustGroup < 0 {
+				rustGroup = len(groups)
+				groups = append(groups, nil)
+			}
+			groups[rustGroup] = append(groups[rustGroup], f)
+		case "python":
 			groups = append(groups, []*lint.SourceFile{f})
 		}
 	}
@@ -165,9 +171,12 @@ func LoadFiles(files []*lint.SourceFile) ([]*lint.Exposition, []lint.ParseProble
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			if Lang(g[0].Path) == "go" {
+			switch Lang(g[0].Path) {
+			case "go":
 				results[i] = loadGo(g)
-			} else {
+			case "rust":
+				results[i] = loadRustFiles(g)
+			default:
 				results[i] = []Result{Load(g[0])}
 			}
 		}()
