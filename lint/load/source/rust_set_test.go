@@ -1,0 +1,241 @@
+package source
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/driftlint/driftlint/lint"
+)
+
+func TestLoadRustCrate(t *testing.T) {
+	runLoadCases(t, []loadCase{
+		{
+			name: "takes the name of register_static macros from their second argument",
+			files: map[string]string{"src/static_metrics.rs": `use prometheus::{register_int_counter_vec, IntCounterVec};
+use prometheus_static_metric::{make_static_metric, register_static_int_counter_vec};
+
+make_static_metric! {
+    pub label_enum Methods { get, post: "POST" }
+    pub struct AppEvents: IntCounter { "name" => { login, logout } }
+    pub struct HttpRequests: IntCounter { "method" => Methods, "code" => { ok: "200", err: "500" } }
+}
+
+lazy_static! {
+    pub static ref EVENTS: AppEvents = register_static_int_counter_vec!(AppEvents, "app_events", "Events.", &["name"]).unwrap();
+    pub static ref DURATION: HttpDuration = register_static_histogram_vec!(HttpDuration, "app_duration_seconds", "Duration.", LABELS, vec![0.1]).unwrap();
+    pub static ref REQS_VEC: IntCounterVec = register_int_counter_vec!("app_requests_total", "Requests.", &labels()).unwrap();
+    pub static ref REQS: HttpRequests = HttpRequests::from(&REQS_VEC);
+    pub static ref OTHER: IntCounterVec = register_int_counter_vec!("app_other_total", "Other.", &["k"]).unwrap();
+}
+`},
+			want: []string{
+				"src/static_metrics.rs:11:84 app_events counter [name] register_static_int_counter_vec!",
+				"src/static_metrics.rs:12:90 app_duration_seconds histogram [] ?labels register_static_histogram_vec!",
+				"src/static_metrics.rs:13:72 app_requests_total counter [code method] register_int_counter_vec!",
+				"src/static_metrics.rs:15:69 app_other_total counter [k] absent register_int_counter_vec!",
+			},
+		},
+		{
+			name: "resolves consts of other modules through use declarations, paths, globs and re-exports",
+			files: map[string]string{
+				"svc/src/lib.rs": "pub mod consts;\npub mod metrics;\nmod other;\n",
+				"svc/src/consts.rs": `pub const NS: &str = "app";
+pub const SUB: &str = concat!("ht", "tp");
+pub static LABELS: &[&str] = &["route", "code"];
+pub mod inner {
+    pub const NAME: &str = "inner_total";
+}
+`,
+				"svc/src/metrics/mod.rs": `use prometheus::{IntCounter, IntCounterVec, IntGauge, Opts};
+use crate::consts::{self, NS};
+use super::consts::LABELS as L;
+use crate::consts::inner::*;
+pub use self::names::REQUESTS;
+mod names;
+
+pub fn register() {
+    let a = IntCounterVec::new(Opts::new("requests_total", "R.").namespace(NS).subsystem(consts::SUB), L).unwrap();
+    let b = IntCounter::new(NAME, "Inner.").unwrap();
+    let c = IntGauge::new(crate::consts::NS.to_string() + "_up", "Up.").unwrap();
+    let d = IntGauge::new(MISSING, "Missing.").unwrap();
+    let e = IntGauge::new(other_crate::NAME, "Elsewhere.").unwrap();
+}
+`,
+				"svc/src/metrics/names.rs": "pub const REQUESTS: &str = \"reqs\";\n",
+				"svc/src/other.rs": `use prometheus::IntGauge;
+use crate::metrics::REQUESTS;
+
+fn f() {
+    let g = IntGauge::new(format!("{}_{REQUESTS}", crate::consts::NS), "Reexported.").unwrap();
+}
+`,
+			},
+			want: []string{
+				"svc/src/metrics/mod.rs:9:42 app_http_requests_total counter [code route] absent IntCounterVec::new",
+				"svc/src/metrics/mod.rs:10:29 inner_total counter [] IntCounter::new",
+				"svc/src/metrics/mod.rs:11:27 app_up gauge [] IntGauge::new",
+				"svc/src/metrics/mod.rs:12:27 unresolved * gauge: the name comes from MISSING, which is not a constant of the crate",
+				"svc/src/metrics/mod.rs:13:27 unresolved * gauge: the name comes from other_crate::NAME, which is not a constant of the crate",
+				"svc/src/other.rs:5:27 app_reqs gauge [] IntGauge::new",
+			},
+		},
+		{
+			name: "reads a definition once for each call site that passes constants",
+			files: map[string]string{"src/lib.rs": `use prometheus::{IntCounter, IntGauge, Opts};
+
+pub const NS: &str = "app";
+
+pub fn counter(ns: &str, name: &str) -> IntCounter {
+    IntCounter::with_opts(Opts::new(name, "Help.").namespace(ns)).unwrap()
+}
+
+fn wrapper(ns: &str) {
+    counter(ns, "wrapped_total");
+}
+
+pub fn setup(dynamic: &str) {
+    counter(NS, "a_total");
+    crate::counter("other", "b_total");
+    wrapper("deep");
+    counter(dynamic, "c_total");
+    let m = Metrics::new("svc");
+    m.record("queue");
+}
+
+pub struct Metrics;
+
+impl Metrics {
+    pub fn new(prefix: &str) -> Self {
+        IntGauge::new(format!("{prefix}_up"), "Up.").unwrap();
+        Metrics
+    }
+    fn record(&self, what: &str) {
+        IntGauge::new(format!("{what}_depth"), "Depth.").unwrap();
+    }
+}
+
+pub fn unused(ns: &str) {
+    IntGauge::new(format!("{ns}_never"), "Never called.").unwrap();
+}
+`},
+			want: []string{
+				"src/lib.rs:6:37 app_a_total counter [] IntCounter::with_opts",
+				"src/lib.rs:6:37 other_b_total counter [] IntCounter::with_opts",
+				"src/lib.rs:6:37 deep_wrapped_total counter [] IntCounter::with_opts",
+				"src/lib.rs:26:23 svc_up gauge [] IntGauge::new",
+				"src/lib.rs:30:23 queue_depth gauge [] IntGauge::new",
+				"src/lib.rs:6:37 unresolved *c_total counter: the name comes from the parameter dynamic",
+				"src/lib.rs:35:19 unresolved *_never gauge: the name comes from the parameter ns",
+			},
+		},
+		{
+			name: "follows a parameter up three calls and says where it stops",
+			files: map[string]string{"src/lib.rs": `use prometheus::IntGauge;
+
+fn f1(p: &str) { IntGauge::new(p, "x").unwrap(); }
+fn f2(p: &str) { f1(p); }
+fn f3(p: &str) { f2(p); }
+fn f4(p: &str) { f3(p); }
+fn a() { f3("three_deep"); }
+fn b() { f4("four_deep"); }
+`},
+			want: []string{
+				"src/lib.rs:3:32 three_deep gauge [] IntGauge::new",
+				"src/lib.rs:3:32 unresolved * gauge: the name comes from the parameter p, passed through more than 3 calls",
+			},
+		},
+	})
+}
+
+func TestLoadRustCallSiteBound(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("use prometheus::IntGauge;\n\nfn gauge(name: &str) { IntGauge::new(name, \"x\").unwrap(); }\n\nfn all() {\n")
+	for k := range maxRustCallSites + 1 {
+		fmt.Fprintf(&b, "    gauge(\"g%d\");\n", k)
+	}
+	b.WriteString("}\n")
+	expos, _ := LoadFiles([]*lint.SourceFile{lint.NewSourceFile("src/lib.rs", []byte(b.String()))})
+	if len(expos) != 1 {
+		t.Fatalf("got %d expositions", len(expos))
+	}
+	e := expos[0]
+	if len(e.Families) != maxRustCallSites {
+		t.Errorf("got %d families, want one per call site read (%d)", len(e.Families), maxRustCallSites)
+	}
+	if e.Families["g0"] == nil || e.Families[fmt.Sprintf("g%d", maxRustCallSites)] != nil {
+		t.Errorf("families %v: want the first call sites read", e.Order)
+	}
+	want := fmt.Sprintf("the name comes from the parameter name; the function is called in more than %d places, and only the first %d are read", maxRustCallSites, maxRustCallSites)
+	if len(e.Code.Unresolved) != 1 || e.Code.Unresolved[0].Reason != want {
+		t.Errorf("unresolved %+v, want one with reason %q", e.Code.Unresolved, want)
+	}
+}
+
+func TestRustStaticMetric(t *testing.T) {
+	s := newRustSet()
+	s.add(lint.NewSourceFile("src/m.rs", []byte(`use prometheus_static_metric::make_static_metric;
+make_static_metric! {
+    pub label_enum Methods { get, post: "POST", }
+    pub struct HttpRequests: prometheus::IntCounter {
+        "method" => Methods,
+        "code" => { ok: "200", err: "500", },
+    }
+    struct Sizes: LocalHistogram { "kind" => { small, large } }
+}
+`)))
+	type got struct {
+		Type   string
+		Labels []string
+		Values [][]string
+	}
+	read := func(name string) got {
+		st := s.statics[name]
+		if st == nil {
+			return got{}
+		}
+		g := got{Type: st.typ, Labels: st.labels}
+		for _, l := range st.labels {
+			g.Values = append(g.Values, s.labelValues(st, l))
+		}
+		return g
+	}
+	tests := []struct {
+		name, strct string
+		want        got
+	}{
+		{"reads label names, enum values and renamed values", "HttpRequests", got{"counter", []string{"method", "code"}, [][]string{{"get", "POST"}, {"200", "500"}}}},
+		{"reads a local histogram", "Sizes", got{"histogram", []string{"kind"}, [][]string{{"small", "large"}}}},
+		{"knows nothing of a struct it did not see", "Missing", got{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if diff := cmp.Diff(tt.want, read(tt.strct)); diff != "" {
+				t.Errorf("static metric (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestRustModule(t *testing.T) {
+	tests := []struct {
+		path, crate, mod string
+	}{
+		{"src/lib.rs", "", "crate"},
+		{"svc/src/main.rs", "svc", "crate"},
+		{"svc/src/metrics/mod.rs", "svc", "crate::metrics"},
+		{"svc/src/a/b.rs", "svc", "crate::a::b"},
+		{"svc/src/bin/tool.rs", "svc/src/bin/tool", "crate"},
+		{"loose/x.rs", "loose", "crate::x"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			crate, mod := rustModule(tt.path)
+			if crate != tt.crate || strings.Join(mod, "::") != tt.mod {
+				t.Errorf("rustModule(%q) = %q, %q; want %q, %q", tt.path, crate, strings.Join(mod, "::"), tt.crate, tt.mod)
+			}
+		})
+	}
+}
