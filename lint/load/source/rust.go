@@ -55,8 +55,8 @@ type rustFile struct {
 	// staticFrom maps a variable to the make_static_metric! struct built from it (X::from(&VAR)).
 	staticFrom map[string]string
 	defVars    map[*def]string // the variable a definition is bound to (static ref X = …)
-	prom       bool // the file uses the prometheus crate
-	metrics    bool // the file uses the metrics crate
+	prom       bool            // the file uses the prometheus crate
+	metrics    bool            // the file uses the metrics crate
 }
 
 // rustLet is a let binding.
@@ -766,8 +766,12 @@ func (r *rustFile) opts(x rng) (rustOpts, bool) {
 	}
 	if r.text(s) == "opts" || r.text(s) == "histogram_opts" {
 		for _, extra := range a[2:] {
-			if r.text(extra.s) == "labels" && r.text(extra.s+1) == "!" {
-				ks, ok := r.labelsMacro(extra.s + 2)
+			m := extra.s
+			for r.text(m+1) == "::" && m+2 < extra.e { // prometheus::labels!
+				m += 2
+			}
+			if r.text(m) == "labels" && r.text(m+1) == "!" {
+				ks, ok := r.labelsMacro(m + 2)
 				o.labels = append(o.labels, ks...)
 				o.labelsUnknown = o.labelsUnknown || !ok
 			}

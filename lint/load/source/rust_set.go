@@ -709,7 +709,7 @@ func (r *rustFile) useTree(k, end int, prefix []string, at int) {
 			k += 2
 		case t.kind == tokIdent:
 			name, alias := t.text, t.text
-			p := append(segs, name)
+			p := append(slices.Clone(segs), name)
 			if name == "self" {
 				if len(segs) == 0 {
 					return

@@ -138,7 +138,7 @@ func (r *rustFile) staticRegister(name string, a []rng) *def {
 // camel turns int_counter into IntCounter.
 func camel(s string) string {
 	var b strings.Builder
-	for _, w := range strings.Split(s, "_") {
+	for w := range strings.SplitSeq(s, "_") {
 		if w != "" {
 			b.WriteString(strings.ToUpper(w[:1]) + w[1:])
 		}
