@@ -183,7 +183,7 @@ func (r *rustFile) index() {
 				r.useTree(i+1, end, nil, i)
 			}
 		case "mod":
-			if r.toks[i+1].kind == tokIdent && r.text(i+2) == "{" {
+			if r.kind(i+1) == tokIdent && r.text(i+2) == "{" {
 				if mod, _, ok := r.itemScope(i); ok {
 					r.set.mods[r.set.key(r.crate, append(mod, r.text(i+1)))] = r
 				}
@@ -368,6 +368,14 @@ func (r *rustFile) args(i int) []rng {
 	return out
 }
 
+// kind returns the kind of token k, or 0 out of range.
+func (r *rustFile) kind(k int) tokKind {
+	if k < 0 || k >= len(r.toks) {
+		return 0
+	}
+	return r.toks[k].kind
+}
+
 func (r *rustFile) text(k int) string {
 	if k < 0 || k >= len(r.toks) {
 		return ""
@@ -389,6 +397,7 @@ func (r *rustFile) definitions() []*def {
 		if t.kind != tokIdent {
 			continue
 		}
+		r.set.steps = 0
 		if k, ok := rustFormatMacros[t.text]; ok && r.text(i+1) == "!" && isOpener(r.text(i+2)) {
 			if a := r.args(i + 2); k < len(a) && a[k].e == a[k].s+1 && r.toks[a[k].s].kind == tokString {
 				r.formats[a[k].s] = true

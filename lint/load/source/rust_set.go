@@ -22,6 +22,9 @@ const (
 	maxRustCallDepth = 3
 	// maxRustExpansions bounds the definitions one definition site gives through call sites.
 	maxRustExpansions = 64
+	// maxRustEvalSteps bounds the names looked up to read one definition (A = B + B; B = C +
+	// C; … doubles at each step).
+	maxRustEvalSteps = 4096
 )
 
 // rustSet is every Rust file of one load: the crate-wide tables that let a file use the
@@ -41,6 +44,7 @@ type rustSet struct {
 	// evaluation state (the set is read by one goroutine)
 	evaling map[rustKey]bool
 	depth   int
+	steps   int // names looked up for the current definition
 	cur     *rustFrame // the call-site bindings of the parameters being evaluated
 	hit     *rustFn    // the first function whose parameter was needed and not bound
 }
@@ -216,7 +220,7 @@ func (s *rustSet) isMod(crate string, segs []string) bool {
 
 // scopeOf tells what the { at i opens, looking back over its item header.
 func (r *rustFile) scopeOf(i int) rustScope {
-	if i >= 2 && r.text(i-1) == "!" && r.toks[i-2].kind == tokIdent {
+	if i >= 2 && r.text(i-1) == "!" && r.kind(i-2) == tokIdent {
 		return rustScope{kind: 'x'}
 	}
 	for k := i - 1; k >= 0; k-- {
@@ -446,6 +450,10 @@ func deref[T any](r *rustFile, segs []string, i int, fn func(*rustFile, rng) T) 
 	if s.evaling[k] {
 		return zero, fmt.Sprintf("the name comes from %s, which refers to itself", strings.Join(segs, "::")), false
 	}
+	if s.steps >= maxRustEvalSteps {
+		return zero, fmt.Sprintf("the name comes from %s, and working it out takes more than %d steps", strings.Join(segs, "::"), maxRustEvalSteps), false
+	}
+	s.steps++
 	if s.depth >= maxRustEvalDepth {
 		return zero, fmt.Sprintf("the name comes from %s, whose definition is more than %d names deep", strings.Join(segs, "::"), maxRustEvalDepth), false
 	}
@@ -586,7 +594,7 @@ func (r *rustFile) expand(i int, d *def, hit *rustFn, help map[string]string) []
 			break
 		}
 		n++
-		s.cur, s.hit = fr, nil
+		s.cur, s.hit, s.steps = fr, nil, 0
 		nd := r.defAt(i, help)
 		hitFn := s.hit
 		s.cur, s.hit = nil, nil

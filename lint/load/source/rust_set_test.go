@@ -239,3 +239,61 @@ func TestRustModule(t *testing.T) {
 		})
 	}
 }
+
+// FuzzLoadRustCrate checks that no file of a crate makes the set reader panic, with a
+// second file that uses the first one's constants and functions.
+func FuzzLoadRustCrate(f *testing.F) {
+	seeds := []string{
+		"pub const NS: &str = \"app\";\npub fn reg(ns: &str) { prometheus::IntGauge::new(format!(\"{ns}_up\"), \"x\"); }\n",
+		"pub use self::a::*; mod a { pub const NS: &str = concat!(\"a\", super::NS); }",
+		"make_static_metric! { pub label_enum E { a: \"x\" } pub struct S: IntCounter { \"l\" => E, \"m\" => { b } } }",
+		"use crate::{self, super::*}; fn reg(ns: &str) { reg(ns) } impl<T> X<T> for Y where T: Z { const NS: &str = Self::NS; }",
+		"mod", "use", "fn reg(", "make_static_metric! { struct", "impl", "static ref",
+	}
+	for _, s := range seeds {
+		f.Add(s)
+	}
+	user := lint.NewSourceFile("svc/src/m.rs", []byte(`use prometheus::*;
+use crate::{NS, reg};
+use super::a::*;
+pub fn go(x: &str) { reg(NS); crate::reg("lit"); reg(x); S::from(&V); }
+lazy_static! { static ref V: IntCounterVec = register_int_counter_vec!(NS, "h", &["l"]).unwrap(); }
+lazy_static! { static ref W: S = register_static_int_counter_vec!(S, NS, "h", L).unwrap(); }
+`))
+	f.Fuzz(func(t *testing.T, src string) {
+		lib := lint.NewSourceFile("svc/src/lib.rs", []byte(src))
+		for _, r := range loadRustFiles([]*lint.SourceFile{lib, user}) {
+			for _, pr := range r.Problems {
+				if strings.Contains(pr.Message, "could not read the metric definitions") {
+					t.Errorf("the loader crashed: %s", pr.Message)
+				}
+			}
+			if r.Exposition == nil {
+				continue
+			}
+			sf := r.Exposition.File
+			for _, u := range r.Exposition.Code.Unresolved {
+				if u.At.Line < 1 || u.At.Line > sf.LineCount() || u.At.Col < 1 {
+					t.Errorf("%s: position %s outside the file", sf.Path, u.At)
+				}
+			}
+		}
+	})
+}
+
+func TestLoadRustEvalBound(t *testing.T) {
+	// Each constant doubles the work of the one before: 2^40 lookups without a budget.
+	var b strings.Builder
+	b.WriteString("use prometheus::IntGauge;\n")
+	for k := range 40 {
+		fmt.Fprintf(&b, "const C%d: &str = concat!(C%d, C%d);\n", k, k+1, k+1)
+	}
+	b.WriteString("const C40: &str = \"x\";\nfn f() { IntGauge::new(C0, \"x\").unwrap(); }\n")
+	expos, _ := LoadFiles([]*lint.SourceFile{lint.NewSourceFile("src/lib.rs", []byte(b.String()))})
+	if len(expos) != 1 || len(expos[0].Code.Unresolved) != 1 {
+		t.Fatalf("got %v, want one exposition with one unresolved definition", expos)
+	}
+	if got := expos[0].Code.Unresolved[0].Reason; !strings.Contains(got, fmt.Sprintf("more than %d", maxRustEvalSteps)) && !strings.Contains(got, fmt.Sprintf("more than %d names deep", maxRustEvalDepth)) {
+		t.Errorf("reason %q does not name the bound", got)
+	}
+}

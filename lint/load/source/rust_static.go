@@ -17,9 +17,10 @@ func (r *rustFile) staticMetrics(open int) {
 	if end < 0 {
 		return
 	}
+	r.set.steps = 0
 	for k := open + 1; k < end; k++ {
 		kw := r.text(k)
-		if kw != "struct" && kw != "label_enum" || r.toks[k+1].kind != tokIdent {
+		if kw != "struct" && kw != "label_enum" || r.kind(k+1) != tokIdent {
 			continue
 		}
 		name := r.text(k + 1)
@@ -52,7 +53,7 @@ func (r *rustFile) staticMetrics(open int) {
 				switch {
 				case r.text(arrow+1) == "{":
 					st.values[v.s] = r.staticValues(arrow + 1)
-				case r.toks[arrow+1].kind == tokIdent:
+				case r.kind(arrow+1) == tokIdent:
 					st.values[v.s] = nil // a label_enum, looked up when used
 					if st.enumOf == nil {
 						st.enumOf = map[string]string{}
@@ -189,7 +190,7 @@ func (r *rustFile) boundName(i int) string {
 		case ";", "{", "}":
 			return ""
 		case "ref", "let", "static", "mut":
-			if r.toks[j+1].kind == tokIdent && r.text(j+1) != "mut" && r.text(j+1) != "ref" {
+			if r.kind(j+1) == tokIdent && r.text(j+1) != "mut" && r.text(j+1) != "ref" {
 				return r.text(j + 1)
 			}
 		}
