@@ -55,7 +55,11 @@ type rustFile struct {
 	// staticFrom maps a variable to the make_static_metric! struct built from it (X::from(&VAR)).
 	staticFrom map[string]string
 	defVars    map[*def]string // the variable a definition is bound to (static ref X = …)
-	prom       bool            // the file uses the prometheus crate
+	fields     map[string][]rng // struct fields by name: their type's tokens
+	// clientFamily is set by clientMetric when the metric is a prometheus-client Family.
+	clientFamily bool
+	pclient      bool // the file uses the prometheus-client crate
+	prom         bool // the file uses the prometheus crate
 	metrics    bool            // the file uses the metrics crate
 }
 
@@ -102,6 +106,8 @@ func (r *rustFile) index() {
 				r.metrics = true
 			case "prometheus_static_metric", "make_static_metric":
 				r.prom = true
+			case "prometheus_client":
+				r.pclient = true
 			}
 		}
 		if t.kind != tokPunct {
@@ -412,7 +418,7 @@ func (r *rustFile) definitions() []*def {
 				}
 			}
 		}
-		if r.text(i+1) == "!" && isOpener(r.text(i+2)) || r.text(i+1) == "::" && r.text(i+3) == "(" {
+		if r.text(i+1) == "!" && isOpener(r.text(i+2)) || r.text(i+1) == "::" && r.text(i+3) == "(" || r.clientCall(i) {
 			s := r.set
 			s.cur, s.hit = nil, nil
 			d := r.defAt(i, help)
@@ -481,6 +487,12 @@ func (r *rustFile) definitions() []*def {
 	return append(defs, scanText(texts)...)
 }
 
+// clientCall reports whether token i is the method of a prometheus-client registration:
+// .register( or .register_with_unit( in a file that uses the crate.
+func (r *rustFile) clientCall(i int) bool {
+	return r.pclient && r.text(i-1) == "." && r.text(i+1) == "(" && (r.text(i) == "register" || r.text(i) == "register_with_unit")
+}
+
 // defAt reads the definition a macro (macro!(…)) or a constructor (Type::new(…),
 // Type::with_opts(…), Desc::new(…)) at token i makes, if any.
 func (r *rustFile) defAt(i int, help map[string]string) *def {
@@ -495,6 +507,8 @@ func (r *rustFile) defAt(i int, help map[string]string) *def {
 		d = r.macro(t.text, qual, i+2, help)
 	case r.text(i+1) == "::" && i+3 < len(r.toks) && r.text(i+3) == "(":
 		d = r.ctor(t.text, r.text(i+2), i+3)
+	case r.clientCall(i):
+		d = r.clientRegister(i)
 	}
 	if d == nil {
 		return nil

@@ -40,6 +40,8 @@ type rustSet struct {
 	calls   map[*rustFn]rustCalls
 	statics map[string]*rustStatic // make_static_metric! structs by name
 	enums   map[string][]string    // label_enum values by name
+	// labelStructs holds the field names of structs deriving EncodeLabelSet (prometheus-client).
+	labelStructs map[string][]string
 
 	// evaluation state (the set is read by one goroutine)
 	evaling map[rustKey]bool
@@ -47,6 +49,9 @@ type rustSet struct {
 	steps   int // names looked up for the current definition
 	cur     *rustFrame // the call-site bindings of the parameters being evaluated
 	hit     *rustFn    // the first function whose parameter was needed and not bound
+	// allowMut lets a let mut binding stand for its initializer: a prometheus-client
+	// registry is always mut, and nothing changes its prefix after it is made.
+	allowMut bool
 }
 
 // rustItem is a const or static item.
@@ -144,7 +149,7 @@ type rustStatic struct {
 func newRustSet() *rustSet {
 	return &rustSet{
 		items: map[string][]rustItem{}, mods: map[string]*rustFile{}, fns: map[string][]*rustFn{},
-		calls: map[*rustFn]rustCalls{}, statics: map[string]*rustStatic{}, enums: map[string][]string{},
+		calls: map[*rustFn]rustCalls{}, statics: map[string]*rustStatic{}, enums: map[string][]string{}, labelStructs: map[string][]string{},
 		evaling: map[rustKey]bool{},
 	}
 }
@@ -242,7 +247,9 @@ func (r *rustFile) scopeOf(i int) rustScope {
 			return rustScope{kind: 'm', name: r.text(k + 1)}
 		case "impl":
 			return rustScope{kind: 'i', name: r.implType(k, i)}
-		case "trait", "struct", "enum", "union", "if", "else", "match", "while", "for", "loop", "unsafe", "async", "move":
+		case "struct", "union":
+			return rustScope{kind: 's', name: r.text(k + 1)}
+		case "trait", "enum", "if", "else", "match", "while", "for", "loop", "unsafe", "async", "move":
 			return rustScope{kind: 'o'}
 		}
 	}
@@ -387,7 +394,7 @@ func (r *rustFile) lookup(segs []string, i int) (t rustItem, frame *rustFrame, w
 	notConst := fmt.Sprintf("the name comes from %s, which is not a constant of the crate", name)
 	if len(segs) == 1 {
 		if l, ok := r.let(name, i); ok {
-			if l.mut {
+			if l.mut && !s.allowMut {
 				return rustItem{}, nil, fmt.Sprintf("the name comes from %s, which is assigned at run time", name)
 			}
 			return rustItem{f: r, expr: l.expr}, s.cur, ""
@@ -671,10 +678,11 @@ func (s *rustSet) add(f *lint.SourceFile) (r *rustFile, probs []lint.ParseProble
 		f: f, toks: toks, set: s, crate: crate, mod: mod, wanted: wanted,
 		consts: map[string][]rng{}, lets: map[string][]rustLet{}, loops: map[string][]int{}, params: map[string]bool{},
 		formats: map[int]bool{}, uses: map[string]rustUse{}, scope: map[int]rustScope{}, fns: map[int]*rustFn{},
-		staticFrom: map[string]string{}, defVars: map[*def]string{},
+		staticFrom: map[string]string{}, defVars: map[*def]string{}, fields: map[string][]rng{},
 	}
 	s.mods[s.key(crate, mod)] = r
 	r.index()
+	r.structs()
 	s.files = append(s.files, r)
 	return r, probs
 }
@@ -751,4 +759,58 @@ func (r *rustFile) let(name string, i int) (*rustLet, bool) {
 		}
 	}
 	return best, best != nil
+}
+
+// structs records the fields of the file's structs (name → the tokens of its type), and the
+// field names of those that derive EncodeLabelSet.
+func (r *rustFile) structs() {
+	for b, sc := range r.scope {
+		if sc.kind != 's' || r.match[b] < 0 {
+			continue
+		}
+		var names []string
+		flatten := false
+		for _, a := range r.args(b) {
+			s := a.s
+			for s < a.e && r.text(s) == "#" && r.text(s+1) == "[" && r.match[s+1] > s {
+				if r.has(rng{s + 2, r.match[s+1]}, "prometheus") {
+					flatten = true // #[prometheus(flatten)] and renames: not plain field names
+				}
+				s = r.match[s+1] + 1
+			}
+			c := r.indexOf(rng{s, a.e}, ":")
+			if c <= s || r.kind(c-1) != tokIdent {
+				continue
+			}
+			name := r.text(c - 1)
+			names = append(names, name)
+			r.fields[name] = append(r.fields[name], rng{c + 1, a.e})
+		}
+		if !flatten && r.derives(b, "EncodeLabelSet") {
+			r.set.labelStructs[sc.name] = names
+		}
+	}
+}
+
+// derives reports whether the struct whose body opens at b has #[derive(…, name, …)].
+func (r *rustFile) derives(b int, name string) bool {
+	k := b - 1
+	for k >= 0 && r.text(k) != "struct" && r.text(k) != "union" {
+		k--
+	}
+	for k--; k >= 0; k-- {
+		switch {
+		case r.text(k) == "pub":
+		case r.text(k) == ")" && r.match[k] > 0 && r.text(r.match[k]-1) == "pub":
+			k = r.match[k]
+		case r.text(k) == "]" && r.match[k] > 0 && r.text(r.match[k]-1) == "#":
+			if r.has(rng{r.match[k] + 1, k}, "derive") && slices.ContainsFunc(r.toks[r.match[k]:k], func(t tok) bool { return t.text == name }) {
+				return true
+			}
+			k = r.match[k] - 1
+		default:
+			return false
+		}
+	}
+	return false
 }

@@ -297,3 +297,64 @@ func TestLoadRustEvalBound(t *testing.T) {
 		t.Errorf("reason %q does not name the bound", got)
 	}
 }
+
+func TestLoadRustPrometheusClient(t *testing.T) {
+	runLoadCases(t, []loadCase{
+		{
+			name: "names prometheus-client families as its encoder does, with prefixes, units and label structs",
+			files: map[string]string{"src/main.rs": `use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::{counter::Counter, family::Family, gauge::Gauge, histogram::Histogram, info::Info};
+use prometheus_client::registry::{Registry, Unit};
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct RequestLabels {
+    pub method: String,
+    #[allow(dead_code)]
+    pub status: u16,
+}
+
+pub struct Metrics {
+    inflight: Gauge,
+}
+
+const APP: &str = "gateway";
+
+fn main() {
+    let mut registry = <Registry>::with_prefix(APP);
+    let requests = Family::<RequestLabels, Counter>::default();
+    registry.register("requests", "Requests.", requests.clone());
+    let latency: Family<RequestLabels, Histogram> = Family::new_with_constructor(|| Histogram::new([0.1, 1.0].into_iter()));
+    registry.register_with_unit("latency", "Latency.", Unit::Seconds, latency.clone());
+    let sub = registry.sub_registry_with_prefix("pool");
+    sub.register("idle", "Idle connections.", Gauge::default());
+    let m = Metrics { inflight: Gauge::default() };
+    registry.register("inflight", "In flight.", m.inflight.clone());
+    registry.register("build", "Build.", Info::new(vec![("version", "1")]));
+    registry.register("mystery", "Unknown type.", make_metric());
+    let mut plain = Registry::default();
+    plain.register("plain_total_count", "Plain.", Counter::default());
+    register_more(&mut registry);
+}
+
+fn register_more(registry: &mut Registry) {
+    registry.register("more", "More.", Gauge::default());
+}
+
+pub fn library(registry: &mut Registry) {
+    registry.register("lib", "Library.", Gauge::default());
+}
+`},
+			want: []string{
+				"src/main.rs:21:23 gateway_requests_total counter [method status] absent Registry::register",
+				"src/main.rs:23:33 gateway_latency_seconds histogram [method status] absent Registry::register_with_unit",
+				"src/main.rs:25:18 gateway_pool_idle gauge [] Registry::register",
+				"src/main.rs:27:23 gateway_inflight gauge [] Registry::register",
+				"src/main.rs:28:23 gateway_build_info info [] ?labels Registry::register",
+				"src/main.rs:31:20 plain_total_count_total counter [] Registry::register",
+				"src/main.rs:36:23 gateway_more gauge [] Registry::register",
+				"src/main.rs:29:23 unresolved gateway_mystery* untyped: the metric's type is not known, and with it the suffix the client adds (_total for a counter)",
+				"src/main.rs:40:23 unresolved *lib gauge: the registry is the parameter registry",
+			},
+		},
+	})
+}
