@@ -54,13 +54,13 @@ type rustFile struct {
 	globs   []rustUse
 	// staticFrom maps a variable to the make_static_metric! struct built from it (X::from(&VAR)).
 	staticFrom map[string]string
-	defVars    map[*def]string // the variable a definition is bound to (static ref X = …)
+	defVars    map[*def]string  // the variable a definition is bound to (static ref X = …)
 	fields     map[string][]rng // struct fields by name: their type's tokens
 	// clientFamily is set by clientMetric when the metric is a prometheus-client Family.
 	clientFamily bool
 	pclient      bool // the file uses the prometheus-client crate
 	prom         bool // the file uses the prometheus crate
-	metrics    bool            // the file uses the metrics crate
+	metrics      bool // the file uses the metrics crate
 }
 
 // rustLet is a let binding.

@@ -46,7 +46,7 @@ type rustSet struct {
 	// evaluation state (the set is read by one goroutine)
 	evaling map[rustKey]bool
 	depth   int
-	steps   int // names looked up for the current definition
+	steps   int        // names looked up for the current definition
 	cur     *rustFrame // the call-site bindings of the parameters being evaluated
 	hit     *rustFn    // the first function whose parameter was needed and not bound
 	// allowMut lets a let mut binding stand for its initializer: a prometheus-client
@@ -769,6 +769,7 @@ func (r *rustFile) structs() {
 			continue
 		}
 		var names []string
+		var types []rng
 		flatten := false
 		for _, a := range r.args(b) {
 			s := a.s
@@ -780,11 +781,17 @@ func (r *rustFile) structs() {
 			}
 			c := r.indexOf(rng{s, a.e}, ":")
 			if c <= s || r.kind(c-1) != tokIdent {
+				// a comma inside the field's generic type: Family<Labels, Counter>
+				if len(types) > 0 {
+					types[len(types)-1].e = a.e
+				}
 				continue
 			}
-			name := r.text(c - 1)
-			names = append(names, name)
-			r.fields[name] = append(r.fields[name], rng{c + 1, a.e})
+			names = append(names, r.text(c-1))
+			types = append(types, rng{c + 1, a.e})
+		}
+		for k, name := range names {
+			r.fields[name] = append(r.fields[name], types[k])
 		}
 		if !flatten && r.derives(b, "EncodeLabelSet") {
 			r.set.labelStructs[sc.name] = names

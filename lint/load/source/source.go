@@ -29,8 +29,20 @@
 //     register_*! macro (with or without _with_registry), custom collectors' Desc::new (type
 //     from a MetricFamily set_name + set_field_type(MetricType::X) in the same file, else
 //     untyped), the metrics crate's counter!/gauge!/histogram! with "label" => value pairs
-//     and describe_*! help, let-bound options and label arrays, and file-level const/static
-//     strings and concat!.
+//     and describe_*! help, let-bound options and label arrays, concat! and format! of
+//     constants; prometheus-static-metric's register_static_*_vec!(Struct, name, help,
+//     labels) and make_static_metric! structs (label names, and the values they create at
+//     registration, so such a family is never absent; X::from(&VEC) marks VEC so too);
+//     prometheus-client's registry.register/register_with_unit, named as its encoder names
+//     them (Registry::with_prefix and sub_registry_with_prefix prefixes, the unit, _total
+//     for counters, _info for infos), typed from the metric's constructor or declared type,
+//     with a Family's labels from the fields of its EncodeLabelSet struct. The Rust files of
+//     a load are read as one set: const and static items of every module (module paths
+//     from file paths: src/lib.rs and src/main.rs are the crate, src/a/b.rs and
+//     src/a/b/mod.rs are crate::a::b) are reached through use declarations (aliases, globs,
+//     pub use re-exports), crate::/self::/super:: paths and associated consts; and a name
+//     or registry that is a function parameter is read once for each call site in the set
+//     (free functions, Type::f and unique method names), up to 3 calls up.
 //   - Python (a tokenizer: string prefixes, triple quotes, f-strings, comments, brackets,
 //     indentation): prometheus_client's Counter, Gauge, Histogram, Summary, Info and Enum with
 //     positional or keyword name, documentation, labelnames, namespace, subsystem and unit,
@@ -57,8 +69,8 @@
 // How files are read: LoadFiles groups the Go files by directory and package name and
 // type-checks each group together (imports are not resolved; only the package's own
 // constants matter), so a constant may live in another file of the package — when that file
-// is listed under sources: too. Rust and Python files are read one at a time: their constants
-// are those of the file. Go _test.go files, Python test_*.py, *_test.py and conftest.py, and
+// is listed under sources: too. Rust files are read as one set (above); Python files one at a
+// time: their constants are those of the file. Go _test.go files, Python test_*.py, *_test.py and conftest.py, and
 // Rust #[cfg(test)] modules are skipped. A file whose text never mentions its client library
 // (nor "# TYPE"/"# HELP") is not parsed at all.
 //
@@ -68,8 +80,13 @@
 // is never assigned again; names passed to helper functions are parameters, unresolved.
 // Rust: there is no parser, so shapes are matched over tokens: macros are not expanded, types
 // are not inferred (a Counter::new of another crate counts when the file uses the prometheus
-// crate), let bindings resolve by brace scope to the latest non-mut binding before the use,
-// and consts of other files or modules are unresolved. Python: only module-level constants
+// crate), let bindings resolve by brace scope to the latest non-mut binding before the use;
+// a path of another crate, a #[path] module or a use inside a function is not followed, and
+// Cargo.toml is not read (a crate is the directory holding src/). A parameter is followed
+// through at most 16 call sites per function, 3 calls up and 64 call chains per definition,
+// a name through 32 nested names and 4096 lookups: a bound that is hit leaves the
+// definition unresolved with a reason that names it. A function with no call site in the
+// set (a library's API) keeps its parameter unresolved. Python: only module-level constants
 // assigned once are resolved; names imported from other modules and class attributes are
 // unresolved. Everywhere: exposition text assembled across several writes (a "# TYPE " literal
 // and the name in another call) is not recognized, and labels added by wrappers outside the
