@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"maps"
 	"path"
 	"slices"
 	"sort"
@@ -41,6 +42,11 @@ type Project struct {
 	// although no exposition shows them (a collector the saved scrape ran without, an
 	// exporter of another team), so they count as defined, with unknown labels.
 	KnownMetrics []KnownMetric
+	// ClientDefaults are the families a client library's default registry exports, for the
+	// clients the project's sources use (client_golang's go_*, process_*, promhttp_*;
+	// prometheus_client's process_*, python_*): defined, never unknown, never asked to be
+	// documented. Family name → the client.
+	ClientDefaults map[string]string
 
 	once    sync.Once
 	memo    sync.Map // key → *memoEntry, see Memo
@@ -49,13 +55,18 @@ type Project struct {
 	names   []string
 	prefix  map[string]bool
 	globs   []string
-	records bool // some recording rule is loaded: the rules are the truth for a:b:c names
+	excuses []Excuse
+	srcWord map[string]bool // first words of the families the sources define
+	records bool            // some recording rule is loaded: the rules are the truth for a:b:c names
 	fileIdx map[string]*SourceFile
 }
 
 // KnownMetric is a metric named by a known_metrics file.
 type KnownMetric struct {
 	Name string
+	// Glob is set when Name is a glob (app_*_seconds): the names it matches are unverified
+	// (excused), never defined.
+	Glob bool
 	Type string // counter, gauge, histogram, summary, …; "" when the file does not say
 	At   Pos    // where the file names it
 }
@@ -69,7 +80,17 @@ const (
 	DefRecorded                     // a recording rule's output
 	DefSynthetic                    // a series Prometheus itself creates (up, ALERTS, scrape_*)
 	DefKnown                        // named by a known_metrics file
+	DefClient                       // a client library's default family (go_goroutines)
 )
+
+// Excuse is a glob of metric names that may exist although nothing defines them exactly: the
+// names an unresolved definition in the code can produce (app_*_seconds), or a glob of a
+// known_metrics file. A name it matches is unverified, never unknown.
+type Excuse struct {
+	Glob string
+	At   Pos    // the definition, or the known_metrics line
+	Why  string // "an unresolved definition", "a known_metrics glob"
+}
 
 // MetricDef is where a metric name is first defined.
 type MetricDef struct {
@@ -90,6 +111,7 @@ func (p *Project) index() {
 	p.once.Do(func() {
 		p.defs = map[string]MetricDef{}
 		p.prefix = map[string]bool{}
+		p.srcWord = map[string]bool{}
 		p.fileIdx = map[string]*SourceFile{}
 		for _, f := range p.Files {
 			p.fileIdx[f.Path] = f
@@ -108,6 +130,9 @@ func (p *Project) index() {
 				if e.Covers == nil {
 					p.prefix[MetricPrefix(name)] = true
 				}
+				if e.Source && !IsRecordingName(name) {
+					p.srcWord[MetricPrefix(name)] = true
+				}
 			}
 		}
 		for _, r := range p.Rules {
@@ -119,10 +144,31 @@ func (p *Project) index() {
 				p.defs[r.Name] = MetricDef{Kind: DefRecorded, At: r.NameAt, Rule: r}
 			}
 		}
+		for _, e := range p.Expositions {
+			if e.Code == nil {
+				continue
+			}
+			for _, u := range e.Code.Unresolved {
+				if Excusing(u.Pattern) {
+					p.excuses = append(p.excuses, Excuse{Glob: u.Pattern, At: u.At, Why: "an unresolved definition"})
+				}
+			}
+		}
 		for _, k := range p.KnownMetrics {
+			if k.Glob {
+				p.excuses = append(p.excuses, Excuse{Glob: k.Name, At: k.At, Why: "a known_metrics glob"})
+				continue
+			}
 			for _, s := range (&Family{Name: k.Name, Type: k.Type}).SeriesNames() {
 				if _, ok := p.defs[s]; !ok {
 					p.defs[s] = MetricDef{Kind: DefKnown, At: k.At}
+				}
+			}
+		}
+		for _, name := range slices.Sorted(maps.Keys(p.ClientDefaults)) {
+			for _, s := range (&Family{Name: name, Type: clientDefaultType(name)}).SeriesNames() {
+				if _, ok := p.defs[s]; !ok {
+					p.defs[s] = MetricDef{Kind: DefClient}
 				}
 			}
 		}
@@ -132,7 +178,7 @@ func (p *Project) index() {
 			}
 		}
 		for n, d := range p.defs {
-			if d.Kind != DefSynthetic {
+			if d.Kind != DefSynthetic && d.Kind != DefClient {
 				p.names = append(p.names, n)
 			}
 		}
@@ -278,6 +324,91 @@ func (p *Project) metricUses() []MetricUse {
 	return uses
 }
 
+// Excusing reports whether an unresolved definition's name pattern says anything about the
+// names it produces: a pattern with no literal text but wildcards and the suffix its type
+// implies ("*", "*_total") excuses nothing, so that one definition whose name is computed at
+// run time cannot switch metric/unknown off for every name.
+func Excusing(pattern string) bool {
+	s := strings.ReplaceAll(pattern, "*", "")
+	for _, suf := range []string{"_total", "_bucket", "_count", "_sum", "_info", "_created"} {
+		s = strings.TrimSuffix(s, suf)
+	}
+	return strings.Trim(s, "_:") != ""
+}
+
+// Excused returns the excuse of a name that nothing defines but that an unresolved
+// definition or a known_metrics glob may produce.
+func (p *Project) Excused(name string) (Excuse, bool) {
+	p.index()
+	for _, e := range p.excuses {
+		if ok, _ := path.Match(e.Glob, name); ok {
+			return e, true
+		}
+	}
+	return Excuse{}, false
+}
+
+// DocCovered reports whether a name that a metrics doc lists is checked against the
+// definitions: covered as Covered says, or, since a metrics doc documents the project's own
+// metrics, sharing its first word with a family the sources define; a name an unresolved
+// definition may produce is not.
+func (p *Project) DocCovered(name string) bool {
+	p.index()
+	if _, ok := p.Excused(name); ok {
+		return false
+	}
+	return p.Covered(name) || (!IsRecordingName(name) && p.srcWord[MetricPrefix(name)])
+}
+
+// CoveredBySources reports whether some source exposition (the emitter's code) is the truth
+// for the name: it lies in a name space a definition of the code owns.
+func (p *Project) CoveredBySources(name string) bool {
+	for _, e := range p.Expositions {
+		if !e.Source {
+			continue
+		}
+		for _, g := range e.Covers {
+			if ok, _ := path.Match(g, name); ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Unresolved returns every definition of the sources whose name is not known, in file order.
+func (p *Project) Unresolved() []UnresolvedDef {
+	var out []UnresolvedDef
+	for _, e := range p.Expositions {
+		if e.Code != nil {
+			out = append(out, e.Code.Unresolved...)
+		}
+	}
+	return out
+}
+
+// UncheckedSpaces returns the sorted name spaces that unresolved definitions leave
+// unchecked: each excusing pattern's text up to its first wildcard, as a glob (app_http_*).
+func (p *Project) UncheckedSpaces() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, u := range p.Unresolved() {
+		if !Excusing(u.Pattern) {
+			continue
+		}
+		sp := u.Pattern
+		if i := strings.IndexByte(sp, '*'); i >= 0 {
+			sp = sp[:i+1]
+		}
+		if !seen[sp] {
+			seen[sp] = true
+			out = append(out, sp)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
 // Unverified returns the sorted metric names that queries use, that nothing defines and that
 // no exposition covers: driftlint cannot tell whether they exist.
 func (p *Project) Unverified() []string {
@@ -288,7 +419,10 @@ func (p *Project) Unverified() []string {
 			continue
 		}
 		seen[u.Name] = true
-		if _, ok := p.Lookup(u.Name); !ok && !p.Covered(u.Name) {
+		if _, ok := p.Lookup(u.Name); ok {
+			continue
+		}
+		if _, excused := p.Excused(u.Name); excused || !p.Covered(u.Name) {
 			out = append(out, u.Name)
 		}
 	}
@@ -324,4 +458,27 @@ func (p *Project) Memo(key string, build func() any) any {
 	m := e.(*memoEntry)
 	m.once.Do(func() { m.v = build() })
 	return m.v
+}
+
+// clientDefaultType is the type of a client library's default family, by the name's
+// convention: enough for SeriesNames (go_gc_duration_seconds is a summary).
+func clientDefaultType(name string) string {
+	switch {
+	case strings.HasSuffix(name, "_total"):
+		return "counter"
+	case name == "go_gc_duration_seconds":
+		return "summary"
+	}
+	return "gauge"
+}
+
+// NearName returns a defined metric name within two edits of name, or "": a name that no
+// exposition covers but that is this close to a defined one is more likely a typo than
+// another exporter's metric (a typo in the first word leaves the name uncovered).
+func (p *Project) NearName(name string) string {
+	s := p.Suggest(name)
+	if s == "" || boundedDistance(name, s, 2) > 2 {
+		return ""
+	}
+	return s
 }

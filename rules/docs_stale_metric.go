@@ -20,8 +20,10 @@ what a rename leaves behind (driftlint docs fix renames such rows).
 Histogram and summary families count as exported under their base name and under their
 _bucket, _sum and _count series; a counter under x and x_total. A name that a recording rule
 defines is fine to document. Only names inside the covered space are checked (the name
-prefixes of the exposition's families, or its covers: globs); other names are unverified and
-never reported.
+prefixes of the exposition's families, or its covers: globs; with sources:, the first word of
+each name the code defines, since a metrics doc documents the project's own metrics); other
+names, and names an unresolved definition in the code may produce, are unverified and never
+reported.
 
 Bad (the scrape exports websocket_kafka_errors_total only):
 
@@ -39,7 +41,7 @@ func runDocsStaleMetric(pass *lint.Pass) error {
 	p := pass.Project
 	ix := docsfix.For(p)
 	for _, e := range p.DocEntries {
-		if !p.Covered(e.Name) {
+		if !p.DocCovered(e.Name) {
 			continue
 		}
 		if f, kind := ix.Resolve(e.Name); f != nil || kind != 0 {

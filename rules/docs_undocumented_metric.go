@@ -18,9 +18,10 @@ confidence, and usually one a change forgot to describe. Each family is reported
 themselves are not reported: go_*, process_*, promhttp_*, python_*, jvm_*, nodejs_*,
 dotnet_*, erlang_vm_*, target_info and otel_scope_info.
 
-Metrics that no exposition covers but that an alert, a recording rule, a runbook query or a
-dashboard reads are reported too, at their first use, when no metrics doc names them: a
-warning, since driftlint cannot see whether they exist.
+Only the project's own metrics are asked for: the families its sources define and, with
+sources, a scrape's families in a name space the code owns (a dependency's metrics in the same
+scrape are not the service's to document); without sources, the scrape's families. Names the
+project merely reads (kube_pod_info in a dashboard variable) are never reported.
 
 The default severity is warning: an undocumented metric is a gap in the docs, not a false
 statement in them (docs/stale-metric, docs/labels-mismatch and docs/type-mismatch are errors).
@@ -38,44 +39,21 @@ Good (monitoring/PROMETHEUS_METRICS.md):
 	Run:      runDocsUndocumentedMetric,
 }
 
-// usedByArtifact reports whether a query's origin is a rule, a runbook or a dashboard.
-func usedByArtifact(o lint.Origin) bool {
-	switch o {
-	case lint.OriginAlert, lint.OriginRecording, lint.OriginRunbook, lint.OriginRunbookAlert,
-		lint.OriginDashboard, lint.OriginDashboardVariable:
-		return true
-	default:
-		return false
-	}
-}
-
 func runDocsUndocumentedMetric(pass *lint.Pass) error {
 	p := pass.Project
 	ix := docsfix.For(p)
+	sources := false
+	for _, e := range p.Expositions {
+		sources = sources || e.Source
+	}
 	for _, f := range ix.Undocumented() {
+		if sources && !p.CoveredBySources(f.Name) {
+			continue // with sources, a scrape's own families are those in a code-owned space
+		}
 		pass.Report(lint.Finding{
 			Pos:     f.First.At(),
 			Subject: lint.Subject{Metric: f.Name},
 			Message: fmt.Sprintf("metric %q is exported but not documented in any metrics doc", f.Name),
-		})
-	}
-	seen := map[string]bool{}
-	for _, u := range p.MetricUses() {
-		if seen[u.Name] || !usedByArtifact(u.Query.Origin) || lint.IsStandIn(u.Name) {
-			continue
-		}
-		seen[u.Name] = true
-		if p.Covered(u.Name) || docsfix.ClientDefault(u.Name) || ix.DocumentedName(u.Name) {
-			continue
-		}
-		if _, ok := p.Lookup(u.Name); ok {
-			continue // exported (reported above when undocumented), recorded or synthetic
-		}
-		pass.Report(lint.Finding{
-			Pos:      u.At,
-			Severity: lint.Warning,
-			Subject:  lint.Subject{Metric: u.Name},
-			Message:  fmt.Sprintf("metric %q used by %s is not documented in any metrics doc (no exposition covers it)", u.Name, u.Query.Describe()),
 		})
 	}
 	return nil

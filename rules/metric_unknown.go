@@ -26,7 +26,16 @@ exposition contains (websocket_, dashstream_), or its covers: globs. A name with
 (job:errors:rate5m) is a recording rule's by Prometheus' naming convention, never an
 exporter's: it is covered once the project loads any recording rule (or by a covers: glob
 with a colon), so a dashboard reading a recording that no rule file defines is reported.
-Other metrics are "unverified", counted in the summary and never reported.
+The emitter's code (sources:) covers the name spaces its definitions own: the first two
+words of each name (app_http_requests_total owns app_http_*), or the name alone when it has
+two words; not the first word, which a library's metrics share (a service's grpc_foo_total
+says nothing of grpc_server_handled_total). A definition whose name is computed at run time
+excuses only the names its pattern can produce (app_*_seconds); one with nothing known of its
+name excuses nothing, and the finding then says how to declare what it defines (a
+driftlint:metric comment). Names matching a known_metrics glob are excused too.
+Other metrics are "unverified", counted in the summary and never reported, except a near
+miss: a name that no exposition covers but that is within two edits of a defined name is a
+warning with the suggestion (a typo in the first word leaves a name uncovered).
 
 A runbook that names a metric in its prose (inline code that is exactly a metric name,
 such as ` + "`kube_node_status_capacity_pods`" + `) is checked as well, but reported only when
@@ -47,11 +56,30 @@ Good:
 
 func runMetricUnknown(pass *lint.Pass) error {
 	p := pass.Project
+	unresolved := len(p.Unresolved())
 	for _, u := range p.MetricUses() {
-		if lint.IsStandIn(u.Name) || !p.Covered(u.Name) {
+		if lint.IsStandIn(u.Name) {
 			continue
 		}
 		if _, ok := p.Lookup(u.Name); ok {
+			continue
+		}
+		if _, ok := p.Excused(u.Name); ok {
+			continue // an unresolved definition or a known_metrics glob may produce it
+		}
+		if !p.Covered(u.Name) {
+			// Unverified, unless it is a near miss of a defined name: a typo in the first
+			// word leaves a name outside every covered space.
+			if s := p.NearName(u.Name); s != "" {
+				pass.Report(lint.Finding{
+					Pos:      u.At,
+					Severity: lint.Warning,
+					Subject:  lint.Subject{Metric: u.Name},
+					Message: fmt.Sprintf("metric %q used by %s is defined nowhere, and no exposition covers its name space (did you mean %q?)",
+						u.Name, u.Query.Describe(), s),
+					Related: definedHere(p, s),
+				})
+			}
 			continue
 		}
 		f := lint.Finding{
@@ -62,6 +90,9 @@ func runMetricUnknown(pass *lint.Pass) error {
 		if s := p.Suggest(u.Name); s != "" {
 			f.Message += fmt.Sprintf(" (did you mean %q?)", s)
 			f.Related = definedHere(p, s)
+		} else if unresolved > 0 {
+			f.Message += fmt.Sprintf("; %d %s in the sources %s not read: if one of them defines it, say so with a `driftlint:metric %s` comment next to it",
+				unresolved, plural(unresolved, "definition"), isAre(unresolved), u.Name)
 		}
 		pass.Report(f)
 	}
@@ -71,6 +102,9 @@ func runMetricUnknown(pass *lint.Pass) error {
 				continue
 			}
 			if _, ok := p.Lookup(m.Name); ok {
+				continue
+			}
+			if _, ok := p.Excused(m.Name); ok {
 				continue
 			}
 			s := p.Suggest(m.Name)
@@ -102,4 +136,20 @@ func definedHere(p *lint.Project, name string) []lint.Related {
 		return []lint.Related{{Pos: d.At, Message: fmt.Sprintf("%q is defined here", name)}}
 	}
 	return nil
+}
+
+// plural is word, with an s unless n is 1.
+func plural(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
+}
+
+// isAre is the verb for n things.
+func isAre(n int) string {
+	if n == 1 {
+		return "is"
+	}
+	return "are"
 }

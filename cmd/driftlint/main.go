@@ -45,7 +45,10 @@ func (e *exitError) Error() string {
 
 func main() {
 	pacedGC()
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	stopProfile := startProfile()
+	code := run(os.Args[1:], os.Stdout, os.Stderr)
+	stopProfile()
+	os.Exit(code)
 }
 
 // run executes the command line and returns the exit code. Ctrl-C (SIGINT) or SIGTERM

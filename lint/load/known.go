@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path"
 	"slices"
 	"strings"
 
@@ -93,6 +94,16 @@ func parseKnownText(f *lint.SourceFile) ([]lint.KnownMetric, []lint.ParseProblem
 		}
 		at := f.Pos(start + strings.Index(line, fields[0]))
 		name := fields[0]
+		if strings.ContainsAny(name, "*?[") {
+			// A glob: the names it matches are unverified, never defined, so that "*" cannot
+			// switch metric/unknown off.
+			if _, err := path.Match(name, ""); err != nil || len(fields) > 1 {
+				probs = append(probs, lint.ParseProblem{At: at, Message: fmt.Sprintf("%q is not a metric-name glob (a glob stands alone on its line, with no type)", strings.Join(fields, " "))})
+				continue
+			}
+			out = append(out, lint.KnownMetric{Name: name, Glob: true, At: at})
+			continue
+		}
 		if !model.LegacyValidation.IsValidMetricName(name) {
 			probs = append(probs, lint.ParseProblem{At: at, Message: fmt.Sprintf("%q is not a metric name (want a name, optionally followed by its type)", name)})
 			continue

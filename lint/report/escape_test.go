@@ -370,3 +370,31 @@ func TestForgedVerbose(t *testing.T) {
 	}
 	checkSafeOutput(t, "text", buf.Bytes())
 }
+
+// TestJSONStreamsAsTheWholeDocumentEncodes checks that JSON, which writes findings one at a
+// time, writes byte for byte what encoding the whole report at once writes, forged text
+// and all, with one finding, several, and a cap.
+func TestJSONStreamsAsTheWholeDocumentEncodes(t *testing.T) {
+	res := forgedResult()
+	other := forgedFinding()
+	other.Pos.Line++
+	other.Message = "plain <b>&</b> \u2028 ##[group]"
+	res.Findings = append(res.Findings, other, other)
+	for _, max := range []int{0, 1, 2} {
+		opts := forgedOptions()
+		opts.MaxFindings = max
+		opts.ProjectRoot = "svc"
+		var got bytes.Buffer
+		if err := JSON(&got, res, opts); err != nil {
+			t.Fatal(err)
+		}
+		shown, omitted := capFindings(res.Findings, max)
+		var want bytes.Buffer
+		if err := encodeJSON(&want, jsonReport{Version: 1, Root: "svc", Findings: jsonFindings(shown), Summary: res.Summary, Omitted: omitted}); err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != want.String() {
+			t.Errorf("--max-findings %d: streamed\n%s\nwhole\n%s", max, got.String(), want.String())
+		}
+	}
+}

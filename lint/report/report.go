@@ -7,6 +7,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -187,7 +188,47 @@ type jsonRelated struct {
 // the first ones and counts the rest in "omitted"; "summary" still counts them all.
 func JSON(w io.Writer, res *lint.Result, opts Options) error {
 	shown, omitted := capFindings(res.Findings, opts.MaxFindings)
-	return encodeJSON(w, jsonReport{Version: 1, Root: opts.ProjectRoot, Findings: jsonFindings(shown), Summary: res.Summary, Omitted: omitted})
+	head := jsonReport{Version: 1, Root: opts.ProjectRoot, Findings: []jsonFinding{}, Summary: res.Summary, Omitted: omitted}
+	if len(shown) == 0 {
+		return encodeJSON(w, head)
+	}
+	return streamJSON(w, head, jsonFindings(shown))
+}
+
+// streamJSON writes report with findings in place of its empty "findings" list, one finding
+// at a time, byte for byte as encodeJSON would write the whole: a report of 100,000 findings
+// is never held in memory as text (encoding it whole took several copies of it: the
+// encoder's buffer, the indented copy, the escaped copy).
+func streamJSON(w io.Writer, report jsonReport, findings []jsonFinding) error {
+	var buf bytes.Buffer
+	if err := writeJSON(&buf, report, true); err != nil {
+		return err
+	}
+	text := buf.Bytes()
+	const empty = `"findings": [],`
+	i := bytes.Index(text, []byte(empty))
+	if i < 0 {
+		return errors.New("report: no findings list in the JSON report") // cannot happen: jsonReport has one
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	_, _ = bw.Write(text[:i+len(`"findings": [`)])
+	var fb bytes.Buffer
+	enc := json.NewEncoder(&fb)
+	enc.SetIndent("    ", "  ")
+	for k := range findings {
+		fb.Reset()
+		if err := enc.Encode(&findings[k]); err != nil {
+			return err
+		}
+		_, _ = bw.WriteString("\n    ")
+		_, _ = bw.Write(safeJSON(bytes.TrimSuffix(fb.Bytes(), []byte("\n"))))
+		if k < len(findings)-1 {
+			_ = bw.WriteByte(',')
+		}
+	}
+	_, _ = bw.WriteString("\n  ],")
+	_, _ = bw.Write(text[i+len(empty):])
+	return bw.Flush() // the first write error, if any
 }
 
 // jsonFindings converts findings to their JSON shape; never nil.

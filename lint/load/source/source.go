@@ -210,15 +210,8 @@ func LoadFiles(files []*lint.SourceFile) ([]*lint.Exposition, []lint.ParseProble
 		}
 	}
 	slices.SortStableFunc(expos, func(a, b *lint.Exposition) int { return cmp.Compare(a.File.Path, b.File.Path) })
-	// A name one file builds at run time can be defined by any of them: narrow the coverage
-	// of every file by every unresolved name.
-	var unresolved []lint.UnresolvedDef
-	for _, e := range expos {
-		unresolved = append(unresolved, e.Code.Unresolved...)
-	}
 	for i, e := range expos {
 		e.Index = i
-		e.Covers = covers(e, unresolved)
 	}
 	return expos, probs
 }
@@ -314,19 +307,20 @@ func finish(f *lint.SourceFile, lang string, defs []*def, probs []lint.ParseProb
 	if len(e.Families) == 0 && len(e.Code.Unresolved) == 0 {
 		return r
 	}
-	e.Covers = covers(e, e.Code.Unresolved)
+	e.Covers = covers(e)
 	r.Exposition = e
 	return r
 }
 
-// covers narrows what a source exposition is the truth for when some of its names are not
-// known: by default (nil) it covers the name prefixes of its families, but a prefix that an
-// unresolved name can reach is covered only for the exact series names the code defines, so
-// that the names it builds at run time are unverified rather than unknown.
-func covers(e *lint.Exposition, unresolved []lint.UnresolvedDef) []string {
-	if len(unresolved) == 0 {
-		return nil
-	}
+// covers returns the name spaces a source exposition is the truth for: the space of the
+// first two words of each name it defines (app_http_requests_total owns app_http_*), or the
+// name alone (its series) when it has two words or fewer or a colon. Not the first word: a
+// library's families share it (a service's grpc_foo_total says nothing of grpc_server_*), and
+// a prefixing registerer lends it to a dependency's metrics (loki_ring_* beside the service's
+// loki_distributor_*). Names an unresolved definition may produce are excused by the project
+// (lint.Project.Excused), not carved out of the coverage here: a definition whose name is
+// wholly unknown excuses nothing.
+func covers(e *lint.Exposition) []string {
 	out := []string{}
 	seen := map[string]bool{}
 	add := func(g string) {
@@ -336,38 +330,33 @@ func covers(e *lint.Exposition, unresolved []lint.UnresolvedDef) []string {
 		}
 	}
 	for _, name := range e.Order {
-		fam := e.Families[name]
-		p := lint.MetricPrefix(name)
-		reached := false
-		for _, u := range unresolved {
-			if patternReaches(u.Pattern, p) {
-				reached = true
-				break
-			}
-		}
-		if !reached {
-			add(globEscape(p))
-			add(globEscape(p) + "_*")
+		if space, ok := OwnedSpace(name); ok {
+			add(globEscape(space) + "_*")
 			continue
 		}
-		for _, s := range fam.SeriesNames() {
+		for _, s := range e.Families[name].SeriesNames() {
 			add(globEscape(s))
 		}
 	}
 	return out
 }
 
-// patternReaches reports whether a name matching the glob pattern can have the name prefix p
-// (be p itself or start with p_).
-func patternReaches(pattern, p string) bool {
-	lit, _, wild := strings.Cut(pattern, "*")
-	if !wild {
-		return lint.MetricPrefix(pattern) == p
+// OwnedSpace returns the first two words of a metric name with at least three
+// (app_http_requests_total: app_http), the space its definition owns; false for shorter names
+// and recording-style names with a colon, which own only themselves.
+func OwnedSpace(name string) (string, bool) {
+	if lint.IsRecordingName(name) {
+		return "", false
 	}
-	// The literal text before the first * must agree with p_ as far as both go.
-	want := p + "_"
-	n := min(len(lit), len(want))
-	return lit[:n] == want[:n]
+	first := strings.IndexByte(name, '_')
+	if first <= 0 {
+		return "", false
+	}
+	second := strings.IndexByte(name[first+1:], '_')
+	if second <= 0 || first+1+second == len(name)-1 {
+		return "", false
+	}
+	return name[:first+1+second], true
 }
 
 // globEscape quotes the characters path.Match treats specially.

@@ -85,24 +85,24 @@ func TestCovers(t *testing.T) {
 	tests := []struct {
 		name  string
 		files map[string]string
-		want  map[string][]string // file → Covers (nil: the prefixes of its families)
+		want  map[string][]string // file → Covers
 	}{
 		{
-			name: "covers the prefixes of its families when every name is known",
+			name: "owns the first two words of each name, and a short name alone",
 			files: map[string]string{
-				"a.py": "from prometheus_client import Gauge\nA = Gauge('shop_a', 'A.')\n",
+				"a.py": "from prometheus_client import Gauge, Histogram\nA = Gauge('shop_cart_items', 'A.')\nB = Gauge('shop_a', 'B.')\nC = Histogram('shop_cart_latency_seconds', 'C.')\n",
 			},
-			want: map[string][]string{"a.py": nil},
+			want: map[string][]string{"a.py": {"shop_cart_*", "shop_a"}},
 		},
 		{
-			name: "covers only the exact names in the prefixes that a run-time name of any file can reach",
+			name: "a run-time name of another file narrows nothing: the project excuses what it may produce",
 			files: map[string]string{
 				"a.go": "package a\n\nimport \"github.com/prometheus/client_golang/prometheus\"\n\nfunc f(n string) {\n\tprometheus.NewGauge(prometheus.GaugeOpts{Name: \"shop_\" + n})\n}\n",
-				"b.py": "from prometheus_client import Gauge, Histogram\nA = Gauge('shop_b', 'B.')\nB = Gauge('other_c', 'C.')\nC = Histogram('shop_h', 'H.')\n",
+				"b.py": "from prometheus_client import Gauge, Histogram\nA = Gauge('shop_b', 'B.')\nB = Gauge('other_c_d', 'C.')\nC = Histogram('shop_h', 'H.')\n",
 			},
 			want: map[string][]string{
 				"a.go": {},
-				"b.py": {"shop_b", "other", "other_*", "shop_h", "shop_h_bucket", "shop_h_sum", "shop_h_count", "shop_h_created", "shop_h_gsum", "shop_h_gcount"},
+				"b.py": {"shop_b", "other_c_*", "shop_h", "shop_h_bucket", "shop_h_sum", "shop_h_count", "shop_h_created", "shop_h_gsum", "shop_h_gcount"},
 			},
 		},
 	}
@@ -127,23 +127,24 @@ func TestCovers(t *testing.T) {
 	}
 }
 
-func TestPatternReaches(t *testing.T) {
+func TestOwnedSpace(t *testing.T) {
 	tests := []struct {
-		name, pattern, prefix string
-		want                  bool
+		name, metric, space string
+		owns                bool
 	}{
-		{"a constant name reaches its own prefix", "shop_a", "shop", true},
-		{"a constant name reaches no other prefix", "shop_a", "cart", false},
-		{"a literal start fixes the prefix", "shop_*_total", "shop", true},
-		{"a literal start rules out other prefixes", "shop_*_total", "shopping", false},
-		{"a short literal start reaches longer prefixes", "sh*", "shop", true},
-		{"a leading hole reaches every prefix", "*_total", "cart", true},
-		{"a hole right after the prefix may extend it", "shop*", "shopping", true},
+		{"a literal name owns its first two words", "thanos_compact_blocks_marked_total", "thanos_compact", true},
+		{"namespace and subsystem", "app_http_requests_total", "app_http", true},
+		{"a namespace and a name of several words", "loki_distributor_appends_total", "loki_distributor", true},
+		{"a library's first word is not owned whole", "grpc_foo_total", "grpc_foo", true},
+		{"a two-word name owns only itself", "app_up", "", false},
+		{"a one-word name owns only itself", "up", "", false},
+		{"a colon name owns only itself", "job:app_requests:rate5m", "", false},
+		{"a trailing underscore is no third word", "app_http_", "", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := patternReaches(tt.pattern, tt.prefix); got != tt.want {
-				t.Errorf("patternReaches(%q, %q) = %v, want %v", tt.pattern, tt.prefix, got, tt.want)
+			if got, ok := OwnedSpace(tt.metric); got != tt.space || ok != tt.owns {
+				t.Errorf("OwnedSpace(%q) = %q, %v, want %q, %v", tt.metric, got, ok, tt.space, tt.owns)
 			}
 		})
 	}
