@@ -70,9 +70,10 @@
 // type-checks each group together (imports are not resolved; only the package's own
 // constants matter), so a constant may live in another file of the package — when that file
 // is listed under sources: too. Rust files are read as one set (above); Python files one at a
-// time: their constants are those of the file. Go _test.go files, Python test_*.py, *_test.py and conftest.py, and
-// Rust #[cfg(test)] modules are skipped. A file whose text never mentions its client library
-// (nor "# TYPE"/"# HELP") is not parsed at all.
+// time: their constants are those of the file. Go _test.go files, Python test_*.py, *_test.py
+// and conftest.py, and Rust #[cfg(test)] modules are skipped. A file whose text never
+// mentions its client library (nor "# TYPE"/"# HELP") is not parsed at all, except that a
+// Rust file is still read for the constants and functions other files use.
 //
 // Limits. Go: registration calls are not followed (a NewCounter that is never registered is
 // still a definition: the source/exposition-mismatch rule reports it when a scrape lacks it);
@@ -81,8 +82,8 @@
 // Rust: there is no parser, so shapes are matched over tokens: macros are not expanded, types
 // are not inferred (a Counter::new of another crate counts when the file uses the prometheus
 // crate), let bindings resolve by brace scope to the latest non-mut binding before the use;
-// a path of another crate, a #[path] module or a use inside a function is not followed, and
-// Cargo.toml is not read (a crate is the directory holding src/). A parameter is followed
+// a path of another crate or a #[path] module is not followed, a use inside a function counts
+// for its whole file, and Cargo.toml is not read (a crate is the directory holding src/). A parameter is followed
 // through at most 16 call sites per function, 3 calls up and 64 call chains per definition,
 // a name through 32 nested names and 4096 lookups: a bound that is hit leaves the
 // definition unresolved with a reason that names it. A function with no call site in the
@@ -90,7 +91,8 @@
 // assigned once are resolved; names imported from other modules and class attributes are
 // unresolved. Everywhere: exposition text assembled across several writes (a "# TYPE " literal
 // and the name in another call) is not recognized, and labels added by wrappers outside the
-// definition (client_golang's WrapRegistererWith, a registry prefix) are not seen.
+// definition (client_golang's WrapRegistererWith, the prometheus crate's
+// Registry::new_custom prefix) are not seen.
 package source
 
 import (
