@@ -138,6 +138,9 @@ func (r *rustFile) clientPrefix(x rng) value {
 			return concat(r.eval(a[0]), known("_"))
 		}
 	}
+	if r.text(e-2) == "." && r.kind(e-1) == tokIdent {
+		return unknown("the registry is the field " + r.text(e-1) + ", whose prefix is not followed")
+	}
 	return unknown("the registry is not one the code shows")
 }
 
@@ -192,17 +195,29 @@ func (r *rustFile) clientMetric(x rng) (typ string, labels []string, labelsKnown
 	}
 	// a field: self.requests, metrics.requests — the type of the struct field of that name
 	if r.text(e-2) == "." && r.kind(e-1) == tokIdent {
-		var found []rng
-		var files []*rustFile
-		for _, f := range r.set.files {
-			for _, t := range f.fields[r.text(e-1)] {
-				found = append(found, t)
-				files = append(files, f)
+		// the one field of that name in this file, else in this crate
+		for _, near := range []func(*rustFile) bool{
+			func(f *rustFile) bool { return f == r },
+			func(f *rustFile) bool { return f.crate == r.crate },
+		} {
+			var found []rng
+			var files []*rustFile
+			for _, f := range r.set.files {
+				if !near(f) {
+					continue
+				}
+				for _, t := range f.fields[r.text(e-1)] {
+					found = append(found, t)
+					files = append(files, f)
+				}
 			}
-		}
-		if len(found) == 1 {
-			if typ, labels, known, ok := files[0].clientTypeIn(found[0]); ok {
-				return typ, labels, known
+			if len(found) == 1 {
+				if typ, labels, known, ok := files[0].clientTypeIn(found[0]); ok {
+					return typ, labels, known
+				}
+			}
+			if len(found) > 0 {
+				break
 			}
 		}
 	}

@@ -302,7 +302,8 @@ func TestLoadRustPrometheusClient(t *testing.T) {
 	runLoadCases(t, []loadCase{
 		{
 			name: "names prometheus-client families as its encoder does, with prefixes, units and label structs",
-			files: map[string]string{"src/main.rs": `use prometheus_client::encoding::EncodeLabelSet;
+			files: map[string]string{
+				"src/main.rs": `use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::{counter::Counter, family::Family, gauge::Gauge, histogram::Histogram, info::Info};
 use prometheus_client::registry::{Registry, Unit};
 
@@ -343,7 +344,15 @@ fn register_more(registry: &mut Registry) {
 pub fn library(registry: &mut Registry) {
     registry.register("lib", "Library.", Gauge::default());
 }
-`},
+
+struct State { registry: Registry }
+
+fn stateful(state: State) {
+    state.registry.register("stateful", "Stateful.", Gauge::default());
+}
+`,
+				"src/other.rs": "use prometheus_client::metrics::counter::Counter;\nstruct Other { inflight: Counter }\n",
+			},
 			want: []string{
 				"src/main.rs:21:23 gateway_requests_total counter [method status] absent Registry::register",
 				"src/main.rs:23:33 gateway_latency_seconds histogram [method status] absent Registry::register_with_unit",
@@ -354,6 +363,7 @@ pub fn library(registry: &mut Registry) {
 				"src/main.rs:36:23 gateway_more gauge [] Registry::register",
 				"src/main.rs:29:23 unresolved gateway_mystery* untyped: the metric's type is not known, and with it the suffix the client adds (_total for a counter)",
 				"src/main.rs:40:23 unresolved *lib gauge: the registry is the parameter registry",
+				"src/main.rs:46:29 unresolved *stateful gauge: the registry is the field registry, whose prefix is not followed",
 			},
 		},
 	})
