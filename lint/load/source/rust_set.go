@@ -3,8 +3,10 @@ package source
 import (
 	"fmt"
 	"path"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/driftlint/driftlint/lint"
 )
@@ -25,6 +27,9 @@ const (
 	// maxRustEvalSteps bounds the names looked up to read one definition (A = B + B; B = C +
 	// C; … doubles at each step).
 	maxRustEvalSteps = 4096
+	// maxRustSetBytes bounds the Rust source of one crate read as a set: its tokens take
+	// about 20 times its size while it is read.
+	maxRustSetBytes = 4 << 20
 )
 
 // rustSet is every Rust file of one load: the crate-wide tables that let a file use the
@@ -637,14 +642,81 @@ func (r *rustFile) expand(i int, d *def, hit *rustFn, help map[string]string) []
 	return out
 }
 
-// loadRustFiles reads Rust files together: the constants, statics and functions of each
-// crate are known to every file of it.
+// loadRustFiles reads Rust files crate by crate: the constants, statics and functions of a
+// crate are known to every file of it. One crate is held at a time (its tokens are many
+// times its size); a crate larger than maxRustSetBytes is read one file at a time, and the
+// first of its files gets a problem that says so.
 func loadRustFiles(files []*lint.SourceFile) []Result {
+	results := make([]Result, len(files))
+	var crates [][]int
+	byCrate := map[string]int{}
+	for k, f := range files {
+		c, _ := rustModule(f.Path)
+		g, ok := byCrate[c]
+		if !ok {
+			g = len(crates)
+			byCrate[c] = g
+			crates = append(crates, nil)
+		}
+		crates[g] = append(crates[g], k)
+	}
+	for _, g := range crates {
+		size := 0
+		for _, k := range g {
+			size += len(files[k].Src)
+		}
+		sets := [][]int{g}
+		if size > maxRustSetBytes && len(g) > 1 {
+			sets = nil
+			for _, k := range g {
+				sets = append(sets, []int{k})
+			}
+		}
+		for _, set := range sets {
+			fs := make([]*lint.SourceFile, len(set))
+			for j, k := range set {
+				fs[j] = files[k]
+			}
+			for j, res := range loadRustSet(fs) {
+				results[set[j]] = res
+			}
+		}
+		if len(sets) > 1 {
+			first := files[g[0]]
+			results[g[0]].Problems = append(results[g[0]].Problems, lint.ParseProblem{
+				At: lint.Pos{File: first.Path},
+				Message: fmt.Sprintf("rust: the crate of this file has %d KiB of Rust, more than the %d KiB read together: its %d files are read one at a time, so names from other files are unresolved",
+					size>>10, maxRustSetBytes>>10, len(g)),
+			})
+		}
+	}
+	return results
+}
+
+// loadRustSet reads files of one crate together.
+func loadRustSet(files []*lint.SourceFile) []Result {
 	s := newRustSet()
 	results := make([]Result, len(files))
 	rs := make([]*rustFile, len(files))
+	// Tokenizing is most of the work and needs nothing of the set: do it in parallel, then
+	// index the files one by one into the set's tables.
+	toks := make([]rustToks, len(files))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
 	for k, f := range files {
-		rs[k], results[k].Problems = s.add(f)
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			t, err := tokenizeRust(f.Src)
+			toks[k] = rustToks{slices.Clip(slices.Clone(t)), err} // exact size: the set holds them
+		}()
+	}
+	wg.Wait()
+	for k, f := range files {
+		rs[k], results[k].Problems = s.add(f, toks[k])
+		toks[k] = rustToks{}
 	}
 	for k, r := range rs {
 		if r == nil || !r.wanted {
@@ -658,10 +730,16 @@ func loadRustFiles(files []*lint.SourceFile) []Result {
 
 // add tokenizes and indexes a file into the set. Files that never mention a metrics crate
 // are read only for their constants and functions, and their problems are not reported.
-func (s *rustSet) add(f *lint.SourceFile) (r *rustFile, probs []lint.ParseProblem) {
+func (s *rustSet) add(f *lint.SourceFile, t rustToks) (r *rustFile, probs []lint.ParseProblem) {
 	text := f.Text()
 	wanted := strings.Contains(text, "prometheus") || strings.Contains(text, "metrics") || looksLikeExpositionText(text)
-	toks, terr := tokenizeRust(f.Src)
+	toks, terr := t.toks, t.err
+	if !wanted {
+		// Only the values of its constants are read, never positions inside its strings.
+		for k := range toks {
+			toks[k].str.offs = nil
+		}
+	}
 	if terr != nil && wanted {
 		probs = append(probs, lint.ParseProblem{At: f.Pos(terr.off), Message: "rust: " + terr.msg})
 	}
@@ -685,6 +763,12 @@ func (s *rustSet) add(f *lint.SourceFile) (r *rustFile, probs []lint.ParseProble
 	r.structs()
 	s.files = append(s.files, r)
 	return r, probs
+}
+
+// rustToks is a file's tokens, or where its tokenizing stopped.
+type rustToks struct {
+	toks []tok
+	err  *tokError
 }
 
 // safeDefinitions reads the file's definitions, turning a panic into a problem.

@@ -132,6 +132,17 @@ pub fn unused(ns: &str) {
 			},
 		},
 		{
+			name: "keeps crates apart: a call in one crate does not bind another crate's function",
+			files: map[string]string{
+				"a/src/lib.rs": "use prometheus::IntGauge;\npub fn reg(ns: &str) { IntGauge::new(format!(\"{ns}_up\"), \"x\").unwrap(); }\nfn init() { crate::reg(\"alpha\"); }\n",
+				"b/src/lib.rs": "use prometheus::IntGauge;\npub fn reg(ns: &str) { IntGauge::new(format!(\"{ns}_up\"), \"x\").unwrap(); }\nfn init() { crate::reg(\"beta\"); }\n",
+			},
+			want: []string{
+				"a/src/lib.rs:2:38 alpha_up gauge [] IntGauge::new",
+				"b/src/lib.rs:2:38 beta_up gauge [] IntGauge::new",
+			},
+		},
+		{
 			name: "follows a parameter up three calls and says where it stops",
 			files: map[string]string{"src/lib.rs": `use prometheus::IntGauge;
 
@@ -176,7 +187,7 @@ func TestLoadRustCallSiteBound(t *testing.T) {
 
 func TestRustStaticMetric(t *testing.T) {
 	s := newRustSet()
-	s.add(lint.NewSourceFile("src/m.rs", []byte(`use prometheus_static_metric::make_static_metric;
+	src := []byte(`use prometheus_static_metric::make_static_metric;
 make_static_metric! {
     pub label_enum Methods { get, post: "POST", }
     pub struct HttpRequests: prometheus::IntCounter {
@@ -185,7 +196,9 @@ make_static_metric! {
     }
     struct Sizes: LocalHistogram { "kind" => { small, large } }
 }
-`)))
+`)
+	toks, terr := tokenizeRust(src)
+	s.add(lint.NewSourceFile("src/m.rs", src), rustToks{toks, terr})
 	type got struct {
 		Type   string
 		Labels []string
@@ -367,4 +380,19 @@ fn stateful(state: State) {
 			},
 		},
 	})
+}
+
+func TestLoadRustSetSizeBound(t *testing.T) {
+	big := "use prometheus::IntGauge;\nuse crate::consts::NS;\nfn f() { IntGauge::new(NS, \"x\").unwrap(); }\n" +
+		strings.Repeat("// padding\n", maxRustSetBytes/11+1)
+	expos, probs := LoadFiles([]*lint.SourceFile{
+		lint.NewSourceFile("svc/src/lib.rs", []byte(big)),
+		lint.NewSourceFile("svc/src/consts.rs", []byte("pub const NS: &str = \"svc_up\";\n")),
+	})
+	if len(probs) != 1 || !strings.Contains(probs[0].Message, "read one at a time") || probs[0].At.File != "svc/src/lib.rs" {
+		t.Errorf("problems %v, want one saying the crate is read one file at a time", probs)
+	}
+	if len(expos) != 1 || len(expos[0].Code.Unresolved) != 1 {
+		t.Fatalf("got %v, want the definition unresolved, its constant being in another file", expos)
+	}
 }

@@ -87,7 +87,8 @@
 // through at most 16 call sites per function, 3 calls up and 64 call chains per definition,
 // a name through 32 nested names and 4096 lookups: a bound that is hit leaves the
 // definition unresolved with a reason that names it. A function with no call site in the
-// set (a library's API) keeps its parameter unresolved. Python: only module-level constants
+// set (a library's API) keeps its parameter unresolved. Crates are read one at a time, and a
+// crate of more than 4 MiB of Rust is read file by file (a problem says so). Python: only module-level constants
 // assigned once are resolved; names imported from other modules and class attributes are
 // unresolved. Everywhere: exposition text assembled across several writes (a "# TYPE " literal
 // and the name in another call) is not recognized, and labels added by wrappers outside the
