@@ -37,6 +37,9 @@ type Config struct {
 	MetricsDocs      []string
 	Dashboards       []string
 	Sources          []string
+	// SourceOpts holds the sources: entries given as mappings ({path, covers, prefix}), by
+	// glob; a plain glob entry has none.
+	SourceOpts []SourceOpt
 	Exposition       []ExpositionSource
 	Health           []HealthSource
 	Invariants       []Invariant
@@ -522,7 +525,7 @@ func (cp *configParser) top(n *yaml.Node) error {
 		case "dashboards":
 			c.Dashboards, err = cp.globs(v, key)
 		case "sources":
-			c.Sources, err = cp.globs(v, key)
+			err = cp.sources(v)
 		case "ignore":
 			c.Ignore, err = cp.globs(v, key)
 		case "known_metrics":
@@ -1011,4 +1014,75 @@ func YAMLErrorLine(err error) int {
 // carry the position separately.
 func YAMLErrorMessage(err error) string {
 	return yamlLinePrefix.ReplaceAllString(err.Error(), "")
+}
+
+// SourceOpt is a sources: entry given as a mapping.
+type SourceOpt struct {
+	Glob string
+	// Covers are metric-name globs that the files' definitions are the truth for, instead
+	// of the name spaces they own; nil when not given.
+	Covers []string
+	// Prefix is prepended to every name the files define: a namespace the program adds at
+	// run time (an exporter's configurable --namespace, a prefixing registry).
+	Prefix string
+	At     Pos
+}
+
+// sources reads the sources: list, whose entries are globs or {path: GLOB, covers: [GLOBS],
+// prefix: PREFIX} mappings.
+func (cp *configParser) sources(n *yaml.Node) error {
+	items, err := cp.seq(n, "sources")
+	if err != nil {
+		if n.Kind != yaml.ScalarNode {
+			return err
+		}
+		items = []*yaml.Node{n}
+	}
+	for _, it := range items {
+		if it.Kind != yaml.MappingNode {
+			g, err := cp.globs(it, "sources")
+			if err != nil {
+				return err
+			}
+			cp.cfg.Sources = append(cp.cfg.Sources, g...)
+			continue
+		}
+		o := SourceOpt{At: cp.pos(it)}
+		var pathNode *yaml.Node
+		err := cp.mapping(it, "a sources entry", []string{"path", "covers", "prefix"}, func(key string, _, v *yaml.Node) error {
+			var err error
+			switch key {
+			case "path":
+				pathNode = v
+			case "covers":
+				o.Covers, err = cp.globs(v, "covers")
+				if o.Covers == nil {
+					o.Covers = []string{}
+				}
+			case "prefix":
+				o.Prefix, err = cp.str(v, "prefix")
+				if err == nil && (o.Prefix == "" || !model.LegacyValidation.IsValidMetricName(o.Prefix+"x")) {
+					err = cp.errf(v, "prefix %q cannot start a metric name", o.Prefix)
+				}
+			}
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		if pathNode == nil {
+			return cp.errf(it, "a sources entry needs path: (a glob of source files)")
+		}
+		g, err := cp.globs(pathNode, "sources")
+		if err != nil {
+			return err
+		}
+		if len(g) != 1 {
+			return cp.errf(pathNode, "path: is one glob")
+		}
+		o.Glob = g[0]
+		cp.cfg.Sources = append(cp.cfg.Sources, o.Glob)
+		cp.cfg.SourceOpts = append(cp.cfg.SourceOpts, o)
+	}
+	return nil
 }

@@ -92,6 +92,24 @@ type Finding struct {
 	// ":2", ":3", … after it for the later findings of a run that share it
 	// (NumberFingerprints), so that it is unique within a run.
 	Fingerprint string
+	// OnChange, when set, is the severity the finding takes when its position is on a line
+	// changed since --new-from-rev, or in a file changed since --changed-since, if that is
+	// more serious than its Severity (RaiseChanged): a rule whose findings are mild about old
+	// code (source/naming: an established name cannot be renamed lightly) is firmer about new
+	// code. Printers and baselines ignore it.
+	OnChange Severity
+}
+
+// RaiseChanged raises the severity of each finding whose OnChange is more serious than its
+// Severity to OnChange when changed reports the finding's position as changed. The driver
+// calls it after the run, with the lines (or files) changed since the revision given, and
+// then recounts the summary.
+func RaiseChanged(fs []Finding, changed func(Pos) bool) {
+	for i := range fs {
+		if fs[i].OnChange > fs[i].Severity && changed(fs[i].Pos) {
+			fs[i].Severity = fs[i].OnChange
+		}
+	}
 }
 
 // String formats the finding as the text printer does, without related positions.

@@ -297,6 +297,26 @@ func (f *Family) SeriesNames() []string {
 	}
 }
 
+// ClassicHistogram reports whether a family is a histogram without native buckets, whose
+// bare name is no series: a query must read x_bucket, x_sum or x_count (x_gsum, x_gcount for
+// a gauge histogram). A native histogram's bare name is a series.
+//
+// Only a code definition can say a histogram is native (CodeDef.NativeHistogram). Scrapes are
+// read in the text format, which carries no native buckets, so a scraped histogram counts as
+// classic: a service that adds native buckets to a classic histogram, scraped by Prometheus
+// over protobuf, has a bare-name series that driftlint cannot see.
+func (f *Family) ClassicHistogram() bool {
+	if f.Type != "histogram" && f.Type != "gaugehistogram" {
+		return false
+	}
+	if f.Expo != nil && f.Expo.Code != nil {
+		if d := f.Expo.Code.Defs[f.Name]; d != nil && d.NativeHistogram {
+			return false
+		}
+	}
+	return true
+}
+
 func trimSuffix(s, suf string) string {
 	if len(s) > len(suf) && s[len(s)-len(suf):] == suf {
 		return s[:len(s)-len(suf)]
@@ -331,6 +351,9 @@ type CodeFacts struct {
 	// Unresolved holds definitions whose name is not a constant (a variable, a loop over
 	// names, fmt.Sprintf): unverifiable, never guessed.
 	Unresolved []UnresolvedDef
+	// UnusedDirectives are driftlint:metric comments that stand next to no definition whose
+	// name is unknown: they declare nothing (driftlint/unused-ignore reports them).
+	UnusedDirectives []Pos
 }
 
 // CodeDef is how source code defines one family.
@@ -343,6 +366,11 @@ type CodeDef struct {
 	// labelled family has no series until one is observed; a definition inside a condition);
 	// "" when the library exports it from registration on.
 	MayBeAbsent string
+	// NativeHistogram is set when the code gives a histogram native buckets
+	// (HistogramOpts.NativeHistogramBucketFactor > 0, NewConstNativeHistogram), so that its
+	// bare name is a series (Family.ClassicHistogram). The source loader does not set it
+	// yet: until it does, every histogram defined in code counts as classic.
+	NativeHistogram bool
 }
 
 // UnresolvedDef is a metric definition in source code whose name is not a constant.

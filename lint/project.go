@@ -397,8 +397,8 @@ func (p *Project) UncheckedSpaces() []string {
 			continue
 		}
 		sp := u.Pattern
-		if i := strings.IndexByte(sp, '*'); i >= 0 {
-			sp = sp[:i+1]
+		if i := strings.IndexByte(sp, '*'); i > 0 {
+			sp = sp[:i+1] // app_queue_*_depth: the app_queue_* space
 		}
 		if !seen[sp] {
 			seen[sp] = true

@@ -32,6 +32,11 @@ type Summary struct {
 	// the whole project), and OutsidePaths the findings left out for lying outside them.
 	Paths        int `json:"paths,omitempty"`
 	OutsidePaths int `json:"outside_paths,omitempty"`
+	// UnresolvedDefinitions counts the metric definitions of the sources whose name is not
+	// known, and UncheckedSpaces the name spaces they leave unchecked (app_http_*): names
+	// there are unverified, not reported.
+	UnresolvedDefinitions int      `json:"unresolved_definitions,omitempty"`
+	UncheckedSpaces       []string `json:"unchecked_spaces,omitempty"`
 }
 
 // RuleTiming is how a rule ran, for --verbose.
@@ -128,6 +133,14 @@ func Run(p *Project, rules []*Rule, opts RunOptions) *Result {
 	// Suppressions apply after every rule ran, so that an unused one is known.
 	var problems []Finding
 	res.Findings, res.Suppressed, problems = suppress(p, all, known, ran)
+	for _, e := range p.Expositions {
+		if e.Code == nil {
+			continue
+		}
+		for _, at := range e.Code.UnusedDirectives {
+			problems = append(problems, Finding{Pos: at, Message: "driftlint:metric comment stands next to no metric definition whose name is unknown, so it declares nothing"})
+		}
+	}
 	if unusedIgnore != nil {
 		for _, f := range problems {
 			res.Findings = append(res.Findings, finish(p, f, unusedIgnore, set, expo))
@@ -298,7 +311,10 @@ func fingerprintText(line string, col int) string {
 
 // Summarize counts findings by severity.
 func Summarize(p *Project, fs []Finding) Summary {
-	s := Summary{Files: len(p.Files), Findings: len(fs), UnverifiedMetrics: len(p.Unverified())}
+	s := Summary{
+		Files: len(p.Files), Findings: len(fs), UnverifiedMetrics: len(p.Unverified()),
+		UnresolvedDefinitions: len(p.Unresolved()), UncheckedSpaces: p.UncheckedSpaces(),
+	}
 	for _, f := range fs {
 		switch f.Severity {
 		case Error:

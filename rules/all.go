@@ -31,6 +31,7 @@ func All() []*lint.Rule {
 		ScrapeExposition,
 		ScrapeInvariant,
 		SourceExpositionMismatch,
+		SourceNaming,
 		SourceUnresolved,
 	}
 }

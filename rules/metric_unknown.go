@@ -21,6 +21,12 @@ ALERTS, ALERTS_FOR_STATE, scrape_*) and the names that the config's known_metric
 the team's Prometheus: metrics that exist although no saved scrape shows them). A metric
 inside absent() is checked too: absent() of a metric that does not exist fires forever.
 
+The bare name of a classic histogram (one without native buckets) is no series: only its
+_bucket, _sum and _count series exist, so rate(x[5m]) selects nothing and is reported, with
+the histogram's definition. A summary's bare name is a series (its quantiles), and so is a
+native histogram's; scrapes are read in the text format, which shows no native buckets, so a
+histogram counts as native only when its code builds it as one (NewConstNativeHistogram).
+
 Only metrics inside the covered space are checked: the name prefixes of the families an
 exposition contains (websocket_, dashstream_), or its covers: globs. A name with a colon
 (job:errors:rate5m) is a recording rule's by Prometheus' naming convention, never an
@@ -57,7 +63,12 @@ Good:
 func runMetricUnknown(pass *lint.Pass) error {
 	p := pass.Project
 	unresolved := len(p.Unresolved())
+	hists := classicHistograms(p)
 	for _, u := range p.MetricUses() {
+		if fam := hists[u.Name]; fam != nil {
+			pass.Report(histogramUse(u, fam)) // the bare name of a classic histogram is no series
+			continue
+		}
 		if lint.IsStandIn(u.Name) {
 			continue
 		}

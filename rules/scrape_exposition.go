@@ -37,7 +37,9 @@ Prometheus mostly tolerates but that break everything downstream:
 promlint's naming-style checks (units such as _ms, abbreviations, camelCase, the type in
 the name, colons) are not applied: they flag established names that cannot be renamed
 without breaking every dashboard. Each problem is reported in every saved scrape file that
-has it; for live URL scrapes, once per target (in the first scrape that has it).
+has it; for live URL scrapes, once per target (in the first scrape that has it). A naming
+problem (the _total, _bucket, _count and _sum checks) that the emitter's code (sources:)
+has too, in a family of the same name, is reported once, at the code, by source/naming.
 
 Bad:
 
@@ -65,6 +67,7 @@ func promlintChecks() []func(*dto.MetricFamily) []error {
 
 func runScrapeExposition(pass *lint.Pass) error {
 	seen := map[string]bool{} // URL scrapes: problems already reported for the target
+	atCode := namingAtCode(pass.Project)
 	for _, e := range pass.Project.Expositions {
 		if e == nil || e.Source { // definitions read from code are no exposition text
 			continue
@@ -87,14 +90,15 @@ func runScrapeExposition(pass *lint.Pass) error {
 			if fam == nil {
 				continue
 			}
-			checkFamily(fam, report)
+			checkFamily(fam, report, atCode)
 		}
 	}
 	return nil
 }
 
 // checkFamily reports the problems of one family; key identifies a problem across scrapes.
-func checkFamily(fam *lint.Family, report func(f lint.Finding, key string)) {
+// The promlint problems in atCode (namingKey) are source/naming's, reported at the code.
+func checkFamily(fam *lint.Family, report func(f lint.Finding, key string), atCode map[string]bool) {
 	subj := lint.Subject{Metric: fam.Name}
 	untyped := !fam.TypeAt.IsValid() && len(fam.Samples) > 0
 	if untyped {
@@ -152,6 +156,9 @@ samples:
 		for _, err := range check(mf) {
 			if untyped && mf.Help == nil && err.Error() == "no help text" {
 				continue // said with the missing # TYPE
+			}
+			if atCode[namingKey(mf.GetName(), err.Error())] {
+				continue // the code defines the family with the same problem: source/naming
 			}
 			report(lint.Finding{
 				Pos: at, Subject: subj,

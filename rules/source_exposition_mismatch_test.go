@@ -18,3 +18,10 @@ func TestSourceExpositionMismatch(t *testing.T) {
 		})
 	}
 }
+
+// A Python package whose metric names, labels and classes come from other modules, class
+// attributes and the project's wrappers: with no scrape, the code is the truth, so a correct
+// name must resolve (no finding) and a wrong one is unknown.
+func TestSourcePythonResolve(t *testing.T) {
+	linttest.Run(t, "../fixtures/source-python-resolve", rules.SourceExpositionMismatch, rules.SourceUnresolved, rules.MetricUnknown, rules.LabelUnknown)
+}

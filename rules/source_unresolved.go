@@ -17,10 +17,17 @@ be readable from the code: a string literal, a constant of the package (Go) or f
 Python), or a concatenation of them. A name taken from a variable, a loop over names, a
 parameter, or built by fmt.Sprintf, format! or an f-string with run-time values is never
 guessed. The definition is reported here, for information, and the names it can produce (a
-glob of its constant parts) are unverified: the code's covered space then holds only the
-exact names it defines in the prefixes that glob reaches, so that queries and docs of such
-names are not reported as unknown, and a scrape exporting them is not reported by
-source/exposition-mismatch.
+glob of its constant parts, such as app_*_seconds) are excused: queries and docs of names
+matching it are unverified rather than unknown, and a scrape exporting them is not reported by
+source/exposition-mismatch. A definition of whose name nothing is known (the glob is * or
+only its type's suffix) excuses nothing, so that one such definition cannot switch
+metric/unknown off. The finding is a warning when the glob leaves a whole name space
+unchecked (app_*, *_seconds), else information. Either way, the fix is to declare what the
+definition defines, in a comment on or just above it (// in Go and Rust, # in Python):
+
+    // driftlint:metric app_jobs_total counter job,queue
+
+or to list the names in a known_metrics file.
 
 Bad (driftlint cannot tell which counters exist):
 
@@ -43,12 +50,23 @@ func runSourceUnresolved(pass *lint.Pass) error {
 		if !e.Source || e.Code == nil {
 			continue
 		}
+		comment := "//"
+		if e.Code.Lang == "python" {
+			comment = "#"
+		}
 		for _, u := range e.Code.Unresolved {
-			pass.Report(lint.Finding{
-				Pos:     u.At,
-				Subject: lint.Subject{Metric: u.Pattern},
-				Message: fmt.Sprintf("%s is not a constant (%s): the %s it defines is unverified, and names matching %q are not checked", viaName(u.Via), u.Reason, u.Type, u.Pattern),
-			})
+			f := lint.Finding{Pos: u.At, Subject: lint.Subject{Metric: u.Pattern}}
+			declare := fmt.Sprintf("declare what it defines with a `%s driftlint:metric NAME [TYPE] [LABEL,…]` comment on or above this line, or list the names in a known_metrics file", comment)
+			switch {
+			case !lint.Excusing(u.Pattern):
+				f.Message = fmt.Sprintf("%s is not a constant (%s): nothing is known of the %s it defines, so no name is excused and a query of it is reported as unknown; %s", viaName(u.Via), u.Reason, u.Type, declare)
+			case wholePrefix(u.Pattern):
+				f.Severity = lint.Warning
+				f.Message = fmt.Sprintf("%s is not a constant (%s): every name matching %q is unchecked, a whole name space; %s", viaName(u.Via), u.Reason, u.Pattern, declare)
+			default:
+				f.Message = fmt.Sprintf("%s is not a constant (%s): the %s it defines is unverified, and names matching %q are not checked; %s", viaName(u.Via), u.Reason, u.Type, u.Pattern, declare)
+			}
+			pass.Report(f)
 		}
 	}
 	return nil
@@ -63,4 +81,12 @@ func viaName(via string) string {
 		return "the metric name in a " + via
 	}
 	return "the name given to " + via
+}
+
+// wholePrefix reports whether a name pattern leaves a whole name space unchecked: its text
+// before the first wildcard is at most one word (app_*, *_seconds), so every name of that
+// prefix (or with that suffix) is excused.
+func wholePrefix(pattern string) bool {
+	lit, _, _ := strings.Cut(pattern, "*")
+	return strings.Count(lit, "_") <= 1
 }

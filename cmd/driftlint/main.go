@@ -664,6 +664,7 @@ func checkProject(cmd *cobra.Command, t *target, fl checkFlags, base *lint.Basel
 		s.notes = append(s.notes, fmt.Sprintf("changed since %s: %s; %s in, or about, other files left out",
 			fl.changedSince, count(len(changed), "file"), count(len(res.Findings)-len(kept), "finding")))
 		res.Findings = kept
+		lint.RaiseChanged(res.Findings, func(p lint.Pos) bool { return changed[p.File] })
 	}
 	if lines != nil {
 		s.newOnly(fl.newFromRev, lines, &res.Findings)
@@ -745,6 +746,10 @@ func addSummary(a, b lint.Summary) lint.Summary {
 	a.UnverifiedMetrics += b.UnverifiedMetrics
 	a.Paths += b.Paths
 	a.OutsidePaths += b.OutsidePaths
+	a.UnresolvedDefinitions += b.UnresolvedDefinitions
+	if len(b.UncheckedSpaces) > 0 {
+		a.UncheckedSpaces = slices.Compact(slices.Sorted(slices.Values(append(slices.Clone(a.UncheckedSpaces), b.UncheckedSpaces...))))
+	}
 	return a
 }
 
@@ -787,6 +792,7 @@ func (s *session) newOnly(rev string, lines gitdiff.Lines, fs ...*[]lint.Finding
 		kept := gitdiff.FilterLines(*f, lines)
 		left += len(*f) - len(kept)
 		*f = kept
+		lint.RaiseChanged(*f, lines.Has) // source/naming: a name being introduced can still change
 	}
 	s.notes = append(s.notes, fmt.Sprintf("new from %s: %s changed; %s on, and about, unchanged lines left out",
 		rev, count(len(lines), "file"), count(left, "finding")))

@@ -812,3 +812,27 @@ func TestMaxFileSize(t *testing.T) {
 		t.Errorf("default limit: exit %d", code)
 	}
 }
+
+// TestUnresolvedSummary runs check on code with names computed at run time: the summary
+// line counts the definitions not read and names the spaces they leave unchecked, and JSON's
+// summary carries both.
+func TestUnresolvedSummary(t *testing.T) {
+	t.Chdir("../../fixtures/source-never-dark")
+	_, stdout, _ := runCLI(t, "check", "--no-color")
+	if !strings.HasSuffix(stdout, "; 3 metric definitions in the sources not read, leaving *_stage_total, app_queue_* unchecked\n") {
+		t.Errorf("summary line:\n%s", stdout)
+	}
+	_, stdout, _ = runCLI(t, "check", "--format", "json")
+	var doc struct {
+		Summary struct {
+			Unresolved int      `json:"unresolved_definitions"`
+			Unchecked  []string `json:"unchecked_spaces"`
+		} `json:"summary"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Summary.Unresolved != 3 || strings.Join(doc.Summary.Unchecked, " ") != "*_stage_total app_queue_*" {
+		t.Errorf("summary %+v", doc.Summary)
+	}
+}

@@ -180,6 +180,10 @@ func Project(cfg *lint.Config, opts Options) (*lint.Project, error) {
 		}
 	}
 	srcExpos, srcProblems := source.LoadFiles(code)
+	source.ApplyOptions(srcExpos, cfg.SourceOpts)
+	if len(code) > 0 {
+		p.ClientDefaults = source.ClientDefaults(code, cargoManifests(root, code, opts.MaxFileSize))
+	}
 	p.Expositions = append(p.Expositions, srcExpos...)
 	p.ParseProblems = append(p.ParseProblems, srcProblems...)
 	p.Empty = append(p.Empty, emptyInputs(cfg, inputs, rs, srcExpos)...)
@@ -658,4 +662,29 @@ func classify(root *safefs.Root, rel string) role {
 		}
 	}
 	return r
+}
+
+// cargoManifests reads the Cargo.toml files in the folders of the Rust sources and above them
+// (inside the root), which say whether the prometheus crate's process collector is on.
+func cargoManifests(root *safefs.Root, code []*lint.SourceFile, maxSize int64) []*lint.SourceFile {
+	seen := map[string]bool{}
+	var out []*lint.SourceFile
+	for _, f := range code {
+		if source.Lang(f.Path) != "rust" {
+			continue
+		}
+		for dir := path.Dir(f.Path); ; dir = path.Dir(dir) {
+			rel := path.Join(dir, "Cargo.toml")
+			if !seen[rel] {
+				seen[rel] = true
+				if m, prob := readInput(root, rel, maxSize); prob == nil && m != nil {
+					out = append(out, m)
+				}
+			}
+			if dir == "." || dir == "/" {
+				break
+			}
+		}
+	}
+	return out
 }

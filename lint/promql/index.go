@@ -65,6 +65,9 @@ func newLabelIndex(p *lint.Project) *Index {
 				continue // labels not known: the metric is left undefined, its sets unknown
 			}
 			for _, s := range f.SeriesNames() {
+				if s == f.Name && f.ClassicHistogram() {
+					continue // no series: metric/unknown reports its use, the labels are unknown
+				}
 				ls := base[s]
 				if ls == nil { // room for le or quantile and for the target labels added below
 					ls = make([]string, 0, len(f.Labels)+1+len(TargetLabels))

@@ -121,6 +121,16 @@ func Text(w io.Writer, res *lint.Result, opts Options) error {
 		if s.UnverifiedMetrics > 0 {
 			fmt.Fprintf(b, "; %d %s unverified (no exposition covers them)", s.UnverifiedMetrics, plural(s.UnverifiedMetrics, "metric"))
 		}
+		if s.UnresolvedDefinitions > 0 {
+			fmt.Fprintf(b, "; %s in the sources not read", count(s.UnresolvedDefinitions, "metric definition"))
+			if n := len(s.UncheckedSpaces); n > 0 {
+				shown := s.UncheckedSpaces[:min(n, 3)]
+				fmt.Fprintf(b, ", leaving %s unchecked", Escape(strings.Join(shown, ", ")))
+				if n > 3 {
+					fmt.Fprintf(b, " +%d more (-v lists them)", n-3)
+				}
+			}
+		}
 		if s.Paths > 0 {
 			fmt.Fprintf(b, "; only findings in or about the %d %s given (%d elsewhere left out)", s.Paths, plural(s.Paths, "path"), s.OutsidePaths)
 		}

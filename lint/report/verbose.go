@@ -19,6 +19,10 @@ type VerboseInfo struct {
 	Timings []lint.RuleTiming
 	// Missing holds, for each skipped rule, the inputs it needs that the project lacks.
 	Missing map[string]lint.Needs
+	// Unresolved are the definitions of the sources whose name is not known, and Unchecked
+	// the name spaces they leave unchecked.
+	Unresolved []lint.UnresolvedDef
+	Unchecked  []string
 
 	Load, Rules, Report time.Duration // time per phase
 }
@@ -41,6 +45,7 @@ func NewVerboseInfo(p *lint.Project, res *lint.Result, rules []*lint.Rule) Verbo
 		info.Config = p.Config.Path
 	}
 	info.Inputs = Inputs(p)
+	info.Unresolved, info.Unchecked = p.Unresolved(), p.UncheckedSpaces()
 	if res != nil {
 		info.Timings = res.Timings
 	}
@@ -185,6 +190,15 @@ func Verbose(w io.Writer, info VerboseInfo) error {
 	}
 	for _, t := range disabled {
 		b.WriteString("  disabled  " + Escape(t.Rule) + "\n")
+	}
+	if len(info.Unresolved) > 0 {
+		fmt.Fprintf(&b, "sources: %s not read\n", count(len(info.Unresolved), "metric definition"))
+		for _, u := range info.Unresolved {
+			fmt.Fprintf(&b, "  %s  %s: %s\n", textPos(u.At), Escape(u.Pattern), Escape(u.Reason))
+		}
+		if len(info.Unchecked) > 0 {
+			b.WriteString("  unchecked name spaces: " + Escape(strings.Join(info.Unchecked, ", ")) + "\n")
+		}
 	}
 	fmt.Fprintf(&b, "time: load %s, rules %s, report %s, total %s\n",
 		roundDuration(info.Load), roundDuration(info.Rules), roundDuration(info.Report), roundDuration(info.Load+info.Rules+info.Report))

@@ -37,18 +37,32 @@ var pyCompound = map[string]bool{
 // pyFile holds the tokens of one Python file and what the loader learned about them.
 type pyFile struct {
 	f       *lint.SourceFile
+	set     *pySet
+	mod     string // the dotted module name, from the path
+	pkg     string // the package relative imports start from
 	toks    []tok
 	match   []int
 	cond    []bool
 	imports map[string]string // local name → prometheus_client class
 	modules map[string]bool   // local names of the prometheus_client module (and its submodules)
 	star    bool              // from prometheus_client import *
-	shadow  map[string]bool   // names imported from other modules
-	consts  map[string][]rng  // module-level assignments
-	dynamic map[string]bool   // names assigned by global, augmented assignment …
-	loops   map[string]bool
-	params  map[string]bool
-	evaling map[string]bool
+	// starFrom are the modules of from … import * statements of other modules.
+	starFrom []string
+	shadow   map[string]bool   // names imported from other modules
+	from     map[string]pyRef  // local name → the module and name it is imported from
+	modAs    map[string]string // local name → the module an import statement binds to it
+	attrs    map[string][]rng  // class attributes and self.X assignments
+	consts   map[string][]rng  // module-level assignments
+	dynamic  map[string]bool   // names assigned by global, augmented assignment …
+	loops    map[string]bool
+	params   map[string]bool
+	evaling  map[string]bool
+	defs     []*pyDef            // every def, in source order
+	calls    []pyCall            // calls of prometheus_client classes and of the set's defs
+	classes  map[string]*pyClass // module-level classes
+	env      *pyEnv              // the parameters bound while a wrapper is evaluated at a call site
+	skip     bool                // a test module or a file that can define nothing
+	probs    []lint.ParseProblem
 }
 
 // isPythonTest reports whether a path is a test module.
@@ -57,27 +71,11 @@ func isPythonTest(p string) bool {
 	return strings.HasPrefix(b, "test_") || strings.HasSuffix(b, "_test.py") || b == "conftest.py"
 }
 
-func loadPython(f *lint.SourceFile) (defs []*def, probs []lint.ParseProblem) {
-	s := f.Text()
-	if isPythonTest(f.Path) || !strings.Contains(s, "prometheus_client") && !looksLikeExpositionText(s) {
-		return nil, nil
-	}
-	toks, terr := tokenizePython(f.Src)
-	if terr != nil {
-		probs = append(probs, lint.ParseProblem{At: f.Pos(terr.off), Message: "python: " + terr.msg})
-	}
-	defer func() {
-		if v := recover(); v != nil {
-			defs = nil
-			probs = append(probs, lint.ParseProblem{At: lint.Pos{File: f.Path}, Message: fmt.Sprintf("could not read the metric definitions: %v", v)})
-		}
-	}()
-	p := &pyFile{
-		f: f, toks: toks, imports: map[string]string{}, modules: map[string]bool{}, shadow: map[string]bool{},
-		consts: map[string][]rng{}, dynamic: map[string]bool{}, loops: map[string]bool{}, params: map[string]bool{}, evaling: map[string]bool{},
-	}
-	p.index()
-	return p.definitions(), probs
+// loadPython reads one file on its own: names imported from other modules are unresolved.
+func loadPython(f *lint.SourceFile) ([]*def, []lint.ParseProblem) {
+	set := newPySet([]*lint.SourceFile{f})
+	defs := set.definitions()
+	return defs[0], set.files[0].probs
 }
 
 func (p *pyFile) text(k int) string {
@@ -116,9 +114,17 @@ func (p *pyFile) index() {
 	type block struct {
 		indent int
 		cond   bool
-		scope  bool // def or class: a new scope
+		scope  bool   // def or class: a new scope
+		class  string // the name of a class block
+		def    *pyDef
 	}
 	var blocks []block
+	pop := func(at int) {
+		if b := blocks[len(blocks)-1]; b.def != nil {
+			b.def.body.e = at
+		}
+		blocks = blocks[:len(blocks)-1]
+	}
 	for i := 0; i < n; {
 		end := i
 		for end < n && p.toks[end].kind != tokNewline {
@@ -127,15 +133,30 @@ func (p *pyFile) index() {
 		line := rng{i, end}
 		first := p.toks[i]
 		for len(blocks) > 0 && blocks[len(blocks)-1].indent >= first.indent {
-			blocks = blocks[:len(blocks)-1]
+			pop(i)
 		}
 		top := len(blocks) == 0
-		kw := first.text
+		// the class whose body this line is directly in
+		class := ""
+		if len(blocks) > 0 {
+			class = blocks[len(blocks)-1].class
+		}
+		kw, at := first.text, i
 		if first.kind == tokIdent && kw == "async" {
-			kw = p.text(i + 1)
+			kw, at = p.text(i+1), i+1
 		}
 		if first.kind == tokIdent && pyCompound[kw] {
-			blocks = append(blocks, block{indent: first.indent, cond: pyBlockKeywords[kw], scope: kw == "def" || kw == "class"})
+			b := block{indent: first.indent, cond: pyBlockKeywords[kw], scope: kw == "def" || kw == "class"}
+			switch kw {
+			case "class":
+				b.class = p.text(i + 1)
+				if top {
+					p.classes[b.class] = p.newClass(i+1, end)
+				}
+			case "def":
+				b.def = p.newDef(at, end, class, top)
+			}
+			blocks = append(blocks, b)
 		}
 		cond, inScope := false, false
 		for _, b := range blocks {
@@ -145,13 +166,17 @@ func (p *pyFile) index() {
 		for k := line.s; k < line.e; k++ {
 			p.cond[k] = cond
 		}
-		p.statement(line, top, inScope)
+		p.statement(line, top, inScope, class != "" && first.text != "class" && first.text != "def")
 		i = end + 1
+	}
+	for len(blocks) > 0 {
+		pop(n)
 	}
 }
 
-// statement reads imports, module constants, loop variables and parameters of one logical line.
-func (p *pyFile) statement(line rng, top, inScope bool) {
+// statement reads imports, module constants, class attributes, loop variables and parameters
+// of one logical line; inClass is set for a line directly in a class body.
+func (p *pyFile) statement(line rng, top, inScope, inClass bool) {
 	i := line.s
 	switch p.text(i) {
 	case "from":
@@ -164,11 +189,14 @@ func (p *pyFile) statement(line rng, top, inScope bool) {
 		}
 		mod := b.String()
 		fromProm := mod == "prometheus_client" || strings.HasPrefix(mod, "prometheus_client.")
+		abs := p.absModule(mod)
 		for k++; k < line.e; k++ {
 			t := p.toks[k]
 			if t.kind != tokIdent {
 				if t.text == "*" && fromProm {
 					p.star = true
+				} else if t.text == "*" {
+					p.starFrom = append(p.starFrom, abs)
 				}
 				continue
 			}
@@ -181,23 +209,35 @@ func (p *pyFile) statement(line rng, top, inScope bool) {
 				p.imports[local] = name
 			} else {
 				p.shadow[local] = true
+				p.from[local] = pyRef{mod: abs, name: name}
 			}
 		}
 	case "import":
-		// import prometheus_client[.core] [as pc], …
+		// import prometheus_client[.core] [as pc], … | import app.consts [as c]
 		for k := i + 1; k < line.e; k++ {
-			if p.text(k) != "prometheus_client" {
+			if p.toks[k].kind != tokIdent || p.text(k-1) != "import" && p.text(k-1) != "," {
 				continue
 			}
 			j := k + 1
 			for p.text(j) == "." && j+1 < line.e {
 				j += 2
 			}
-			if p.text(j) == "as" {
-				p.modules[p.text(j+1)] = true
-			} else {
-				p.modules["prometheus_client"] = true
+			var dotted strings.Builder
+			for m := k; m < j; m++ {
+				dotted.WriteString(p.text(m))
 			}
+			prom, as := p.text(k) == "prometheus_client", p.text(j) == "as"
+			switch {
+			case prom && as:
+				p.modules[p.text(j+1)] = true
+			case prom:
+				p.modules["prometheus_client"] = true
+			case as:
+				p.modAs[p.text(j+1)] = dotted.String()
+			default:
+				p.modAs[p.text(k)] = p.text(k)
+			}
+			k = j
 		}
 	case "global":
 		for k := i + 1; k < line.e; k++ {
@@ -226,6 +266,12 @@ func (p *pyFile) statement(line rng, top, inScope bool) {
 			p.dynamic[p.text(k-1)] = true
 		}
 	}
+	// self.X = expr: an attribute, an alias of a class when expr names one
+	if (p.text(i) == "self" || p.text(i) == "cls") && p.text(i+1) == "." && i+4 < line.e &&
+		p.toks[i+2].kind == tokIdent && p.text(i+3) == "=" {
+		p.attrs[p.text(i+2)] = append(p.attrs[p.text(i+2)], rng{i + 4, line.e})
+		return
+	}
 	// NAME = expr  |  NAME: type = expr
 	if p.toks[i].kind != tokIdent || i+1 >= line.e {
 		return
@@ -247,8 +293,11 @@ func (p *pyFile) statement(line rng, top, inScope bool) {
 	}
 	name := p.text(i)
 	switch {
+	case inClass:
+		p.attrs[name] = append(p.attrs[name], rng{eq + 1, line.e})
+		return
 	case inScope:
-		return // a local variable or a class attribute
+		return // a local variable
 	case !top:
 		p.dynamic[name] = true // assigned at module level inside a condition or loop
 		return
@@ -265,43 +314,15 @@ func (p *pyFile) statement(line rng, top, inScope bool) {
 	}
 }
 
-// callee resolves the call whose ( is at open to a prometheus_client class name.
-func (p *pyFile) callee(open int) (string, int) {
-	k := open - 1
-	if k < 0 || p.toks[k].kind != tokIdent {
-		return "", -1
-	}
-	name := p.text(k)
-	if p.text(k-1) == "." {
-		// module.Class( or module.sub.Class(
-		j := k - 2
-		for j >= 1 && p.text(j-1) == "." {
-			j -= 2
-		}
-		if j >= 0 && p.modules[p.text(j)] && (j == 0 || p.text(j-1) != ".") {
-			return name, k
-		}
-		return "", -1
-	}
-	if cls, ok := p.imports[name]; ok {
-		return cls, k
-	}
-	if p.star && !p.shadow[name] {
-		if _, ok := pyMetricClasses[name]; ok {
-			return name, k
-		}
-		if _, ok := pyFamilyClasses[name]; ok {
-			return name, k
-		}
-	}
-	return "", -1
-}
-
 // pyArgs are the arguments of a call: positional, and by keyword.
 type pyArgs struct {
 	pos  []rng
 	kw   map[string]rng
 	star bool // *args or **kwargs: some arguments are not visible
+	// kwargs is the name of a **kwargs argument, which a wrapper may pass through; ext holds
+	// the keyword arguments it passes, from the wrapper's call site.
+	kwargs string
+	ext    map[string]pyBind
 }
 
 func (p *pyFile) args(open int) pyArgs {
@@ -318,6 +339,8 @@ func (p *pyFile) args(open int) pyArgs {
 		switch {
 		case p.toks[start].kind == tokIdent && p.text(start+1) == "=" && start+2 <= k:
 			a.kw[p.text(start)] = rng{start + 2, k}
+		case p.text(start) == "**" && start+2 == k && p.toks[start+1].kind == tokIdent:
+			a.star, a.kwargs = true, p.text(start+1)
 		case p.text(start) == "*" || p.text(start) == "**":
 			a.star = true
 		default:
@@ -340,6 +363,9 @@ func (p *pyFile) args(open int) pyArgs {
 		}
 	}
 	flush(end)
+	if a.kwargs != "" && p.env != nil && p.env.kwName == a.kwargs {
+		a.ext, a.star = p.env.kwargs, p.env.kwStar
+	}
 	return a
 }
 
@@ -354,27 +380,32 @@ func (a pyArgs) arg(i int, name string) (rng, bool) {
 	return rng{}, false
 }
 
-func (p *pyFile) definitions() []*def {
-	var defs []*def
-	for i, t := range p.toks {
-		if t.kind != tokPunct || t.text != "(" || p.match[i] < 0 {
-			continue
-		}
-		cls, at := p.callee(i)
-		if cls == "" {
-			continue
-		}
-		if typ, ok := pyMetricClasses[cls]; ok {
-			if d := p.metric(cls, typ, i, at); d != nil {
-				defs = append(defs, d)
-			}
-		} else if fc, ok := pyFamilyClasses[cls]; ok {
-			if d := p.family(cls, fc.typ, fc.labels, i, at); d != nil {
-				defs = append(defs, d)
-			}
-		}
+// val evaluates the argument at position i or with keyword name, or one a wrapper passes
+// through its **kwargs; "" when absent (unknown when *args or **kwargs may hold it).
+func (p *pyFile) val(a pyArgs, i int, kw string) (value, bool) {
+	if r, ok := a.arg(i, kw); ok {
+		return p.eval(r), true
 	}
-	return append(defs, scanText(p.texts())...)
+	if b, ok := a.ext[kw]; ok {
+		return b.file.evalIn(b.env, b.r), true
+	}
+	if a.star {
+		return unknown("the " + kw + " is not among the visible arguments"), false
+	}
+	return known(""), false
+}
+
+// labelArg reads the label names at position i or with keyword name.
+func (p *pyFile) labelArg(a pyArgs, i int, kw string) (labels []string, unknown bool) {
+	if r, ok := a.arg(i, kw); ok {
+		ls, ok := p.list(r)
+		return ls, !ok
+	}
+	if b, ok := a.ext[kw]; ok {
+		ls, ok := b.file.listIn(b.env, b.r)
+		return ls, !ok
+	}
+	return nil, a.star
 }
 
 // metric reads Counter/Gauge/Histogram/Summary/Info/Enum(name, documentation, labelnames,
@@ -382,21 +413,17 @@ func (p *pyFile) definitions() []*def {
 func (p *pyFile) metric(cls, typ string, open, at int) *def {
 	a := p.args(open)
 	d := &def{typ: typ, via: "prometheus_client." + cls, at: p.toks[at].start}
-	nameArg, ok := a.arg(0, "name")
+	if r, ok := a.arg(0, "name"); ok {
+		d.at = p.toks[r.s].start
+	}
+	name, ok := p.val(a, 0, "name")
 	if !ok {
 		d.name = unknown("the name is not among the visible arguments")
 		return d
 	}
-	d.at = p.toks[nameArg.s].start
-	name := p.eval(nameArg)
 	get := func(i int, kw string) value {
-		if r, ok := a.arg(i, kw); ok {
-			return p.eval(r)
-		}
-		if a.star {
-			return unknown("the " + kw + " is not among the visible arguments")
-		}
-		return known("")
+		v, _ := p.val(a, i, kw)
+		return v
 	}
 	ns, sub, unit := get(3, "namespace"), get(4, "subsystem"), get(5, "unit")
 	full := fqName(ns, sub, name)
@@ -413,12 +440,7 @@ func (p *pyFile) metric(cls, typ string, open, at int) *def {
 	if v := get(1, "documentation"); v.known() {
 		d.help = v.s
 	}
-	if r, ok := a.arg(2, "labelnames"); ok {
-		d.labels, ok = p.list(r)
-		d.labelsUnknown = !ok
-	} else if a.star {
-		d.labelsUnknown = true
-	}
+	d.labels, d.labelsUnknown = p.labelArg(a, 2, "labelnames")
 	switch typ {
 	case "stateset":
 		if full.known() {
@@ -435,15 +457,16 @@ func (p *pyFile) metric(cls, typ string, open, at int) *def {
 func (p *pyFile) family(cls, typ string, labelsAt, open, at int) *def {
 	a := p.args(open)
 	d := &def{typ: typ, via: "prometheus_client." + cls, at: p.toks[at].start, mayBeAbsent: absentCollector}
-	nameArg, ok := a.arg(0, "name")
+	if r, ok := a.arg(0, "name"); ok {
+		d.at = p.toks[r.s].start
+	}
+	name, ok := p.val(a, 0, "name")
 	if !ok {
 		d.name = unknown("the name is not among the visible arguments")
 		return d
 	}
-	d.at = p.toks[nameArg.s].start
-	name := p.eval(nameArg)
-	if r, ok := a.kw["unit"]; ok {
-		if u := p.eval(r); u.known() && u.s != "" && name.known() && !strings.HasSuffix(name.s, "_"+u.s) {
+	if u, ok := p.val(a, 99, "unit"); ok {
+		if u.known() && u.s != "" && name.known() && !strings.HasSuffix(name.s, "_"+u.s) {
 			name = known(name.s + "_" + u.s)
 		} else if !u.known() {
 			name = concat(name, value{s: hole, why: u.why})
@@ -453,15 +476,10 @@ func (p *pyFile) family(cls, typ string, labelsAt, open, at int) *def {
 		name = known(strings.TrimSuffix(name.s, "_total"))
 	}
 	d.name = name
-	if v, ok := a.arg(1, "documentation"); ok {
-		if h := p.eval(v); h.known() {
-			d.help = h.s
-		}
+	if h, _ := p.val(a, 1, "documentation"); h.known() {
+		d.help = h.s
 	}
-	if r, ok := a.arg(labelsAt, "labels"); ok {
-		d.labels, ok = p.list(r)
-		d.labelsUnknown = !ok
-	}
+	d.labels, d.labelsUnknown = p.labelArg(a, labelsAt, "labels")
 	if typ == "info" {
 		d.labelsUnknown = true
 	}
@@ -475,23 +493,45 @@ func (p *pyFile) condReason(i int) string {
 	return ""
 }
 
-// list reads a label-name list: a list or tuple of strings, a module constant holding one.
+// list reads a label-name list: a list or tuple of strings, a constant or parameter holding
+// one, list(…)/tuple(…) of one, *unpacked lists inside one, and + of lists.
 func (p *pyFile) list(x rng) ([]string, bool) {
-	if x.e-x.s == 1 && p.toks[x.s].kind == tokIdent {
-		name := p.text(x.s)
-		if name == "None" {
+	if x.s >= x.e {
+		return nil, false
+	}
+	if parts := p.split(x, "+"); len(parts) > 1 {
+		var out []string
+		all := true
+		for _, r := range parts {
+			ls, ok := p.list(r)
+			out = append(out, ls...)
+			all = all && ok
+		}
+		return out, all
+	}
+	if p.dotted(x) {
+		if x.e-x.s == 1 && p.text(x.s) == "None" {
 			return nil, true
 		}
-		if b, ok := p.constant(name); ok {
-			return p.list(b)
+		if b, ok := p.bound(x); ok {
+			return b.file.listIn(b.env, b.r)
 		}
 		return nil, false
 	}
 	o := x.s
+	if (p.text(o) == "list" || p.text(o) == "tuple") && p.text(o+1) == "(" && p.match[o+1] == x.e-1 {
+		return p.list(rng{o + 2, x.e - 1})
+	}
 	if (p.text(o) == "(" || p.text(o) == "[") && p.match[o] == x.e-1 {
 		var out []string
 		all := true
 		for _, el := range p.elements(o) {
+			if p.text(el.s) == "*" {
+				ls, ok := p.list(rng{el.s + 1, el.e})
+				out = append(out, ls...)
+				all = all && ok
+				continue
+			}
 			if v := p.eval(el); v.known() {
 				out = append(out, v.s)
 			} else {
@@ -592,18 +632,37 @@ func (p *pyFile) eval(x rng) value {
 	if t.kind == tokIdent && s+1 == e {
 		return p.evalName(t.text)
 	}
+	if p.dotted(x) {
+		if b, ok := p.bound(x); ok {
+			return b.file.evalIn(b.env, b.r)
+		}
+		return unknown(fmt.Sprintf("the name comes from %s, which is not a constant", p.source(x)))
+	}
 	if t.kind == tokIdent && p.text(s+1) == "(" {
 		return unknown(fmt.Sprintf("the name is the result of %s()", t.text))
 	}
 	return unknown("the name is computed at run time")
 }
 
-// evalName resolves a name used as a string: a module constant, else unknown with why.
+// evalName resolves a name used as a string: a parameter bound at a wrapper's call site, a
+// module constant, a constant imported from another module of the set, else unknown with why.
 func (p *pyFile) evalName(name string) value {
+	if b, ok := p.env.param(name); ok {
+		return b.file.evalIn(b.env, b.r)
+	}
+	if p.env != nil && p.env.unbound[name] {
+		return unknown("the name comes from the parameter " + name + ", which the call does not give")
+	}
+	if ref, ok := p.from[name]; ok {
+		if s := p.lookup(name); s.kind == symValue {
+			return s.bind.file.evalIn(s.bind.env, s.bind.r)
+		}
+		return unknown(fmt.Sprintf("the name comes from %s, imported from %s, which is not a constant of the files read", name, ref.mod))
+	}
 	if b, ok := p.constant(name); ok && !p.evaling[name] {
 		p.evaling[name] = true
 		defer delete(p.evaling, name)
-		v := p.eval(b)
+		v := p.evalIn(nil, b)
 		if !v.known() && !strings.HasPrefix(v.why, "the name comes from") {
 			v.why = fmt.Sprintf("the name comes from %s, whose value %s", name, strings.TrimPrefix(v.why, "the name "))
 		}

@@ -37,7 +37,7 @@
 //     them (Registry::with_prefix and sub_registry_with_prefix prefixes, the unit, _total
 //     for counters, _info for infos), typed from the metric's constructor or declared type,
 //     with a Family's labels from the fields of its EncodeLabelSet struct. The Rust files of
-//     a load are read as one set: const and static items of every module (module paths
+//     a crate are read as one set: const and static items of every module (module paths
 //     from file paths: src/lib.rs and src/main.rs are the crate, src/a/b.rs and
 //     src/a/b/mod.rs are crate::a::b) are reached through use declarations (aliases, globs,
 //     pub use re-exports), crate::/self::/super:: paths and associated consts; and a name
@@ -46,9 +46,19 @@
 //   - Python (a tokenizer: string prefixes, triple quotes, f-strings, comments, brackets,
 //     indentation): prometheus_client's Counter, Gauge, Histogram, Summary, Info and Enum with
 //     positional or keyword name, documentation, labelnames, namespace, subsystem and unit,
-//     named as the library names them, the *MetricFamily classes of custom collectors, and
-//     module-level string constants assigned once. A call counts only when its name was
-//     imported from prometheus_client (collections.Counter is not a metric).
+//     named as the library names them (colon names such as app:num_requests as given), the
+//     *MetricFamily classes of custom collectors, and module-level string and label-list
+//     constants assigned once, joined with + (lists too, and [*BASE, "x"], list(BASE)). The
+//     Python files of a set are read together: module names come from the paths (folders with
+//     __init__.py are packages up to the top one; without them, any dotted tail of the path),
+//     and from-imports, import … as, relative imports and package re-exports are followed to
+//     constants and to the client's classes, as are class attributes and self.X assignments
+//     that alias a class (gauge_cls = Gauge, then self.gauge_cls(…)). The project's own
+//     functions and classes (their __init__, or a base class's) that pass a parameter on to a
+//     constructor or to another such wrapper are evaluated at each call site with its
+//     arguments (defaults and **kwargs passed through included), one definition per call,
+//     placed at the call's name argument. A call counts only when its callee resolves to a
+//     prometheus_client class (collections.Counter is not a metric).
 //   - In all three languages, hand-written exposition text in string literals: "# HELP" and
 //     "# TYPE" lines define families, and sample lines of those families give their labels
 //     (format placeholders — %s, {} and f-string fields — stand for unknown text).
@@ -69,11 +79,11 @@
 // How files are read: LoadFiles groups the Go files by directory and package name and
 // type-checks each group together (imports are not resolved; only the package's own
 // constants matter), so a constant may live in another file of the package — when that file
-// is listed under sources: too. Rust files are read as one set (above); Python files one at a
-// time: their constants are those of the file. Go _test.go files, Python test_*.py, *_test.py
-// and conftest.py, and Rust #[cfg(test)] modules are skipped. A file whose text never
-// mentions its client library (nor "# TYPE"/"# HELP") is not parsed at all, except that a
-// Rust file is still read for the constants and functions other files use.
+// is listed under sources: too. Rust files are read crate by crate and Python files as one
+// set (above and below). Go _test.go files, Python test_*.py, *_test.py and conftest.py, and
+// Rust #[cfg(test)] modules are skipped. A file whose text never mentions its client library
+// (nor "# TYPE"/"# HELP") is not parsed at all, except that a Rust file is still read for the
+// constants and functions other files of its crate use.
 //
 // Limits. Go: registration calls are not followed (a NewCounter that is never registered is
 // still a definition: the source/exposition-mismatch rule reports it when a scrape lacks it);
@@ -83,17 +93,21 @@
 // are not inferred (a Counter::new of another crate counts when the file uses the prometheus
 // crate), let bindings resolve by brace scope to the latest non-mut binding before the use;
 // a path of another crate or a #[path] module is not followed, a use inside a function counts
-// for its whole file, and Cargo.toml is not read (a crate is the directory holding src/). A parameter is followed
-// through at most 16 call sites per function, 3 calls up and 64 call chains per definition,
-// a name through 32 nested names and 4096 lookups: a bound that is hit leaves the
-// definition unresolved with a reason that names it. A function with no call site in the
-// set (a library's API) keeps its parameter unresolved. Crates are read one at a time, and a
-// crate of more than 4 MiB of Rust is read file by file (a problem says so). Python: only module-level constants
-// assigned once are resolved; names imported from other modules and class attributes are
-// unresolved. Everywhere: exposition text assembled across several writes (a "# TYPE " literal
-// and the name in another call) is not recognized, and labels added by wrappers outside the
-// definition (client_golang's WrapRegistererWith, the prometheus crate's
-// Registry::new_custom prefix) are not seen.
+// for its whole file, and Cargo.toml is not read (a crate is the directory holding src/). A
+// parameter is followed through at most 16 call sites per function, 3 calls up and 64 call
+// chains per definition, a name through 32 nested names and 4096 lookups: a bound that is
+// hit leaves the definition unresolved with a reason that names it. A function with no call
+// site in the set (a library's API) keeps its parameter unresolved. Crates are read one at a
+// time, and a crate of more than 4 MiB of Rust is read file by file (a problem says so).
+// Python: only constants assigned once at module level (or a class attribute or self.X
+// assigned once, for a class alias) resolve; names of modules outside the set, local
+// variables, attributes of instances (self.name inside a wrapper) and wrappers called
+// through a variable are unresolved; wrapper calls nest at most 8 deep, a set evaluates at
+// most 4096 wrapper calls, and one value follows at most 10000 names — each bound that is
+// hit leaves an unresolved definition that says so. Everywhere: exposition text assembled
+// across several writes (a "# TYPE " literal and the name in another call) is not
+// recognized, and labels added by wrappers outside the definition (client_golang's
+// WrapRegistererWith, the prometheus crate's Registry::new_custom prefix) are not seen.
 package source
 
 import (
@@ -154,7 +168,8 @@ func Load(f *lint.SourceFile) Result {
 func LoadFiles(files []*lint.SourceFile) ([]*lint.Exposition, []lint.ParseProblem) {
 	var groups [][]*lint.SourceFile
 	goDirs := map[string]int{}
-	rustGroup := -1 // the Rust files are read as one set, so that crates resolve across files
+	rustGroup := -1 // the Rust files are read together, crate by crate
+	pyGroup := -1
 	for _, f := range files {
 		if f == nil {
 			continue
@@ -179,7 +194,12 @@ func LoadFiles(files []*lint.SourceFile) ([]*lint.Exposition, []lint.ParseProble
 			}
 			groups[rustGroup] = append(groups[rustGroup], f)
 		case "python":
-			groups = append(groups, []*lint.SourceFile{f})
+			// one group: names resolve across the modules of the set
+			if pyGroup < 0 {
+				pyGroup = len(groups)
+				groups = append(groups, nil)
+			}
+			groups[pyGroup] = append(groups[pyGroup], f)
 		}
 	}
 	results := make([][]Result, len(groups))
@@ -196,6 +216,8 @@ func LoadFiles(files []*lint.SourceFile) ([]*lint.Exposition, []lint.ParseProble
 				results[i] = loadGo(g)
 			case "rust":
 				results[i] = loadRustFiles(g)
+			case "python":
+				results[i] = loadPythonFiles(g)
 			default:
 				results[i] = []Result{Load(g[0])}
 			}
@@ -255,14 +277,16 @@ func (d *def) familyName(n string) string {
 
 // finish turns a file's definitions into its exposition.
 func finish(f *lint.SourceFile, lang string, defs []*def, probs []lint.ParseProblem) Result {
-	r := Result{Problems: probs}
-	if len(defs) == 0 {
+	ds, dprobs := scanDirectives(f)
+	r := Result{Problems: append(probs, dprobs...)}
+	defs, unusedDirectives := applyDirectives(f, defs, ds)
+	if len(defs) == 0 && len(unusedDirectives) == 0 {
 		return r
 	}
 	slices.SortStableFunc(defs, func(a, b *def) int { return cmp.Compare(a.at, b.at) })
 	e := &lint.Exposition{
 		File: f, Target: Target, Source: true, Families: map[string]*lint.Family{},
-		Code: &lint.CodeFacts{Lang: lang, Defs: map[string]*lint.CodeDef{}},
+		Code: &lint.CodeFacts{Lang: lang, Defs: map[string]*lint.CodeDef{}, UnusedDirectives: unusedDirectives},
 	}
 	for _, d := range defs {
 		d.lang = lang
@@ -307,7 +331,7 @@ func finish(f *lint.SourceFile, lang string, defs []*def, probs []lint.ParseProb
 		e.Order = append(e.Order, name)
 		e.Code.Defs[name] = &lint.CodeDef{Via: d.via, LabelsUnknown: d.labelsUnknown, MayBeAbsent: d.mayBeAbsent}
 	}
-	if len(e.Families) == 0 && len(e.Code.Unresolved) == 0 {
+	if len(e.Families) == 0 && len(e.Code.Unresolved) == 0 && len(unusedDirectives) == 0 {
 		return r
 	}
 	e.Covers = covers(e)
@@ -382,4 +406,47 @@ func sortedUnique(ls []string) []string {
 	ls = slices.Clone(ls)
 	slices.Sort(ls)
 	return slices.Compact(ls)
+}
+
+// ApplyOptions applies the config's sources: mapping entries to the expositions of the files
+// they match (the first matching entry): prefix is prepended to every name a file defines
+// (and to its unresolved patterns), and covers replaces the name spaces its definitions own.
+func ApplyOptions(expos []*lint.Exposition, opts []lint.SourceOpt) {
+	for _, e := range expos {
+		for _, o := range opts {
+			if !lint.MatchGlob(o.Glob, e.File.Path) {
+				continue
+			}
+			if o.Prefix != "" {
+				prefixNames(e, o.Prefix)
+			}
+			if o.Covers != nil {
+				e.Covers = o.Covers
+			}
+			break
+		}
+	}
+}
+
+// prefixNames renames every family of a source exposition to prefix+name.
+func prefixNames(e *lint.Exposition, prefix string) {
+	fams := make(map[string]*lint.Family, len(e.Families))
+	defs := make(map[string]*lint.CodeDef, len(e.Families))
+	for i, name := range e.Order {
+		fam := e.Families[name]
+		fam.Name = prefix + name
+		fams[fam.Name] = fam
+		if e.Code != nil && e.Code.Defs[name] != nil {
+			defs[fam.Name] = e.Code.Defs[name]
+		}
+		e.Order[i] = fam.Name
+	}
+	e.Families = fams
+	if e.Code != nil {
+		e.Code.Defs = defs
+		for i := range e.Code.Unresolved {
+			e.Code.Unresolved[i].Pattern = globEscape(prefix) + e.Code.Unresolved[i].Pattern
+		}
+	}
+	e.Covers = covers(e)
 }

@@ -1,0 +1,125 @@
+package source
+
+import (
+	"path"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/driftlint/driftlint/lint"
+)
+
+// Client names, as lint.Project.ClientDefaults records them.
+const (
+	ClientGo     = "client_golang"
+	ClientPython = "prometheus_client"
+	ClientRust   = "prometheus (Rust)"
+)
+
+// pythonDefaults are the families prometheus_client's default REGISTRY exports: its
+// ProcessCollector (on Linux), PlatformCollector and GCCollector.
+var pythonDefaults = []string{
+	"process_cpu_seconds_total", "process_max_fds", "process_open_fds", "process_resident_memory_bytes",
+	"process_start_time_seconds", "process_virtual_memory_bytes",
+	"python_gc_collections_total", "python_gc_objects_collected_total", "python_gc_objects_uncollectable_total",
+	"python_info",
+}
+
+// rustProcessDefaults are the families of the Rust prometheus crate's process collector,
+// registered in its default registry when the crate's "process" feature is on.
+var rustProcessDefaults = []string{
+	"process_cpu_seconds_total", "process_max_fds", "process_open_fds", "process_resident_memory_bytes",
+	"process_start_time_seconds", "process_threads", "process_virtual_memory_bytes",
+}
+
+// promhttpDefaults are the families promhttp.Handler() registers beside the collectors.
+var promhttpDefaults = []string{"promhttp_metric_handler_requests_in_flight", "promhttp_metric_handler_requests_total"}
+
+var goDefaults = sync.OnceValue(func() []string {
+	// Read from the client_golang that driftlint links, so that the list is that
+	// version's, not typed by hand: the descriptors of its default Go and process
+	// collectors. (The Go collector's list depends on the Go version too; names under go_
+	// that it lacks are unverified, never unknown, as sources own no go_ space.)
+	ch := make(chan *prometheus.Desc, 256)
+	go func() {
+		collectors.NewGoCollector().Describe(ch)
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}).Describe(ch)
+		close(ch)
+	}()
+	fq := regexp.MustCompile(`fqName: "([^"]+)"`)
+	var out []string
+	for d := range ch {
+		if m := fq.FindStringSubmatch(d.String()); m != nil {
+			out = append(out, m[1])
+		}
+	}
+	out = append(out, promhttpDefaults...)
+	slices.Sort(out)
+	return slices.Compact(out)
+})
+
+// ClientDefaults returns the default families of the client libraries the source files use:
+// client_golang's (Go collector, process collector, promhttp) when a Go file imports it,
+// prometheus_client's when a Python file imports it, and the Rust crate's process
+// collector when a Rust file uses the prometheus crate and a Cargo.toml among cargo (the
+// manifests beside the sources, read by the caller) turns its "process" feature on.
+// Family name → client.
+func ClientDefaults(files []*lint.SourceFile, cargo []*lint.SourceFile) map[string]string {
+	out := map[string]string{}
+	add := func(names []string, client string) {
+		for _, n := range names {
+			if _, ok := out[n]; !ok {
+				out[n] = client
+			}
+		}
+	}
+	var goUsed, pyUsed, rustUsed bool
+	for _, f := range files {
+		s := f.Text()
+		switch Lang(f.Path) {
+		case "go":
+			goUsed = goUsed || (!isGoTest(f.Path) && strings.Contains(s, "github.com/prometheus/client_golang/prometheus"))
+		case "python":
+			pyUsed = pyUsed || strings.Contains(s, "prometheus_client")
+		case "rust":
+			rustUsed = rustUsed || strings.Contains(s, "prometheus::")
+		}
+	}
+	if goUsed {
+		add(goDefaults(), ClientGo)
+	}
+	if pyUsed {
+		add(pythonDefaults, ClientPython)
+	}
+	if rustUsed && slices.ContainsFunc(cargo, processFeature) {
+		add(rustProcessDefaults, ClientRust)
+	}
+	return out
+}
+
+// processFeature reports whether a Cargo.toml depends on the prometheus crate with its
+// "process" feature: `prometheus = { version = "0.13", features = ["process"] }` or a
+// [dependencies.prometheus] table with such a features line.
+var processRE = regexp.MustCompile(`(?m)^\s*prometheus\s*=\s*\{[^}\n]*features\s*=\s*\[[^\]]*"process"`)
+
+func processFeature(f *lint.SourceFile) bool {
+	if path.Base(f.Path) != "Cargo.toml" {
+		return false
+	}
+	s := f.Text()
+	if processRE.MatchString(s) {
+		return true
+	}
+	_, table, ok := strings.Cut(s, "[dependencies.prometheus]")
+	if !ok {
+		return false
+	}
+	if i := strings.Index(table, "\n["); i >= 0 {
+		table = table[:i]
+	}
+	return regexp.MustCompile(`(?m)^\s*features\s*=\s*\[[^\]]*"process"`).MatchString(table)
+}

@@ -1,0 +1,15 @@
+package rules_test
+
+import (
+	"testing"
+
+	"github.com/driftlint/driftlint/lint/linttest"
+	"github.com/driftlint/driftlint/rules"
+)
+
+// TestSourcesNeverDark runs metric/unknown and source/unresolved over code with names
+// computed at run time: what each excuses, the names a directive declares, the spaces the code
+// owns, near misses outside them, and the client library's defaults.
+func TestSourcesNeverDark(t *testing.T) {
+	linttest.Run(t, "../fixtures/source-never-dark", rules.MetricUnknown, rules.SourceUnresolved, rules.UnusedIgnore)
+}
