@@ -32,14 +32,14 @@ type Config struct {
 	Path string // the config file as given ("" when discovering without one)
 	Dir  string // absolute folder that the config's paths are relative to
 
-	Rules            []string
-	Runbooks         []string
-	MetricsDocs      []string
-	Dashboards       []string
-	Sources          []string
+	Rules       []string
+	Runbooks    []string
+	MetricsDocs []string
+	Dashboards  []string
+	Sources     []string
 	// SourceOpts holds the sources: entries given as mappings ({path, covers, prefix}), by
 	// glob; a plain glob entry has none.
-	SourceOpts []SourceOpt
+	SourceOpts       []SourceOpt
 	Exposition       []ExpositionSource
 	Health           []HealthSource
 	Invariants       []Invariant

@@ -15,14 +15,14 @@ import (
 // tests' business).
 func TestREADMEOwnershipTable(t *testing.T) {
 	code := map[string]string{
-		"`\"thanos_compact_blocks_marked_total\"`":                                   `Gauge("thanos_compact_blocks_marked_total", "h")`,
-		"`Namespace: \"app\", Subsystem: \"http\", Name: \"requests_total\"`":         `Gauge("requests_total", "h", namespace="app", subsystem="http")`,
-		"`Namespace: \"loki\", Name: \"distributor_appends_total\"`":                  `Gauge("distributor_appends_total", "h", namespace="loki")`,
-		"`\"grpc_foo_total\"`":                                                         `Gauge("grpc_foo_total", "h")`,
+		"`\"thanos_compact_blocks_marked_total\"`":                            `Gauge("thanos_compact_blocks_marked_total", "h")`,
+		"`Namespace: \"app\", Subsystem: \"http\", Name: \"requests_total\"`": `Gauge("requests_total", "h", namespace="app", subsystem="http")`,
+		"`Namespace: \"loki\", Name: \"distributor_appends_total\"`":          `Gauge("distributor_appends_total", "h", namespace="loki")`,
+		"`\"grpc_foo_total\"`": `Gauge("grpc_foo_total", "h")`,
 		"`WrapRegistererWithPrefix(\"app_wal_\", r)` around `Name: \"appends_total\"`": `Gauge("app_wal_appends_total", "h")`,
-		"`\"app_up\"` (two words)":                                                     `Gauge("app_up", "h")`,
-		"a name known only as `app_*_seconds`":                                         `Gauge("app_" + os.environ["K"] + "_seconds", "h")`,
-		"a name of which nothing is known (`os.Getenv(…)`)":                            `Gauge(os.environ["N"], "h")` + "\nB = " + `Gauge("app_http_requests_total", "h")`,
+		"`\"app_up\"` (two words)":                          `Gauge("app_up", "h")`,
+		"a name known only as `app_*_seconds`":              `Gauge("app_" + os.environ["K"] + "_seconds", "h")`,
+		"a name of which nothing is known (`os.Getenv(…)`)": `Gauge(os.environ["N"], "h")` + "\nB = " + `Gauge("app_http_requests_total", "h")`,
 	}
 	b, err := os.ReadFile("../README.md")
 	if err != nil {
