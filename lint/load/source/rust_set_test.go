@@ -132,6 +132,27 @@ pub fn unused(ns: &str) {
 			},
 		},
 		{
+			name: "reads opts!, histogram_opts!, labels!, concat! and format! over constants of another module",
+			files: map[string]string{
+				"src/lib.rs": "pub mod consts;\npub mod m;\n",
+				"src/consts.rs": "pub const NS: &str = \"api\";\npub const REGION: &str = \"region\";\n",
+				"src/m.rs": `use prometheus::{histogram_opts, opts, register_histogram, register_int_gauge, labels};
+use crate::consts;
+
+fn init() {
+    register_int_gauge!(opts!(format!("{}_workers", consts::NS), "Workers.", labels! {consts::REGION => "eu", "zone" => "a"})).unwrap();
+    register_histogram!(histogram_opts!(concat!("api", "_wait_seconds"), "Wait.", vec![0.1], prometheus::labels! {"pool" => "db"})).unwrap();
+    register_int_gauge!(opts!(format!("{}_{:>4}", consts::NS, 1), "Formatted.")).unwrap();
+}
+`,
+			},
+			want: []string{
+				"src/m.rs:5:31 api_workers gauge [region zone] register_int_gauge!",
+				"src/m.rs:6:41 api_wait_seconds histogram [pool] register_histogram!",
+				"src/m.rs:7:31 unresolved api_* gauge: the name is built by format! from values computed at run time",
+			},
+		},
+		{
 			name: "keeps crates apart: a call in one crate does not bind another crate's function",
 			files: map[string]string{
 				"a/src/lib.rs": "use prometheus::IntGauge;\npub fn reg(ns: &str) { IntGauge::new(format!(\"{ns}_up\"), \"x\").unwrap(); }\nfn init() { crate::reg(\"alpha\"); }\n",
