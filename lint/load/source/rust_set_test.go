@@ -134,7 +134,7 @@ pub fn unused(ns: &str) {
 		{
 			name: "reads opts!, histogram_opts!, labels!, concat! and format! over constants of another module",
 			files: map[string]string{
-				"src/lib.rs": "pub mod consts;\npub mod m;\n",
+				"src/lib.rs":    "pub mod consts;\npub mod m;\n",
 				"src/consts.rs": "pub const NS: &str = \"api\";\npub const REGION: &str = \"region\";\n",
 				"src/m.rs": `use prometheus::{histogram_opts, opts, register_histogram, register_int_gauge, labels};
 use crate::consts;
