@@ -45,6 +45,9 @@ type Config struct {
 	Invariants       []Invariant
 	HealthInvariants []HealthInvariant
 	RunbookURLs      []RunbookURL
+	// DocSites are folders published as a documentation site (Hugo, Docusaurus…): links in
+	// their pages resolve as the site serves them.
+	DocSites []DocSite
 	Copies           [][]string
 	Checks           Checks
 	Suppress         []SuppressEntry
@@ -100,10 +103,20 @@ type HealthInvariant struct {
 	At   Pos
 }
 
-// RunbookURL maps published runbook URLs onto a local folder.
+// RunbookURL maps published runbook URLs onto a local folder. Prefix may also be a
+// template that is rendered at deploy time ([[ .RunbookURL ]], {{ .Values.runbookBase }}),
+// and Path a file: the anchor after the prefix is then checked in that file.
 type RunbookURL struct {
 	Prefix string
 	Path   string
+}
+
+// DocSite is a folder published as a documentation site: a page a/b.md is served at a/b/,
+// a/_index.md or a/index.md at a/. URLPrefix, when set, is the site path (or URL) that
+// Root is served under; a <NAME> segment in it (<VERSION>) matches any one path segment.
+type DocSite struct {
+	Root      string
+	URLPrefix string
 }
 
 // Checks switches rules off and changes their severity. Rule ids may be categories
@@ -509,7 +522,7 @@ func (cp *configParser) duration(n *yaml.Node, what string) (time.Duration, erro
 	return time.Duration(d), nil
 }
 
-var topKeys = []string{"rules", "runbooks", "metrics_docs", "dashboards", "exposition", "sources", "health", "invariants", "health_invariants", "runbook_urls", "copies", "checks", "suppress", "ignore", "known_metrics"}
+var topKeys = []string{"rules", "runbooks", "metrics_docs", "dashboards", "exposition", "sources", "health", "invariants", "health_invariants", "runbook_urls", "doc_sites", "copies", "checks", "suppress", "ignore", "known_metrics"}
 
 func (cp *configParser) top(n *yaml.Node) error {
 	c := cp.cfg
@@ -540,6 +553,8 @@ func (cp *configParser) top(n *yaml.Node) error {
 			err = cp.healthInvariants(v)
 		case "runbook_urls":
 			err = cp.runbookURLs(v)
+		case "doc_sites":
+			err = cp.docSites(v)
 		case "copies":
 			err = cp.copies(v)
 		case "checks":
@@ -793,6 +808,34 @@ func (cp *configParser) runbookURLs(n *yaml.Node) error {
 			return cp.errf(it, "a runbook_urls entry needs a prefix and a path")
 		}
 		cp.cfg.RunbookURLs = append(cp.cfg.RunbookURLs, u)
+	}
+	return nil
+}
+
+func (cp *configParser) docSites(n *yaml.Node) error {
+	items, err := cp.seq(n, "doc_sites")
+	if err != nil {
+		return err
+	}
+	for _, it := range items {
+		var d DocSite
+		err := cp.mapping(it, "a doc_sites entry", []string{"root", "url_prefix"}, func(key string, _, v *yaml.Node) error {
+			var err error
+			switch key {
+			case "root":
+				d.Root, err = cp.existing(v, "doc site root")
+			case "url_prefix":
+				d.URLPrefix, err = cp.str(v, "url_prefix")
+			}
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		if d.Root == "" {
+			return cp.errf(it, "a doc_sites entry needs a root")
+		}
+		cp.cfg.DocSites = append(cp.cfg.DocSites, d)
 	}
 	return nil
 }

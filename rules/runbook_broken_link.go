@@ -29,8 +29,25 @@ extension, in any letter case, a folder URL showing its _index.md, index.md or R
       - prefix: https://runbooks.example.com/runbooks/
         path: content/runbooks
 
-Other absolute URLs (another site, mailto:) and templated URLs are never fetched and never
-reported. An anchor (#section) must be produced by a heading of the target Markdown file:
+A runbook_urls prefix may also be a template rendered at deploy time, mapped to a file or a
+folder; the page and anchor after it are checked (white space inside the template ignored):
+
+    runbook_urls:
+      - prefix: "[[ .RunbookURL ]]"
+        path: operator/docs/sop.md
+
+Folders listed in doc_sites are a documentation site (Hugo, Docusaurus): a page a/b.md is
+served at a/b/ and a/_index.md or a/index.md at a/, so a link ../x/ in a/b.md is a/x (a/x.md,
+a/x/index.md or a/x/_index.md); a link under the site's url_prefix (a <NAME> segment such as
+<VERSION> matches any one segment) resolves under its root, and any other site-absolute link
+(/docs/other-product/) is another part of the site, never reported:
+
+    doc_sites:
+      - root: docs/sources
+        url_prefix: /docs/loki/<VERSION>/
+
+Other absolute URLs (another site, mailto:) and other templated URLs are never fetched and
+never reported. An anchor (#section) must be produced by a heading of the target Markdown file:
 its GitHub slug (duplicates get -1, -2), an explicit {#id}, or an <a name>/<a id>; anchors
 are compared lower-case, as GitHub writes them.
 

@@ -68,3 +68,8 @@ func TestRunbookBrokenLinkWithoutFileList(t *testing.T) {
 		t.Errorf("findings (-want +got):\n%s", d)
 	}
 }
+
+// Templated runbook URLs mapped by runbook_urls, and links between the pages of a doc site.
+func TestRunbookBrokenLinkTemplatedAndSiteLinks(t *testing.T) {
+	rbRunWithFiles(t, "../fixtures/runbook-templated-links", rules.RunbookBrokenLink)
+}

@@ -25,7 +25,9 @@ Reported, only when the project has runbooks:
   named after the alert (runbooks/HighKafkaErrorRate.md), or a yaml copy of the alert;
 - a yaml copy of an alert (or recording rule) in a runbook whose name no rule defines, at
   the copy's name.
-Whether a runbook_url resolves is runbook/broken-link's business.
+A missing alert's message suggests a heading that is its name with a typo, or its CamelCase
+words (LokiRequestErrors → "Loki Request Errors"). Whether a runbook_url resolves is
+runbook/broken-link's business.
 
 Bad (no runbook_url, and no runbook heading mentions the alert):
 

@@ -46,7 +46,7 @@ type Target struct {
 	Markdown *lint.Markdown
 	// Site is set for links under a runbook_urls prefix, resolved as published pages.
 	Site bool
-	// Prefix is the runbook_urls entry a Site link fell under.
+	// Prefix is the runbook_urls entry a Site link fell under (empty for a doc site link).
 	Prefix lint.RunbookURL
 	// Unpublished names, for a Missing Site page, the file that matches it but lacks the .md
 	// extension, so that the site does not publish it as a page.
@@ -65,6 +65,7 @@ type Index struct {
 	anchors   map[*lint.Markdown]map[string]lint.Pos // lower-cased anchors
 	names     map[*lint.Markdown][]string            // lower-cased anchors, sorted
 	prefixes  []lint.RunbookURL                      // longest prefix first
+	sites     []lint.DocSite                         // folders published as a doc site
 }
 
 // For returns the project's index, built once and shared by every rule.
@@ -74,8 +75,21 @@ func For(p *lint.Project) *Index {
 		if p.Config != nil {
 			urls = p.Config.RunbookURLs
 		}
-		return New(p.KnownPaths, p.Files, p.Markdown, urls)
+		ix := New(p.KnownPaths, p.Files, p.Markdown, urls)
+		if p.Config != nil {
+			ix.WithDocSites(p.Config.DocSites)
+		}
+		return ix
 	}).(*Index)
+}
+
+// WithDocSites declares the folders published as a documentation site (config doc_sites)
+// and returns ix. Relative links in their pages resolve as the site serves the page (a/b.md
+// at a/b/), and links under a site's URL prefix resolve under its root.
+func (ix *Index) WithDocSites(sites []lint.DocSite) *Index {
+	ix.sites = slices.Clone(sites)
+	sort.SliceStable(ix.sites, func(i, j int) bool { return len(ix.sites[i].URLPrefix) > len(ix.sites[j].URLPrefix) })
+	return ix
 }
 
 // New builds an index from the list of files on disk (nil when unknown: then only the loaded
@@ -168,8 +182,8 @@ var scheme = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*:`)
 // Other absolute URLs, and links holding a {{ template }}, are External.
 func (ix *Index) Resolve(link, from string, rootFallback bool) Target {
 	t := Target{FragmentAt: -1}
-	if strings.Contains(link, "{{") || strings.Contains(link, "}}") {
-		return t // External
+	if templated.MatchString(link) {
+		return ix.template(link)
 	}
 	main := link
 	if i := strings.IndexByte(link, '#'); i >= 0 {
@@ -183,6 +197,13 @@ func (ix *Index) Resolve(link, from string, rootFallback bool) Target {
 	main = strings.TrimSpace(main)
 	if looksExternal(main) {
 		return t // External: an e-mail address or a www. host written without a scheme
+	}
+	for _, d := range ix.sites {
+		if rest, ok := sitePrefix(main, d.URLPrefix); ok {
+			t.Site = true
+			ix.site(&t, d.Root, decode(rest))
+			return t
+		}
 	}
 	if scheme.MatchString(main) || strings.HasPrefix(main, "//") {
 		for _, u := range ix.prefixes {
@@ -202,6 +223,9 @@ func (ix *Index) Resolve(link, from string, rootFallback bool) Target {
 		return t
 	}
 	p := decode(main)
+	if strings.HasPrefix(p, "/") && !strings.HasPrefix(p, "//") && ix.inSite(from) {
+		return t // External: another part of the published site, not a file of the project
+	}
 	if strings.HasPrefix(p, "/") {
 		ix.local(&t, path.Clean(strings.TrimLeft(p, "/")))
 		return t
@@ -236,25 +260,161 @@ func (ix *Index) Resolve(link, from string, rootFallback bool) Target {
 // which is its folder for an index page and the page's own name otherwise.
 func (ix *Index) published(t Target, from, p string) (Target, bool) {
 	from = path.Clean(from)
+	under := func(root string) bool {
+		base := path.Clean(root)
+		return base == "." || from == base || strings.HasPrefix(from, base+"/")
+	}
+	name := path.Base(from)
+	pageDir := "" // the folder a non-index page is served as: a/b.md at a/b/
+	if !slices.ContainsFunc(indexPages, func(ip string) bool { return strings.EqualFold(ip, name) }) {
+		pageDir = path.Join(dirOf(from), strings.TrimSuffix(name, path.Ext(name)))
+	}
+	try := func(d string, u lint.RunbookURL) (Target, bool) {
+		alt := Target{FragmentAt: t.FragmentAt, Fragment: t.Fragment, Site: true, Prefix: u}
+		ix.site(&alt, d, p)
+		return alt, alt.Status == Found
+	}
+	for _, d := range ix.sites {
+		if !under(d.Root) {
+			continue
+		}
+		// A doc site serves every page as a folder, so that is tried first.
+		dirs := []string{dirOf(from)}
+		if pageDir != "" {
+			dirs = []string{pageDir, dirOf(from)}
+		}
+		for _, dir := range dirs {
+			if alt, ok := try(dir, lint.RunbookURL{}); ok {
+				return alt, true
+			}
+		}
+	}
 	for _, u := range ix.prefixes {
-		base := path.Clean(u.Path)
-		if base != "." && from != base && !strings.HasPrefix(from, base+"/") {
+		if !under(u.Path) {
 			continue
 		}
 		dirs := []string{dirOf(from)}
-		name := path.Base(from)
-		if stem := strings.TrimSuffix(name, path.Ext(name)); !slices.ContainsFunc(indexPages, func(ip string) bool { return strings.EqualFold(ip, name) }) {
-			dirs = append(dirs, path.Join(dirOf(from), stem))
+		if pageDir != "" {
+			dirs = append(dirs, pageDir)
 		}
 		for _, d := range dirs {
-			alt := Target{FragmentAt: t.FragmentAt, Fragment: t.Fragment, Site: true, Prefix: u}
-			ix.site(&alt, d, p)
-			if alt.Status == Found {
+			if alt, ok := try(d, u); ok {
 				return alt, true
 			}
 		}
 	}
 	return t, false
+}
+
+// inSite reports whether the project file from is a page of a doc site.
+func (ix *Index) inSite(from string) bool {
+	from = path.Clean(from)
+	for _, d := range ix.sites {
+		base := path.Clean(d.Root)
+		if base == "." || from == base || strings.HasPrefix(from, base+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+// templated matches a link holding a template rendered at deploy time: {{ … }} (Go,
+// Helm, Jinja) or [[ … ]] (Go templates with other delimiters).
+var templated = regexp.MustCompile(`\{\{|\}\}|\[\[.*\]\]`)
+
+// template resolves a templated link: one that starts with a template prefix of
+// runbook_urls is a page of the prefix's file or folder, and its anchor is checked; any
+// other, or one whose path or anchor is templated too, is External.
+func (ix *Index) template(link string) Target {
+	t := Target{FragmentAt: -1}
+	for _, u := range ix.prefixes {
+		if !templated.MatchString(u.Prefix) {
+			continue
+		}
+		n, ok := templatePrefix(link, u.Prefix)
+		if !ok {
+			continue
+		}
+		rest := link[n:]
+		if templated.MatchString(rest) {
+			return t // External: the rest is rendered too
+		}
+		if i := strings.IndexByte(rest, '#'); i >= 0 {
+			t.FragmentAt = n + i + 1
+			t.Fragment = decode(rest[i+1:])
+			rest = rest[:i]
+		}
+		if i := strings.IndexByte(rest, '?'); i >= 0 {
+			rest = rest[:i]
+		}
+		rest = strings.TrimSpace(rest)
+		if rest != "" && rest[0] != '/' && !strings.HasSuffix(u.Prefix, "/") {
+			continue // the prefix is only part of a longer template or name
+		}
+		t.Site, t.Prefix = true, u
+		ix.site(&t, u.Path, decode(strings.TrimLeft(rest, "/")))
+		return t
+	}
+	return t // External
+}
+
+// templatePrefix reports whether link starts with the template prefix, white space
+// ignored ([[.RunbookURL]] is [[ .RunbookURL ]]), and returns the prefix's length in link.
+func templatePrefix(link, prefix string) (int, bool) {
+	i := 0
+	for j := 0; j < len(prefix); j++ {
+		if isSpace(prefix[j]) {
+			continue
+		}
+		for i < len(link) && isSpace(link[i]) {
+			i++
+		}
+		if i >= len(link) || link[i] != prefix[j] {
+			return 0, false
+		}
+		i++
+	}
+	return i, true
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+// sitePrefix reports whether link falls under a doc site's URL prefix and returns the rest
+// after it. A <NAME> segment of the prefix (<VERSION>) matches any one segment of the link;
+// letters compare without regard to case.
+func sitePrefix(link, prefix string) (string, bool) {
+	if prefix == "" {
+		return "", false
+	}
+	i := 0
+	for j := 0; j < len(prefix); {
+		if prefix[j] == '<' {
+			if k := strings.IndexByte(prefix[j:], '>'); k > 0 {
+				start := i
+				for i < len(link) && link[i] != '/' {
+					i++
+				}
+				if i == start {
+					return "", false
+				}
+				j += k + 1
+				continue
+			}
+		}
+		if i >= len(link) || !strings.EqualFold(link[i:i+1], prefix[j:j+1]) {
+			if j == len(prefix)-1 && prefix[j] == '/' && i == len(link) {
+				return "", true // the site's root written without its last slash
+			}
+			return "", false
+		}
+		i++
+		j++
+	}
+	rest := link[i:]
+	if strings.HasSuffix(prefix, "/") || rest == "" || rest[0] == '/' {
+		return strings.TrimLeft(rest, "/"), true
+	}
+	return "", false
 }
 
 // looksExternal recognises what Markdown autolinks without a scheme: an e-mail address

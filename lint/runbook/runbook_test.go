@@ -380,3 +380,73 @@ func TestResolveOddLinksDoNotPanic(t *testing.T) {
 		}
 	}
 }
+
+func TestSplitCamel(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"splits words at capitals", "LokiRequestErrors", "Loki Request Errors"},
+		{"keeps an acronym together", "KubeAPIDown", "Kube API Down"},
+		{"keeps digits with the word before", "HTTP5xxErrors", "HTTP5xx Errors"},
+		{"splits at underscores and dashes", "disk_full-soon", "disk full soon"},
+		{"leaves one word alone", "Watchdog", "Watchdog"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := SplitCamel(tt.in); got != tt.want {
+				t.Errorf("SplitCamel(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestSitePrefix(t *testing.T) {
+	tests := []struct {
+		name, link, prefix, rest string
+		ok                       bool
+	}{
+		{"a placeholder segment matches any version", "/docs/loki/latest/send-data/", "/docs/loki/<VERSION>/", "send-data/", true},
+		{"a placeholder segment matches a written placeholder", "/docs/loki/<LOKI_VERSION>/send-data/", "/docs/loki/<VERSION>/", "send-data/", true},
+		{"the site root without its last slash is the root", "/docs/loki/next", "/docs/loki/<VERSION>/", "", true},
+		{"another product is not the site", "/docs/grafana/latest/x/", "/docs/loki/<VERSION>/", "", false},
+		{"a placeholder does not match an empty segment", "/docs/loki//x", "/docs/loki/<VERSION>/", "", false},
+		{"a full URL prefix compares the host without regard to case", "https://Grafana.com/docs/loki/v3.0.x/x", "https://grafana.com/docs/loki/<V>/", "x", true},
+		{"a prefix needs a segment boundary", "/docs/lokistack/x", "/docs/loki", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rest, ok := sitePrefix(tt.link, tt.prefix)
+			if rest != tt.rest || ok != tt.ok {
+				t.Errorf("sitePrefix(%q, %q) = %q, %v; want %q, %v", tt.link, tt.prefix, rest, ok, tt.rest, tt.ok)
+			}
+		})
+	}
+}
+
+func TestResolveTemplatedLinks(t *testing.T) {
+	ix := testIndex(true)
+	ix.prefixes = append(ix.prefixes,
+		lint.RunbookURL{Prefix: "[[ .RunbookURL ]]", Path: "docs/OBSERVABILITY_RUNBOOK.md"},
+		lint.RunbookURL{Prefix: "{{ .Values.base }}/", Path: "docs"})
+	tests := []struct {
+		name, link string
+		status     Status
+		path, frag string
+	}{
+		{"a mapped template prefix is its file", "[[ .RunbookURL ]]#kafka-error-rate-high", Found, "docs/OBSERVABILITY_RUNBOOK.md", "kafka-error-rate-high"},
+		{"white space inside the template does not matter", "[[.RunbookURL]]#x", Found, "docs/OBSERVABILITY_RUNBOOK.md", "x"},
+		{"a folder prefix resolves the page after it", "{{ .Values.base }}/other#y", Found, "docs/other.md", "y"},
+		{"a missing page after a folder prefix is missing", "{{ .Values.base }}/nope.md", Missing, "docs/nope.md", ""},
+		{"a templated anchor is not checked", "[[ .RunbookURL ]]#[[ .Alert ]]", External, "", ""},
+		{"an unmapped template is external", "{{ .Values.other }}/x.md", External, "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := ix.Resolve(tt.link, "monitoring/alert_rules.yml", true)
+			if got.Status != tt.status || got.Path != tt.path || got.Fragment != tt.frag {
+				t.Errorf("Resolve(%q) = %v %q #%q; want %v %q #%q", tt.link, got.Status, got.Path, got.Fragment, tt.status, tt.path, tt.frag)
+			}
+			if tt.frag != "" && tt.link[got.FragmentAt:] != tt.frag {
+				t.Errorf("FragmentAt %d points at %q", got.FragmentAt, tt.link[got.FragmentAt:])
+			}
+		})
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"unicode"
 
 	"github.com/driftlint/driftlint/lint"
 	"github.com/driftlint/driftlint/lint/load/markdown"
@@ -16,6 +17,7 @@ type Sections struct {
 	at       map[string]lint.Pos     // lower-cased key → first place
 	headings []string                // lower-cased heading texts, sorted, for suggestions
 	heading  map[string]lint.Heading // lower-cased text → first heading with it
+	spaced   map[string]lint.Heading // heading's words, lower-cased, space-joined → heading
 }
 
 // SectionsFor returns the project's runbook sections, built once and shared by every rule.
@@ -25,7 +27,7 @@ func SectionsFor(p *lint.Project) *Sections {
 
 // NewSections indexes the runbooks among md (Markdown.Runbook set) and the alert copies.
 func NewSections(md []*lint.Markdown, copies []*lint.RuleEntry) *Sections {
-	s := &Sections{at: map[string]lint.Pos{}, heading: map[string]lint.Heading{}}
+	s := &Sections{at: map[string]lint.Pos{}, heading: map[string]lint.Heading{}, spaced: map[string]lint.Heading{}}
 	add := func(key string, at lint.Pos) {
 		key = strings.ToLower(strings.TrimSpace(key))
 		if key == "" {
@@ -48,6 +50,11 @@ func NewSections(md []*lint.Markdown, copies []*lint.RuleEntry) *Sections {
 			add(h.Text, h.At)
 			for _, w := range words(h.Text) {
 				add(w, h.At)
+			}
+			if k := spacedKey(h.Text); k != "" {
+				if _, ok := s.spaced[k]; !ok {
+					s.spaced[k] = h
+				}
 			}
 			lt := strings.ToLower(h.Text)
 			if _, ok := s.heading[lt]; !ok && lt != "" {
@@ -91,9 +98,14 @@ func (s *Sections) Find(alert string) (lint.Pos, bool) {
 // Len is the number of distinct heading texts, the cost of one Suggest.
 func (s *Sections) Len() int { return len(s.headings) }
 
-// Suggest returns the runbook heading whose text is the alert name with a typo (see Typo),
+// Suggest returns the runbook heading whose words are the alert name's CamelCase words
+// ("Loki Request Errors" for LokiRequestErrors), else the one whose text is the alert name
+// with a typo (see Typo),
 // for a "did you mean"; ok is false when there is none.
 func (s *Sections) Suggest(alert string) (h lint.Heading, ok bool) {
+	if h, ok := s.spaced[spacedKey(SplitCamel(alert))]; ok {
+		return h, true
+	}
 	k := Typo(strings.ToLower(alert), s.headings)
 	if k == "" {
 		return lint.Heading{}, false
@@ -107,4 +119,38 @@ func (s *Sections) Suggest(alert string) (h lint.Heading, ok bool) {
 // "closest" would suggest the wrong page. "" when there is none.
 func Typo(name string, candidates []string) string {
 	return lint.ClosestWithin(name, candidates, max(2, len(name)/10))
+}
+
+// spacedKey is a heading's (or a split name's) words, lower-cased and joined by one space;
+// "" when it has fewer than two words.
+func spacedKey(text string) string {
+	ws := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
+		return (r < '0' || r > '9') && (r < 'a' || r > 'z') && r <= 127
+	})
+	if len(ws) < 2 {
+		return ""
+	}
+	return strings.Join(ws, " ")
+}
+
+// SplitCamel splits a CamelCase name into words: LokiRequestErrors gives "Loki Request
+// Errors", KubeAPIDown "Kube API Down", HTTP5xxErrors "HTTP5xx Errors"; '_' and '-' split too.
+func SplitCamel(name string) string {
+	var b strings.Builder
+	rs := []rune(name)
+	for i, r := range rs {
+		if r == '_' || r == '-' {
+			b.WriteByte(' ')
+			continue
+		}
+		if i > 0 && unicode.IsUpper(r) {
+			prev := rs[i-1]
+			nextLower := i+1 < len(rs) && unicode.IsLower(rs[i+1])
+			if unicode.IsLower(prev) || unicode.IsDigit(prev) && !unicode.IsUpper(rs[max(i-2, 0)]) || unicode.IsUpper(prev) && nextLower {
+				b.WriteByte(' ')
+			}
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
