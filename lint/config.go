@@ -45,9 +45,6 @@ type Config struct {
 	Invariants       []Invariant
 	HealthInvariants []HealthInvariant
 	RunbookURLs      []RunbookURL
-	// DocSites are folders published as a documentation site (Hugo, Docusaurus…): links in
-	// their pages resolve as the site serves them.
-	DocSites []DocSite
 	Copies           [][]string
 	Checks           Checks
 	Suppress         []SuppressEntry
@@ -60,6 +57,9 @@ type Config struct {
 	// GlobAt holds the position of each glob of a key (rules, runbooks, metrics_docs,
 	// dashboards, sources, known_metrics, ignore, covers), in the key's order.
 	GlobAt map[string][]Pos
+	// DocSites are folders published as a documentation site (Hugo, Docusaurus…): links in
+	// their pages resolve as the site serves them.
+	DocSites []DocSite
 }
 
 // ExpositionSource is one entry of exposition: a saved scrape or a URL.

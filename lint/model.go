@@ -210,6 +210,10 @@ type DocEntry struct {
 	Labels    []string
 	LabelsAt  Pos
 	Doc       *Markdown
+	// Prose is set for a name that a paragraph of prose begins with ("`app_mau_current`
+	// records …"): it documents the metric for docs/undocumented-metric only, and is never
+	// the subject of docs/stale-metric ("`app_old_total` was removed in 2.0" is not drift).
+	Prose bool
 }
 
 // DashboardTarget is one query of a panel.

@@ -41,7 +41,7 @@ func runDocsStaleMetric(pass *lint.Pass) error {
 	p := pass.Project
 	ix := docsfix.For(p)
 	for _, e := range p.DocEntries {
-		if !p.DocCovered(e.Name) {
+		if e.Prose || !p.DocCovered(e.Name) {
 			continue
 		}
 		if f, kind := ix.Resolve(e.Name); f != nil || kind != 0 {

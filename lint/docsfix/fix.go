@@ -108,7 +108,7 @@ func (fx *fixer) planRenames(onRow map[*lint.DocEntry]bool) {
 	claims := map[*Family]*claim{}
 	var order []*Family
 	for _, e := range fx.p.DocEntries {
-		if !fx.p.Covered(e.Name) || e.Doc == nil || e.Doc.File == nil {
+		if e.Prose || !fx.p.Covered(e.Name) || e.Doc == nil || e.Doc.File == nil {
 			continue
 		}
 		if f, kind := fx.ix.Resolve(e.Name); f != nil || kind != 0 {

@@ -43,7 +43,7 @@ func (l *loader) fence(n *ast.FencedCodeBlock) {
 	case "", "bash", "sh", "shell", "console", "zsh":
 		l.shell(body)
 	}
-	if exampleLangs[lang] && l.md.MetricsDoc {
+	if l.md.MetricsDoc && (exampleLangs[lang] || plainLangs[lang] && declaresFamily(body.Value)) {
 		l.expositionExample(body)
 	}
 }

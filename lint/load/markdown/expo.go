@@ -1,6 +1,7 @@
 package markdown
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -10,17 +11,35 @@ import (
 // exampleLangs are the info strings of fenced blocks that may show exposition text.
 var exampleLangs = map[string]bool{"prometheus": true, "openmetrics": true, "prom": true}
 
+// plainLangs are the info strings of blocks that show exposition text when it declares a
+// family with # HELP or # TYPE (the output of curl /metrics pasted as it came).
+var plainLangs = map[string]bool{"": true, "text": true, "txt": true, "plain": true, "plaintext": true, "console": true, "shell": true, "sh": true, "bash": true}
+
+// declaresFamily reports whether a block has a # HELP or # TYPE line.
+func declaresFamily(s string) bool {
+	for line := range strings.Lines(s) {
+		f := strings.Fields(line)
+		if len(f) >= 3 && f[0] == "#" && (f[1] == "HELP" || f[1] == "TYPE") {
+			return true
+		}
+	}
+	return false
+}
+
 // expositionExample records the metrics that a metrics doc documents by showing their output:
 // a ```prometheus block whose every line is exposition text (# HELP, # TYPE, other comments,
 // samples), as in "kube-state-metrics also exposes … Example: ```prometheus
 // kube_state_metrics_list_total{resource="*v1.Node",result="success"} 1```". Each family
-// becomes a DocEntry at its first mention, typed when a # TYPE line says so. Its labels are
-// left undocumented: an example shows some series, not the family's label set. A block with
-// any other line (a PromQL query written as ```prometheus) documents nothing.
+// becomes a DocEntry at its first mention, typed when a # TYPE line says so. The labels of a
+// family that the block declares with # HELP or # TYPE (an excerpt of a real exposition) are
+// those of its sample lines (le and quantile aside); a bare sample line is an example of some
+// series, and leaves the labels undocumented. A block with any other line (a PromQL query
+// written as ```prometheus) documents nothing.
 func (l *loader) expositionExample(body lint.Span) {
 	var entries []*lint.DocEntry
 	byName := map[string]*lint.DocEntry{}
-	typed := map[string]bool{} // families a # TYPE line declares
+	typed := map[string]bool{}    // families a # TYPE line declares
+	declared := map[string]bool{} // families a # HELP or # TYPE line declares
 	add := func(name string, off int, typ string) {
 		if e := byName[name]; e != nil {
 			if e.Type == "" && typ != "" {
@@ -54,6 +73,7 @@ func (l *loader) expositionExample(body lint.Span) {
 					typ = typeWord(strings.ToLower(f[3]))
 					typed[f[2]] = true
 				}
+				declared[f[2]] = true
 				add(f[2], at+strings.Index(trim, f[2]), typ)
 			}
 			continue
@@ -70,6 +90,18 @@ func (l *loader) expositionExample(body lint.Span) {
 			name = family
 		}
 		add(name, s[0], "")
+		if !declared[name] {
+			continue
+		}
+		e := byName[name]
+		if !e.HasLabels {
+			e.HasLabels, e.LabelsAt = true, body.Pos(s[1])
+		}
+		for _, ln := range sampleLabels(body.Value[s[1]:]) {
+			if ln != "le" && ln != "quantile" && !slices.Contains(e.Labels, ln) {
+				e.Labels = append(e.Labels, ln)
+			}
+		}
 	}
 	l.listed = append(l.listed, entries...)
 }
@@ -133,4 +165,41 @@ func labelsEnd(s string) int {
 		}
 	}
 	return -1
+}
+
+// sampleLabels returns the label names of the {…} block that a sample line continues with
+// after its name; none when there is no block.
+func sampleLabels(s string) []string {
+	if !strings.HasPrefix(s, "{") {
+		return nil
+	}
+	end := labelsEnd(s)
+	if end < 0 {
+		return nil
+	}
+	var out []string
+	for i := 1; i < end-1; {
+		for i < end && (s[i] == ',' || isSpaceByte(s[i])) {
+			i++
+		}
+		j := i
+		for j < end && isIdentByte(s[j]) {
+			j++
+		}
+		if j == i || j >= end || s[j] != '=' {
+			return out
+		}
+		out = append(out, s[i:j])
+		k := j + 1
+		if k < end && s[k] == '"' {
+			for k++; k < end && s[k] != '"'; k++ {
+				if s[k] == '\\' {
+					k++
+				}
+			}
+			k++
+		}
+		i = k
+	}
+	return out
 }

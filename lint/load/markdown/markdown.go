@@ -173,7 +173,11 @@ type loader struct {
 	owner  string // text of the nearest heading above
 	slugs  slugger
 	tables []*lint.DocEntry // from metric tables
-	listed []*lint.DocEntry // from bullet lists and headings
+	listed []*lint.DocEntry // from bullet lists, headings, paragraphs and exposition blocks
+	// headingEntry is the metric that the nearest heading above names, while no labels
+	// have been read for it; labelsNext is set after a "Labels:" paragraph.
+	headingEntry *lint.DocEntry
+	labelsNext   bool
 }
 
 func (l *loader) run() {
@@ -248,6 +252,13 @@ func (l *loader) visit(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if l.md.MetricsDoc {
 			l.listItem(n)
 		}
+	case *ast.Paragraph:
+		if l.md.MetricsDoc {
+			l.paragraph(n)
+		}
+	}
+	if l.md.MetricsDoc && n.Parent() != nil && n.Parent().Kind() == ast.KindDocument {
+		l.afterHeading(n)
 	}
 	return ast.WalkContinue, nil
 }
@@ -317,8 +328,9 @@ func (l *loader) heading(h *ast.Heading) {
 	l.md.Headings = append(l.md.Headings, lint.Heading{Level: h.Level, Text: txt, Anchor: anchor, At: at})
 	l.anchor(anchor, at)
 	l.owner = txt
+	l.headingEntry, l.labelsNext = nil, false
 	if l.md.MetricsDoc {
-		l.listedName(h)
+		l.headingEntry = l.listedName(h)
 	}
 }
 
@@ -352,13 +364,17 @@ func (l *loader) link(dest []byte, off int, before string) {
 }
 
 // finishDocEntries merges table and list entries in file order; a listed name that a table
-// documents already is dropped, as is a name listed twice.
+// documents already is dropped, as is a name listed twice (a prose mention of a name that is
+// also listed is dropped, wherever it is).
 func (l *loader) finishDocEntries() {
 	entries := l.tables
 	seen := map[string]bool{}
 	for _, e := range l.tables {
 		seen[e.Name] = true
 	}
+	// A name listed, as a heading or by an example documents it more than a paragraph of
+	// prose about it does: prose entries come last, so that they never hide another.
+	sort.SliceStable(l.listed, func(i, j int) bool { return !l.listed[i].Prose && l.listed[j].Prose })
 	for _, e := range l.listed {
 		if seen[e.Name] {
 			continue

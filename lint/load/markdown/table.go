@@ -153,6 +153,9 @@ func (l *loader) table(t *east.Table) {
 		return
 	}
 	strict := tcol < 0 && lcol < 0 && !metricHeader(header[mcol]) // a Name or Series column alone
+	if !metricHeader(header[mcol]) && (optionTable(header) || optionSection(l.owner)) {
+		return // inputs, outputs, flags or config keys (terraform-docs, --help tables)
+	}
 	var entries []*lint.DocEntry
 	nonEmpty, sure, typed := 0, 0, false
 	for _, cells := range rows {
@@ -407,15 +410,28 @@ func (l *loader) listItem(li *ast.ListItem) {
 			return
 		}
 	}
-	l.listedName(first)
+	if e := l.listedName(first); e != nil {
+		l.itemType(first, e)
+	}
 }
 
 // listedName records a metric name written as the leading code span of a block (a list
-// item's text or a heading) as a DocEntry with no type or labels.
-func (l *loader) listedName(n ast.Node) {
+// item's text, a heading or a paragraph) as a DocEntry with no type or labels, and returns
+// it (nil when the block does not begin with a metric name).
+func (l *loader) listedName(n ast.Node) *lint.DocEntry {
+	e := l.leadingName(n)
+	if e != nil {
+		l.listed = append(l.listed, e)
+	}
+	return e
+}
+
+// leadingName returns the DocEntry of the metric name that a block begins with in code, or
+// nil.
+func (l *loader) leadingName(n ast.Node) *lint.DocEntry {
 	cs := leadingCodeSpan(l.src, n)
 	if cs == nil {
-		return
+		return nil
 	}
 	var b builder
 	codeSpanText(&b, l.src, cs)
@@ -423,9 +439,9 @@ func (l *loader) listedName(n ast.Node) {
 	name, i := firstName(s)
 	rest := strings.TrimSpace(s[i+len(name):])
 	if !isMetricName(name) || !strings.Contains(name, "_") || rest != "" && rest[0] != '{' {
-		return
+		return nil
 	}
-	l.listed = append(l.listed, &lint.DocEntry{Name: name, At: l.pos(int(b.offs[i])), Doc: l.md})
+	return &lint.DocEntry{Name: name, At: l.pos(int(b.offs[i])), Doc: l.md}
 }
 
 // leadingCodeSpan returns the first inline of n when it is a code span, looking inside
@@ -446,4 +462,39 @@ func leadingCodeSpan(src []byte, n ast.Node) *ast.CodeSpan {
 		}
 	}
 	return nil
+}
+
+// optionTable reports whether a table's header has a column that only tables of options,
+// inputs, outputs, flags or config keys have: Default, Required, Flag, Option, Env and so on.
+func optionTable(header []string) bool {
+	for _, h := range header {
+		switch strings.Join(strings.Fields(strings.ToLower(strings.Trim(h, " \t*_`:"))), " ") {
+		case "default", "default value", "required", "flag", "flags", "option", "options",
+			"parameter", "argument", "env", "env var", "environment variable", "key",
+			"config key", "setting", "input", "output", "variable", "version", "source":
+			return true
+		}
+	}
+	return false
+}
+
+// optionSection reports whether a heading names a section of options rather than of
+// metrics: Inputs, Outputs, Flags, Configuration options, Requirements, Providers…
+func optionSection(heading string) bool {
+	words := strings.FieldsFunc(strings.ToLower(heading), func(r rune) bool {
+		return r < 'a' || r > 'z'
+	})
+	option := false
+	for _, w := range words {
+		switch w {
+		case "metric", "metrics", "series":
+			return false
+		case "input", "inputs", "output", "outputs", "flag", "flags", "option", "options",
+			"parameter", "parameters", "argument", "arguments", "variable", "variables",
+			"setting", "settings", "configuration", "requirements", "providers", "modules",
+			"resources":
+			option = true
+		}
+	}
+	return option
 }
