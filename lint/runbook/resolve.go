@@ -66,6 +66,8 @@ type Index struct {
 	names     map[*lint.Markdown][]string            // lower-cased anchors, sorted
 	prefixes  []lint.RunbookURL                      // longest prefix first
 	sites     []lint.DocSite                         // folders published as a doc site
+	aliases   map[string]string                      // lower-cased site page path → the page (Hugo aliases)
+	included  map[*lint.Markdown]bool                // pages whose content a shortcode includes
 }
 
 // For returns the project's index, built once and shared by every rule.
@@ -89,7 +91,89 @@ func For(p *lint.Project) *Index {
 func (ix *Index) WithDocSites(sites []lint.DocSite) *Index {
 	ix.sites = slices.Clone(sites)
 	sort.SliceStable(ix.sites, func(i, j int) bool { return len(ix.sites[i].URLPrefix) > len(ix.sites[j].URLPrefix) })
+	ix.aliases, ix.included = map[string]string{}, map[*lint.Markdown]bool{}
+	for p, m := range ix.md {
+		if m.File == nil || !ix.inSite(p) {
+			continue
+		}
+		if includes.Match(m.File.Src) {
+			ix.included[m] = true
+		}
+		for _, a := range frontMatterAliases(m.File.Src) {
+			for _, d := range ix.sites {
+				if rest, ok := sitePrefix(a, d.URLPrefix); ok {
+					ix.addAlias(path.Join(d.Root, rest), p)
+				}
+			}
+			if !strings.HasPrefix(a, "/") && !scheme.MatchString(a) {
+				ix.addAlias(path.Join(dirOf(pageURL(p)), a), p)
+			}
+		}
+	}
 	return ix
+}
+
+func (ix *Index) addAlias(at, page string) {
+	k := strings.ToLower(strings.Trim(path.Clean(at), "/"))
+	if _, ok := ix.aliases[k]; !ok && !outside(k) {
+		ix.aliases[k] = page
+	}
+}
+
+// pageURL is the site path a page is served at, without the trailing slash: a/b for a/b.md,
+// a for a/_index.md.
+func pageURL(p string) string {
+	name := path.Base(p)
+	if slices.ContainsFunc(indexPages, func(ip string) bool { return strings.EqualFold(ip, name) }) {
+		return dirOf(p)
+	}
+	return strings.TrimSuffix(p, path.Ext(p))
+}
+
+// includes matches a Hugo shortcode that includes another file's content into a page
+// ({{< docs/shared lookup="x.md" >}}, {{< readfile … >}}, {{% include … %}}): the page's
+// anchors are then not all its own headings.
+var includes = regexp.MustCompile(`\{\{[<%]\s*(docs/shared|shared|include|readfile|embed)\b`)
+
+// frontMatterAliases returns the aliases: list of a page's YAML front matter (Hugo): the
+// old URLs that redirect to the page.
+func frontMatterAliases(src []byte) []string {
+	s := string(src)
+	if !strings.HasPrefix(s, "---\n") && !strings.HasPrefix(s, "---\r\n") {
+		return nil
+	}
+	end := strings.Index(s[3:], "\n---")
+	if end < 0 {
+		return nil
+	}
+	var out []string
+	in := false
+	for line := range strings.Lines(s[3 : 3+end]) {
+		t := strings.TrimSpace(line)
+		switch {
+		case strings.HasPrefix(line, "aliases:"):
+			in = true
+			if v := strings.TrimSpace(strings.TrimPrefix(line, "aliases:")); strings.HasPrefix(v, "[") {
+				for a := range strings.SplitSeq(strings.Trim(v, "[]"), ",") {
+					if a = strings.Trim(strings.TrimSpace(a), `"'`); a != "" {
+						out = append(out, a)
+					}
+				}
+				in = false
+			}
+		case in && strings.HasPrefix(t, "- "):
+			a := strings.TrimSpace(strings.TrimPrefix(t, "- "))
+			if i := strings.Index(a, " #"); i >= 0 {
+				a = strings.TrimSpace(a[:i])
+			}
+			if a = strings.Trim(a, `"'`); a != "" {
+				out = append(out, a)
+			}
+		case in && t != "" && !strings.HasPrefix(t, "#"):
+			in = false
+		}
+	}
+	return out
 }
 
 // New builds an index from the list of files on disk (nil when unknown: then only the loaded
@@ -229,6 +313,12 @@ func (ix *Index) Resolve(link, from string, rootFallback bool) Target {
 	if strings.HasPrefix(p, "/") {
 		ix.local(&t, path.Clean(strings.TrimLeft(p, "/")))
 		return t
+	}
+	if ix.inSite(from) {
+		// A page of a doc site links as the site serves it: a/b.md is a/b/.
+		if pub, ok := ix.published(t, from, p); ok {
+			return pub
+		}
 	}
 	ix.local(&t, path.Join(dirOf(from), p))
 	if t.Status == Found {
@@ -565,6 +655,10 @@ func (ix *Index) site(t *Target, base, rest string) {
 			return
 		}
 	}
+	if a, ok := ix.aliases[strings.ToLower(strings.Trim(page, "/"))]; ok {
+		t.Status, t.Path, t.Markdown = Found, a, ix.md[a]
+		return
+	}
 	t.Path, t.Tried = tried[0], tried
 	if !ix.complete {
 		t.Status = Unknown
@@ -647,8 +741,8 @@ var lineAnchor = regexp.MustCompile(`^l\d+(-l\d+)?$`)
 // line anchors (#L10, #L10-L20) are accepted. md must be indexed (a loaded Markdown file).
 func (ix *Index) Anchor(md *lint.Markdown, frag string) bool {
 	f := strings.ToLower(frag)
-	if f == "" || f == "top" || lineAnchor.MatchString(f) {
-		return true
+	if f == "" || f == "top" || lineAnchor.MatchString(f) || ix.included[md] {
+		return true // included content's anchors are unknown
 	}
 	anchors := ix.anchors[md]
 	if _, ok := anchors[f]; ok {
