@@ -577,6 +577,7 @@ func (w *goWalker) constructor(c *ast.CallExpr, name, typ string, stack []ast.No
 	}
 	if key := w.holderKey(c, stack); key != "" {
 		w.unit.holders[key] = append(w.unit.holders[key], d)
+		d.holder = key
 	}
 	w.defs = append(w.defs, d)
 }
