@@ -63,6 +63,26 @@ func TestInterruptStopsEveryPhase(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// Slow jq assertions keep the jq phase busy; slow invariants the invariants phase.
+	slowJQ := t.TempDir()
+	var jq strings.Builder
+	jq.WriteString("health: [{file: health.json}]\nhealth_invariants:\n")
+	for i := range 40 {
+		fmt.Fprintf(&jq, "  - name: slow-%d\n    jq: '[range(900000)] | map(. * 2) | length > %d'\n", i, i)
+	}
+	writeTree(t, slowJQ, map[string]string{".driftlint.yaml": jq.String(), "health.json": `{"status": "ok"}`})
+	slowInv := t.TempDir()
+	var inv, expo strings.Builder
+	inv.WriteString("exposition: [{file: m.prom}]\ninvariants:\n")
+	for i := range 40 {
+		fmt.Fprintf(&inv, "  - name: slow-%d\n    expr: sum(count_over_time(app_x[10m:1s])) >= %d\n", i, i)
+	}
+	expo.WriteString("# HELP app_x X.\n# TYPE app_x gauge\n")
+	for i := range 2000 {
+		fmt.Fprintf(&expo, "app_x{i=\"%d\"} 1\n", i)
+	}
+	writeTree(t, slowInv, map[string]string{".driftlint.yaml": inv.String(), "m.prom": expo.String()})
+
 	tests := []struct {
 		name, phase string
 		sig         syscall.Signal
@@ -72,6 +92,8 @@ func TestInterruptStopsEveryPhase(t *testing.T) {
 		{"load, SIGTERM", "load", syscall.SIGTERM, []string{"check", "--allow-net", "127.0.0.1", hang}},
 		{"rules, Ctrl-C", "rules", syscall.SIGINT, []string{"check", "-j", "1", big}},
 		{"rules, baseline", "rules", syscall.SIGTERM, []string{"baseline", "-j", "1", big}},
+		{"jq, Ctrl-C", "jq", syscall.SIGINT, []string{"check", "-j", "1", slowJQ}},
+		{"invariants, SIGTERM", "invariants", syscall.SIGTERM, []string{"check", "-j", "1", slowInv}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

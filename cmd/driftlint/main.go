@@ -344,10 +344,10 @@ func checkDir(dir string) error {
 // printed on stderr ("driftlint: phase rules"), for scripts and tests that need to know
 // where a run is.
 func phase(name string) {
-	guard.SetPhase(name)
-	if os.Getenv("DRIFTLINT_TRACE") == "1" {
-		fmt.Fprintln(os.Stderr, "driftlint: phase "+name)
+	if os.Getenv("DRIFTLINT_TRACE") == "1" && guard.OnPhase == nil {
+		guard.OnPhase = func(name string) { fmt.Fprintln(os.Stderr, "driftlint: phase "+name) }
 	}
+	guard.SetPhase(name)
 }
 
 // maxSecretFile bounds a secret or TLS file read for a url entry.

@@ -115,9 +115,25 @@ func Start(ctx context.Context, maxMemory int64, onExceed func(heap uint64)) (st
 
 var phase atomic.Pointer[string]
 
-// SetPhase names what the run is doing ("loading dashboards", "rule promql/syntax"), for
-// the process guard's message.
-func SetPhase(name string) { phase.Store(&name) }
+// OnPhase, when set (before the run starts), is called with each phase SetPhase enters
+// that differs from the one before: cmd/driftlint traces phases with it.
+var OnPhase func(name string)
+
+// SetPhase names what the run is doing ("load", "rules", "jq", "invariants"), for the
+// process guard's message.
+func SetPhase(name string) {
+	if old := phase.Swap(&name); OnPhase != nil && (old == nil || *old != name) {
+		OnPhase(name)
+	}
+}
+
+// Enter sets the phase for the duration of one program (a jq assertion, an invariant) and
+// returns the function that restores the phase it interrupted.
+func Enter(name string) (leave func()) {
+	prev := Phase()
+	SetPhase(name)
+	return func() { SetPhase(prev) }
+}
 
 // Phase returns the name SetPhase last set, or "".
 func Phase() string {

@@ -173,6 +173,7 @@ func (c *Clock) Run(ctx context.Context, code *gojq.Code, v any, yield func(any)
 	}
 	ctx, cancel := context.WithTimeout(ctx, min(l.JQTimeout, left))
 	defer cancel()
+	defer guard.Enter("jq")()
 	bctx, stop := guard.Budget(ctx, guard.ProgramBudget)
 	defer stop()
 	start := time.Now()

@@ -173,6 +173,7 @@ func (c *Checker) eval(ctx context.Context, qs string, t int64) (parser.Value, e
 	if err := c.limitErr(ctx); err != nil {
 		return nil, err
 	}
+	defer guard.Enter("invariants")()
 	bctx, cancel := guard.Budget(ctx, guard.ProgramBudget)
 	defer cancel()
 	q, err := c.engine.NewInstantQuery(bctx, c.store, nil, qs, time.UnixMilli(t))

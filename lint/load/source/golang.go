@@ -1,12 +1,9 @@
 package source
 
 import (
-	"errors"
 	"fmt"
 	"go/ast"
 	"go/constant"
-	"go/parser"
-	"go/scanner"
 	"go/token"
 	"go/types"
 	"strconv"
@@ -58,95 +55,25 @@ const (
 	absentConditional = "it is defined inside a condition or a loop"
 )
 
-// goFile is one parsed Go file.
+// goFile is one Go file of the sources set.
 type goFile struct {
-	src  *lint.SourceFile
-	ast  *ast.File
-	tok  *token.File
-	res  Result
-	pkgN string
-}
-
-// loadGo reads the Go files of one directory; constants resolve across the files of a
-// package. It returns one result per file, in the order given.
-func loadGo(files []*lint.SourceFile) []Result {
-	fset := token.NewFileSet()
-	gfs := make([]*goFile, len(files))
-	relevant := false
-	for i, f := range files {
-		gfs[i] = &goFile{src: f}
-		s := f.Text()
-		if strings.Contains(s, "client_golang/prometheus") || looksLikeExpositionText(s) {
-			relevant = true
-		}
-	}
-	out := make([]Result, len(files))
-	if !relevant {
-		return out
-	}
-	for _, g := range gfs {
-		af, err := parser.ParseFile(fset, g.src.Path, g.src.Src, parser.ParseComments|parser.SkipObjectResolution)
-		if el, ok := errors.AsType[scanner.ErrorList](err); ok {
-			for _, e := range el {
-				g.res.Problems = append(g.res.Problems, lint.ParseProblem{At: g.src.Pos(e.Pos.Offset), Message: "go: " + e.Msg})
-			}
-		} else if err != nil {
-			g.res.Problems = append(g.res.Problems, lint.ParseProblem{At: lint.Pos{File: g.src.Path}, Message: "go: " + err.Error()})
-		}
-		if af == nil || af.Name == nil {
-			continue
-		}
-		g.ast = af
-		g.tok = fset.File(af.Pos())
-		g.pkgN = af.Name.Name
-	}
-	// One type check per package of the directory, for constants and scopes.
-	byPkg := map[string][]*goFile{}
-	var names []string
-	for _, g := range gfs {
-		if g.ast == nil || g.tok == nil {
-			continue
-		}
-		if byPkg[g.pkgN] == nil {
-			names = append(names, g.pkgN)
-		}
-		byPkg[g.pkgN] = append(byPkg[g.pkgN], g)
-	}
-	for _, n := range names {
-		pkg := byPkg[n]
-		info := typeCheck(fset, pkg)
-		for _, g := range pkg {
-			defs := walkGo(g, info)
-			g.res = finish(g.src, "go", defs, g.res.Problems)
-		}
-	}
-	for i, g := range gfs {
-		out[i] = g.res
-	}
-	return out
-}
-
-// typeCheck runs go/types over a package without its imports: every imported name is
-// invalid, but the package's own constants get their values and identifiers their objects.
-func typeCheck(fset *token.FileSet, pkg []*goFile) (info *types.Info) {
-	info = &types.Info{Types: map[ast.Expr]types.TypeAndValue{}, Defs: map[*ast.Ident]types.Object{}, Uses: map[*ast.Ident]types.Object{}}
-	defer func() {
-		if recover() != nil { // never let a checker crash stop the run: constants stay unknown
-			info = &types.Info{Types: map[ast.Expr]types.TypeAndValue{}, Defs: map[*ast.Ident]types.Object{}, Uses: map[*ast.Ident]types.Object{}}
-		}
-	}()
-	files := make([]*ast.File, len(pkg))
-	for i, g := range pkg {
-		files[i] = g.ast
-	}
-	conf := types.Config{Error: func(error) {}, FakeImportC: true, DisableUnusedImportCheck: true}
-	_, _ = conf.Check(pkg[0].pkgN, fset, files, info)
-	return info
+	src     *lint.SourceFile
+	idx     int // index in loadGo's argument
+	ast     *ast.File
+	tok     *token.File
+	res     Result
+	pkgN    string
+	imports []string
+	oses    []bool // builds for goOSes[k]
+	metrics bool   // mentions client_golang or holds exposition text
+	defs    []*def
+	walked  bool
 }
 
 // goWalker finds the definitions of one file.
 type goWalker struct {
 	g        *goFile
+	ctx      *goCtx
 	info     *types.Info
 	prom     map[string]bool // local names of the prometheus package
 	promauto map[string]bool
@@ -158,20 +85,25 @@ type goWalker struct {
 	inline    map[*ast.CallExpr]*def
 	inlineTyp map[*ast.CallExpr]string // NewDesc calls written inside the call that sends them
 	descTypes map[string]string        // descriptor key → type from the Must… calls ("" = conflicting)
-	loopVars  map[types.Object]bool
-	params    map[types.Object]bool
-	inits     map[types.Object]ast.Expr // variables with one initial value and no assignment
-	assigned  map[types.Object]bool
 	chained   map[*ast.BasicLit]bool
 	texts     []textLit
+
+	env          *goEnv  // nil in the walked file; set in a helper body evaluated at a call site
+	unit         *goUnit // registrations of the current walk
+	expansions   int
+	depth        int
+	selfWrapping map[types.Object]bool
+	hits         int           // parameter bindings read so far
+	fromCall     map[*def]bool // definitions that depend on the call site of the helper read
+	ownAt        map[*def]ownPos
+	ext          map[*goFile][]*def // definitions of helpers of other files (or this one)
 }
 
-func walkGo(g *goFile, info *types.Info) (defs []*def) {
+func newWalker(g *goFile, ctx *goCtx) *goWalker {
 	w := &goWalker{
-		g: g, info: info, prom: map[string]bool{}, promauto: map[string]bool{}, fmtPkg: map[string]bool{},
+		g: g, ctx: ctx, info: ctx.info, prom: map[string]bool{}, promauto: map[string]bool{}, fmtPkg: map[string]bool{},
 		descs: map[string][]*def{}, inline: map[*ast.CallExpr]*def{}, inlineTyp: map[*ast.CallExpr]string{}, descTypes: map[string]string{},
-		loopVars: map[types.Object]bool{}, params: map[types.Object]bool{}, inits: map[types.Object]ast.Expr{},
-		assigned: map[types.Object]bool{}, chained: map[*ast.BasicLit]bool{},
+		chained: map[*ast.BasicLit]bool{}, unit: newUnit(), selfWrapping: map[types.Object]bool{}, fromCall: map[*def]bool{}, ownAt: map[*def]ownPos{}, ext: map[*goFile][]*def{},
 	}
 	for _, im := range g.ast.Imports {
 		p, err := strconv.Unquote(im.Path.Value)
@@ -194,23 +126,42 @@ func walkGo(g *goFile, info *types.Info) (defs []*def) {
 			w.fmtPkg[local] = true
 		}
 	}
+	return w
+}
+
+// walkGo returns the definitions of a file, and those it found in helpers of other files
+// that do not depend on the call (by file).
+func walkGo(g *goFile, ctx *goCtx) (defs []*def, ext map[*goFile][]*def) {
+	w := newWalker(g, ctx)
 	defer func() {
 		if v := recover(); v != nil {
-			defs = nil
+			defs, ext = nil, nil
 			g.res.Problems = append(g.res.Problems, lint.ParseProblem{At: lint.Pos{File: g.src.Path}, Message: fmt.Sprintf("could not read the metric definitions: %v", v)})
 		}
 	}()
-	w.prepare()
 	var stack []ast.Node
 	ast.Inspect(g.ast, func(n ast.Node) bool {
 		if n == nil {
 			stack = stack[:len(stack)-1]
 			return true
 		}
-		w.visit(n, stack)
+		switch b := n.(type) {
+		case *ast.FuncDecl:
+			if b.Body != nil && ctx.helpers[b.Body] {
+				return false // read at each call site
+			}
+		case *ast.FuncLit:
+			if ctx.helpers[b.Body] {
+				return false
+			}
+		}
+		if !w.visit(n, stack) {
+			return false
+		}
 		stack = append(stack, n)
 		return true
 	})
+	w.applyRegs()
 	// Custom collectors: a descriptor takes the type of the calls that send it.
 	for key, ds := range w.descs {
 		if t, ok := w.descTypes[key]; ok && t != "" {
@@ -225,76 +176,7 @@ func walkGo(g *goFile, info *types.Info) (defs []*def) {
 		}
 	}
 	w.defs = append(w.defs, scanText(w.texts)...)
-	return w.defs
-}
-
-// prepare records loop variables, parameters and the variables whose value is one
-// initializer never assigned again (options and label slices held in variables).
-func (w *goWalker) prepare() {
-	define := func(id *ast.Ident, set map[types.Object]bool) {
-		if o := w.info.Defs[id]; o != nil {
-			set[o] = true
-		}
-	}
-	ast.Inspect(w.g.ast, func(n ast.Node) bool {
-		switch n := n.(type) {
-		case *ast.RangeStmt:
-			for _, e := range []ast.Expr{n.Key, n.Value} {
-				if id, ok := e.(*ast.Ident); ok {
-					define(id, w.loopVars)
-				}
-			}
-		case *ast.ForStmt:
-			if as, ok := n.Init.(*ast.AssignStmt); ok {
-				for _, e := range as.Lhs {
-					if id, ok := e.(*ast.Ident); ok {
-						define(id, w.loopVars)
-					}
-				}
-			}
-		case *ast.FuncType:
-			if n.Params != nil {
-				for _, f := range n.Params.List {
-					for _, id := range f.Names {
-						define(id, w.params)
-					}
-				}
-			}
-		case *ast.ValueSpec:
-			if len(n.Values) == len(n.Names) {
-				for i, id := range n.Names {
-					if o := w.info.Defs[id]; o != nil {
-						w.inits[o] = n.Values[i]
-					}
-				}
-			}
-		case *ast.AssignStmt:
-			for i, l := range n.Lhs {
-				id := rootIdent(l)
-				if id == nil {
-					continue
-				}
-				if n.Tok == token.DEFINE && l == ast.Expr(id) {
-					if o := w.info.Defs[id]; o != nil && len(n.Rhs) == len(n.Lhs) {
-						w.inits[o] = n.Rhs[i]
-						continue
-					}
-				}
-				if o := w.info.Uses[id]; o != nil {
-					w.assigned[o] = true
-				}
-			}
-		case *ast.UnaryExpr:
-			if n.Op == token.AND {
-				if id := rootIdent(n.X); id != nil {
-					if o := w.info.Uses[id]; o != nil {
-						w.assigned[o] = true // its address escapes: it may change
-					}
-				}
-			}
-		}
-		return true
-	})
+	return w.defs, w.ext
 }
 
 // rootIdent is the variable an assignment target or address belongs to: x of x, x.f, x[i].
@@ -339,11 +221,66 @@ func pkgSel(e ast.Expr) (pkg, sel string) {
 
 // isProm reports whether e is prometheus.Name (or Name under a dot import).
 func (w *goWalker) isProm(e ast.Expr, name string) bool {
+	return w.isPkg(e, promPath, w.prom, name)
+}
+
+// isPkg reports whether e is pkg.Name of the package with the import path ip: by the
+// package object the type check gave the selector, else by the file's import names.
+func (w *goWalker) isPkg(e ast.Expr, ip string, locals map[string]bool, name string) bool {
 	if id, ok := e.(*ast.Ident); ok {
-		return w.dotProm && id.Name == name
+		return ip == promPath && w.dotProm && id.Name == name
 	}
-	p, s := pkgSel(e)
-	return s == name && w.prom[p]
+	s, ok := e.(*ast.SelectorExpr)
+	if !ok || s.Sel.Name != name {
+		return false
+	}
+	id, ok := s.X.(*ast.Ident)
+	if !ok {
+		return false
+	}
+	if pn, ok := w.info.Uses[id].(*types.PkgName); ok {
+		return pn.Imported().Path() == ip
+	}
+	return locals[id.Name]
+}
+
+// isPromauto reports whether e names the promauto package.
+func (w *goWalker) isPromauto(id *ast.Ident) bool {
+	if pn, ok := w.info.Uses[id].(*types.PkgName); ok {
+		return pn.Imported().Path() == promautoPath
+	}
+	return w.promauto[id.Name]
+}
+
+// factory returns the registerer of a promauto.With(reg) call, or the call a variable set
+// once to one holds (f := promauto.With(reg)), with the environment to read it in; ok is
+// false for other expressions.
+func (w *goWalker) factory(e ast.Expr) (reg ast.Expr, env *goEnv, ok bool) {
+	env = w.env
+	var x *ast.CallExpr
+	switch v := ast.Unparen(e).(type) {
+	case *ast.CallExpr:
+		x = v
+	case *ast.Ident:
+		if b, bok := w.bound(v); bok {
+			w.in(b.env, func() { reg, env, ok = w.factory(b.e) })
+			return reg, env, ok
+		}
+		init := w.initOf(v)
+		if init == nil {
+			return nil, nil, false
+		}
+		x, _ = ast.Unparen(init).(*ast.CallExpr)
+	}
+	if x == nil || len(x.Args) != 1 {
+		return nil, nil, false
+	}
+	if s, sok := x.Fun.(*ast.SelectorExpr); sok && s.Sel.Name == "With" {
+		if id, iok := s.X.(*ast.Ident); iok && w.isPromauto(id) {
+			return x.Args[0], env, true
+		}
+	}
+	return nil, nil, false
 }
 
 // calleeName returns the selected or plain name a call calls.
@@ -361,22 +298,22 @@ func calleeName(c *ast.CallExpr) string {
 	return ""
 }
 
-func (w *goWalker) visit(n ast.Node, stack []ast.Node) {
+func (w *goWalker) visit(n ast.Node, stack []ast.Node) bool {
 	switch n := n.(type) {
 	case *ast.CallExpr:
-		w.call(n, stack)
+		return w.call(n, stack)
 	case *ast.BinaryExpr:
 		if n.Op == token.ADD {
 			if len(stack) > 0 {
 				if p, ok := stack[len(stack)-1].(*ast.BinaryExpr); ok && p.Op == token.ADD {
-					return // inside a chain already read
+					return true // inside a chain already read
 				}
 			}
 			w.chain(n, stack)
 		}
 	case *ast.BasicLit:
 		if n.Kind != token.STRING || w.chained[n] {
-			return
+			return true
 		}
 		l := w.goLit(n)
 		if len(stack) > 0 {
@@ -386,6 +323,7 @@ func (w *goWalker) visit(n ast.Node, stack []ast.Node) {
 		}
 		w.texts = append(w.texts, textLit{l: l, mayBeAbsent: conditional(stack)})
 	}
+	return true
 }
 
 // isFormatArg reports whether lit is the format argument of a fmt.*printf call.
@@ -453,17 +391,24 @@ func conditional(stack []ast.Node) string {
 	return ""
 }
 
-// call handles a call that may define a metric or give a descriptor its type.
-func (w *goWalker) call(c *ast.CallExpr, stack []ast.Node) {
+// call handles a call that may define a metric, give a descriptor its type, register
+// through a wrapped registerer or call a helper; it returns false when the call's arguments
+// are read already.
+func (w *goWalker) call(c *ast.CallExpr, stack []ast.Node) bool {
 	name := calleeName(c)
 	if typ, ok := goConstructors[name]; ok && w.isConstructorCall(c) {
 		w.constructor(c, name, typ, stack)
-		return
+		return true
 	}
 	if name == "NewDesc" && w.isProm(c.Fun, "NewDesc") {
 		w.newDesc(c, stack)
-		return
+		return true
 	}
+	if f := w.ctx.funcs[w.ctx.callee(c)]; f != nil && w.ctx.helpers[f.body] {
+		w.expand(c, f, stack)
+		return true
+	}
+	w.register(c)
 	if typ, ok := goConstMetrics[name]; ok && w.isProm(c.Fun, name) && len(c.Args) > 0 {
 		if typ == "" && len(c.Args) > 1 {
 			if _, vt := pkgSel(c.Args[1]); vt != "" && w.isProm(c.Args[1], vt) {
@@ -473,11 +418,11 @@ func (w *goWalker) call(c *ast.CallExpr, stack []ast.Node) {
 			}
 		}
 		if typ == "" {
-			return
+			return true
 		}
 		if inner, ok := ast.Unparen(c.Args[0]).(*ast.CallExpr); ok {
 			w.inlineTyp[inner] = typ // the inner NewDesc is visited after this call
-			return
+			return true
 		}
 		if key := descKey(c.Args[0]); key != "" {
 			if t, seen := w.descTypes[key]; seen && t != typ {
@@ -487,6 +432,7 @@ func (w *goWalker) call(c *ast.CallExpr, stack []ast.Node) {
 			}
 		}
 	}
+	return true
 }
 
 // isConstructorCall reports whether a New… call is client_golang's: through the prometheus
@@ -498,13 +444,16 @@ func (w *goWalker) isConstructorCall(c *ast.CallExpr) bool {
 		id, ok := c.Fun.(*ast.Ident)
 		return ok && w.dotProm && goConstructors[id.Name] != ""
 	}
+	if _, _, ok := w.factory(sel.X); ok {
+		return true
+	}
 	switch x := sel.X.(type) {
 	case *ast.Ident:
-		if w.prom[x.Name] || w.promauto[x.Name] {
-			return true
-		}
-	case *ast.CallExpr:
-		if p, s := pkgSel(x.Fun); s == "With" && w.promauto[p] {
+		if pn, ok := w.info.Uses[x].(*types.PkgName); ok {
+			if p := pn.Imported().Path(); p == promPath || p == promautoPath {
+				return true
+			}
+		} else if w.prom[x.Name] || w.promauto[x.Name] {
 			return true
 		}
 	case *ast.SelectorExpr:
@@ -530,6 +479,9 @@ func (w *goWalker) isConstructorCall(c *ast.CallExpr) bool {
 // via names a constructor call for messages: promauto.NewCounterVec.
 func (w *goWalker) via(c *ast.CallExpr, name string) string {
 	if sel, ok := c.Fun.(*ast.SelectorExpr); ok {
+		if _, _, ok := w.factory(sel.X); ok {
+			return "promauto.With(…)." + name
+		}
 		switch x := sel.X.(type) {
 		case *ast.Ident:
 			if w.promauto[x.Name] {
@@ -538,6 +490,9 @@ func (w *goWalker) via(c *ast.CallExpr, name string) string {
 		case *ast.CallExpr:
 			return "promauto.With(…)." + name
 		case *ast.SelectorExpr:
+			if x.Sel.Name != "V2" {
+				return "promauto.With(…)." + name
+			}
 			if x.Sel.Name == "V2" {
 				return "prometheus.V2." + name
 			}
@@ -557,11 +512,24 @@ type goOpts struct {
 }
 
 func (w *goWalker) constructor(c *ast.CallExpr, name, typ string, stack []ast.Node) {
+	d := &def{typ: typ, via: w.via(c, name), at: w.at(c)}
+	if len(c.Args) > 0 {
+		w.setOwn(d, c.Args[0])
+	} else {
+		w.setOwn(d, c)
+	}
+	h0 := w.hits
+	defer func() { w.fromCall[d] = w.hits > h0 }()
+	if w.env != nil && w.env.absent != "" {
+		d.mayBeAbsent = w.env.absent
+	}
 	if len(c.Args) == 0 {
+		d.name = unknown("the constructor has no options")
+		w.defs = append(w.defs, d)
 		return
 	}
+	d.at = w.at(c.Args[0])
 	o, ok := w.opts(c.Args[0])
-	d := &def{typ: typ, via: w.via(c, name), at: w.off(c.Args[0].Pos())}
 	if !ok {
 		d.name = unknown("the options are not a literal the code shows")
 		w.defs = append(w.defs, d)
@@ -587,6 +555,28 @@ func (w *goWalker) constructor(c *ast.CallExpr, name, typ string, stack []ast.No
 	if a := conditional(stack); a != "" && d.mayBeAbsent == "" {
 		d.mayBeAbsent = a
 	}
+	if sel, ok := c.Fun.(*ast.SelectorExpr); ok {
+		h := w.hits
+		if reg, env, ok := w.factory(sel.X); ok {
+			var r regWrap
+			w.in(env, func() { r = w.registerer(reg) })
+			d.wrap(r)
+			if r.empty() {
+				w.hits = h // an unwrapped registerer passed in changes nothing
+			}
+		} else {
+			w.hits = h
+		}
+	}
+	if r, ok := w.unit.inlineReg[c]; ok {
+		d.wrap(r.wrap)
+		if r.fromCall {
+			w.hits++
+		}
+	}
+	if key := w.holderKey(c, stack); key != "" {
+		w.unit.holders[key] = append(w.unit.holders[key], d)
+	}
 	w.defs = append(w.defs, d)
 }
 
@@ -597,6 +587,14 @@ func (w *goWalker) opts(e ast.Expr) (goOpts, bool) {
 		e = ast.Unparen(u.X)
 	}
 	if id, ok := e.(*ast.Ident); ok {
+		if b, ok := w.bound(id); ok {
+			var o goOpts
+			w.in(b.env, func() { o, ok = w.opts(b.e) })
+			if ok && w.env != nil {
+				o.nameAt = b.at
+			}
+			return o, ok
+		}
 		if init := w.initOf(id); init != nil {
 			return w.opts(init)
 		}
@@ -606,7 +604,7 @@ func (w *goWalker) opts(e ast.Expr) (goOpts, bool) {
 	if !ok {
 		return goOpts{}, false
 	}
-	o := goOpts{ns: known(""), sub: known(""), name: known(""), nameAt: w.off(cl.Pos())}
+	o := goOpts{ns: known(""), sub: known(""), name: known(""), nameAt: w.at(cl)}
 	for _, el := range cl.Elts {
 		kv, ok := el.(*ast.KeyValueExpr)
 		if !ok {
@@ -623,7 +621,7 @@ func (w *goWalker) opts(e ast.Expr) (goOpts, bool) {
 			o.sub = w.eval(kv.Value)
 		case "Name":
 			o.name = w.eval(kv.Value)
-			o.nameAt = w.off(kv.Value.Pos())
+			o.nameAt = w.at(kv.Value)
 		case "Help":
 			if v := w.eval(kv.Value); v.known() {
 				o.help = v.s
@@ -653,11 +651,17 @@ func (w *goWalker) opts(e ast.Expr) (goOpts, bool) {
 
 // initOf returns the one initial value of a variable that is never assigned again.
 func (w *goWalker) initOf(id *ast.Ident) ast.Expr {
-	o := w.info.Uses[id]
-	if o == nil || w.assigned[o] {
+	return w.initOfObj(w.info.Uses[id])
+}
+
+func (w *goWalker) initOfObj(o types.Object) ast.Expr {
+	if o == nil || w.ctx.assigned[o] {
 		return nil
 	}
-	return w.inits[o]
+	if _, ok := o.(*types.Var); !ok {
+		return nil
+	}
+	return w.ctx.inits[o]
 }
 
 // variableLabels reads V2 VariableLabels: UnconstrainedLabels{…} or ConstrainedLabels{{Name: …}}.
@@ -701,6 +705,10 @@ func (w *goWalker) literal(e ast.Expr) (cl *ast.CompositeLit, null, ok bool) {
 		return nil, true, false
 	}
 	if id, isID := e.(*ast.Ident); isID {
+		if b, bok := w.bound(id); bok {
+			w.in(b.env, func() { cl, null, ok = w.literal(b.e) })
+			return cl, null, ok
+		}
 		if init := w.initOf(id); init != nil {
 			return w.literal(init)
 		}
@@ -710,8 +718,27 @@ func (w *goWalker) literal(e ast.Expr) (cl *ast.CompositeLit, null, ok bool) {
 	return cl, false, ok
 }
 
-// stringList reads a []string literal (or nil, or a variable holding one).
+// stringList reads a []string literal (or nil, a variable holding one, or an append to
+// one).
 func (w *goWalker) stringList(e ast.Expr) ([]string, bool) {
+	if !w.enter() {
+		return nil, false
+	}
+	defer w.leave()
+	if c, isCall := ast.Unparen(e).(*ast.CallExpr); isCall {
+		return w.appendList(c)
+	}
+	if id, isID := ast.Unparen(e).(*ast.Ident); isID {
+		if b, bok := w.bound(id); bok {
+			var out []string
+			var all bool
+			w.in(b.env, func() { out, all = w.stringList(b.e) })
+			return out, all
+		}
+		if init := w.initOf(id); init != nil {
+			return w.stringList(init)
+		}
+	}
 	cl, null, ok := w.literal(e)
 	if null || !ok {
 		return nil, null
@@ -765,7 +792,10 @@ func (w *goWalker) newDesc(c *ast.CallExpr, stack []ast.Node) {
 	if len(c.Args) == 0 {
 		return
 	}
-	d := &def{name: w.eval(c.Args[0]), at: w.off(c.Args[0].Pos()), via: "prometheus.NewDesc", mayBeAbsent: absentCollector}
+	h0 := w.hits
+	d := &def{name: w.eval(c.Args[0]), at: w.at(c.Args[0]), via: "prometheus.NewDesc", mayBeAbsent: absentCollector}
+	w.setOwn(d, c.Args[0])
+	defer func() { w.fromCall[d] = w.hits > h0 }()
 	if d.name.known() && d.name.s == "" {
 		return
 	}
@@ -827,9 +857,15 @@ func descKey(e ast.Expr) string {
 	return ""
 }
 
-// eval works out a string expression: a constant of the package (go/types), a literal, a
-// concatenation, prometheus.BuildFQName; other expressions are unknown, with the reason.
+// eval works out a string expression: a constant of the set (go/types), a literal, a
+// concatenation, prometheus.BuildFQName, fmt.Sprintf, strings.Join, a variable set once, a
+// helper parameter bound at a call site, a function returning one expression; other
+// expressions are unknown, with the reason.
 func (w *goWalker) eval(e ast.Expr) value {
+	if !w.enter() {
+		return unknown("the name is nested too deep to follow")
+	}
+	defer w.leave()
 	if tv, ok := w.info.Types[e]; ok && tv.Value != nil {
 		if tv.Value.Kind() == constant.String {
 			return known(constant.StringVal(tv.Value))
@@ -850,38 +886,39 @@ func (w *goWalker) eval(e ast.Expr) value {
 			return concat(w.eval(x.X), w.eval(x.Y))
 		}
 	case *ast.Ident:
+		if b, ok := w.bound(x); ok {
+			var v value
+			w.in(b.env, func() { v = w.eval(b.e) })
+			return v
+		}
 		o := w.info.Uses[x]
+		if c, ok := o.(*types.Const); ok {
+			return constValue(c)
+		}
+		if init := w.initOfObj(o); init != nil && !w.ctx.loopVars[o] {
+			return w.eval(init)
+		}
 		switch {
-		case w.loopVars[o]:
+		case w.ctx.loopVars[o]:
 			return unknown("the name comes from the loop variable " + x.Name)
-		case w.params[o]:
+		case w.ctx.params[o]:
 			return unknown("the name comes from the parameter " + x.Name)
 		}
-		if v, ok := o.(*types.Var); ok && v.Parent() != nil {
+		if _, ok := o.(*types.Var); ok {
 			return unknown("the name comes from the variable " + x.Name)
 		}
 		return unknown(fmt.Sprintf("the name comes from %s, which is not a constant of the package", x.Name))
 	case *ast.CallExpr:
-		if w.isProm(x.Fun, "BuildFQName") && len(x.Args) == 3 {
-			return fqName(w.eval(x.Args[0]), w.eval(x.Args[1]), w.eval(x.Args[2]))
-		}
-		if p, s := pkgSel(x.Fun); w.fmtPkg[p] && s == "Sprintf" && len(x.Args) > 0 {
-			if f := w.eval(x.Args[0]); f.known() {
-				return fillFormat(f.s, printfVerbs, func(i int, spec string) value {
-					if (spec == "%s" || spec == "%v") && i+1 < len(x.Args) {
-						return w.eval(x.Args[i+1])
-					}
-					return unknown("")
-				}, "the name is built by fmt.Sprintf from values computed at run time")
-			}
-			return unknown("the name is built by fmt.Sprintf")
-		}
-		if n := calleeName(x); n != "" {
-			return unknown(fmt.Sprintf("the name is the result of %s()", n))
-		}
+		return w.evalCall(x)
 	case *ast.SelectorExpr:
 		if id, ok := x.X.(*ast.Ident); ok {
 			if _, isPkg := w.info.Uses[id].(*types.PkgName); isPkg {
+				if c, ok := w.info.Uses[x.Sel].(*types.Const); ok {
+					return constValue(c)
+				}
+				if init := w.initOfObj(w.info.Uses[x.Sel]); init != nil {
+					return w.eval(init)
+				}
 				return unknown(fmt.Sprintf("the name comes from %s.%s of another package", id.Name, x.Sel.Name))
 			}
 		}
@@ -890,6 +927,95 @@ func (w *goWalker) eval(e ast.Expr) value {
 		return unknown("the name is an element of a slice or map")
 	}
 	return unknown("the name is computed at run time")
+}
+
+// constValue is the value of a string constant.
+func constValue(c *types.Const) value {
+	if c.Val().Kind() == constant.String {
+		return known(constant.StringVal(c.Val()))
+	}
+	return unknown("the name is not a string constant")
+}
+
+// evalCall works out a call that builds a string.
+func (w *goWalker) evalCall(x *ast.CallExpr) value {
+	if w.isProm(x.Fun, "BuildFQName") && len(x.Args) == 3 {
+		return fqName(w.eval(x.Args[0]), w.eval(x.Args[1]), w.eval(x.Args[2]))
+	}
+	if w.isPkg(x.Fun, "fmt", w.fmtPkg, "Sprintf") && len(x.Args) > 0 {
+		if f := w.eval(x.Args[0]); f.known() {
+			return fillFormat(f.s, printfVerbs, func(i int, spec string) value {
+				if (spec == "%s" || spec == "%v") && i+1 < len(x.Args) {
+					return w.eval(x.Args[i+1])
+				}
+				return unknown("")
+			}, "the name is built by fmt.Sprintf from values computed at run time")
+		}
+		return unknown("the name is built by fmt.Sprintf")
+	}
+	if w.isPkg(x.Fun, "strings", nil, "Join") && len(x.Args) == 2 {
+		parts, ok := w.stringList(x.Args[0])
+		sep := w.eval(x.Args[1])
+		if !ok || !sep.known() {
+			return unknown("the name is joined from values computed at run time")
+		}
+		return known(strings.Join(parts, sep.s))
+	}
+	if f := w.ctx.funcs[w.ctx.callee(x)]; f != nil {
+		if r := returned(f); r != nil && (w.env == nil || w.env.depth < maxHelperDepth) {
+			env := &goEnv{vars: map[types.Object]binding{}, site: w.at(x)}
+			if w.env != nil {
+				env.depth, env.absent = w.env.depth+1, w.env.absent
+			}
+			bindParams(w, f, x, env)
+			var v value
+			w.in(env, func() { v = w.eval(r) })
+			return v
+		}
+	}
+	if n := calleeName(x); n != "" {
+		return unknown(fmt.Sprintf("the name is the result of %s()", n))
+	}
+	return unknown("the name is computed at run time")
+}
+
+// returned is the expression a function made of one return statement returns, or nil.
+func returned(f *goFunc) ast.Expr {
+	if len(f.body.List) != 1 {
+		return nil
+	}
+	r, ok := f.body.List[0].(*ast.ReturnStmt)
+	if !ok || len(r.Results) != 1 {
+		return nil
+	}
+	return r.Results[0]
+}
+
+// appendList reads append(list, "a", "b") and append(list, more...) of label names.
+func (w *goWalker) appendList(c *ast.CallExpr) ([]string, bool) {
+	id, ok := ast.Unparen(c.Fun).(*ast.Ident)
+	if !ok || id.Name != "append" || len(c.Args) == 0 {
+		return nil, false
+	}
+	if o := w.info.Uses[id]; o != nil {
+		if _, builtin := o.(*types.Builtin); !builtin {
+			return nil, false
+		}
+	}
+	out, all := w.stringList(c.Args[0])
+	rest := c.Args[1:]
+	if c.Ellipsis.IsValid() && len(rest) == 1 {
+		more, ok := w.stringList(rest[0])
+		return append(out, more...), all && ok
+	}
+	for _, a := range rest {
+		if v := w.eval(a); v.known() {
+			out = append(out, v.s)
+		} else {
+			all = false
+		}
+	}
+	return out, all
 }
 
 // goLit decodes a Go string literal with the file offset of each byte.

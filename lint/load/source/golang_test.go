@@ -1,6 +1,11 @@
 package source
 
-import "testing"
+import (
+	"strings"
+	"testing"
+
+	"github.com/driftlint/driftlint/lint"
+)
 
 const goHeader = `package shop
 
@@ -69,7 +74,7 @@ func newMetrics(reg prometheus.Registerer) {
 var labels = []string{"route"}
 `},
 			want: []string{
-				"shop/m.go:14:44 shop_a_total counter [region] prometheus.NewCounter",
+				"shop/m.go:14:44 shop_a_total counter [region] promauto.With(…).NewCounter",
 				"shop/m.go:15:64 shop_b_seconds summary [route] absent promauto.With(…).NewSummaryVec",
 				"shop/m.go:17:48 shop_c_total counter [code] absent prometheus.V2.NewCounterVec",
 				"shop/m.go:20:52 shop_d gauge [x] ?labels absent prometheus.NewGaugeVec",
@@ -195,5 +200,317 @@ func broken( {
 			want:     []string{"shop/m.go:12:54 shop_a gauge [] promauto.NewGauge"},
 			problems: []string{"shop/m.go:14:14: go: expected ')', found '{'"},
 		},
+	})
+}
+
+const resolveMod = "module example.com/app\n\ngo 1.26\n"
+
+func TestLoadGoResolve(t *testing.T) { runLoadCases(t, goResolveCases) }
+
+// goResolveCases are the patterns the resolver reads across packages, helpers and
+// registerers.
+var goResolveCases = []loadCase{
+	{
+		name: "resolves a package variable set once and a constant of another package through go.mod",
+		files: map[string]string{
+			"go.mod":                   resolveMod,
+			"internal/consts/c.go":     "package consts\n\nconst App = \"app\"\n\nconst Sub = App + \"_http\"\n",
+			"internal/metrics/vars.go": "package metrics\n\nvar namespace = \"app\"\n\nvar changed = \"x\"\n\nfunc init() { changed = \"y\" }\n",
+			"internal/metrics/m.go": `package metrics
+
+import (
+	"example.com/app/internal/consts"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+var a = prometheus.NewCounter(prometheus.CounterOpts{Namespace: namespace, Name: "a_total"})
+var b = prometheus.NewGauge(prometheus.GaugeOpts{Namespace: consts.App, Subsystem: "db", Name: "open"})
+var c = prometheus.NewGauge(prometheus.GaugeOpts{Name: consts.Sub + "_inflight"})
+var d = prometheus.NewGauge(prometheus.GaugeOpts{Namespace: changed, Name: "d"})
+`,
+		},
+		want: []string{
+			"internal/metrics/m.go:8:82 app_a_total counter [] prometheus.NewCounter",
+			"internal/metrics/m.go:9:96 app_db_open gauge [] prometheus.NewGauge",
+			"internal/metrics/m.go:10:56 app_http_inflight gauge [] prometheus.NewGauge",
+			"internal/metrics/m.go:11:76 unresolved *d gauge: the name comes from the variable changed",
+		},
+	},
+	{
+		name: "matches an import path by the directory's suffix when there is no go.mod",
+		files: map[string]string{
+			"svc/names/n.go": "package names\n\nconst Prefix = \"svc\"\n",
+			"svc/m/m.go": `package m
+
+import (
+	"github.com/other/svc/names"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+var x = prometheus.NewGauge(prometheus.GaugeOpts{Name: names.Prefix + "_x"})
+`,
+		},
+		want: []string{"svc/m/m.go:8:56 svc_x gauge [] prometheus.NewGauge"},
+	},
+	{
+		name: "reads label slices from append and literals of resolved values, and names joined by strings.Join",
+		files: map[string]string{"shop/m.go": `package shop
+
+import (
+	"strings"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promauto"
+)
+
+const destLabel = "dest_server"
+
+var defaultLabels = []string{"name", "namespace"}
+
+var syncs = promauto.NewCounterVec(prometheus.CounterOpts{Name: strings.Join([]string{"shop", "sync", "total"}, "_")},
+	append(defaultLabels, destLabel, "phase"))
+var more = promauto.NewGaugeVec(prometheus.GaugeOpts{Name: "shop_more"}, append(defaultLabels, extra...))
+var extra = []string{"zone"}
+var grown = []string{"a"}
+
+func init() { grown = append(grown, "b") }
+
+var unknownLabels = promauto.NewGaugeVec(prometheus.GaugeOpts{Name: "shop_grown"}, grown)
+`},
+		want: []string{
+			"shop/m.go:14:65 shop_sync_total counter [dest_server name namespace phase] absent promauto.NewCounterVec",
+			"shop/m.go:16:60 shop_more gauge [name namespace zone] absent promauto.NewGaugeVec",
+			"shop/m.go:22:69 shop_grown gauge [] ?labels absent promauto.NewGaugeVec",
+		},
+	},
+	{
+		name: "evaluates a helper at each call site, through a second helper and a closure, with Sprintf names",
+		files: map[string]string{"shop/m.go": goHeader + `
+const namespace = "shop"
+
+func newCounter(name, help string, labels ...string) *prometheus.CounterVec {
+	return promauto.NewCounterVec(prometheus.CounterOpts{Namespace: namespace, Name: name, Help: help}, labels)
+}
+
+func newDuration(op string) prometheus.Histogram {
+	return newHist(fmt.Sprintf("gate_%s_duration_seconds", op))
+}
+
+func newHist(name string) prometheus.Histogram {
+	return promauto.NewHistogram(prometheus.HistogramOpts{Namespace: namespace, Name: name})
+}
+
+func setup(dynamic string) {
+	newCounter("orders_total", "Orders.")
+	newCounter("refunds_total", "Refunds.")
+	newDuration("open")
+	newDuration(dynamic)
+	gauge := func(n string) { promauto.NewGauge(prometheus.GaugeOpts{Name: "shop_" + n}) }
+	gauge("queue")
+}
+`},
+		want: []string{
+			"shop/m.go:27:13 shop_orders_total counter [] ?labels absent promauto.NewCounterVec",
+			"shop/m.go:28:13 shop_refunds_total counter [] ?labels absent promauto.NewCounterVec",
+			"shop/m.go:29:2 shop_gate_open_duration_seconds histogram [] promauto.NewHistogram",
+			"shop/m.go:32:2 shop_queue gauge [] promauto.NewGauge",
+			"shop/m.go:30:2 unresolved shop_gate_*_duration_seconds histogram: the name comes from the parameter dynamic",
+		},
+	},
+	{
+		name: "keeps a helper nobody calls as unresolved, reads recursion to the bound, and reports a chain past it",
+		files: map[string]string{"shop/m.go": goHeader + `
+func lonely(name string) { promauto.NewGauge(prometheus.GaugeOpts{Name: name}) }
+
+func deep(n int, name string) {
+	if n > 0 {
+		deep(n-1, name)
+	}
+	promauto.NewGauge(prometheus.GaugeOpts{Name: name})
+}
+
+func h1(n string) { h2(n) }
+func h2(n string) { h3(n) }
+func h3(n string) { h4(n) }
+func h4(n string) { h5(n) }
+func h5(n string) { h6(n) }
+func h6(n string) { h7(n) }
+func h7(n string) { h8(n) }
+func h8(n string) { promauto.NewGauge(prometheus.GaugeOpts{Name: n}) }
+
+func start() {
+	deep(3, "shop_deep")
+	h1("shop_far")
+}
+`},
+		want: []string{
+			"shop/m.go:31:10 shop_deep gauge [] promauto.NewGauge",
+			"shop/m.go:12:73 unresolved * gauge: the name comes from the parameter name",
+			"shop/m.go:32:2 unresolved * untyped: the helper calls nest deeper than 6, the bound of the resolver, and this one's names depend on its caller",
+		},
+	},
+	{
+		name: "prefixes names registered through WrapRegistererWithPrefix and adds WrapRegistererWith labels",
+		files: map[string]string{"shop/m.go": goHeader + `
+type walMetrics struct{ corruptions, repairs prometheus.Counter }
+
+func newWALMetrics(reg prometheus.Registerer) *walMetrics {
+	m := &walMetrics{
+		corruptions: prometheus.NewCounter(prometheus.CounterOpts{Name: "corruptions_total"}),
+		repairs:     prometheus.NewCounter(prometheus.CounterOpts{Name: "repairs_total"}),
+	}
+	if reg != nil {
+		reg.MustRegister(m.corruptions, m.repairs)
+	}
+	return m
+}
+
+func newRuler(reg prometheus.Registerer) {
+	f := promauto.With(prometheus.WrapRegistererWith(prometheus.Labels{"tenant": "t"}, reg))
+	f.NewGauge(prometheus.GaugeOpts{Name: "rules_loaded"})
+	newWALMetrics(prometheus.WrapRegistererWithPrefix("app_ruler_wal_", reg))
+	promauto.With(prometheus.WrapRegistererWithPrefix("app_", reg)).NewCounter(prometheus.CounterOpts{Name: "evals_total"})
+	prometheus.WrapRegistererWithPrefix("app_x_", reg).MustRegister(prometheus.NewGauge(prometheus.GaugeOpts{Name: "inline"}))
+}
+`},
+		want: []string{
+			"shop/m.go:27:40 rules_loaded gauge [tenant] promauto.With(…).NewGauge",
+			"shop/m.go:28:2 app_ruler_wal_corruptions_total counter [] prometheus.NewCounter",
+			"shop/m.go:28:2 app_ruler_wal_repairs_total counter [] prometheus.NewCounter",
+			"shop/m.go:29:106 app_evals_total counter [] promauto.With(…).NewCounter",
+			"shop/m.go:30:113 app_x_inline gauge [] prometheus.NewGauge",
+		},
+	},
+	{
+		name: "follows a registerer that wraps itself, and leaves a registerer set twice unknown",
+		files: map[string]string{"shop/m.go": goHeader + `
+func setup(reg, other prometheus.Registerer, cond bool) {
+	reg = prometheus.WrapRegistererWithPrefix("shop_", reg)
+	promauto.With(reg).NewGauge(prometheus.GaugeOpts{Name: "ready"})
+	if cond {
+		other = prometheus.DefaultRegisterer
+	}
+	promauto.With(other).NewGauge(prometheus.GaugeOpts{Name: "other"})
+}
+`},
+		want: []string{
+			"shop/m.go:14:57 shop_ready gauge [] promauto.With(…).NewGauge",
+			"shop/m.go:18:59 unresolved *other gauge: the registerer other is assigned more than once",
+		},
+	},
+	{
+		name: "resolves names in function bodies by scope: locals shadow, local constants, method helpers",
+		files: map[string]string{"shop/m.go": goHeader + `
+const ns = "shop"
+
+type m struct{}
+
+func (m) gauge(name string) { promauto.NewGauge(prometheus.GaugeOpts{Namespace: ns, Name: name}) }
+
+func setup(x m) {
+	const sub = "cart"
+	promauto.NewGauge(prometheus.GaugeOpts{Namespace: ns, Subsystem: sub, Name: "items"})
+	{
+		ns := "local"
+		promauto.NewGauge(prometheus.GaugeOpts{Namespace: ns, Name: "shadowed"})
+	}
+	x.gauge("by_method")
+	switch v := any(1).(type) {
+	default:
+		promauto.NewGauge(prometheus.GaugeOpts{Name: fmt.Sprint(v)})
+	}
+}
+`},
+		want: []string{
+			"shop/m.go:20:78 shop_cart_items gauge [] promauto.NewGauge",
+			"shop/m.go:23:63 local_shadowed gauge [] promauto.NewGauge",
+			"shop/m.go:25:10 shop_by_method gauge [] promauto.NewGauge",
+			"shop/m.go:28:48 unresolved * gauge: the name is the result of Sprint()",
+		},
+	},
+	{
+		name: "keeps a helper's definitions where they are written when the call changes nothing in them",
+		files: map[string]string{
+			"shop/metrics.go": goHeader + `
+func newMetrics(reg prometheus.Registerer, sub string) {
+	promauto.With(reg).NewGauge(prometheus.GaugeOpts{Name: "shop_up"})
+	promauto.With(reg).NewGauge(prometheus.GaugeOpts{Name: "shop_" + sub + "_ready"})
+}
+`,
+			"shop/main.go": "package shop\n\nimport \"github.com/prometheus/client_golang/prometheus\"\n\nfunc run() {\n\tnewMetrics(prometheus.NewRegistry(), \"a\")\n\tnewMetrics(prometheus.DefaultRegisterer, \"b\")\n}\n",
+		},
+		want: []string{
+			"shop/main.go:6:2 shop_a_ready gauge [] promauto.With(…).NewGauge",
+			"shop/main.go:7:2 shop_b_ready gauge [] promauto.With(…).NewGauge",
+			"shop/metrics.go:13:57 shop_up gauge [] promauto.With(…).NewGauge",
+		},
+	},
+	{
+		name: "never drops a constructor it cannot read",
+		files: map[string]string{"shop/m.go": goHeader + `
+func build(opts prometheus.GaugeOpts) {
+	prometheus.NewGauge()
+	prometheus.NewGauge(opts)
+	promauto.NewGauge(makeOpts())
+}
+`},
+		want: []string{
+			"shop/m.go:13:2 unresolved * gauge: the constructor has no options",
+			"shop/m.go:14:22 unresolved * gauge: the options are not a literal the code shows",
+			"shop/m.go:15:20 unresolved * gauge: the options are not a literal the code shows",
+		},
+	},
+	{
+		name: "skips files no OS builds and joins definitions that differ by OS",
+		files: map[string]string{
+			"shop/m.go":          goHeader + "\nvar a = promauto.NewGauge(prometheus.GaugeOpts{Name: \"shop_\" + osName})\n",
+			"shop/os_linux.go":   "package shop\n\nconst osName = \"linux\"\n",
+			"shop/os_windows.go": "//go:build windows\n\npackage shop\n\nconst osName = \"windows\"\n",
+			"shop/os_other.go":   "//go:build !linux && !windows\n\npackage shop\n\nconst osName = \"other\"\n",
+			"shop/ignored.go":    "//go:build ignore\n\npackage shop\n\nimport \"github.com/prometheus/client_golang/prometheus\"\n\nvar b = prometheus.NewGauge(prometheus.GaugeOpts{Name: \"shop_ignored\"})\n",
+		},
+		want: []string{
+			"shop/m.go:12:54 shop_linux gauge [] promauto.NewGauge",
+			"shop/m.go:12:54 shop_other gauge [] promauto.NewGauge",
+			"shop/m.go:12:54 shop_windows gauge [] promauto.NewGauge",
+		},
+	},
+}
+
+// FuzzLoadGoSet checks that no Go file read with the rest of its set (another package, a
+// go.mod) makes the resolver crash, and that positions stay inside the file.
+func FuzzLoadGoSet(f *testing.F) {
+	for _, c := range goResolveCases {
+		for p, src := range c.files {
+			if strings.HasSuffix(p, ".go") {
+				f.Add(src)
+			}
+		}
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		m := lint.NewSourceFile("app/m/m.go", []byte(src))
+		files := []*lint.SourceFile{
+			lint.NewSourceFile("go.mod", []byte(resolveMod)),
+			lint.NewSourceFile("app/c/c.go", []byte("package c\n\nconst App = \"app\"\n\nvar Name = App + \"_x\"\n")),
+			m,
+		}
+		expos, probs := LoadFiles(files)
+		for _, pr := range probs {
+			if strings.Contains(pr.Message, "could not read the metric definitions") {
+				t.Errorf("the loader crashed: %s", pr.Message)
+			}
+		}
+		for _, e := range expos {
+			for _, fam := range e.Families {
+				if at := fam.At(); at.Line < 1 || at.Line > m.LineCount() || at.Col < 1 {
+					t.Errorf("position %s outside the file", at)
+				}
+			}
+			for _, u := range e.Code.Unresolved {
+				if u.At.Line < 1 || u.At.Line > m.LineCount() || u.At.Col < 1 {
+					t.Errorf("position %s outside the file", u.At)
+				}
+			}
+		}
 	})
 }

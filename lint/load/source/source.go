@@ -17,10 +17,23 @@
 //     ConstLabels} joined as BuildFQName joins them, the label slice of the Vec constructors,
 //     the V2 Vec options with UnconstrainedLabels, prometheus.NewDesc with the type taken from
 //     the MustNewConstMetric/NewConstMetric/…Histogram/…Summary calls that use the same
-//     descriptor (a variable, a struct field or the call itself), and constants: any
-//     constant expression of the package (const blocks, concatenation, typed strings) plus
-//     prometheus.BuildFQName. Go files of one directory and package are read together, so a
-//     constant may live in another file of the package when that file is listed too.
+//     descriptor (a variable, a struct field or the call itself), and names as the compiler
+//     resolves them: constants of the package or of another package of the set (matched by
+//     the module path of a go.mod in the set, else by the import path ending in the
+//     directory), package and local variables with one initializer never assigned again
+//     anywhere in the set, concatenation, prometheus.BuildFQName, fmt.Sprintf and
+//     strings.Join of such values, functions that return one such expression, and label
+//     slices as literals or append(labels, "x", more...). Helper functions and closures
+//     whose parameters flow into a definition (options, names, labels, NewDesc, the
+//     registerer) are evaluated at each call site with their parameters bound to the
+//     call's arguments: a definition that depends on the call is one per call site, at the
+//     argument the name comes from or else at the call, and one that does not (a plain
+//     registerer passed in) stays where the helper writes it. A registerer wrapped by WrapRegistererWithPrefix or
+//     WrapRegistererWith — given to promauto.With, to a helper, or registering metrics with
+//     MustRegister — adds its prefix and const labels. A constructor whose options cannot be
+//     read is still an unresolved definition. Files whose name or //go:build line excludes
+//     all of linux, darwin and windows are skipped; files that differ by OS are read per OS
+//     and their definitions joined.
 //   - Rust (a tokenizer: string literals with escapes and raw strings, byte and char
 //     literals, lifetimes, nested block comments): the prometheus crate's Opts::new and
 //     HistogramOpts::new with .namespace/.subsystem/.const_label(s)/.variable_label(s), opts!
@@ -64,18 +77,26 @@
 // (labelled families of client_golang and the Rust crate, custom collectors, metrics crate
 // macros, definitions inside a condition or a loop).
 //
-// How files are read: LoadFiles groups the Go files by directory and package name and
-// type-checks each group together (imports are not resolved; only the package's own
-// constants matter), so a constant may live in another file of the package — when that file
-// is listed under sources: too. Python files are read as one set. Rust files are read one at a
-// time: their constants are those of the file. Go _test.go files, Python test_*.py, *_test.py and conftest.py, and
+// How files are read: LoadFiles hands the whole Go part of the set (with any go.mod listed)
+// to one reader. Only packages that mention client_golang (or hold exposition text) and the
+// packages of the set they import are parsed; they are type-checked in dependency order
+// (import cycles broken) with go/types, IgnoreFuncBodies, and every import outside the set
+// an empty package; names in function bodies are resolved by scope afterwards. Python files
+// are read as one set. Rust files are read one at a time: their constants are those of the
+// file. Go _test.go files, Python test_*.py, *_test.py and conftest.py, and
 // Rust #[cfg(test)] modules are skipped. A file whose text never mentions its client library
 // (nor "# TYPE"/"# HELP") is not parsed at all.
 //
-// Limits. Go: registration calls are not followed (a NewCounter that is never registered is
-// still a definition: the source/exposition-mismatch rule reports it when a scrape lacks it);
-// options or label slices held in a variable are followed only to a single initializer that
-// is never assigned again; names passed to helper functions are parameters, unresolved.
+// Limits. Go: registration calls are followed only for wrapped registerers (a NewCounter that
+// is never registered is still a definition); variables are followed only to a single
+// initializer never assigned again (and reg = prometheus.WrapRegistererWith…(…, reg)); types
+// are not inferred in bodies, so a method helper resolves only when its name is unique in the
+// package; helper calls nest at most 6 deep (the level past it is read with its parameters
+// unknown, and a helper it calls is reported) and a file evaluates at most 2000 helper call
+// sites — past either bound the call site is an unresolved definition saying so; a helper
+// that nobody in the set calls keeps its parameters unresolved; constants are followed
+// through at most 2 levels of imports; go.mod files are read only when listed under
+// sources:.
 // Rust: there is no parser, so shapes are matched over tokens: macros are not expanded, types
 // are not inferred (a Counter::new of another crate counts when the file uses the prometheus
 // crate), let bindings resolve by brace scope to the latest non-mut binding before the use,
@@ -86,7 +107,7 @@
 // at most 8 deep, a set evaluates at most 4096 wrapper calls, and one value follows at most
 // 10000 names — each bound that is hit leaves an unresolved definition that says so. Everywhere: exposition text assembled across several writes (a "# TYPE " literal
 // and the name in another call) is not recognized, and labels added by wrappers outside the
-// definition (client_golang's WrapRegistererWith, a registry prefix) are not seen.
+// definition (a registry prefix) are not seen, except client_golang's as said above.
 package source
 
 import (
@@ -123,7 +144,7 @@ func Lang(p string) string {
 }
 
 // Load reads the metric definitions of one file on its own (LoadFiles reads a Go file with
-// the rest of its package, whose constants it may use). Files of unknown languages and Go
+// the rest of the set, whose constants it may use). Files of unknown languages and Go
 // test files give nothing.
 func Load(f *lint.SourceFile) Result {
 	switch Lang(f.Path) {
@@ -142,30 +163,31 @@ func Load(f *lint.SourceFile) Result {
 	return Result{}
 }
 
-// LoadFiles reads every file, Go files grouped by directory so that a package's constants
-// resolve across its files, and returns the expositions in path order with the parse
+// LoadFiles reads every file, the Go files (and go.mod files) all together so that names
+// resolve across files and packages, and returns the expositions in path order with the parse
 // problems. Groups are read in parallel.
 func LoadFiles(files []*lint.SourceFile) ([]*lint.Exposition, []lint.ParseProblem) {
 	var groups [][]*lint.SourceFile
-	goDirs := map[string]int{}
+	goGroup := -1 // the Go files (and go.mod files) of the set are read together
 	pyGroup := -1
 	for _, f := range files {
 		if f == nil {
 			continue
 		}
-		switch Lang(f.Path) {
+		lang := Lang(f.Path)
+		if path.Base(f.Path) == "go.mod" {
+			lang = "go"
+		}
+		switch lang {
 		case "go":
 			if isGoTest(f.Path) {
 				continue
 			}
-			d := path.Dir(f.Path)
-			i, ok := goDirs[d]
-			if !ok {
-				i = len(groups)
-				goDirs[d] = i
+			if goGroup < 0 {
+				goGroup = len(groups)
 				groups = append(groups, nil)
 			}
-			groups[i] = append(groups[i], f)
+			groups[goGroup] = append(groups[goGroup], f)
 		case "rust":
 			groups = append(groups, []*lint.SourceFile{f})
 		case "python":
@@ -186,10 +208,10 @@ func LoadFiles(files []*lint.SourceFile) ([]*lint.Exposition, []lint.ParseProble
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			switch Lang(g[0].Path) {
-			case "go":
+			switch i {
+			case goGroup:
 				results[i] = loadGo(g)
-			case "python":
+			case pyGroup:
 				results[i] = loadPythonFiles(g)
 			default:
 				results[i] = []Result{Load(g[0])}

@@ -1,0 +1,720 @@
+package source
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+)
+
+// Bounds of the resolver. A bound that is hit becomes an unresolved definition saying so.
+const (
+	maxHelperDepth   = 6    // helper calls nested inside helper calls, evaluated at a call site
+	maxExpansions    = 2000 // helper call sites evaluated per file
+	maxEvalDepth     = 64   // nested expressions and variables followed while working out one value
+	maxHelperSweeps  = 8    // rounds finding helpers that call helpers
+	maxDepDepth      = 2    // imports followed from a walked package for constants (1: direct imports)
+	boundDepthReason = "the helper calls nest deeper than %d, the bound of the resolver, and this one's names depend on its caller"
+	boundFanReason   = "more than %d helper calls in this file, the bound of the resolver; this one is not followed"
+)
+
+// goCtx holds what the resolver knows about the whole sources set in one type check: the
+// variables set once, the loop variables and parameters, and the helper functions.
+type goCtx struct {
+	s        *goSet
+	info     *types.Info
+	loopVars map[types.Object]bool
+	params   map[types.Object]bool
+	inits    map[types.Object]ast.Expr // variables with one initial value and no assignment
+	assigned map[types.Object]bool
+	// funcs are the functions and closures with a body the resolver can evaluate, by object.
+	funcs map[types.Object]*goFunc
+	// helpers are the functions that define metrics (directly or through other helpers) and
+	// are called from a walked file: their bodies are evaluated at each call site instead.
+	helpers map[*ast.BlockStmt]bool
+	// selfWrap holds the registerer variables whose one assignment wraps themselves:
+	// reg = prometheus.WrapRegistererWithPrefix("x_", reg).
+	selfWrap map[types.Object]*ast.CallExpr
+}
+
+// goFunc is a function body with its signature.
+type goFunc struct {
+	name    string
+	typ     *ast.FuncType
+	body    *ast.BlockStmt
+	g       *goFile
+	defines bool // defines metrics, itself or through helpers
+}
+
+// binding is a parameter bound to the argument of a call site, to be read in the caller's
+// environment.
+type binding struct {
+	e   ast.Expr
+	env *goEnv
+	at  int // offset in the walked file that stands for the argument
+}
+
+// goEnv is the environment of a helper body evaluated at a call site.
+type goEnv struct {
+	vars   map[types.Object]binding
+	site   int // offset of the call site in the walked file
+	depth  int
+	absent string // the call site runs under a condition
+	fn     *goFunc
+	up     *goEnv // the environment of the call site
+	cut    bool   // read past the depth bound: parameters unbound, no further helpers
+}
+
+func newGoCtx(s *goSet) *goCtx {
+	c := &goCtx{
+		s: s, info: s.info, loopVars: map[types.Object]bool{}, params: map[types.Object]bool{},
+		inits: map[types.Object]ast.Expr{}, assigned: map[types.Object]bool{},
+		funcs: map[types.Object]*goFunc{}, helpers: map[*ast.BlockStmt]bool{}, selfWrap: map[types.Object]*ast.CallExpr{},
+	}
+	var walked []*goFile
+	for _, p := range s.pkgs {
+		for _, g := range p.active(s.goos) {
+			if p.tpkg == nil && !p.metrics {
+				continue
+			}
+			c.prepare(p, g)
+			if p.metrics {
+				walked = append(walked, g)
+			}
+		}
+	}
+	for o := range c.selfWrap {
+		if c.assigned[o] {
+			delete(c.selfWrap, o)
+		}
+	}
+	c.findHelpers(walked)
+	return c
+}
+
+// prepare records loop variables, parameters, the variables whose value is one initializer
+// never assigned again (anywhere in the set), and the function bodies.
+func (c *goCtx) prepare(p *goPkg, g *goFile) {
+	define := func(id *ast.Ident, set map[types.Object]bool) {
+		if o := c.info.Defs[id]; o != nil {
+			set[o] = true
+		}
+	}
+	// In a package checked without bodies, uses inside bodies have no objects: an assignment
+	// to a name there counts for the package variable of that name.
+	markName := func(id *ast.Ident) {
+		if p.bodies || p.tpkg == nil {
+			return
+		}
+		if o, ok := p.tpkg.Scope().Lookup(id.Name).(*types.Var); ok {
+			c.assigned[o] = true
+		}
+	}
+	mark := func(l ast.Expr) {
+		if s, ok := ast.Unparen(l).(*ast.SelectorExpr); ok {
+			if o, ok := c.info.Uses[s.Sel].(*types.Var); ok && !o.IsField() {
+				c.assigned[o] = true // pkg.Var = …
+			}
+		}
+		id := rootIdent(l)
+		if id == nil {
+			return
+		}
+		if o := c.info.Uses[id]; o != nil {
+			c.assigned[o] = true
+		} else {
+			markName(id)
+		}
+	}
+	ast.Inspect(g.ast, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncDecl:
+			if n.Body != nil && p.bodies {
+				if o := c.info.Defs[n.Name]; o != nil {
+					c.funcs[o] = &goFunc{name: n.Name.Name, typ: n.Type, body: n.Body, g: g}
+				}
+			}
+		case *ast.RangeStmt:
+			for _, e := range []ast.Expr{n.Key, n.Value} {
+				if id, ok := e.(*ast.Ident); ok {
+					define(id, c.loopVars)
+					if n.Tok == token.ASSIGN {
+						mark(id)
+					}
+				}
+			}
+		case *ast.ForStmt:
+			if as, ok := n.Init.(*ast.AssignStmt); ok {
+				for _, e := range as.Lhs {
+					if id, ok := e.(*ast.Ident); ok {
+						define(id, c.loopVars)
+					}
+				}
+			}
+		case *ast.FuncType:
+			if n.Params != nil {
+				for _, f := range n.Params.List {
+					for _, id := range f.Names {
+						define(id, c.params)
+					}
+				}
+			}
+		case *ast.ValueSpec:
+			if len(n.Values) == len(n.Names) {
+				for i, id := range n.Names {
+					if o := c.info.Defs[id]; o != nil {
+						c.inits[o] = n.Values[i]
+						c.closure(o, n.Values[i], g, p)
+					}
+				}
+			}
+		case *ast.AssignStmt:
+			for i, l := range n.Lhs {
+				id := rootIdent(l)
+				if id == nil {
+					continue
+				}
+				if n.Tok == token.DEFINE && l == ast.Expr(id) {
+					if o := c.info.Defs[id]; o != nil && len(n.Rhs) == len(n.Lhs) {
+						c.inits[o] = n.Rhs[i]
+						c.closure(o, n.Rhs[i], g, p)
+						continue
+					}
+				}
+				if call := selfWrap(n, i); call != nil {
+					if o := c.info.Uses[id]; o != nil && c.selfWrap[o] == nil {
+						c.selfWrap[o] = call
+						continue
+					}
+				}
+				mark(l)
+			}
+		case *ast.IncDecStmt:
+			mark(n.X)
+		case *ast.UnaryExpr:
+			if n.Op == token.AND {
+				mark(n.X) // its address escapes: it may change
+			}
+		}
+		return true
+	})
+}
+
+// selfWrap returns the call of reg = prometheus.WrapRegistererWith…(…, reg) at the i-th
+// place of an assignment, or nil.
+func selfWrap(as *ast.AssignStmt, i int) *ast.CallExpr {
+	if as.Tok != token.ASSIGN || len(as.Lhs) != len(as.Rhs) {
+		return nil
+	}
+	id, ok := as.Lhs[i].(*ast.Ident)
+	if !ok {
+		return nil
+	}
+	call, ok := ast.Unparen(as.Rhs[i]).(*ast.CallExpr)
+	if !ok || len(call.Args) != 2 {
+		return nil
+	}
+	if n := calleeName(call); n != "WrapRegistererWithPrefix" && n != "WrapRegistererWith" {
+		return nil
+	}
+	if inner, ok := ast.Unparen(call.Args[1]).(*ast.Ident); ok && inner.Name == id.Name {
+		return call
+	}
+	return nil
+}
+
+// closure records a variable set to a function literal as a function the resolver can call.
+func (c *goCtx) closure(o types.Object, e ast.Expr, g *goFile, p *goPkg) {
+	if fl, ok := ast.Unparen(e).(*ast.FuncLit); ok && p.bodies {
+		c.funcs[o] = &goFunc{name: o.Name(), typ: fl.Type, body: fl.Body, g: g}
+	}
+}
+
+// findHelpers finds the functions whose parameters flow into a metric definition — into
+// a constructor's options or receiver, NewDesc's arguments, the registerer of MustRegister,
+// or the arguments of another such function (a few rounds) — and keeps as helpers the ones
+// called from a walked file. Other functions (func main, a run() that sets everything up)
+// are read where they are written.
+func (c *goCtx) findHelpers(walked []*goFile) {
+	calls := map[*goFunc][]types.Object{}
+	walkers := map[*goFile]*goWalker{}
+	for _, f := range c.funcs {
+		carries := c.carrier(f)
+		if carries == nil {
+			continue
+		}
+		w := walkers[f.g]
+		if w == nil {
+			w = newWalker(f.g, c)
+			walkers[f.g] = w
+		}
+		ast.Inspect(f.body, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok || f.defines {
+				return !f.defines
+			}
+			name := calleeName(call)
+			_, ctor := goConstructors[name]
+			switch {
+			case ctor && w.isConstructorCall(call), name == "NewDesc" && w.isProm(call.Fun, "NewDesc"):
+				f.defines = carries(call)
+			case name == "MustRegister" || name == "Register":
+				if sel, ok := call.Fun.(*ast.SelectorExpr); ok {
+					f.defines = carries(sel.X)
+				}
+			default:
+				if o := c.callee(call); o != nil && carries(call) {
+					calls[f] = append(calls[f], o)
+				}
+			}
+			return true
+		})
+	}
+	for range maxHelperSweeps {
+		changed := false
+		for f, os := range calls {
+			if f.defines {
+				continue
+			}
+			for _, o := range os {
+				if g := c.funcs[o]; g != nil && g.defines {
+					f.defines, changed = true, true
+					break
+				}
+			}
+		}
+		if !changed {
+			break
+		}
+	}
+	for _, g := range walked {
+		ast.Inspect(g.ast, func(n ast.Node) bool {
+			if call, ok := n.(*ast.CallExpr); ok {
+				if f := c.funcs[c.callee(call)]; f != nil && f.defines {
+					c.helpers[f.body] = true
+				}
+			}
+			return true
+		})
+	}
+}
+
+// carrier returns a test of whether a syntax tree mentions a parameter of f or a local
+// variable whose initial value does; nil when f has no named parameter.
+func (c *goCtx) carrier(f *goFunc) func(ast.Node) bool {
+	tainted := map[types.Object]bool{}
+	if f.typ.Params != nil {
+		for _, fld := range f.typ.Params.List {
+			for _, id := range fld.Names {
+				if o := c.info.Defs[id]; o != nil && id.Name != "_" {
+					tainted[o] = true
+				}
+			}
+		}
+	}
+	if len(tainted) == 0 {
+		return nil
+	}
+	mentions := func(n ast.Node) bool {
+		found := false
+		ast.Inspect(n, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok && tainted[c.info.Uses[id]] {
+				found = true
+			}
+			return !found
+		})
+		return found
+	}
+	var locals []types.Object
+	ast.Inspect(f.body, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok {
+			if o := c.info.Defs[id]; o != nil && c.inits[o] != nil {
+				locals = append(locals, o)
+			}
+		}
+		return true
+	})
+	for range maxHelperSweeps {
+		changed := false
+		for _, o := range locals {
+			if !tainted[o] && mentions(c.inits[o]) {
+				tainted[o], changed = true, true
+			}
+		}
+		if !changed {
+			break
+		}
+	}
+	return mentions
+}
+
+// callee returns the function or closure variable a call calls, or nil.
+func (c *goCtx) callee(call *ast.CallExpr) types.Object {
+	switch f := ast.Unparen(call.Fun).(type) {
+	case *ast.Ident:
+		return c.info.Uses[f]
+	case *ast.SelectorExpr:
+		return c.info.Uses[f.Sel]
+	case *ast.IndexExpr:
+		if id, ok := f.X.(*ast.Ident); ok {
+			return c.info.Uses[id]
+		}
+	}
+	return nil
+}
+
+// bound returns the binding of a parameter in the current environment.
+func (w *goWalker) bound(id *ast.Ident) (binding, bool) {
+	if w.env == nil {
+		return binding{}, false
+	}
+	o := w.ctx.info.Uses[id]
+	if o == nil {
+		return binding{}, false
+	}
+	b, ok := w.env.vars[o]
+	if ok {
+		w.hits++ // the value depends on the call site
+	}
+	return b, ok
+}
+
+// in runs f in another environment.
+func (w *goWalker) in(env *goEnv, f func()) {
+	saved := w.env
+	w.env = env
+	defer func() { w.env = saved }()
+	f()
+}
+
+// at returns the file offset a definition read from e is reported at: e itself in the
+// walked file, and in a helper body the argument the value came from, else the call site.
+func (w *goWalker) at(e ast.Expr) int {
+	if w.env == nil {
+		return w.off(e.Pos())
+	}
+	if id, ok := ast.Unparen(e).(*ast.Ident); ok {
+		if b, ok := w.bound(id); ok {
+			return b.at
+		}
+	}
+	return w.env.site
+}
+
+// expand evaluates the body of a helper at a call site: its parameters are bound to the
+// arguments, and the definitions it makes are reported at the call site.
+func (w *goWalker) expand(call *ast.CallExpr, f *goFunc, stack []ast.Node) {
+	depth := 1
+	site := w.off(call.Pos())
+	absent := conditional(stack)
+	if w.env != nil {
+		depth = w.env.depth + 1
+		site = w.env.site
+		if absent == "" {
+			absent = w.env.absent
+		}
+	}
+	for e := w.env; e != nil; e = e.up {
+		if e.fn == f && depth > maxHelperDepth {
+			return // recursion past the bound: this body is being read already
+		}
+	}
+	bound := ""
+	cut := false
+	switch {
+	case w.env != nil && w.env.cut:
+		bound = fmt.Sprintf(boundDepthReason, maxHelperDepth)
+	case depth > maxHelperDepth:
+		cut = true // read once more with the parameters unknown, so its own names are kept
+	case w.expansions >= maxExpansions:
+		bound = fmt.Sprintf(boundFanReason, maxExpansions)
+	}
+	if bound != "" {
+		d := &def{name: unknown(bound), at: site, via: f.name + "(…)", mayBeAbsent: absent}
+		w.fromCall[d] = true
+		w.defs = append(w.defs, d)
+		return
+	}
+	w.expansions++
+	env := &goEnv{vars: map[types.Object]binding{}, site: site, depth: depth, absent: absent, fn: f, up: w.env, cut: cut}
+	if !cut {
+		bindParams(w, f, call, env)
+	}
+	start := len(w.defs)
+	saved := w.unit
+	w.unit = newUnit()
+	w.in(env, func() { w.walkBody(f.body) })
+	w.applyRegs()
+	w.unit = saved
+	// A definition that does not depend on the call (its options are the helper's own, its
+	// registerer passed in unwrapped) is the helper's: it goes to the helper's file, at its
+	// own position, once however many calls there are.
+	kept := w.defs[:start]
+	for _, d := range w.defs[start:] {
+		if o, ok := w.ownAt[d]; ok && !w.fromCall[d] {
+			d.at = o.at
+			w.ext[o.g] = append(w.ext[o.g], d)
+			continue
+		}
+		kept = append(kept, d)
+	}
+	w.defs = kept
+}
+
+// ownPos is where a definition read in a helper body is written.
+type ownPos struct {
+	g  *goFile
+	at int
+}
+
+// setOwn records where a definition made in a helper body is written: at the Name of its
+// options literal, else at e.
+func (w *goWalker) setOwn(d *def, e ast.Expr) {
+	if w.env == nil || w.env.fn == nil || w.env.fn.g.tok == nil {
+		return
+	}
+	if name := nameField(e); name != nil {
+		e = name
+	}
+	g := w.env.fn.g
+	w.ownAt[d] = ownPos{g, min(max(g.tok.Offset(e.Pos()), 0), len(g.src.Src))}
+}
+
+// nameField returns the Name value of an options literal (&T{…}, nested options too).
+func nameField(e ast.Expr) ast.Expr {
+	e = ast.Unparen(e)
+	if u, ok := e.(*ast.UnaryExpr); ok && u.Op == token.AND {
+		e = ast.Unparen(u.X)
+	}
+	cl, ok := e.(*ast.CompositeLit)
+	if !ok {
+		return nil
+	}
+	for _, el := range cl.Elts {
+		if kv, ok := el.(*ast.KeyValueExpr); ok {
+			if k, ok := kv.Key.(*ast.Ident); ok {
+				switch k.Name {
+				case "Name":
+					return kv.Value
+				case "CounterOpts", "GaugeOpts", "HistogramOpts", "SummaryOpts":
+					if n := nameField(kv.Value); n != nil {
+						return n
+					}
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// walkBody visits the calls of a helper body (definitions only; text literals are read
+// where they are written).
+func (w *goWalker) walkBody(body *ast.BlockStmt) {
+	var stack []ast.Node
+	ast.Inspect(body, func(n ast.Node) bool {
+		if n == nil {
+			stack = stack[:len(stack)-1]
+			return true
+		}
+		if c, ok := n.(*ast.CallExpr); ok {
+			if !w.call(c, stack) {
+				return false
+			}
+		}
+		stack = append(stack, n)
+		return true
+	})
+}
+
+// regWrap is what registering through a registerer adds: a name prefix and const labels.
+type regWrap struct {
+	prefix        value
+	labels        []string
+	labelsUnknown bool
+}
+
+func (r regWrap) empty() bool {
+	return r.prefix.known() && r.prefix.s == "" && len(r.labels) == 0 && !r.labelsUnknown
+}
+
+// registerer works out the wrapping of a registerer expression: WrapRegistererWithPrefix and
+// WrapRegistererWith, through variables set once and helper parameters.
+func (w *goWalker) registerer(e ast.Expr) regWrap {
+	none := regWrap{prefix: known("")}
+	if !w.enter() {
+		return none
+	}
+	defer w.leave()
+	e = ast.Unparen(e)
+	switch x := e.(type) {
+	case *ast.Ident:
+		o := w.info.Uses[x]
+		if call := w.ctx.selfWrap[o]; call != nil && !w.selfWrapping[o] {
+			// Flow-insensitive: the wrapping applies to every use of the variable.
+			w.selfWrapping[o] = true
+			defer delete(w.selfWrapping, o)
+			return w.registerer(call)
+		}
+		if b, ok := w.bound(x); ok {
+			var r regWrap
+			w.in(b.env, func() { r = w.registerer(b.e) })
+			return r
+		}
+		if w.ctx.assigned[o] {
+			return regWrap{prefix: unknown("the registerer " + x.Name + " is assigned more than once")}
+		}
+		if init := w.initOfObj(o); init != nil {
+			return w.registerer(init)
+		}
+	case *ast.CallExpr:
+		switch {
+		case w.isProm(x.Fun, "WrapRegistererWithPrefix") && len(x.Args) == 2:
+			inner := w.registerer(x.Args[1])
+			inner.prefix = concat(inner.prefix, w.eval(x.Args[0]))
+			return inner
+		case w.isProm(x.Fun, "WrapRegistererWith") && len(x.Args) == 2:
+			inner := w.registerer(x.Args[1])
+			ls, ok := w.mapKeys(x.Args[0])
+			inner.labels = append(inner.labels, ls...)
+			inner.labelsUnknown = inner.labelsUnknown || !ok
+			return inner
+		}
+	}
+	return none
+}
+
+// wrap applies a registerer's wrapping to a definition.
+func (d *def) wrap(r regWrap) {
+	if r.empty() {
+		return
+	}
+	if d.name.known() || r.prefix.known() {
+		d.name = concat(r.prefix, d.name)
+	}
+	if !r.prefix.known() && d.name.why == "" {
+		d.name.why = r.prefix.why
+	}
+	d.labels = append(d.labels, r.labels...)
+	d.labelsUnknown = d.labelsUnknown || r.labelsUnknown
+}
+
+// goUnit is the state of one walk (a file, or a helper body at a call site): the
+// definitions held in variables or fields, and the registrations through wrapped
+// registerers, matched when the walk ends.
+type goUnit struct {
+	holders   map[string][]*def
+	regs      []unitReg
+	inlineReg map[*ast.CallExpr]unitReg
+}
+
+type unitReg struct {
+	key      string
+	wrap     regWrap
+	fromCall bool // the wrapping comes from the call site
+}
+
+func newUnit() *goUnit {
+	return &goUnit{holders: map[string][]*def{}, inlineReg: map[*ast.CallExpr]unitReg{}}
+}
+
+// register records R.MustRegister(m…) / R.Register(m) through a wrapped registerer.
+func (w *goWalker) register(c *ast.CallExpr) {
+	sel, ok := ast.Unparen(c.Fun).(*ast.SelectorExpr)
+	if !ok || (sel.Sel.Name != "MustRegister" && sel.Sel.Name != "Register") {
+		return
+	}
+	h := w.hits
+	r := w.registerer(sel.X)
+	if r.empty() {
+		w.hits = h
+		return
+	}
+	for _, a := range c.Args {
+		if inner, ok := ast.Unparen(a).(*ast.CallExpr); ok {
+			w.unit.inlineReg[inner] = unitReg{wrap: r, fromCall: w.hits > h}
+			continue
+		}
+		if key := descKey(a); key != "" {
+			w.unit.regs = append(w.unit.regs, unitReg{key, r, w.hits > h})
+		}
+	}
+}
+
+// applyRegs prefixes the definitions registered through wrapped registerers in this unit.
+func (w *goWalker) applyRegs() {
+	for _, r := range w.unit.regs {
+		for _, d := range w.unit.holders[r.key] {
+			d.wrap(r.wrap)
+			w.fromCall[d] = w.fromCall[d] || r.fromCall
+		}
+	}
+}
+
+func (w *goWalker) enter() bool {
+	w.depth++
+	return w.depth <= maxEvalDepth
+}
+
+func (w *goWalker) leave() { w.depth-- }
+
+// dedupUnresolved drops repeated unresolved definitions (a recursive helper reports its
+// bound once per level).
+func dedupUnresolved(ds []*def) []*def {
+	type key struct {
+		at             int
+		name, typ, why string
+	}
+	seen := map[key]bool{}
+	out := ds[:0]
+	for _, d := range ds {
+		if !d.name.known() {
+			k := key{d.at, d.name.s, d.typ, d.name.why}
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+// mergeDefs joins the definitions of one file read for several OSes, without repeats.
+func mergeDefs(a, b []*def) []*def {
+	type key struct {
+		at        int
+		name, typ string
+	}
+	seen := map[key]bool{}
+	for _, d := range a {
+		seen[key{d.at, d.name.s, d.typ}] = true
+	}
+	for _, d := range b {
+		if k := (key{d.at, d.name.s, d.typ}); !seen[k] {
+			seen[k] = true
+			a = append(a, d)
+		}
+	}
+	return a
+}
+
+// bindParams binds a function's parameters to the arguments of a call.
+func bindParams(w *goWalker, f *goFunc, call *ast.CallExpr, env *goEnv) {
+	if f.typ.Params == nil {
+		return
+	}
+	i := 0
+	for _, fld := range f.typ.Params.List {
+		_, variadic := fld.Type.(*ast.Ellipsis)
+		if len(fld.Names) == 0 {
+			i++
+			continue
+		}
+		for _, id := range fld.Names {
+			if o := w.ctx.info.Defs[id]; o != nil && i < len(call.Args) && !variadic {
+				env.vars[o] = binding{e: call.Args[i], env: w.env, at: w.at(call.Args[i])}
+			}
+			i++
+		}
+	}
+}
