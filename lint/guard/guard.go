@@ -115,7 +115,7 @@ func Start(ctx context.Context, maxMemory int64, onExceed func(heap uint64)) (st
 
 var phase atomic.Pointer[string]
 
-// OnPhase, when set (before the run starts), is called with each phase SetPhase enters
+// OnPhase is called, when set (before the run starts), with each phase SetPhase enters
 // that differs from the one before: cmd/driftlint traces phases with it.
 var OnPhase func(name string)
 

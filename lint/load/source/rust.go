@@ -34,19 +34,33 @@ type rng struct{ s, e int }
 // rustFile holds the tokens of one Rust file and what the loader learned about them.
 type rustFile struct {
 	f       *lint.SourceFile
+	set     *rustSet
+	crate   string   // the crate key: the directory holding src/
+	mod     []string // the module path: crate, crate::metrics
+	wanted  bool     // the file mentions a metrics crate: its definitions are read
 	toks    []tok
 	match   []int  // index of the matching bracket, or -1
 	cond    []bool // the token is inside a conditional or loop block
 	skip    []bool // the token is inside a #[cfg(test)] module
 	block   []int  // index of the innermost enclosing {, or -1
+	scope   map[int]rustScope
+	fns     map[int]*rustFn // by the index of the body's {
 	consts  map[string][]rng
 	lets    map[string][]rustLet
 	loops   map[string][]int // for-loop pattern variables: index of the { of their loop body
 	params  map[string]bool  // function parameter names
 	formats map[int]bool     // string tokens that are format strings
-	evaling map[string]bool
-	prom    bool // the file uses the prometheus crate
-	metrics bool // the file uses the metrics crate
+	uses    map[string]rustUse
+	globs   []rustUse
+	// staticFrom maps a variable to the make_static_metric! struct built from it (X::from(&VAR)).
+	staticFrom map[string]string
+	defVars    map[*def]string  // the variable a definition is bound to (static ref X = …)
+	fields     map[string][]rng // struct fields by name: their type's tokens
+	// clientFamily is set by clientMetric when the metric is a prometheus-client Family.
+	clientFamily bool
+	pclient      bool // the file uses the prometheus-client crate
+	prom         bool // the file uses the prometheus crate
+	metrics      bool // the file uses the metrics crate
 }
 
 // rustLet is a let binding.
@@ -55,26 +69,6 @@ type rustLet struct {
 	block int // its enclosing {
 	expr  rng
 	mut   bool
-}
-
-func loadRust(f *lint.SourceFile) (defs []*def, probs []lint.ParseProblem) {
-	s := f.Text()
-	if !strings.Contains(s, "prometheus") && !strings.Contains(s, "metrics") && !looksLikeExpositionText(s) {
-		return nil, nil
-	}
-	toks, terr := tokenizeRust(f.Src)
-	if terr != nil {
-		probs = append(probs, lint.ParseProblem{At: f.Pos(terr.off), Message: "rust: " + terr.msg})
-	}
-	defer func() {
-		if v := recover(); v != nil {
-			defs = nil
-			probs = append(probs, lint.ParseProblem{At: lint.Pos{File: f.Path}, Message: fmt.Sprintf("could not read the metric definitions: %v", v)})
-		}
-	}()
-	r := &rustFile{f: f, toks: toks, consts: map[string][]rng{}, lets: map[string][]rustLet{}, loops: map[string][]int{}, params: map[string]bool{}, formats: map[int]bool{}, evaling: map[string]bool{}}
-	r.index()
-	return r.definitions(), probs
 }
 
 // index matches brackets, marks conditional blocks and test modules, and records constants,
@@ -110,6 +104,10 @@ func (r *rustFile) index() {
 				r.prom = true
 			case "metrics":
 				r.metrics = true
+			case "prometheus_static_metric", "make_static_metric":
+				r.prom = true
+			case "prometheus_client":
+				r.pclient = true
 			}
 		}
 		if t.kind != tokPunct {
@@ -125,6 +123,7 @@ func (r *rustFile) index() {
 				o.cond = o.cond || r.conditionalBlock(i)
 				o.skip = o.skip || r.testModule(i)
 				braces = append(braces, i)
+				r.scope[i] = r.scopeOf(i)
 			}
 			stack = append(stack, o)
 		case ")", "]", "}":
@@ -151,11 +150,14 @@ func (r *rustFile) index() {
 		}
 		switch t.text {
 		case "const", "static":
-			// [pub] const NAME: T = expr;   static [mut] NAME: T = expr;
+			// [pub] const NAME: T = expr;   static [mut] NAME: T = expr;   static ref NAME: T = expr;
 			j := i + 1
 			mut := false
 			if j < n && r.toks[j].text == "mut" {
 				mut = true
+				j++
+			}
+			if j < n && r.toks[j].text == "ref" && r.text(i-1) != "&" {
 				j++
 			}
 			if j+1 >= n || r.toks[j].kind != tokIdent || r.toks[j+1].text != ":" {
@@ -170,11 +172,32 @@ func (r *rustFile) index() {
 				continue
 			}
 			name := r.toks[j].text
+			if mod, impl, ok := r.itemScope(i); ok {
+				if impl != "" {
+					mod = append(mod, impl)
+				}
+				key := r.set.key(r.crate, append(mod, name))
+				r.set.items[key] = append(r.set.items[key], rustItem{f: r, expr: rng{eq + 1, end}, mut: mut})
+			}
 			if mut {
 				r.consts[name] = append(r.consts[name], rng{}, rng{}) // never a constant
 				continue
 			}
 			r.consts[name] = append(r.consts[name], rng{eq + 1, end})
+		case "use":
+			if end := r.find(i, ";", ""); end > i && !r.skip[i] {
+				r.useTree(i+1, end, nil, i)
+			}
+		case "mod":
+			if r.kind(i+1) == tokIdent && r.text(i+2) == "{" {
+				if mod, _, ok := r.itemScope(i); ok {
+					r.set.mods[r.set.key(r.crate, append(mod, r.text(i+1)))] = r
+				}
+			}
+		case "make_static_metric", "make_auto_flush_static_metric":
+			if r.text(i+1) == "!" && isOpener(r.text(i+2)) {
+				r.staticMetrics(i + 2)
+			}
 		case "let":
 			j := i + 1
 			mut := false
@@ -204,10 +227,30 @@ func (r *rustFile) index() {
 			if k >= n || r.toks[k].text != "(" || r.match[k] < 0 {
 				continue
 			}
+			fn := &rustFn{f: r, name: r.text(i + 1), body: -1}
 			for _, a := range r.args(k) {
 				if c := r.indexOf(a, ":"); c > a.s && r.toks[c-1].kind == tokIdent {
 					r.params[r.toks[c-1].text] = true
+					fn.params = append(fn.params, r.toks[c-1].text)
+				} else if r.has(a, "self") {
+					fn.self = true
+				} else {
+					fn.params = append(fn.params, "_")
 				}
+			}
+			body := r.find(r.match[k], "{", ";")
+			if body < 0 || r.scope[body].kind != 'f' {
+				continue
+			}
+			fn.body = body
+			r.fns[body] = fn
+			if mod, impl, ok := r.itemScope(i); ok {
+				if impl != "" {
+					mod = append(mod, impl)
+				}
+				fn.typ = impl
+				fn.path = strings.Join(append(mod, fn.name), "::")
+				r.set.fns[fn.name] = append(r.set.fns[fn.name], fn)
 			}
 		case "for":
 			// for PAT in EXPR { … }: the names of PAT are loop variables of the body
@@ -331,6 +374,14 @@ func (r *rustFile) args(i int) []rng {
 	return out
 }
 
+// kind returns the kind of token k, or 0 out of range.
+func (r *rustFile) kind(k int) tokKind {
+	if k < 0 || k >= len(r.toks) {
+		return 0
+	}
+	return r.toks[k].kind
+}
+
 func (r *rustFile) text(k int) string {
 	if k < 0 || k >= len(r.toks) {
 		return ""
@@ -352,30 +403,32 @@ func (r *rustFile) definitions() []*def {
 		if t.kind != tokIdent {
 			continue
 		}
-		// macro!( … )
-		if r.text(i+1) == "!" && isOpener(r.text(i+2)) {
-			open := i + 2
-			qual := ""
-			if r.text(i-1) == "::" {
-				qual = r.text(i - 2)
-			}
-			if k, ok := rustFormatMacros[t.text]; ok {
-				if a := r.args(open); k < len(a) && a[k].e == a[k].s+1 && r.toks[a[k].s].kind == tokString {
-					r.formats[a[k].s] = true
-				}
-				continue
-			}
-			if d := r.macro(t.text, qual, open, help); d != nil {
-				d.mayBeAbsent = firstNonEmpty(d.mayBeAbsent, r.condReason(i))
-				defs = append(defs, d)
+		r.set.steps = 0
+		if k, ok := rustFormatMacros[t.text]; ok && r.text(i+1) == "!" && isOpener(r.text(i+2)) {
+			if a := r.args(i + 2); k < len(a) && a[k].e == a[k].s+1 && r.toks[a[k].s].kind == tokString {
+				r.formats[a[k].s] = true
 			}
 			continue
 		}
-		// Type::new( … ), Type::with_opts( … ), Desc::new( … )
-		if r.text(i+1) == "::" && i+3 < len(r.toks) && r.text(i+3) == "(" {
-			fn := r.text(i + 2)
-			if d := r.ctor(t.text, fn, i+3); d != nil {
-				d.mayBeAbsent = firstNonEmpty(d.mayBeAbsent, r.condReason(i))
+		// X::from(&VEC) of a make_static_metric! struct
+		if r.set.statics[t.text] != nil && r.text(i+1) == "::" && r.text(i+2) == "from" && r.text(i+3) == "(" {
+			if a := r.args(i + 3); len(a) == 1 {
+				if segs, _, ok := r.pathAt(a[0]); ok {
+					r.staticFrom[segs[len(segs)-1]] = t.text
+				}
+			}
+		}
+		if r.text(i+1) == "!" && isOpener(r.text(i+2)) || r.text(i+1) == "::" && r.text(i+3) == "(" || r.clientCall(i) {
+			s := r.set
+			s.cur, s.hit = nil, nil
+			d := r.defAt(i, help)
+			hit := s.hit
+			s.hit = nil
+			switch {
+			case d == nil:
+			case hit != nil:
+				defs = append(defs, r.expand(i, d, hit, help)...)
+			default:
 				defs = append(defs, d)
 			}
 			continue
@@ -419,6 +472,7 @@ func (r *rustFile) definitions() []*def {
 		kept = append(kept, d)
 	}
 	defs = kept
+	r.applyStatic(defs)
 	var texts []textLit
 	for i, t := range r.toks {
 		if t.kind != tokString || r.skip[i] {
@@ -431,6 +485,39 @@ func (r *rustFile) definitions() []*def {
 		texts = append(texts, textLit{l: l, mayBeAbsent: r.condReason(i)})
 	}
 	return append(defs, scanText(texts)...)
+}
+
+// clientCall reports whether token i is the method of a prometheus-client registration:
+// .register( or .register_with_unit( in a file that uses the crate.
+func (r *rustFile) clientCall(i int) bool {
+	return r.pclient && r.text(i-1) == "." && r.text(i+1) == "(" && (r.text(i) == "register" || r.text(i) == "register_with_unit")
+}
+
+// defAt reads the definition a macro (macro!(…)) or a constructor (Type::new(…),
+// Type::with_opts(…), Desc::new(…)) at token i makes, if any.
+func (r *rustFile) defAt(i int, help map[string]string) *def {
+	t := r.toks[i]
+	var d *def
+	switch {
+	case r.text(i+1) == "!" && isOpener(r.text(i+2)):
+		qual := ""
+		if r.text(i-1) == "::" {
+			qual = r.text(i - 2)
+		}
+		d = r.macro(t.text, qual, i+2, help)
+	case r.text(i+1) == "::" && i+3 < len(r.toks) && r.text(i+3) == "(":
+		d = r.ctor(t.text, r.text(i+2), i+3)
+	case r.clientCall(i):
+		d = r.clientRegister(i)
+	}
+	if d == nil {
+		return nil
+	}
+	d.mayBeAbsent = firstNonEmpty(d.mayBeAbsent, r.condReason(i))
+	if v := r.boundName(i); v != "" {
+		r.defVars[d] = v
+	}
+	return d
 }
 
 func (r *rustFile) condReason(i int) string {
@@ -452,6 +539,11 @@ func firstNonEmpty(a, b string) string {
 func (r *rustFile) macro(name, qual string, open int, help map[string]string) *def {
 	a := r.args(open)
 	switch {
+	case strings.HasPrefix(name, "register_static_") && (r.prom || qual == "prometheus_static_metric"):
+		if len(a) == 0 {
+			return &def{name: unknown("the macro has no arguments driftlint can read"), at: r.toks[open].start, via: name + "!"}
+		}
+		return r.staticRegister(name, a)
 	case strings.HasPrefix(name, "register_") && (r.prom || qual == "prometheus"):
 		typ := ""
 		for _, t := range []string{"counter", "gauge", "histogram"} {
@@ -459,11 +551,14 @@ func (r *rustFile) macro(name, qual string, open int, help map[string]string) *d
 				typ = t
 			}
 		}
-		if typ == "" || len(a) == 0 {
+		if typ == "" {
 			return nil
 		}
-		if strings.HasSuffix(name, "_with_registry") {
+		if strings.HasSuffix(name, "_with_registry") && len(a) > 0 {
 			a = a[:len(a)-1]
+		}
+		if len(a) == 0 {
+			return &def{typ: typ, name: unknown("the macro has no arguments driftlint can read"), at: r.toks[open].start, via: name + "!"}
 		}
 		vec := strings.Contains(name, "_vec")
 		d := &def{typ: typ, via: name + "!"}
@@ -622,6 +717,8 @@ func (r *rustFile) ctor(typeName, fn string, open int) *def {
 			d.help = v.s
 		}
 	default:
+		// not a constructor of the prometheus crate (Histogram::new, Counter::new(x) and a
+		// Vec's with_opts are other crates' types of the same name)
 		return nil
 	}
 	return d
@@ -657,11 +754,16 @@ func (r *rustFile) opts(x rng) (rustOpts, bool) {
 	if s >= x.e {
 		return rustOpts{}, false
 	}
-	if s+1 == x.e && r.toks[s].kind == tokIdent {
-		if b, ok := r.binding(r.toks[s].text, s); ok {
-			return r.opts(b)
+	if segs, at, ok := r.pathAt(rng{s, x.e}); ok {
+		type res struct {
+			o  rustOpts
+			ok bool
 		}
-		return rustOpts{}, false
+		v, _, ok := deref(r, segs, at, func(f *rustFile, b rng) res {
+			o, ok := f.opts(b)
+			return res{o, ok}
+		})
+		return v.o, ok && v.ok
 	}
 	// skip a path: prometheus::opts!, prometheus::Opts::new
 	for s+2 < x.e && r.toks[s].kind == tokIdent && r.text(s+1) == "::" && r.toks[s+2].kind == tokIdent && (r.text(s+2) != "new" || r.text(s+3) != "(") {
@@ -687,8 +789,12 @@ func (r *rustFile) opts(x rng) (rustOpts, bool) {
 	}
 	if r.text(s) == "opts" || r.text(s) == "histogram_opts" {
 		for _, extra := range a[2:] {
-			if r.text(extra.s) == "labels" && r.text(extra.s+1) == "!" {
-				ks, ok := r.labelsMacro(extra.s + 2)
+			m := extra.s
+			for r.text(m+1) == "::" && m+2 < extra.e { // prometheus::labels!
+				m += 2
+			}
+			if r.text(m) == "labels" && r.text(m+1) == "!" {
+				ks, ok := r.labelsMacro(m + 2)
 				o.labels = append(o.labels, ks...)
 				o.labelsUnknown = o.labelsUnknown || !ok
 			}
@@ -776,11 +882,16 @@ func (r *rustFile) list(x rng) ([]string, bool) {
 	if s >= x.e {
 		return nil, false
 	}
-	if s+1 == x.e && r.toks[s].kind == tokIdent {
-		if b, ok := r.binding(r.toks[s].text, s); ok {
-			return r.list(b)
+	if segs, at, ok := r.pathAt(rng{s, x.e}); ok {
+		type res struct {
+			ls []string
+			ok bool
 		}
-		return nil, false
+		v, _, ok := deref(r, segs, at, func(f *rustFile, b rng) res {
+			ls, ok := f.list(b)
+			return res{ls, ok}
+		})
+		return v.ls, ok && v.ok
 	}
 	if r.text(s) == "vec" && r.text(s+1) == "!" {
 		s += 2
@@ -801,31 +912,6 @@ func (r *rustFile) list(x rng) ([]string, bool) {
 		}
 	}
 	return out, all
-}
-
-// binding returns the expression of the const, static or let binding of name visible at
-// token i, when it is one the code cannot change.
-func (r *rustFile) binding(name string, i int) (rng, bool) {
-	var best *rustLet
-	for k := range r.lets[name] {
-		l := &r.lets[name][k]
-		if l.at >= i || l.block >= 0 && (r.match[l.block] < 0 || r.match[l.block] < i) {
-			continue // after the use, or its block has ended
-		}
-		if best == nil || l.at > best.at {
-			best = l
-		}
-	}
-	if best != nil {
-		if best.mut {
-			return rng{}, false
-		}
-		return best.expr, true
-	}
-	if cs := r.consts[name]; len(cs) == 1 {
-		return cs[0], true
-	}
-	return rng{}, false
 }
 
 // stringMethods may follow a string without changing it.
@@ -859,7 +945,7 @@ func (r *rustFile) eval(x rng) value {
 		case tokString:
 			return known(t.str.s)
 		case tokIdent:
-			return r.evalName(t.text, s)
+			return r.evalName([]string{t.text}, s)
 		default:
 		}
 	}
@@ -870,14 +956,8 @@ func (r *rustFile) eval(x rng) value {
 	if t.text == "String" && r.text(s+1) == "::" && r.text(s+2) == "from" && r.text(s+3) == "(" && r.match[s+3] == e-1 {
 		return r.eval(rng{s + 4, e - 1})
 	}
-	if t.kind == tokIdent && r.text(s+1) == "::" {
-		k := s
-		for k+2 < e && r.toks[k].kind == tokIdent && r.text(k+1) == "::" {
-			k += 2
-		}
-		if k == e-1 && r.toks[k].kind == tokIdent {
-			return r.evalName(r.toks[k].text, k)
-		}
+	if segs, at, ok := r.pathAt(rng{s, e}); ok {
+		return r.evalName(segs, at)
 	}
 	if t.kind == tokIdent && r.text(s+1) == "!" && r.match[s+2] == e-1 {
 		a := r.args(s + 2)
@@ -941,7 +1021,7 @@ func (r *rustFile) formatArgs(format string, args []rng, at int) value {
 		if x, ok := named[field]; ok {
 			return r.eval(x)
 		}
-		return r.evalName(field, at)
+		return r.evalName([]string{field}, at)
 	}, "the name is built by format! from values computed at run time")
 }
 
@@ -966,26 +1046,20 @@ func (r *rustFile) split(x rng, sep string) []rng {
 	return append(out, rng{start, x.e})
 }
 
-// evalName resolves an identifier used at token i as a string.
-func (r *rustFile) evalName(name string, i int) value {
-	for _, body := range r.loops[name] {
-		if body < i && r.match[body] > i {
-			return unknown("the name comes from the loop variable " + name)
+// evalName resolves a name or path used at token i as a string.
+func (r *rustFile) evalName(segs []string, i int) value {
+	name := strings.Join(segs, "::")
+	if len(segs) == 1 {
+		for _, body := range r.loops[name] {
+			if body < i && r.match[body] > i {
+				return unknown("the name comes from the loop variable " + name)
+			}
 		}
 	}
-	if r.evaling[name] {
-		return unknown(fmt.Sprintf("the name comes from %s, which refers to itself", name))
+	v, why, ok := deref(r, segs, i, (*rustFile).eval)
+	if !ok {
+		return unknown(why)
 	}
-	b, ok := r.binding(name, i)
-	switch {
-	case !ok && r.params[name]:
-		return unknown("the name comes from the parameter " + name)
-	case !ok:
-		return unknown(fmt.Sprintf("the name comes from %s, which is not a constant of the file", name))
-	}
-	r.evaling[name] = true
-	defer delete(r.evaling, name)
-	v := r.eval(b)
 	if !v.known() && !strings.HasPrefix(v.why, "the name comes from") {
 		v.why = fmt.Sprintf("the name comes from %s, whose value %s", name, strings.TrimPrefix(v.why, "the name "))
 	}

@@ -41,7 +41,7 @@ type tokError struct {
 // an unterminated string or comment, which it returns as an error.
 func tokenizeRust(src []byte) ([]tok, *tokError) {
 	s := string(src)
-	var toks []tok
+	toks := make([]tok, 0, len(src)/6+1) // about one token per 6 bytes of real code
 	i := 0
 	for i < len(s) {
 		c := s[i]

@@ -42,8 +42,20 @@
 //     register_*! macro (with or without _with_registry), custom collectors' Desc::new (type
 //     from a MetricFamily set_name + set_field_type(MetricType::X) in the same file, else
 //     untyped), the metrics crate's counter!/gauge!/histogram! with "label" => value pairs
-//     and describe_*! help, let-bound options and label arrays, and file-level const/static
-//     strings and concat!.
+//     and describe_*! help, let-bound options and label arrays, concat! and format! of
+//     constants; prometheus-static-metric's register_static_*_vec!(Struct, name, help,
+//     labels) and make_static_metric! structs (label names, and the values they create at
+//     registration, so such a family is never absent; X::from(&VEC) marks VEC so too);
+//     prometheus-client's registry.register/register_with_unit, named as its encoder names
+//     them (Registry::with_prefix and sub_registry_with_prefix prefixes, the unit, _total
+//     for counters, _info for infos), typed from the metric's constructor or declared type,
+//     with a Family's labels from the fields of its EncodeLabelSet struct. The Rust files of
+//     a crate are read as one set: const and static items of every module (module paths
+//     from file paths: src/lib.rs and src/main.rs are the crate, src/a/b.rs and
+//     src/a/b/mod.rs are crate::a::b) are reached through use declarations (aliases, globs,
+//     pub use re-exports), crate::/self::/super:: paths and associated consts; and a name
+//     or registry that is a function parameter is read once for each call site in the set
+//     (free functions, Type::f and unique method names), up to 3 calls up.
 //   - Python (a tokenizer: string prefixes, triple quotes, f-strings, comments, brackets,
 //     indentation): prometheus_client's Counter, Gauge, Histogram, Summary, Info and Enum with
 //     positional or keyword name, documentation, labelnames, namespace, subsystem and unit,
@@ -67,10 +79,11 @@
 // A name that is not a constant (a variable, a parameter, a loop over names, fmt.Sprintf,
 // format! or an f-string with run-time values) is never guessed: it becomes a
 // lint.UnresolvedDef with a glob of the names it can produce ("shop_*_total"), which the
-// source/unresolved rule reports, and every source exposition then covers only the exact
-// names it defines within the name prefixes that glob can reach, so that metric/unknown
-// leaves such names unverified. fmt.Sprintf("%s_x", ns), format!("{NS}_x") and f"{NS}_x"
-// whose every field is a constant are worked out.
+// source/unresolved rule reports; the project excuses the names that glob matches
+// (lint.Project.Excused), unless nothing is known of it ("*", "*_total"). A driftlint:metric
+// comment next to such a definition declares what it defines (directive.go). Each source
+// exposition covers the name spaces its definitions own (covers). fmt.Sprintf("%s_x", ns),
+// format!("{NS}_x") and f"{NS}_x" whose every field is a constant are worked out.
 //
 // Each family also gets a lint.CodeDef: the constructor that defines it, whether its label
 // names are only partly known (a label slice in a variable), and why a scrape may lack it
@@ -81,11 +94,12 @@
 // to one reader. Only packages that mention client_golang (or hold exposition text) and the
 // packages of the set they import are parsed; they are type-checked in dependency order
 // (import cycles broken) with go/types, IgnoreFuncBodies, and every import outside the set
-// an empty package; names in function bodies are resolved by scope afterwards. Python files
-// are read as one set. Rust files are read one at a time: their constants are those of the
-// file. Go _test.go files, Python test_*.py, *_test.py and conftest.py, and
+// an empty package; names in function bodies are resolved by scope afterwards. Rust files are
+// read crate by crate and Python files as one set (above and below). Go _test.go files,
+// Python test_*.py, *_test.py and conftest.py, and
 // Rust #[cfg(test)] modules are skipped. A file whose text never mentions its client library
-// (nor "# TYPE"/"# HELP") is not parsed at all.
+// (nor "# TYPE"/"# HELP") is not parsed at all, except that a Rust file is still read for the
+// constants and functions other files of its crate use.
 //
 // Limits. Go: registration calls are followed only for wrapped registerers (a NewCounter that
 // is never registered is still a definition); variables are followed only to a single
@@ -99,15 +113,23 @@
 // sources:.
 // Rust: there is no parser, so shapes are matched over tokens: macros are not expanded, types
 // are not inferred (a Counter::new of another crate counts when the file uses the prometheus
-// crate), let bindings resolve by brace scope to the latest non-mut binding before the use,
-// and consts of other files or modules are unresolved. Python: only constants assigned once
-// at module level (or a class attribute or self.X assigned once, for a class alias) resolve;
-// names of modules outside the set, local variables, attributes of instances (self.name
-// inside a wrapper) and wrappers called through a variable are unresolved; wrapper calls nest
-// at most 8 deep, a set evaluates at most 4096 wrapper calls, and one value follows at most
-// 10000 names — each bound that is hit leaves an unresolved definition that says so. Everywhere: exposition text assembled across several writes (a "# TYPE " literal
-// and the name in another call) is not recognized, and labels added by wrappers outside the
-// definition (a registry prefix) are not seen, except client_golang's as said above.
+// crate), let bindings resolve by brace scope to the latest non-mut binding before the use;
+// a path of another crate or a #[path] module is not followed, a use inside a function counts
+// for its whole file, and Cargo.toml is not read (a crate is the directory holding src/). A
+// parameter is followed through at most 16 call sites per function, 3 calls up and 64 call
+// chains per definition, a name through 32 nested names and 4096 lookups: a bound that is
+// hit leaves the definition unresolved with a reason that names it. A function with no call
+// site in the set (a library's API) keeps its parameter unresolved. Crates are read one at a
+// time, and a crate of more than 4 MiB of Rust is read file by file (a problem says so).
+// Python: only constants assigned once at module level (or a class attribute or self.X
+// assigned once, for a class alias) resolve; names of modules outside the set, local
+// variables, attributes of instances (self.name inside a wrapper) and wrappers called
+// through a variable are unresolved; wrapper calls nest at most 8 deep, a set evaluates at
+// most 4096 wrapper calls, and one value follows at most 10000 names — each bound that is
+// hit leaves an unresolved definition that says so. Everywhere: exposition text assembled
+// across several writes (a "# TYPE " literal and the name in another call) is not
+// recognized, and labels added by wrappers outside the definition (the prometheus crate's
+// Registry::new_custom prefix) are not seen; client_golang's are, as said above.
 package source
 
 import (
@@ -154,8 +176,7 @@ func Load(f *lint.SourceFile) Result {
 		}
 		return loadGo([]*lint.SourceFile{f})[0]
 	case "rust":
-		defs, probs := loadRust(f)
-		return finish(f, "rust", defs, probs)
+		return loadRustFiles([]*lint.SourceFile{f})[0]
 	case "python":
 		defs, probs := loadPython(f)
 		return finish(f, "python", defs, probs)
@@ -168,7 +189,8 @@ func Load(f *lint.SourceFile) Result {
 // problems. Groups are read in parallel.
 func LoadFiles(files []*lint.SourceFile) ([]*lint.Exposition, []lint.ParseProblem) {
 	var groups [][]*lint.SourceFile
-	goGroup := -1 // the Go files (and go.mod files) of the set are read together
+	goGroup := -1   // the Go files (and go.mod files) of the set are read together
+	rustGroup := -1 // the Rust files are read together, crate by crate
 	pyGroup := -1
 	for _, f := range files {
 		if f == nil {
@@ -189,7 +211,11 @@ func LoadFiles(files []*lint.SourceFile) ([]*lint.Exposition, []lint.ParseProble
 			}
 			groups[goGroup] = append(groups[goGroup], f)
 		case "rust":
-			groups = append(groups, []*lint.SourceFile{f})
+			if rustGroup < 0 {
+				rustGroup = len(groups)
+				groups = append(groups, nil)
+			}
+			groups[rustGroup] = append(groups[rustGroup], f)
 		case "python":
 			// one group: names resolve across the modules of the set
 			if pyGroup < 0 {
@@ -211,6 +237,8 @@ func LoadFiles(files []*lint.SourceFile) ([]*lint.Exposition, []lint.ParseProble
 			switch i {
 			case goGroup:
 				results[i] = loadGo(g)
+			case rustGroup:
+				results[i] = loadRustFiles(g)
 			case pyGroup:
 				results[i] = loadPythonFiles(g)
 			default:
