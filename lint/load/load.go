@@ -179,10 +179,21 @@ func Project(cfg *lint.Config, opts Options) (*lint.Project, error) {
 			code = append(code, in.res.file)
 		}
 	}
+	// go.mod files above the Go sources give the module path that imports of the set's
+	// packages start with, unless sources: lists them already.
+	inSet := map[string]bool{}
+	for _, f := range code {
+		inSet[f.Path] = true
+	}
+	for _, m := range manifests(root, code, "go", "go.mod", opts.MaxFileSize) {
+		if !inSet[m.Path] {
+			code = append(code, m)
+		}
+	}
 	srcExpos, srcProblems := source.LoadFiles(code)
 	source.ApplyOptions(srcExpos, cfg.SourceOpts)
 	if len(code) > 0 {
-		p.ClientDefaults = source.ClientDefaults(code, cargoManifests(root, code, opts.MaxFileSize))
+		p.ClientDefaults = source.ClientDefaults(code, manifests(root, code, "rust", "Cargo.toml", opts.MaxFileSize))
 	}
 	p.Expositions = append(p.Expositions, srcExpos...)
 	p.ParseProblems = append(p.ParseProblems, srcProblems...)
@@ -664,17 +675,17 @@ func classify(root *safefs.Root, rel string) role {
 	return r
 }
 
-// cargoManifests reads the Cargo.toml files in the folders of the Rust sources and above them
-// (inside the root), which say whether the prometheus crate's process collector is on.
-func cargoManifests(root *safefs.Root, code []*lint.SourceFile, maxSize int64) []*lint.SourceFile {
+// manifests reads the files named name (Cargo.toml, go.mod) in the folders of the sources of
+// lang and above them, inside the root.
+func manifests(root *safefs.Root, code []*lint.SourceFile, lang, name string, maxSize int64) []*lint.SourceFile {
 	seen := map[string]bool{}
 	var out []*lint.SourceFile
 	for _, f := range code {
-		if source.Lang(f.Path) != "rust" {
+		if source.Lang(f.Path) != lang {
 			continue
 		}
 		for dir := path.Dir(f.Path); ; dir = path.Dir(dir) {
-			rel := path.Join(dir, "Cargo.toml")
+			rel := path.Join(dir, name)
 			if !seen[rel] {
 				seen[rel] = true
 				if m, prob := readInput(root, rel, maxSize); prob == nil && m != nil {

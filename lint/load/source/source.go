@@ -109,8 +109,8 @@
 // unknown, and a helper it calls is reported) and a file evaluates at most 2000 helper call
 // sites — past either bound the call site is an unresolved definition saying so; a helper
 // that nobody in the set calls keeps its parameters unresolved; constants are followed
-// through at most 2 levels of imports; go.mod files are read only when listed under
-// sources:.
+// through at most 2 levels of imports; the go.mod files in
+// and above the sources' folders are read (lint/load finds them).
 // Rust: there is no parser, so shapes are matched over tokens: macros are not expanded, types
 // are not inferred (a Counter::new of another crate counts when the file uses the prometheus
 // crate), let bindings resolve by brace scope to the latest non-mut binding before the use;
