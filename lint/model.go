@@ -301,7 +301,8 @@ func (f *Family) SeriesNames() []string {
 // bare name is no series: a query must read x_bucket, x_sum or x_count (x_gsum, x_gcount for
 // a gauge histogram). A native histogram's bare name is a series.
 //
-// Only a code definition can say a histogram is native (CodeDef.NativeHistogram). Scrapes are
+// Only a code definition can say a histogram is native (CodeDef.NativeHistogram, set from
+// client_golang's HistogramOpts.NativeHistogramBucketFactor). Scrapes are
 // read in the text format, which carries no native buckets, so a scraped histogram counts as
 // classic: a service that adds native buckets to a classic histogram, scraped by Prometheus
 // over protobuf, has a bare-name series that driftlint cannot see.
@@ -367,9 +368,9 @@ type CodeDef struct {
 	// "" when the library exports it from registration on.
 	MayBeAbsent string
 	// NativeHistogram is set when the code gives a histogram native buckets
-	// (HistogramOpts.NativeHistogramBucketFactor > 0, NewConstNativeHistogram), so that its
-	// bare name is a series (Family.ClassicHistogram). The source loader does not set it
-	// yet: until it does, every histogram defined in code counts as classic.
+	// (client_golang's HistogramOpts.NativeHistogramBucketFactor not 0), so that its bare
+	// name is a series (Family.ClassicHistogram). Descs sent by NewConstNativeHistogram, and
+	// the other languages' native histograms, are not recognized yet: they count as classic.
 	NativeHistogram bool
 }
 

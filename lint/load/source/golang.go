@@ -509,6 +509,7 @@ type goOpts struct {
 	labels        []string // const labels, and the V2 variable labels
 	labelsUnknown bool
 	varLabels     bool // the V2 options gave the variable labels
+	native        bool // HistogramOpts.NativeHistogramBucketFactor is set (not 0)
 }
 
 func (w *goWalker) constructor(c *ast.CallExpr, name, typ string, stack []ast.Node) {
@@ -539,7 +540,7 @@ func (w *goWalker) constructor(c *ast.CallExpr, name, typ string, stack []ast.No
 	if d.name.known() && d.name.s == "" {
 		return // no name: client_golang rejects it
 	}
-	d.at, d.help, d.labels, d.labelsUnknown = o.nameAt, o.help, o.labels, o.labelsUnknown
+	d.at, d.help, d.labels, d.labelsUnknown, d.native = o.nameAt, o.help, o.labels, o.labelsUnknown, o.native
 	if strings.HasSuffix(name, "Vec") {
 		d.mayBeAbsent = absentLabelled
 		if !o.varLabels {
@@ -638,7 +639,11 @@ func (w *goWalker) opts(e ast.Expr) (goOpts, bool) {
 			inner.labels = append(inner.labels, o.labels...)
 			inner.labelsUnknown = inner.labelsUnknown || o.labelsUnknown
 			inner.varLabels = o.varLabels
+			inner.native = inner.native || o.native
 			o = inner
+		case "NativeHistogramBucketFactor":
+			lit, isLit := ast.Unparen(kv.Value).(*ast.BasicLit)
+			o.native = !isLit || strings.Trim(lit.Value, "0.") != ""
 		case "VariableLabels":
 			o.varLabels = true
 			ls, ok := w.variableLabels(kv.Value)

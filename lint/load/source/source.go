@@ -276,6 +276,7 @@ type def struct {
 	labelsUnknown bool
 	via           string
 	mayBeAbsent   string
+	native        bool // a histogram with native buckets
 	// exposed is set when name is already the exposed family name (text # TYPE lines).
 	exposed bool
 	lang    string
@@ -352,7 +353,7 @@ func finish(f *lint.SourceFile, lang string, defs []*def, probs []lint.ParseProb
 		}
 		e.Families[name] = fam
 		e.Order = append(e.Order, name)
-		e.Code.Defs[name] = &lint.CodeDef{Via: d.via, LabelsUnknown: d.labelsUnknown, MayBeAbsent: d.mayBeAbsent}
+		e.Code.Defs[name] = &lint.CodeDef{Via: d.via, LabelsUnknown: d.labelsUnknown, MayBeAbsent: d.mayBeAbsent, NativeHistogram: d.native}
 	}
 	if len(e.Families) == 0 && len(e.Code.Unresolved) == 0 && len(unusedDirectives) == 0 {
 		return r
