@@ -96,7 +96,7 @@ type Excuse struct {
 type MetricDef struct {
 	Kind   DefKind
 	At     Pos
-	Family *Family    // for DefExported
+	Family *Family    // for DefExported; for DefKnown when the known_metrics file gives a type
 	Rule   *RuleEntry // for DefRecorded
 }
 
@@ -159,9 +159,15 @@ func (p *Project) index() {
 				p.excuses = append(p.excuses, Excuse{Glob: k.Name, At: k.At, Why: "a known_metrics glob"})
 				continue
 			}
-			for _, s := range (&Family{Name: k.Name, Type: k.Type}).SeriesNames() {
+			fam := &Family{Name: k.Name, Type: k.Type}
+			d := MetricDef{Kind: DefKnown, At: k.At}
+			if k.Type != "" {
+				fam.TypeAt = k.At
+				d.Family = fam // typed: promql/rate-on-gauge reads the type
+			}
+			for _, s := range fam.SeriesNames() {
 				if _, ok := p.defs[s]; !ok {
-					p.defs[s] = MetricDef{Kind: DefKnown, At: k.At}
+					p.defs[s] = d
 				}
 			}
 		}

@@ -113,8 +113,8 @@ func reportCounterFunc(pass *lint.Pass, q *lint.Query, c *parser.Call) {
 	pass.Report(lint.Finding{
 		Pos:     q.NodePos(c),
 		Subject: subject,
-		Message: fmt.Sprintf("%s() over %q, which the exposition types as %s: %s() treats every drop as a counter reset and reports growth that never happened; use %s(%s)",
-			c.Func.Name, name, kind, c.Func.Name, fix, promql.Render(q, int(arg.Start), int(arg.End))),
+		Message: fmt.Sprintf("%s() over %q, which %s types as %s: %s() treats every drop as a counter reset and reports growth that never happened; use %s(%s)",
+			c.Func.Name, name, typedBy(fam), kind, c.Func.Name, fix, promql.Render(q, int(arg.Start), int(arg.End))),
 		Related: []lint.Related{{Pos: fam.TypeAt, Message: fmt.Sprintf("%q is typed %s here", fam.Name, fam.Type)}},
 	})
 }
@@ -174,7 +174,7 @@ func exportedFamily(p *lint.Project, name string) *lint.Family {
 		return nil
 	}
 	d, ok := p.Lookup(name)
-	if !ok || d.Kind != lint.DefExported || d.Family == nil || !d.Family.TypeAt.IsValid() {
+	if !ok || (d.Kind != lint.DefExported && d.Kind != lint.DefKnown) || d.Family == nil || !d.Family.TypeAt.IsValid() {
 		return nil
 	}
 	return d.Family
@@ -203,4 +203,12 @@ func seriesKind(fam *lint.Family, series string) string {
 		return fam.Type
 	}
 	return ""
+}
+
+// typedBy names what gives a family its type: an exposition, or a known_metrics file.
+func typedBy(fam *lint.Family) string {
+	if fam.Expo == nil {
+		return "the known_metrics file"
+	}
+	return "the exposition"
 }
