@@ -54,7 +54,6 @@ func TestSourceFieldGoHistogramGlob(t *testing.T) {
 // external-dns: the project's helper sets opts.Namespace on its parameter before the
 // constructor; the reader drops the assignment and reads every name without its namespace.
 func TestSourceFieldGoNamespaceAssign(t *testing.T) {
-	t.Skip("needs: field assignments to an options parameter applied before the constructor (external-dns pkg/metrics)")
 	linttest.Run(t, "../fixtures/source-field-go-nsassign", fieldRules()...)
 }
 
