@@ -178,7 +178,7 @@ func initConfig(dir string, scan *initScan) ([]byte, initCounts) {
 		return out
 	}
 	if scan.truncated {
-		b.WriteString(fmt.Sprintf("\n# init looked at the first %d files only; files after them are not listed.\n", initMaxFiles))
+		fmt.Fprintf(&b, "\n# init looked at the first %d files only; files after them are not listed.\n", initMaxFiles)
 	}
 	for _, s := range globSections {
 		b.WriteString("\n")

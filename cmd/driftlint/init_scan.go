@@ -160,8 +160,7 @@ func scanTree(dir string, found []load.Discovered) (*initScan, error) {
 
 // skipReason says why a discovered file is not an input of this project, or "".
 func skipReason(root *safefs.Root, d load.Discovered, charts map[string]bool) string {
-	parts := strings.Split(path.Dir(d.Path), "/")
-	for _, p := range parts {
+	for p := range strings.SplitSeq(path.Dir(d.Path), "/") {
 		switch {
 		case testDirs[p]:
 			return "test data"
@@ -253,7 +252,7 @@ func (s *initScan) dropDuplicateDashboards(root *safefs.Root) {
 // and deploy trees last.
 func shippedRank(p string) int {
 	rank := 1
-	for _, part := range strings.Split(path.Dir(strings.ToLower(p)), "/") {
+	for part := range strings.SplitSeq(path.Dir(strings.ToLower(p)), "/") {
 		switch {
 		case strings.HasSuffix(part, "_out") || strings.Contains(part, "compiled") || part == "dist" || part == "build" || part == "generated":
 			rank = min(rank, 0)
@@ -271,8 +270,8 @@ func sourceGlobs(files []string, ext string) []string {
 	var out []string
 	for _, f := range files {
 		g := "*." + ext
-		if i := strings.IndexByte(f, '/'); i >= 0 {
-			g = escapeGlob(f[:i]) + "/**/*." + ext
+		if top, _, ok := strings.Cut(f, "/"); ok {
+			g = escapeGlob(top) + "/**/*." + ext
 		}
 		if !slices.Contains(out, g) {
 			out = append(out, g)
