@@ -47,7 +47,10 @@ cannot explain it and it is either a conventional target label name (cluster, co
 datacenter, endpoint, env, environment, namespace, node, pod, prometheus,
 prometheus_replica, region, service, zone) or used so on metrics of at least three
 subsystems (node_cpu, node_memory, …); it is then taken to be on every exported metric whose
-exposition carries that label on no family at all. A label that the exporter exports on some
+exposition carries that label on no family at all. A config's target_labels: list replaces
+the conventional names (job, instance and the three-subsystem rule stay). A metric that
+carries a target label X itself is also valid with exported_X, the name Prometheus gives the
+exporter's X when the target carries X too (honor_labels: false). A label that the exporter exports on some
 family is its own: a family of that exporter without it is still checked. Messages leave
 these presumed labels out of the label sets they print. A family with no samples, and a
 family whose label names depend on the exporter's flags (kube-state-metrics'
