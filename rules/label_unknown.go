@@ -100,6 +100,30 @@ func runLabelUnknown(pass *lint.Pass) error {
 			}
 		}
 	}
+	// One missing label of one alert or recording rule (its expression's sides, its by()
+	// and its annotations), or of one dashboard or runbook expression, is one finding, however
+	// many places name it.
+	pass.FoldSame(func(f lint.Finding) string {
+		if f.Subject.Label == "" {
+			return ""
+		}
+		if f.Subject.Alert != "" || f.Subject.Record != "" {
+			// Two rules may share a name: the rule is the last of that name above the finding.
+			rule := 0
+			for _, rs := range [][]*lint.RuleEntry{p.Rules, p.RunbookAlerts} {
+				for _, r := range rs {
+					if r.NameAt.File == f.Pos.File && (r.Name == f.Subject.Alert || r.Name == f.Subject.Record) && r.NameAt.Line <= f.Pos.Line {
+						rule = max(rule, r.NameAt.Line)
+					}
+				}
+			}
+			return fmt.Sprintf("%s\x00%d\x00%s", f.Pos.File, rule, f.Subject.Label)
+		}
+		// A dashboard target or runbook query: the two sides of one expression (its line).
+		return fmt.Sprintf("%s\x00%d\x00%s", f.Pos.File, f.Pos.Line, f.Subject.Label)
+	}, func(f lint.Finding) string {
+		return "the same label here: " + f.Message
+	})
 	return nil
 }
 
