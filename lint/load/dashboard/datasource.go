@@ -1,6 +1,7 @@
 package dashboard
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/driftlint/driftlint/lint/load/logql"
@@ -46,10 +47,8 @@ func classify(typ string) dsRef {
 	case strings.Contains(t, "prometheus"):
 		return dsRef{kind: dsPrometheus}
 	}
-	for _, p := range PrometheusTypes {
-		if t == p {
-			return dsRef{kind: dsPrometheus}
-		}
+	if slices.Contains(PrometheusTypes, t) {
+		return dsRef{kind: dsPrometheus}
 	}
 	return dsRef{kind: dsOther, lang: t}
 }
@@ -85,7 +84,7 @@ func (l *loader) datasources(dash *jvalue) {
 			return
 		}
 		l.dsVars[name] = typ
-		if typ != "" && !contains(types, typ) {
+		if typ != "" && !slices.Contains(types, typ) {
 			types = append(types, typ)
 		}
 	}
@@ -109,15 +108,6 @@ func (l *loader) datasources(dash *jvalue) {
 	}
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 // variable resolves a datasource variable or input by name.
 func (l *loader) variable(name string) dsRef {
 	return classify(l.dsVars[name])
@@ -137,8 +127,7 @@ func (l *loader) ref(v *jvalue) (dsRef, string) {
 		if name := variableName(typ); name != "" {
 			return l.variable(name), uid
 		}
-		switch {
-		case typ == "" || typ == "datasource":
+		if typ == "" || typ == "datasource" {
 			r := l.named(uid)
 			if typ == "datasource" && r.kind == dsUnknown && uid != "" && uid != mixed {
 				return dsRef{kind: dsOther, lang: "grafana"}, uid
@@ -146,32 +135,30 @@ func (l *loader) ref(v *jvalue) (dsRef, string) {
 			return r, uid
 		}
 		return classify(typ), uid
+	default:
+		return dsRef{}, ""
 	}
-	return dsRef{}, ""
 }
 
 const mixed = "-- Mixed --"
 
 // named resolves a datasource given by name or uid alone.
 func (l *loader) named(s string) dsRef {
-	switch s = strings.TrimSpace(s); {
-	case s == "" || s == mixed:
+	s = strings.TrimSpace(s)
+	switch s {
+	case "", mixed:
 		return dsRef{}
-	case s == "grafana" || s == "-- Grafana --" || s == "-- Dashboard --":
+	case "grafana", "-- Grafana --", "-- Dashboard --":
 		return dsRef{kind: dsOther, lang: "grafana"}
-	case s == "__expr__":
+	case "__expr__":
 		return dsRef{kind: dsOther, lang: "grafana expression"}
 	}
 	if name := variableName(s); name != "" {
 		return l.variable(name)
 	}
-	switch r := classify(s); r.kind { // a datasource named after its type: "Prometheus", "Loki"
-	case dsPrometheus:
+	// A datasource named after its type: "Prometheus", "Loki".
+	if r := classify(s); r.kind == dsPrometheus || r.lang == "logql" {
 		return r
-	case dsOther:
-		if r.lang == "logql" {
-			return r
-		}
 	}
 	return dsRef{}
 }
@@ -196,9 +183,10 @@ func (l *loader) language(own, panel *jvalue, expr string) string {
 		return ""
 	case dsOther:
 		return r.lang
+	default:
+		if logql.LooksLikeLogQL(expr) {
+			return "logql"
+		}
+		return ""
 	}
-	if logql.LooksLikeLogQL(expr) {
-		return "logql"
-	}
-	return ""
 }

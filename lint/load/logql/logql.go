@@ -4,7 +4,10 @@
 // used; the check below is a scan of the text.
 package logql
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // pipelineStages are the LogQL parsers and formatters that may follow "|".
 var pipelineStages = []string{
@@ -19,7 +22,7 @@ var pipelineStages = []string{
 // query is never valid PromQL. A metric query without a pipeline ({app="x"}[5m] inside
 // count_over_time) is also valid PromQL in form and is not recognized.
 func LooksLikeLogQL(expr string) bool {
-	depth := 0       // nesting of { } only
+	depth := 0        // nesting of { } only
 	selector := false // a stream selector has closed
 	for i := 0; i < len(expr); i++ {
 		c := expr[i]
@@ -75,11 +78,8 @@ func stage(s string) bool {
 	if n == 0 {
 		return false
 	}
-	word := s[:n]
-	for _, st := range pipelineStages {
-		if word == st {
-			return true
-		}
+	if slices.Contains(pipelineStages, s[:n]) {
+		return true
 	}
 	after := strings.TrimLeft(s[n:], " \t")
 	for _, op := range []string{"=", "!=", "=~", "!~", ">", "<"} {

@@ -164,7 +164,7 @@ var (
 		"name", "interval", "query_offset", "limit", "rules", "labels",
 		"partial_response_strategy", "source_tenants", "evaluation_delay", "align_evaluation_time_on_interval",
 	}
-	ruleKeys  = []string{"record", "alert", "expr", "for", "keep_firing_for", "labels", "annotations"}
+	ruleKeys = []string{"record", "alert", "expr", "for", "keep_firing_for", "labels", "annotations"}
 )
 
 // FromNode extracts rules from a YAML node: a rule file ({groups: …}), a list of rules, or
