@@ -381,6 +381,9 @@ type CodeDef struct {
 	// name is a series (Family.ClassicHistogram). Descs sent by NewConstNativeHistogram, and
 	// the other languages' native histograms, are not recognized yet: they count as classic.
 	NativeHistogram bool
+	// OnlyGrows is set for a gauge that the code of the set only increments (Inc, Add; no
+	// Dec, Sub or Set, and never passed elsewhere): a counter in all but its type.
+	OnlyGrows bool
 }
 
 // UnresolvedDef is a metric definition in source code whose name is not a constant.

@@ -571,6 +571,16 @@ func emptyInputs(cfg *lint.Config, inputs []*input, rs *resolved, code []*lint.E
 		for _, name := range e.Order {
 			defined[e.Families[name].At().File] = true
 		}
+		if e.Code != nil && len(e.Code.Unresolved) > 0 {
+			defined[e.File.Path] = true
+		}
+	}
+	// A file that uses a client library but defines nothing itself is a project's wrapper,
+	// whose definitions are read at their call sites in other files: not an empty input.
+	for _, in := range inputs {
+		if in.roles&roleSource != 0 && in.res.file != nil && source.UsesClient(in.res.file) {
+			defined[in.rel] = true
+		}
 	}
 	for i, files := range rs.sources {
 		if len(files) == 0 || slices.ContainsFunc(files, func(f string) bool { return defined[f] }) {
@@ -580,7 +590,7 @@ func emptyInputs(cfg *lint.Config, inputs []*input, rs *resolved, code []*lint.E
 		if ps := cfg.GlobAt["sources"]; i < len(ps) {
 			at = cfg.ProjectPos(ps[i])
 		}
-		out = append(out, lint.ParseProblem{At: at, Message: fmt.Sprintf("sources glob %q matches %d files, none of which defines a metric that driftlint can read", cfg.Sources[i], len(files))})
+		out = append(out, lint.ParseProblem{At: at, Message: fmt.Sprintf("sources glob %q matches %d files, none of which uses a Prometheus client library or holds exposition text", cfg.Sources[i], len(files))})
 	}
 	return append(out, rs.empty...)
 }
