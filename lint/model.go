@@ -228,6 +228,15 @@ type DashboardVariable struct {
 	Raw   Span   // the whole variable query
 }
 
+// ForeignQuery is a query that driftlint does not read because it is not PromQL: a dashboard
+// target of a Loki, Elasticsearch or other datasource, a Grafana expression, or a LogQL rule
+// of a Loki ruler. Such queries are counted (--verbose), never parsed.
+type ForeignQuery struct {
+	At       Pos
+	Language string // "logql", "grafana expression", or the datasource type (elasticsearch, …)
+	Owner    string // the panel title, variable or rule name
+}
+
 // Dashboard is a Grafana dashboard, from a JSON file or a ConfigMap.
 type Dashboard struct {
 	File      *SourceFile

@@ -28,6 +28,9 @@ type Project struct {
 	Expositions   []*Exposition // in config order; scrapes of one target keep their order
 	Health        []*HealthSample
 	ParseProblems []ParseProblem
+	// Foreign are the queries left unread because they are not PromQL (LogQL, other
+	// datasources); --verbose counts them.
+	Foreign []ForeignQuery
 	// Skipped are inputs not read although a glob or discovery found them: links that lead
 	// out of the project root, FIFOs and devices (rule input/skipped).
 	Skipped []ParseProblem
