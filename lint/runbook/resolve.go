@@ -124,7 +124,7 @@ func (ix *Index) addAlias(at, page string) {
 // a for a/_index.md.
 func pageURL(p string) string {
 	name := path.Base(p)
-	if slices.ContainsFunc(indexPages, func(ip string) bool { return strings.EqualFold(ip, name) }) {
+	if isIndexPage(name) {
 		return dirOf(p)
 	}
 	return strings.TrimSuffix(p, path.Ext(p))
@@ -356,7 +356,7 @@ func (ix *Index) published(t Target, from, p string) (Target, bool) {
 	}
 	name := path.Base(from)
 	pageDir := "" // the folder a non-index page is served as: a/b.md at a/b/
-	if !slices.ContainsFunc(indexPages, func(ip string) bool { return strings.EqualFold(ip, name) }) {
+	if !isIndexPage(name) {
 		pageDir = path.Join(dirOf(from), strings.TrimSuffix(name, path.Ext(name)))
 	}
 	try := func(d string, u lint.RunbookURL) (Target, bool) {
@@ -561,6 +561,11 @@ func decode(s string) string {
 // outside reports whether a cleaned path leaves the project folder.
 func outside(p string) bool { return p == ".." || strings.HasPrefix(p, "../") }
 
+// isIndexPage reports whether a file name is a folder's page (index.mdx too, on a site).
+func isIndexPage(name string) bool {
+	return strings.EqualFold(name, "index.mdx") || slices.ContainsFunc(indexPages, func(ip string) bool { return strings.EqualFold(ip, name) })
+}
+
 // indexPages are the files that a link to a folder shows, in the order they are tried.
 var indexPages = []string{"README.md", "readme.md", "index.md", "_index.md"}
 
@@ -629,18 +634,29 @@ func (ix *Index) site(t *Target, base, rest string) {
 		}
 		return false
 	}
-	if lowerExt == ".md" || lowerExt == ".markdown" {
+	// MDX pages (Docusaurus) are tried without being named in messages, which speak of .md.
+	quiet := func(c string) bool {
+		if m := ix.lower[strings.ToLower(strings.TrimPrefix(c, "/"))]; len(m) > 0 {
+			t.Status, t.Path, t.Markdown = Found, m[0], ix.md[m[0]]
+			return true
+		}
+		return false
+	}
+	if lowerExt == ".md" || lowerExt == ".markdown" || lowerExt == ".mdx" {
 		if try(p) {
 			return
 		}
 	} else {
-		if page != "" && try(page+".md") {
+		if page != "" && (try(page+".md") || quiet(page+".mdx")) {
 			return
 		}
 		for _, name := range []string{"_index.md", "index.md", "README.md"} {
 			if try(path.Join(page, name)) {
 				return
 			}
+		}
+		if quiet(path.Join(page, "index.mdx")) {
+			return
 		}
 		// Any other file (an image, a PDF) is published as it is.
 		if path.Ext(p) != "" && try(p) {

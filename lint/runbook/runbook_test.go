@@ -450,3 +450,36 @@ func TestResolveTemplatedLinks(t *testing.T) {
 		})
 	}
 }
+
+func TestResolveDocSitePages(t *testing.T) {
+	known := map[string]bool{
+		"site/docs/intro.mdx":           true,
+		"site/docs/guides/index.mdx":    true,
+		"site/docs/guides/setup.md":     true,
+		"site/docs/guides/tuning.md":    true,
+		"site/docs/reference/_index.md": true,
+	}
+	ix := New(known, nil, nil, nil).WithDocSites([]lint.DocSite{{Root: "site/docs", URLPrefix: "/docs/<VERSION>/"}})
+	tests := []struct {
+		name, link, from string
+		status           Status
+		path             string
+	}{
+		{"a page links as it is served, one folder deeper", "../tuning/", "site/docs/guides/setup.md", Found, "site/docs/guides/tuning.md"},
+		{"an index page is served at its folder", "setup/", "site/docs/guides/index.mdx", Found, "site/docs/guides/setup.md"},
+		{"an mdx index page links from its folder", "../intro/", "site/docs/guides/index.mdx", Found, "site/docs/intro.mdx"},
+		{"an mdx page is a page", "../../intro/", "site/docs/guides/setup.md", Found, "site/docs/intro.mdx"},
+		{"a folder shows its mdx index", "/docs/next/guides/", "site/docs/intro.mdx", Found, "site/docs/guides/index.mdx"},
+		{"a link under the prefix resolves under the root", "/docs/v1.2/reference/", "site/docs/intro.mdx", Found, "site/docs/reference/_index.md"},
+		{"a missing page under the prefix is missing", "/docs/v1.2/nope/", "site/docs/intro.mdx", Missing, "site/docs/nope.md"},
+		{"another part of the site is not a project file", "/blog/post/", "site/docs/intro.mdx", External, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := ix.Resolve(tt.link, tt.from, false)
+			if got.Status != tt.status || got.Path != tt.path {
+				t.Errorf("Resolve(%q from %s) = %v %q; want %v %q", tt.link, tt.from, got.Status, got.Path, tt.status, tt.path)
+			}
+		})
+	}
+}
