@@ -562,7 +562,7 @@ func (w *goWalker) registerer(e ast.Expr) regWrap {
 			return r
 		}
 		if w.ctx.assigned[o] {
-			if r, ok := w.sameRegisterer(x); ok {
+			if r, ok := w.sameRegisterer(x); ok && !w.ctx.params[o] { // a parameter's value comes from its callers
 				return r
 			}
 			return regWrap{prefix: unknown("the registerer " + x.Name + " is assigned more than once")}
