@@ -372,6 +372,14 @@ type CodeDef struct {
 	// name is a series (Family.ClassicHistogram). Descs sent by NewConstNativeHistogram, and
 	// the other languages' native histograms, are not recognized yet: they count as classic.
 	NativeHistogram bool
+	// LabelValues holds, by label name, the values the code gives the label where it uses
+	// the family, sorted (Go: WithLabelValues and With(prometheus.Labels{…}) on the variable
+	// or field that holds a Vec, resolved as names are); nil when nothing was read.
+	LabelValues map[string][]string
+	// ValuesComplete holds the labels whose LabelValues are every value the code can give:
+	// each use of the holder gives constants, and the holder escapes nowhere (not passed on,
+	// returned, curried, nor exported from an importable package).
+	ValuesComplete map[string]bool
 }
 
 // UnresolvedDef is a metric definition in source code whose name is not a constant.

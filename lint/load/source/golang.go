@@ -578,6 +578,7 @@ func (w *goWalker) constructor(c *ast.CallExpr, name, typ string, stack []ast.No
 	if key := w.holderKey(c, stack); key != "" {
 		w.unit.holders[key] = append(w.unit.holders[key], d)
 	}
+	w.noteHolder(d, c, name, stack)
 	w.defs = append(w.defs, d)
 }
 
