@@ -14,7 +14,7 @@ type codeValues struct {
 	// holder is the variable (a types.Object) or struct field (a fieldKey) the
 	// constructor's result is kept in.
 	holder    any
-	varLabels []string     // the Vec's variable labels, in WithLabelValues order
+	varLabels []string // the Vec's variable labels, in WithLabelValues order
 	values    map[string][]string
 	// incomplete holds the labels some use gives a value the code does not show; all is set
 	// when the holder escapes (passed on, returned, exported, curried), so that no label's
