@@ -31,8 +31,12 @@ const maxValuesPerLabel = 200
 // its result is assigned to and its variable labels, so that goLabelValues can read the
 // uses of that holder.
 func (w *goWalker) noteHolder(d *def, c *ast.CallExpr, name string, stack []ast.Node) {
-	if w.env != nil || !strings.HasSuffix(name, "Vec") || len(c.Args) < 2 || d.labelsUnknown || len(stack) == 0 {
+	if !strings.HasSuffix(name, "Vec") || len(c.Args) < 2 || d.labelsUnknown || len(stack) == 0 {
 		return
+	}
+	g := w.g // the file the constructor is written in: a helper's own, when read at a call site
+	if w.env != nil && w.env.fn != nil && w.env.fn.g != nil {
+		g = w.env.fn.g
 	}
 	ls, ok := w.stringList(c.Args[1])
 	if !ok || len(ls) == 0 {
@@ -57,7 +61,7 @@ func (w *goWalker) noteHolder(d *def, c *ast.CallExpr, name string, stack []ast.
 	switch x := target.(type) {
 	case *ast.Ident:
 		if _, isKey := stack[len(stack)-1].(*ast.KeyValueExpr); isKey {
-			v.holder = fieldKey{w.g.pkgKey(), x.Name}
+			v.holder = fieldKey{g.pkgKey(), x.Name}
 			break
 		}
 		o := w.info.Defs[x]
@@ -69,16 +73,16 @@ func (w *goWalker) noteHolder(d *def, c *ast.CallExpr, name string, stack []ast.
 		}
 		v.holder = o
 		// An exported variable can be used by packages the set does not hold.
-		v.all = o.Exported() && w.g.pkgN != "main"
+		v.all = o.Exported() && g.pkgN != "main"
 	case *ast.SelectorExpr:
-		v.holder = fieldKey{w.g.pkgKey(), x.Sel.Name}
+		v.holder = fieldKey{g.pkgKey(), x.Sel.Name}
 	default:
 		return
 	}
 	if f, ok := v.holder.(fieldKey); ok {
 		// Fields are matched by name within their package (bodies are resolved without
 		// types), so an exported field, usable from elsewhere, never gives a complete set.
-		v.all = ast.IsExported(f.name) && w.g.pkgN != "main"
+		v.all = ast.IsExported(f.name) && g.pkgN != "main"
 	}
 	d.values = v
 }
@@ -96,16 +100,24 @@ func (g *goFile) pkgKey() string { return path.Dir(g.src.Path) + ":" + g.pkgN }
 // lets the holder escape, and no set of its values is then complete.
 func goLabelValues(files []*goFile, ctx *goCtx, defs []*def) {
 	byObj := map[any][]*codeValues{}
+	names := map[any]map[string]bool{}
 	for _, d := range defs {
 		if d.values != nil {
-			byObj[d.values.holder] = append(byObj[d.values.holder], d.values)
+			h := d.values.holder
+			byObj[h] = append(byObj[h], d.values)
+			if names[h] == nil {
+				names[h] = map[string]bool{}
+			}
+			names[h][d.name.s] = true
 		}
 	}
 	if len(byObj) == 0 {
 		return
 	}
-	for _, vs := range byObj {
-		if len(vs) > 1 { // one name held in several places: whose use is whose is not known
+	for h, vs := range byObj {
+		// One holder for families of several names (a helper called with different names,
+		// two structs with a field of one name): whose use is whose is not known.
+		if len(names[h]) > 1 {
 			for _, v := range vs {
 				v.ambiguous = true
 			}

@@ -109,6 +109,32 @@ func f() {
 			},
 		},
 		{
+			name: "reads a field set in a helper that is read at each call site, and a parameter value leaves its label open",
+			files: map[string]string{"cache/client.go": goHeader + `
+type client struct{ failures *prometheus.CounterVec }
+
+const (
+	opGet         = "get"
+	reasonTimeout = "timeout"
+)
+
+func newClient(name string) *client {
+	c := &client{}
+	c.failures = promauto.NewCounterVec(prometheus.CounterOpts{Name: name}, []string{"op", "reason"})
+	c.failures.WithLabelValues(opGet, reasonTimeout)
+	return c
+}
+
+var _ = newClient("cache_failures_total")
+
+func (c *client) track(op string) { c.failures.WithLabelValues(op, "other").Inc() }
+`},
+			want: []string{
+				"cache_failures_total op=get",
+				"cache_failures_total reason=other,timeout complete",
+			},
+		},
+		{
 			name: "a spread argument or a label map in a variable says nothing of any label",
 			files: map[string]string{"shop/m.go": goHeader + `
 var spread = promauto.NewGaugeVec(prometheus.GaugeOpts{Name: "shop_spread"}, []string{"a", "b"})
