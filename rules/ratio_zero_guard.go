@@ -67,10 +67,14 @@ reported either when:
     (rate(req{code="500"}) / rate(req{code="200"})), or x_sum, x_bucket or x_count of one
     histogram or summary on both sides;
   - the ratio sits anywhere under histogram_quantile();
-  - the numerator's name stem says it counts a subset of the denominator's events: its
-    name is a stem, a failure word and maybe more, and the denominator's name starts with
-    that stem (x_errors_total over x_requests_total, alert_sender_errors_total over
-    alert_sender_alerts_sent_total).
+  - the numerator's name says it counts a subset of the denominator's events: its name is
+    a stem, a subset word and maybe more, and the denominator's name starts with that stem
+    (x_errors_total over x_requests_total, alert_sender_errors_total over
+    alert_sender_alerts_sent_total, gateway_filtered_chunks over gateway_requested_chunks,
+    cache_hits_total over cache_lookups_total); or it is the denominator's name with a
+    qualifier of one to three words put in (structured_metadata_bytes_received over
+    bytes_received). The subset words are the failure words above and filtered, skipped,
+    discarded, deduped, throttled, hits, hit, misses and miss.
 
 Everything else in dashboards and runbooks is reported as in alerts.
 
@@ -160,6 +164,8 @@ func displayExempt(q *lint.Query, r promql.Ratio) string {
 		return "one family"
 	case stemSubset(num, den):
 		return "a subset by its name stem"
+	case qualifiedSubset(num, den):
+		return "a subset by a qualifier in its name"
 	}
 	return ""
 }
@@ -175,22 +181,42 @@ func familyOf(name string) string {
 	return name
 }
 
-// stemSubset reports whether num's name is a stem, a failure word and maybe more, and den's
-// name starts with that stem and goes on: x_errors_total over x_requests_total.
+// stemSubset reports whether num's name is a stem, a subset word and maybe more, and den's
+// name starts with that stem and goes on with another word: x_errors_total over
+// x_requests_total, x_filtered_chunks over x_requested_chunks.
 func stemSubset(num, den string) bool {
 	n := strings.Split(strings.TrimSuffix(num, "_total"), "_")
 	d := strings.Split(strings.TrimSuffix(den, "_total"), "_")
 	for i, w := range n {
-		if i > 0 && stemFailureWords[w] {
-			return len(d) > i && slices.Equal(n[:i], d[:i]) && !stemFailureWords[d[i]]
+		if i > 0 && subsetWords[w] {
+			return len(d) > i && slices.Equal(n[:i], d[:i]) && !subsetWords[d[i]]
 		}
 	}
 	return false
 }
 
-// stemFailureWords name the failed part of an operation in counter names (as
-// promql.NamedSubset's list; kernel-style errs is not one).
-var stemFailureWords = map[string]bool{
+// qualifiedSubset reports whether num's name is den's with a qualifier of one to three words
+// put in: x_structured_metadata_bytes_received over x_bytes_received.
+func qualifiedSubset(num, den string) bool {
+	n := strings.Split(strings.TrimSuffix(num, "_total"), "_")
+	d := strings.Split(strings.TrimSuffix(den, "_total"), "_")
+	k := len(n) - len(d)
+	if k < 1 || k > 3 || len(d) < 2 {
+		return false
+	}
+	for i := 1; i <= len(d); i++ {
+		if slices.Equal(n[:i], d[:i]) && slices.Equal(n[i+k:], d[i:]) {
+			return true
+		}
+	}
+	return false
+}
+
+// subsetWords name a part of an operation's events in counter names: the failure words of
+// promql.NamedSubset (kernel-style errs is not one) and the words of filters and caches.
+var subsetWords = map[string]bool{
 	"failures": true, "failure": true, "failed": true, "errors": true, "error": true,
 	"dropped": true, "rejected": true, "timeouts": true, "aborted": true, "retries": true,
+	"filtered": true, "skipped": true, "discarded": true, "deduped": true, "throttled": true,
+	"hits": true, "hit": true, "misses": true, "miss": true,
 }
