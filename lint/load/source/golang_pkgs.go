@@ -195,6 +195,7 @@ func loadGo(files []*lint.SourceFile) (out []Result) {
 			all = append(all, own[i]...)
 			for h, ds := range ext[i] {
 				found[h] = append(found[h], ds...)
+				all = append(all, ds...)
 			}
 		}
 		if len(variants) == 1 { // with files per OS a use may be in a variant not read here

@@ -135,6 +135,32 @@ func (c *client) track(op string) { c.failures.WithLabelValues(op, "other").Inc(
 			},
 		},
 		{
+			name: "reads a helper of another file of the package",
+			files: map[string]string{
+				"pool/metrics.go": goHeader + `
+type poolMetrics struct{ gets *prometheus.CounterVec }
+
+func newPoolMetrics(reg prometheus.Registerer) *poolMetrics {
+	return &poolMetrics{gets: promauto.With(reg).NewCounterVec(prometheus.CounterOpts{Name: "pool_gets_total"}, []string{"result"})}
+}
+`,
+				"pool/pool.go": goHeader + `
+type pool struct{ m *poolMetrics }
+
+func newPool(reg prometheus.Registerer) *pool { return &pool{m: newPoolMetrics(reg)} }
+
+func (p *pool) get(ok bool) {
+	if ok {
+		p.m.gets.WithLabelValues("hit").Inc()
+		return
+	}
+	p.m.gets.WithLabelValues("miss").Inc()
+}
+`,
+			},
+			want: []string{"pool_gets_total result=hit,miss complete"},
+		},
+		{
 			name: "a spread argument or a label map in a variable says nothing of any label",
 			files: map[string]string{"shop/m.go": goHeader + `
 var spread = promauto.NewGaugeVec(prometheus.GaugeOpts{Name: "shop_spread"}, []string{"a", "b"})
