@@ -17,7 +17,7 @@ var RegexInEquality = &lint.Rule{
 	ID:      "promql/regex-in-equality",
 	Summary: "an equality matcher whose value is a regular expression",
 	Doc: `= and != compare a label with the text as written; only =~ and !~ read a regular
-expression. name="apply_.*" selects the series whose name label is the seven characters
+expression. name="apply_.*" selects the series whose name label is the very text
 apply_.* — none — so the panel is empty or the alert never fires (and name!="apply_.*"
 filters nothing).
 
