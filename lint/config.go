@@ -54,6 +54,11 @@ type Config struct {
 	// comment), or a saved Prometheus /api/v1/metadata or /api/v1/label/__name__/values
 	// response. lint/load reads them into Project.KnownMetrics.
 	KnownMetrics []string
+	// TargetLabels are the labels that service discovery, relabelling or external labels put
+	// on every series of a target in this deployment (target_labels:). Non-empty, they
+	// replace the conventional names (cluster, namespace, pod, …) that label/unknown presumes;
+	// job and instance, and labels used on three or more subsystems, stay target labels.
+	TargetLabels []string
 	// GlobAt holds the position of each glob of a key (rules, runbooks, metrics_docs,
 	// dashboards, sources, known_metrics, ignore, covers), in the key's order.
 	GlobAt map[string][]Pos
@@ -385,6 +390,26 @@ func (cp *configParser) str(n *yaml.Node, what string) (string, error) {
 	return n.Value, nil
 }
 
+// labelNames reads a list of label names.
+func (cp *configParser) labelNames(n *yaml.Node, what string) ([]string, error) {
+	items, err := cp.seq(n, what)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, it := range items {
+		s, err := cp.str(it, what+" entry")
+		if err != nil {
+			return nil, err
+		}
+		if !model.LegacyValidation.IsValidLabelName(s) {
+			return nil, cp.errf(it, "%s: %q is not a label name", what, s)
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
 func (cp *configParser) seq(n *yaml.Node, what string) ([]*yaml.Node, error) {
 	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
 		return nil, nil
@@ -509,7 +534,7 @@ func (cp *configParser) duration(n *yaml.Node, what string) (time.Duration, erro
 	return time.Duration(d), nil
 }
 
-var topKeys = []string{"rules", "runbooks", "metrics_docs", "dashboards", "exposition", "sources", "health", "invariants", "health_invariants", "runbook_urls", "copies", "checks", "suppress", "ignore", "known_metrics"}
+var topKeys = []string{"rules", "runbooks", "metrics_docs", "dashboards", "exposition", "sources", "health", "invariants", "health_invariants", "runbook_urls", "copies", "checks", "suppress", "ignore", "known_metrics", "target_labels"}
 
 func (cp *configParser) top(n *yaml.Node) error {
 	c := cp.cfg
@@ -530,6 +555,8 @@ func (cp *configParser) top(n *yaml.Node) error {
 			c.Ignore, err = cp.globs(v, key)
 		case "known_metrics":
 			c.KnownMetrics, err = cp.globs(v, key)
+		case "target_labels":
+			c.TargetLabels, err = cp.labelNames(v, key)
 		case "exposition":
 			err = cp.expositions(v)
 		case "health":

@@ -228,6 +228,15 @@ type DashboardVariable struct {
 	Raw   Span   // the whole variable query
 }
 
+// ForeignQuery is a query that driftlint does not read because it is not PromQL: a dashboard
+// target of a Loki, Elasticsearch or other datasource, a Grafana expression, or a LogQL rule
+// of a Loki ruler. Such queries are counted (--verbose), never parsed.
+type ForeignQuery struct {
+	At       Pos
+	Language string // "logql", "grafana expression", or the datasource type (elasticsearch, …)
+	Owner    string // the panel title, variable or rule name
+}
+
 // Dashboard is a Grafana dashboard, from a JSON file or a ConfigMap.
 type Dashboard struct {
 	File      *SourceFile
@@ -372,6 +381,9 @@ type CodeDef struct {
 	// name is a series (Family.ClassicHistogram). Descs sent by NewConstNativeHistogram, and
 	// the other languages' native histograms, are not recognized yet: they count as classic.
 	NativeHistogram bool
+	// OnlyGrows is set for a gauge that the code of the set only increments (Inc, Add; no
+	// Dec, Sub or Set, and never passed elsewhere): a counter in all but its type.
+	OnlyGrows bool
 	// LabelValues holds, by label name, the values the code gives the label where it uses
 	// the family, sorted (Go: WithLabelValues and With(prometheus.Labels{…}) on the variable
 	// or field that holds a Vec, resolved as names are); nil when nothing was read.

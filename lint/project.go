@@ -28,6 +28,9 @@ type Project struct {
 	Expositions   []*Exposition // in config order; scrapes of one target keep their order
 	Health        []*HealthSample
 	ParseProblems []ParseProblem
+	// Foreign are the queries left unread because they are not PromQL (LogQL, other
+	// datasources); --verbose counts them.
+	Foreign []ForeignQuery
 	// Skipped are inputs not read although a glob or discovery found them: links that lead
 	// out of the project root, FIFOs and devices (rule input/skipped).
 	Skipped []ParseProblem
@@ -88,6 +91,7 @@ const (
 // known_metrics file. A name it matches is unverified, never unknown.
 type Excuse struct {
 	Glob string
+	Type string // the definition's type ("" when unknown): which series suffixes it adds
 	At   Pos    // the definition, or the known_metrics line
 	Why  string // "an unresolved definition", "a known_metrics glob"
 }
@@ -150,7 +154,7 @@ func (p *Project) index() {
 			}
 			for _, u := range e.Code.Unresolved {
 				if Excusing(u.Pattern) {
-					p.excuses = append(p.excuses, Excuse{Glob: u.Pattern, At: u.At, Why: "an unresolved definition"})
+					p.excuses = append(p.excuses, Excuse{Glob: u.Pattern, Type: u.Type, At: u.At, Why: "an unresolved definition"})
 				}
 			}
 		}
@@ -350,6 +354,15 @@ func (p *Project) Excused(name string) (Excuse, bool) {
 		if ok, _ := path.Match(e.Glob, name); ok {
 			return e, true
 		}
+		// The series of a histogram or summary (x_bucket, x_sum, x_count, x_created) are
+		// excused as its name is.
+		for _, suf := range excusedSuffixes(e.Type) {
+			if base, cut := strings.CutSuffix(name, suf); cut && base != "" {
+				if ok, _ := path.Match(e.Glob, base); ok {
+					return e, true
+				}
+			}
+		}
 	}
 	return Excuse{}, false
 }
@@ -487,4 +500,22 @@ func (p *Project) NearName(name string) string {
 		return ""
 	}
 	return s
+}
+
+// excusedSuffixes are the series suffixes a family of the type adds to its name; all of them
+// when the type is not known.
+func excusedSuffixes(typ string) []string {
+	switch typ {
+	case "histogram":
+		return []string{"_bucket", "_sum", "_count", "_created"}
+	case "gaugehistogram":
+		return []string{"_bucket", "_gsum", "_gcount"}
+	case "summary":
+		return []string{"_sum", "_count", "_created"}
+	case "counter":
+		return []string{"_total", "_created"}
+	case "gauge", "info", "stateset":
+		return nil
+	}
+	return []string{"_bucket", "_sum", "_count", "_created", "_total", "_gsum", "_gcount"}
 }

@@ -57,6 +57,28 @@ func (p *Pass) Report(f Finding) {
 	p.findings = append(p.findings, f)
 }
 
+// FoldSame merges the pass's findings that share a non-empty key into the first of them: one
+// root cause reported at several places (the two sides of a division, a label in a by() and
+// in the legend) is one finding, the other places its related positions, each with related(f).
+func (p *Pass) FoldSame(key func(Finding) string, related func(Finding) string) {
+	first := map[string]int{}
+	out := p.findings[:0]
+	for _, f := range p.findings {
+		k := key(f)
+		if k == "" {
+			out = append(out, f)
+			continue
+		}
+		if i, ok := first[k]; ok {
+			out[i].Related = append(out[i].Related, Related{Pos: f.Pos, Message: related(f)})
+			continue
+		}
+		first[k] = len(out)
+		out = append(out, f)
+	}
+	p.findings = out
+}
+
 // Reportf records a finding at pos about subject.
 func (p *Pass) Reportf(pos Pos, subject Subject, format string, args ...any) {
 	p.Report(Finding{Pos: pos, Subject: subject, Message: fmt.Sprintf(format, args...)})

@@ -222,6 +222,9 @@ func TestSchemaAgreesWithTheConfigParser(t *testing.T) {
 		config bool
 	}{
 		{name: "accepts an empty config", src: "# nothing yet\n", schema: true, config: true},
+		{name: "accepts target_labels as a list of label names", src: "target_labels: [tenant, shard]\n", schema: true, config: true},
+		{name: "rejects a target label that is not a label name", src: "target_labels: [tenant-id]\n", schema: false, config: false},
+		{name: "rejects target_labels given as one string", src: "target_labels: tenant\n", schema: false, config: false},
 		{name: "accepts every list key as a list, a single glob or null", src: "rules: [a.yml]\nrunbooks: runbooks/*.md\nmetrics_docs:\ndashboards: []\nsources: ['src/**/*.go']\nignore: [vendor/**]\nknown_metrics: [known/*.txt]\n", schema: true, config: true},
 		{name: "accepts the full example of the design", src: `rules: [a.yml]
 exposition:

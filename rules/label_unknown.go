@@ -47,7 +47,10 @@ cannot explain it and it is either a conventional target label name (cluster, co
 datacenter, endpoint, env, environment, namespace, node, pod, prometheus,
 prometheus_replica, region, service, zone) or used so on metrics of at least three
 subsystems (node_cpu, node_memory, …); it is then taken to be on every exported metric whose
-exposition carries that label on no family at all. A label that the exporter exports on some
+exposition carries that label on no family at all. A config's target_labels: list replaces
+the conventional names (job, instance and the three-subsystem rule stay). A metric that
+carries a target label X itself is also valid with exported_X, the name Prometheus gives the
+exporter's X when the target carries X too (honor_labels: false). A label that the exporter exports on some
 family is its own: a family of that exporter without it is still checked. Messages leave
 these presumed labels out of the label sets they print. A family with no samples, and a
 family whose label names depend on the exporter's flags (kube-state-metrics'
@@ -97,6 +100,30 @@ func runLabelUnknown(pass *lint.Pass) error {
 			}
 		}
 	}
+	// One missing label of one alert or recording rule (its expression's sides, its by()
+	// and its annotations), or of one dashboard or runbook expression, is one finding, however
+	// many places name it.
+	pass.FoldSame(func(f lint.Finding) string {
+		if f.Subject.Label == "" {
+			return ""
+		}
+		if f.Subject.Alert != "" || f.Subject.Record != "" {
+			// Two rules may share a name: the rule is the last of that name above the finding.
+			rule := 0
+			for _, rs := range [][]*lint.RuleEntry{p.Rules, p.RunbookAlerts} {
+				for _, r := range rs {
+					if r.NameAt.File == f.Pos.File && (r.Name == f.Subject.Alert || r.Name == f.Subject.Record) && r.NameAt.Line <= f.Pos.Line {
+						rule = max(rule, r.NameAt.Line)
+					}
+				}
+			}
+			return fmt.Sprintf("%s\x00%d\x00%s", f.Pos.File, rule, f.Subject.Label)
+		}
+		// A dashboard target or runbook query: the two sides of one expression (its line).
+		return fmt.Sprintf("%s\x00%d\x00%s", f.Pos.File, f.Pos.Line, f.Subject.Label)
+	}, func(f lint.Finding) string {
+		return "the same label here: " + f.Message
+	})
 	return nil
 }
 

@@ -307,6 +307,77 @@ func TestTargetLabelHeuristic(t *testing.T) {
 	}
 }
 
+func TestExportedTargetLabels(t *testing.T) {
+	families := []string{
+		"gauge fed_up job instance",
+		"gauge kube_deployment_replicas namespace deployment",
+		"gauge kube_tenant_quota tenant",
+		"gauge api_workers",
+	}
+	tests := []struct {
+		name         string
+		targetLabels []string
+		exprs        []string
+		want         []string
+	}{
+		{
+			name:  "accepts exported_job and exported_instance on a metric that carries job and instance",
+			exprs: []string{`sum by (exported_job) (fed_up{exported_instance="a:1"})`},
+		},
+		{
+			name:  "accepts exported_X for a conventional target label the metric carries",
+			exprs: []string{`sum by (exported_namespace, deployment) (kube_deployment_replicas)`},
+		},
+		{
+			name:  "reports exported_X on a metric that does not carry X",
+			exprs: []string{`api_workers{exported_namespace="a"}`},
+			want:  []string{`q0:1:13: matcher exported_namespace="a" selects nothing: metric "api_workers" has no label "exported_namespace" (its labels: instance, job)`},
+		},
+		{
+			name:  "reports exported_X when X is not a target label",
+			exprs: []string{`kube_tenant_quota{exported_tenant="a"}`},
+			want:  []string{`q0:1:19: matcher exported_tenant="a" selects nothing: metric "kube_tenant_quota" has no label "exported_tenant" (its labels: instance, job, tenant)`},
+		},
+		{
+			name:         "accepts exported_X for a label target_labels lists",
+			targetLabels: []string{"tenant"},
+			exprs:        []string{`kube_tenant_quota{exported_tenant="a"}`},
+		},
+		{
+			name:         "drops the conventional names when target_labels lists others",
+			targetLabels: []string{"tenant"},
+			exprs:        []string{`kube_deployment_replicas{exported_namespace="a"}`},
+			want:         []string{`q0:1:26: matcher exported_namespace="a" selects nothing: metric "kube_deployment_replicas" has no label "exported_namespace" (its labels: deployment, instance, job, namespace)`},
+		},
+		{
+			name:         "keeps job and instance when target_labels lists others",
+			targetLabels: []string{"tenant"},
+			exprs:        []string{`fed_up{exported_job="a"}`},
+		},
+		{
+			name:         "takes a label target_labels lists as a target label on metrics without it",
+			targetLabels: []string{"tenant", "shard"},
+			exprs:        []string{`api_workers{shard="a"}`},
+		},
+		{
+			name:         "reports a conventional name that target_labels does not list",
+			targetLabels: []string{"tenant"},
+			exprs:        []string{`api_workers{cluster="a"}`},
+			want:         []string{`q0:1:13: matcher cluster="a" selects nothing: metric "api_workers" has no label "cluster" (its labels: instance, job)`},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := exprProject(families, tt.exprs...)
+			p.Config = &lint.Config{TargetLabels: tt.targetLabels}
+			got := findings(t, p, LabelUnknown)
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("findings mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
 func TestClauseLabels(t *testing.T) {
 	tests := []struct {
 		name string
@@ -330,4 +401,8 @@ func TestClauseLabels(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestLabelUnknownExportedTargetLabels(t *testing.T) {
+	linttest.Run(t, "../fixtures/label-unknown-exported", LabelUnknown)
 }

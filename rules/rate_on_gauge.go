@@ -33,6 +33,12 @@ Both checks apply to every query (alerts, recording rules, runbooks, docs and da
 the raw comparison to alerts and their runbook copies only). Grafana variables never cause
 a finding.
 
+A gauge that the emitter's code (sources:) only ever increments (Go: only Inc and Add on it
+or its children, never Dec, Sub or Set, and never passed where it could be set) is a counter in
+all but its type: it is reported once, at its definition, with the first counter function
+over it in each query file (at most 10), instead of at every query: the fix is the type.
+known_metrics files that give a type count like an exposition's # TYPE.
+
 Bad (kafka_consumergroup_lag is a gauge):
 
     sum(rate(kafka_consumergroup_lag{topic=~"$topic"}[5m]))
@@ -58,6 +64,7 @@ var gaugeFix = map[string]string{"rate": "deriv", "irate": "deriv", "increase": 
 
 func runRateOnGauge(pass *lint.Pass) error {
 	p := pass.Project
+	grows := &onlyGrowing{uses: map[*lint.Family][]lint.Pos{}}
 	for _, q := range p.Queries {
 		if q.Expr == nil {
 			continue
@@ -66,7 +73,7 @@ func runRateOnGauge(pass *lint.Pass) error {
 		parser.Inspect(q.Expr, func(n parser.Node, _ []parser.Node) error {
 			switch n := n.(type) {
 			case *parser.Call:
-				reportCounterFunc(pass, q, n)
+				reportCounterFunc(pass, q, n, grows)
 			case *parser.BinaryExpr:
 				if alert && n.Op.IsComparisonOperator() {
 					reportRawCounter(pass, q, n)
@@ -75,12 +82,60 @@ func runRateOnGauge(pass *lint.Pass) error {
 			return nil
 		})
 	}
+	grows.report(pass)
 	return nil
+}
+
+// onlyGrowing gathers the counter functions over gauges that the code only increments: one
+// finding at the definition replaces a finding at every query (the fix is the type, not the
+// queries).
+type onlyGrowing struct {
+	order []*lint.Family
+	uses  map[*lint.Family][]lint.Pos
+}
+
+func (g *onlyGrowing) add(fam *lint.Family, at lint.Pos) {
+	if _, ok := g.uses[fam]; !ok {
+		g.order = append(g.order, fam)
+	}
+	g.uses[fam] = append(g.uses[fam], at)
+}
+
+// report writes one finding per gauge at its definition, with the first use in each query
+// file (at most 10) as related positions.
+func (g *onlyGrowing) report(pass *lint.Pass) {
+	for _, fam := range g.order {
+		seen := map[string]bool{}
+		var rel []lint.Related
+		for _, at := range g.uses[fam] {
+			if seen[at.File] || len(rel) == 10 {
+				continue
+			}
+			seen[at.File] = true
+			rel = append(rel, lint.Related{Pos: at, Message: "a counter function over it here"})
+		}
+		pass.Report(lint.Finding{
+			Pos:     fam.TypeAt,
+			Subject: lint.Subject{Metric: fam.Name},
+			Message: fmt.Sprintf("%q is a gauge but only grows (the code only increments it), and %s it with counter functions: make it a counter (named %s_total) rather than change the queries to deriv()",
+				fam.Name, queries(len(g.uses[fam])), strings.TrimSuffix(fam.Name, "_total")),
+			Related: rel,
+		})
+	}
+}
+
+// onlyGrows reports whether the code defines the family as a gauge it only increments.
+func onlyGrows(fam *lint.Family) bool {
+	if fam.Type != "gauge" || fam.Expo == nil || fam.Expo.Code == nil {
+		return false
+	}
+	d := fam.Expo.Code.Defs[fam.Name]
+	return d != nil && d.OnlyGrows
 }
 
 // reportCounterFunc reports rate(), irate(), increase() or resets() over a series that the
 // expositions do not type as a counter.
-func reportCounterFunc(pass *lint.Pass, q *lint.Query, c *parser.Call) {
+func reportCounterFunc(pass *lint.Pass, q *lint.Query, c *parser.Call, grows *onlyGrowing) {
 	if c.Func == nil || len(c.Args) == 0 {
 		return
 	}
@@ -105,6 +160,10 @@ func reportCounterFunc(pass *lint.Pass, q *lint.Query, c *parser.Call) {
 	}
 	kind := seriesKind(fam, name)
 	if kind == "" || kind == "counter" {
+		return
+	}
+	if onlyGrows(fam) {
+		grows.add(fam, q.NodePos(c))
 		return
 	}
 	subject := subjectOf(q)
@@ -211,4 +270,12 @@ func typedBy(fam *lint.Family) string {
 		return "the known_metrics file"
 	}
 	return "the exposition"
+}
+
+// queries is "1 query reads" or "N queries read".
+func queries(n int) string {
+	if n == 1 {
+		return "1 query reads"
+	}
+	return fmt.Sprintf("%d queries read", n)
 }

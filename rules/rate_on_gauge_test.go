@@ -77,3 +77,9 @@ func TestSeriesKind(t *testing.T) {
 		})
 	}
 }
+
+// TestRateOnGrowingGauge: a gauge the code only increments is one finding at its definition,
+// with the first use in each query file; gauges that go down keep the query-site findings.
+func TestRateOnGrowingGauge(t *testing.T) {
+	linttest.Run(t, "../fixtures/promql-rate-on-growing-gauge", RateOnGauge)
+}

@@ -3,7 +3,11 @@ package rules
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
+
+	"github.com/prometheus/prometheus/model/labels"
+	"github.com/prometheus/prometheus/promql/parser"
 
 	"github.com/driftlint/driftlint/lint"
 	"github.com/driftlint/driftlint/lint/scrape"
@@ -48,6 +52,7 @@ func runScrapeInvariant(pass *lint.Pass) error {
 	for _, inv := range p.Config.Invariants {
 		at := p.Config.ProjectPos(inv.At)
 		rep := checker.Check(context.Background(), inv.Expr)
+		sides := invariantSides(inv.Expr)
 		if len(rep.Absent) > 0 {
 			what := "cannot be checked"
 			if len(rep.Absent) < len(rep.Metrics) {
@@ -91,7 +96,9 @@ func runScrapeInvariant(pass *lint.Pass) error {
 				}
 				msg += " (also at " + strings.Join(times, ", ") + ")"
 			}
-			var related []lint.Related
+			// The violating samples' lines, each side's in each scrape; the scrapes
+			// themselves when no sample can be told apart.
+			var related, scrapes []lint.Related
 			for _, e := range store.Expositions(f.TimeMs) {
 				if e.File == nil {
 					continue
@@ -99,10 +106,11 @@ func runScrapeInvariant(pass *lint.Pass) error {
 				if job := f.Labels.Get(scrape.TargetLabel); job != "" && e.Target != job {
 					continue
 				}
-				related = append(related, lint.Related{
-					Pos:     lint.Pos{File: e.File.Path, Line: 1, Col: 1},
-					Message: "scraped at " + scrape.FormatTime(f.TimeMs),
-				})
+				related = append(related, sampleLines(e, sides, f.Labels, scrape.FormatTime(f.TimeMs))...)
+				scrapes = append(scrapes, lint.Related{Pos: lint.Pos{File: e.File.Path, Line: 1, Col: 1}, Message: "scraped at " + scrape.FormatTime(f.TimeMs)})
+			}
+			if len(related) == 0 {
+				related = scrapes
 			}
 			// The subject, not the message (which holds the values), identifies the finding,
 			// so that its fingerprint is the same in every run of a live scrape.
@@ -126,3 +134,101 @@ func quoteList(names []string) string {
 
 // oneLineErr flattens an error message onto one line.
 func oneLineErr(err error) string { return strings.Join(strings.Fields(err.Error()), " ") }
+
+// invariantParser reads invariants to find the metrics of their two sides.
+var invariantParser = parser.NewParser(parser.Options{EnableExperimentalFunctions: true, EnableBinopFillModifiers: true})
+
+// invSide is one side of an invariant's comparison: the metrics it reads.
+type invSide struct {
+	name    string // "left side", "right side", or "" for a whole expression
+	metrics []string
+}
+
+// invariantSides returns the metrics of each side of an invariant that is one comparison, or
+// of the whole expression otherwise.
+func invariantSides(expr string) []invSide {
+	e, err := invariantParser.ParseExpr(expr)
+	if err != nil {
+		return nil
+	}
+	for {
+		p, ok := e.(*parser.ParenExpr)
+		if !ok {
+			break
+		}
+		e = p.Expr
+	}
+	if b, ok := e.(*parser.BinaryExpr); ok && b.Op.IsComparisonOperator() {
+		return []invSide{{"left side", selectorNames(b.LHS)}, {"right side", selectorNames(b.RHS)}}
+	}
+	return []invSide{{"", selectorNames(e)}}
+}
+
+func selectorNames(n parser.Node) []string {
+	var out []string
+	parser.Inspect(n, func(n parser.Node, _ []parser.Node) error {
+		if vs, ok := n.(*parser.VectorSelector); ok {
+			if name := lint.MetricName(vs); name != "" && !slices.Contains(out, name) {
+				out = append(out, name)
+			}
+		}
+		return nil
+	})
+	return out
+}
+
+// maxSampleLines bounds the sample lines given per side of one failure in one scrape.
+const maxSampleLines = 3
+
+// sampleLines returns the lines of the samples of e that a failure was computed from: for
+// each side, the samples of its metrics whose labels agree with the failing series (the
+// scrape-time job aside), at most maxSampleLines per side, the rest counted.
+func sampleLines(e *lint.Exposition, sides []invSide, ls labels.Labels, when string) []lint.Related {
+	var out []lint.Related
+	for _, side := range sides {
+		var found []lint.Pos
+		more := 0
+		for _, name := range side.metrics {
+			for _, fn := range e.Order {
+				for _, smp := range e.Families[fn].Samples {
+					if smp.Name != name || smp.At.Line == 0 || !agrees(smp.Labels, ls) {
+						continue
+					}
+					if len(found) == maxSampleLines {
+						more++
+						continue
+					}
+					found = append(found, smp.At)
+				}
+			}
+		}
+		slices.SortFunc(found, func(a, b lint.Pos) int { return a.Line - b.Line })
+		for i, at := range found {
+			msg := "sample scraped at " + when
+			if side.name != "" {
+				msg = side.name + ": " + msg
+			}
+			if i == len(found)-1 && more > 0 {
+				msg += fmt.Sprintf(" (and %d more)", more)
+			}
+			out = append(out, lint.Related{Pos: at, Message: msg})
+		}
+	}
+	return out
+}
+
+// agrees reports whether a sample's labels have the values the failing series has (the job
+// Storage adds for the target aside; exported_job is the exporter's own job).
+func agrees(sample map[string]string, ls labels.Labels) bool {
+	ok := true
+	ls.Range(func(l labels.Label) {
+		switch l.Name {
+		case scrape.TargetLabel:
+		case scrape.ExportedTargetLabel:
+			ok = ok && sample[scrape.TargetLabel] == l.Value
+		default:
+			ok = ok && sample[l.Name] == l.Value
+		}
+	})
+	return ok
+}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/driftlint/driftlint/lint"
 	"github.com/driftlint/driftlint/lint/load"
+	"github.com/driftlint/driftlint/lint/safefs"
 )
 
 // schemaURL is where editors fetch the JSON Schema of .driftlint.yaml.
@@ -60,7 +61,11 @@ func runInit(cmd *cobra.Command, dir string, force, dryRun bool) error {
 	if err != nil {
 		return err
 	}
-	src, counts := initConfig(abs, found)
+	scan, err := scanTree(abs, found)
+	if err != nil {
+		return err
+	}
+	src, counts := initConfig(abs, scan)
 	// The config names discovered files only; if it does not load, that is a bug here.
 	if _, err := lint.ParseConfig(target, abs, src); err != nil {
 		return fmt.Errorf("init: internal error: the written config would not load: %w", err)
@@ -116,9 +121,9 @@ type initSection struct {
 }
 
 // initConfig renders the config for the discovered files of dir.
-func initConfig(dir string, found []load.Discovered) ([]byte, initCounts) {
+func initConfig(dir string, scan *initScan) ([]byte, initCounts) {
 	var rules, runbooks, docs, dashboards, expositions, health, schemas []string
-	for _, d := range found {
+	for _, d := range scan.found {
 		if d.Rules {
 			rules = append(rules, d.Path)
 		}
@@ -163,11 +168,29 @@ func initConfig(dir string, found []load.Discovered) ([]byte, initCounts) {
 			"Grafana dashboards: JSON files, or ConfigMaps embedding dashboard JSON.",
 		}},
 	}
+	skippedFor := func(key string) []initSkip {
+		var out []initSkip
+		for _, sk := range scan.skipped {
+			if sectionOf(scan, sk.path) == key {
+				out = append(out, sk)
+			}
+		}
+		return out
+	}
+	if scan.truncated {
+		fmt.Fprintf(&b, "\n# init looked at the first %d files only; files after them are not listed.\n", initMaxFiles)
+	}
 	for _, s := range globSections {
 		b.WriteString("\n")
 		for _, c := range s.comment {
 			b.WriteString("# " + c + "\n")
 		}
+		if s.key == "dashboards" {
+			for _, d := range scan.dupes {
+				b.WriteString("# " + d + ".\n")
+			}
+		}
+		writeSkipped(&b, skippedFor(s.key))
 		if len(s.files) == 0 {
 			b.WriteString("# (none found)\n# " + s.key + ":\n")
 			for _, e := range s.example {
@@ -224,18 +247,17 @@ func initConfig(dir string, found []load.Discovered) ([]byte, initCounts) {
 		}
 	}
 
+	writeSources(&b, scan.langs)
+	writeRunbookURLs(&b, dir, rules, scan.mdFiles)
+
 	b.WriteString(`
 # Discovery cannot find these; uncomment what applies.
-# sources: ["src/**/*.go"]                    # the emitter's code: its metric registrations
 # invariants:                                 # PromQL comparisons that must hold over the scrapes
 #   - name: errors-within-requests
 #     expr: http_errors_total <= http_requests_total
 # health_invariants:                          # jq assertions that hold on every health sample
 #   - name: not-stuck-reconnecting
 #     jq: '.status != "reconnecting"'
-# runbook_urls:                               # published runbook URLs -> local files
-#   - prefix: https://runbooks.example.com/
-#     path: runbooks
 # copies: [[monitoring/alert_rules.yml, deploy/alert_rules.yml]]   # rule files meant to agree
 # checks:
 #   disable: [docs/undocumented-metric]       # rule ids to switch off
@@ -335,4 +357,97 @@ func yamlString(s string) string {
 		return fmt.Sprintf("%q", s)
 	}
 	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// sectionOf is the config key a discovered file would have been listed under.
+func sectionOf(scan *initScan, p string) string {
+	for _, d := range scan.all {
+		if d.Path != p {
+			continue
+		}
+		switch {
+		case d.Rules:
+			return "rules"
+		case d.Runbook:
+			return "runbooks"
+		case d.MetricsDoc:
+			return "metrics_docs"
+		case d.Dashboard:
+			return "dashboards"
+		}
+	}
+	return ""
+}
+
+// writeSkipped writes the comment naming the files init left out of a key, and why.
+func writeSkipped(b *strings.Builder, skipped []initSkip) {
+	if len(skipped) == 0 {
+		return
+	}
+	b.WriteString("# Left out (not this project's inputs, or copies):\n")
+	for i, sk := range skipped {
+		if i == initMaxListed {
+			fmt.Fprintf(b, "#   and %d more\n", len(skipped)-i)
+			break
+		}
+		fmt.Fprintf(b, "#   %s: %s\n", sk.path, sk.why)
+	}
+}
+
+// writeSources writes the sources: key for the languages whose files import a Prometheus
+// client library, or a commented example.
+func writeSources(b *strings.Builder, langs []initLang) {
+	b.WriteString(`
+# The emitter's code: its metric registrations, read as the truth of what it exports. An entry
+# is a glob, or {path: GLOB, covers: [METRIC GLOBS], prefix: PREFIX} when the files define
+# only some of the exported names or a namespace is added at run time.
+`)
+	if len(langs) == 0 {
+		b.WriteString("# (no Go, Rust or Python file imports a Prometheus client library)\n# sources: [\"src/**/*.go\"]\n")
+		return
+	}
+	var lines []string
+	for _, l := range langs {
+		lines = append(lines, fmt.Sprintf("%s: %d %s a client library", l.name, l.files, either(l.files, "file imports", "files import")))
+	}
+	b.WriteString("# Found by imports (" + strings.Join(lines, "; ") + "); one glob per top-level folder.\n")
+	b.WriteString("sources:\n")
+	for _, l := range langs {
+		for _, g := range l.globs {
+			b.WriteString("  - " + yamlString(g) + "\n")
+		}
+	}
+}
+
+// writeRunbookURLs writes the runbook_urls: key for the alerts' runbook_url prefixes whose
+// linked files are in the tree, or a commented example.
+func writeRunbookURLs(b *strings.Builder, dir string, rules, mdFiles []string) {
+	b.WriteString("\n# Published runbook URLs -> the local files they are built from, so that links and anchors are checked.\n")
+	var urls []initRunbookURL
+	truncated := false
+	if root, err := safefs.Open(dir); err == nil {
+		urls, truncated = runbookURLs(root, rules, mdFiles)
+		_ = root.Close()
+	}
+	if truncated {
+		fmt.Fprintf(b, "# (only the first %d runbook_url annotations were looked at)\n", initMaxURLs)
+	}
+	if len(urls) == 0 {
+		b.WriteString("# (no alert's runbook_url links to a file of this tree)\n# runbook_urls:\n#   - prefix: https://runbooks.example.com/\n#     path: runbooks\n")
+		return
+	}
+	b.WriteString("runbook_urls:\n")
+	for _, u := range urls {
+		fmt.Fprintf(b, "  # %d %s, e.g. %s\n", u.alerts, either(u.alerts, "alert links", "alerts link"), u.example)
+		b.WriteString("  - prefix: " + yamlString(u.prefix) + "\n")
+		b.WriteString("    path: " + yamlString(u.path) + "\n")
+	}
+}
+
+// either is one when n is 1, else many.
+func either(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

@@ -115,6 +115,10 @@ type Summary struct {
 	// Unverified counts the metrics like Undefined that no exposition covers: driftlint
 	// cannot tell whether they exist.
 	Unverified int
+	// NotPromQL counts the queries left unread because they are not PromQL (LogQL rules,
+	// targets of Loki or other datasources, Grafana expressions): their metrics, if any,
+	// are not listed.
+	NotPromQL int
 }
 
 // Defined reports whether the metric is exported, recorded, named by a known_metrics file
@@ -261,6 +265,7 @@ func Build(p *lint.Project) Inventory {
 	}
 	sort.Slice(inv.Metrics, func(i, j int) bool { return inv.Metrics[i].Name < inv.Metrics[j].Name })
 	inv.Summary = summarize(inv.Metrics)
+	inv.Summary.NotPromQL = len(p.Foreign)
 	return inv
 }
 

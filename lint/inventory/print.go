@@ -31,7 +31,15 @@ func Write(w io.Writer, format string, inv Inventory) error {
 func (s Summary) String() string {
 	line := fmt.Sprintf("%d %s: %d exported, %d documented, %d recorded, %d used",
 		s.Metrics, plural(s.Metrics, "metric"), s.Exported, s.Documented, s.Recorded, s.Used)
-	return line + fmt.Sprintf("; %d undocumented, %d unused, %d undefined, %d unverified", s.Undocumented, s.Unused, s.Undefined, s.Unverified)
+	line += fmt.Sprintf("; %d undocumented, %d unused, %d undefined, %d unverified", s.Undocumented, s.Unused, s.Undefined, s.Unverified)
+	if s.NotPromQL > 0 {
+		word := "queries"
+		if s.NotPromQL == 1 {
+			word = "query"
+		}
+		line += fmt.Sprintf("; %d %s not PromQL left unread", s.NotPromQL, word)
+	}
+	return line
 }
 
 // Text prints one block per metric: its name, type and notes, then one line per place it
@@ -224,6 +232,7 @@ type jsonSummary struct {
 	Unused       int `json:"unused"`
 	Undefined    int `json:"undefined"`
 	Unverified   int `json:"unverified"`
+	NotPromQL    int `json:"not_promql,omitempty"`
 }
 
 // OriginName is the stable JSON name of a query origin: alert, recording, runbook,

@@ -80,6 +80,7 @@ type result struct {
 	exposition    *lint.Exposition
 	health        *lint.HealthSample
 	problems      []lint.ParseProblem
+	foreign       []lint.ForeignQuery
 }
 
 // Project loads every input of cfg into a project. Only operational problems (an unreadable
@@ -169,6 +170,7 @@ func Project(cfg *lint.Config, opts Options) (*lint.Project, error) {
 		p.DocEntries = append(p.DocEntries, r.docEntries...)
 		p.Dashboards = append(p.Dashboards, r.dashboards...)
 		p.ParseProblems = append(p.ParseProblems, r.problems...)
+		p.Foreign = append(p.Foreign, r.foreign...)
 	}
 	p.Files = append(p.Files, live.Files...)
 	p.ParseProblems = append(p.ParseProblems, live.Problems...)
@@ -366,6 +368,7 @@ func loadFile(root *safefs.Root, in *input, maxSize int64) {
 	if in.roles&roleRules != 0 {
 		rr := rulefile.Load(f)
 		r.rules, r.queries, r.problems = append(r.rules, rr.Rules...), append(r.queries, rr.Queries...), append(r.problems, rr.Problems...)
+		r.foreign = append(r.foreign, rr.Foreign...)
 	}
 	if in.roles&(roleRunbook|roleMetricsDoc) != 0 {
 		mr := markdown.Load(f, in.roles&roleRunbook != 0, in.roles&roleMetricsDoc != 0)
@@ -385,6 +388,7 @@ func loadFile(root *safefs.Root, in *input, maxSize int64) {
 		r.dashboards = dr.Dashboards
 		r.queries = append(r.queries, dr.Queries...)
 		r.problems = append(r.problems, dr.Problems...)
+		r.foreign = append(r.foreign, dr.Foreign...)
 	}
 	if in.roles&roleExposition != 0 {
 		e, probs := expo.Load(f)
@@ -552,7 +556,7 @@ func emptyInputs(cfg *lint.Config, inputs []*input, rs *resolved, code []*lint.E
 		}
 		at := lint.Pos{File: in.rel, Line: 1, Col: 1}
 		switch {
-		case in.roles&roleRules != 0 && len(r.rules) == 0:
+		case in.roles&roleRules != 0 && len(r.rules) == 0 && len(r.foreign) == 0:
 			out = append(out, lint.ParseProblem{At: at, Message: "rule file holds no alert or recording rule"})
 		case in.roles&roleMetricsDoc != 0 && len(r.docEntries) == 0:
 			out = append(out, lint.ParseProblem{At: at, Message: "metrics doc documents no metric that driftlint can read (a table with a metric name column, e.g. | Metric | Type | Labels | Description |)"})
@@ -567,6 +571,16 @@ func emptyInputs(cfg *lint.Config, inputs []*input, rs *resolved, code []*lint.E
 		for _, name := range e.Order {
 			defined[e.Families[name].At().File] = true
 		}
+		if e.Code != nil && len(e.Code.Unresolved) > 0 {
+			defined[e.File.Path] = true
+		}
+	}
+	// A file that uses a client library but defines nothing itself is a project's wrapper,
+	// whose definitions are read at their call sites in other files: not an empty input.
+	for _, in := range inputs {
+		if in.roles&roleSource != 0 && in.res.file != nil && source.UsesClient(in.res.file) {
+			defined[in.rel] = true
+		}
 	}
 	for i, files := range rs.sources {
 		if len(files) == 0 || slices.ContainsFunc(files, func(f string) bool { return defined[f] }) {
@@ -576,7 +590,7 @@ func emptyInputs(cfg *lint.Config, inputs []*input, rs *resolved, code []*lint.E
 		if ps := cfg.GlobAt["sources"]; i < len(ps) {
 			at = cfg.ProjectPos(ps[i])
 		}
-		out = append(out, lint.ParseProblem{At: at, Message: fmt.Sprintf("sources glob %q matches %d files, none of which defines a metric that driftlint can read", cfg.Sources[i], len(files))})
+		out = append(out, lint.ParseProblem{At: at, Message: fmt.Sprintf("sources glob %q matches %d files, none of which uses a Prometheus client library or holds exposition text", cfg.Sources[i], len(files))})
 	}
 	return append(out, rs.empty...)
 }

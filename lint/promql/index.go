@@ -30,8 +30,12 @@ func IndexFor(p *lint.Project) *Index {
 }
 
 // isConventionalTargetLabel reports whether name is a label that service discovery,
-// relabeling or external labels commonly put on every series of a target.
-func isConventionalTargetLabel(name string) bool {
+// relabeling or external labels commonly put on every series of a target: the config's
+// target_labels when it lists any, else the conventional names.
+func isConventionalTargetLabel(cfg *lint.Config, name string) bool {
+	if cfg != nil && len(cfg.TargetLabels) > 0 {
+		return slices.Contains(cfg.TargetLabels, name)
+	}
 	switch name {
 	case "cluster", "container", "datacenter", "endpoint", "env", "environment", "namespace",
 		"node", "pod", "prometheus", "prometheus_replica", "region", "service", "zone":
@@ -98,9 +102,22 @@ func newLabelIndex(p *lint.Project) *Index {
 		return false
 	}
 
-	// First the labels the exporters show, plus job and instance.
+	// First the labels the exporters show, plus job and instance, plus exported_X for each
+	// label X of the exporter that is a target label: Prometheus renames the exporter's X so
+	// when the target carries X too (honor_labels: false).
+	exportedAs := func(ls, own []string, target func(string) bool) []string {
+		for _, l := range own {
+			if target(l) {
+				ls = append(ls, "exported_"+l)
+			}
+		}
+		return ls
+	}
 	x.exported = make(map[string][]string, len(base))
 	for s, ls := range base {
+		ls = exportedAs(ls, base[s], func(l string) bool {
+			return slices.Contains(TargetLabels, l) || isConventionalTargetLabel(p.Config, l)
+		})
 		ls = append(ls, TargetLabels...)
 		slices.Sort(ls)
 		x.exported[s] = slices.Compact(ls)
@@ -132,7 +149,7 @@ func newLabelIndex(p *lint.Project) *Index {
 	}
 	x.unexplainedUses(p, unexplained)
 	for label, subs := range used {
-		if isConventionalTargetLabel(label) || len(subs) >= minTargetSubsystems {
+		if isConventionalTargetLabel(p.Config, label) || len(subs) >= minTargetSubsystems {
 			x.targets = append(x.targets, label)
 		}
 	}
@@ -146,6 +163,7 @@ func newLabelIndex(p *lint.Project) *Index {
 				ls = append(ls, t)
 			}
 		}
+		ls = exportedAs(ls, base[s], func(l string) bool { return slices.Contains(x.targets, l) })
 		slices.Sort(ls)
 		x.exported[s] = slices.Compact(ls)
 	}

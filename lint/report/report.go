@@ -96,7 +96,15 @@ func Text(w io.Writer, res *lint.Result, opts Options) error {
 		return code + s + reset
 	}
 	shown, omitted := capFindings(res.Findings, opts.MaxFindings)
-	for _, f := range shown {
+	folded := foldRepeats(shown)
+	for i, f := range shown {
+		more := folded[i]
+		if more < 0 {
+			continue // folded into an earlier finding
+		}
+		if more > 0 {
+			f.Message += fmt.Sprintf(" (and %d more in this file)", more)
+		}
 		sev := f.Severity.String()
 		switch f.Severity {
 		case lint.Error:
@@ -274,4 +282,24 @@ func writeJSON(w io.Writer, v any, escapeHTML bool) error {
 	}
 	_, err := w.Write(safeJSON(buf.Bytes()))
 	return err
+}
+
+// foldRepeats finds the repeats of one finding in one file (the same rule and message at other
+// lines, such as one misspelt metric in ten panels of a dashboard): for each finding, -1 when
+// it repeats an earlier one, else how many later findings repeat it. Text prints each once,
+// with "and N more"; the other formats and the summary keep every finding.
+func foldRepeats(fs []lint.Finding) []int {
+	type key struct{ file, rule, msg string }
+	first := map[key]int{}
+	out := make([]int, len(fs))
+	for i, f := range fs {
+		k := key{f.Pos.File, f.Rule, f.Message}
+		if j, ok := first[k]; ok {
+			out[j]++
+			out[i] = -1
+			continue
+		}
+		first[k] = i
+	}
+	return out
 }

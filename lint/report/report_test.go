@@ -705,3 +705,39 @@ func TestFirstParagraphIsShortenedForGitHub(t *testing.T) {
 		})
 	}
 }
+
+// TestTextFoldsRepeats: one finding repeated in one file (the same rule and message on other
+// lines) prints once with "and N more"; another file's copy and the other formats keep theirs,
+// and the summary counts every one.
+func TestTextFoldsRepeats(t *testing.T) {
+	f := func(file string, line int, msg string) lint.Finding {
+		return lint.Finding{Rule: "metric/unknown", Severity: lint.Error, Pos: lint.Pos{File: file, Line: line, Col: 3}, Message: msg}
+	}
+	fs := []lint.Finding{
+		f("dash.json", 3, `metric "x" is unknown`),
+		f("dash.json", 9, `metric "x" is unknown`),
+		f("dash.json", 12, `metric "y" is unknown`),
+		f("dash.json", 20, `metric "x" is unknown`),
+		f("rules.yml", 5, `metric "x" is unknown`),
+	}
+	res := &lint.Result{Findings: fs, Summary: lint.Summary{Files: 2, Findings: 5, Error: 5}}
+	var b bytes.Buffer
+	if err := Text(&b, res, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	want := `dash.json:3:3: error: metric "x" is unknown (and 2 more in this file) (metric/unknown)
+dash.json:12:3: error: metric "y" is unknown (metric/unknown)
+rules.yml:5:3: error: metric "x" is unknown (metric/unknown)
+5 findings (5 errors, 0 warnings, 0 info) in 2 files
+`
+	if b.String() != want {
+		t.Errorf("text:\n%s\nwant:\n%s", b.String(), want)
+	}
+	b.Reset()
+	if err := JSON(&b, res, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(b.String(), `"rule": "metric/unknown"`); n != 5 {
+		t.Errorf("JSON holds %d findings, want all 5", n)
+	}
+}

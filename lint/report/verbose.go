@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -107,7 +108,7 @@ func Inputs(p *lint.Project) []InputCount {
 			families[name] = true
 		}
 	}
-	return []InputCount{
+	out := []InputCount{
 		{Kind: "files", Count: len(p.Files)},
 		{Kind: "rule files", Count: len(ruleFiles), Detail: count(alerts, "alert") + ", " + count(records, "recording rule")},
 		{Kind: "runbooks", Count: runbooks, Detail: count(len(p.RunbookAlerts), "alert copy", "alert copies")},
@@ -118,6 +119,34 @@ func Inputs(p *lint.Project) []InputCount {
 		{Kind: "queries", Count: len(p.Queries)},
 		{Kind: "parse problems", Count: len(p.ParseProblems)},
 	}
+	if len(p.Foreign) > 0 {
+		out = append(out, InputCount{Kind: "not PromQL", Count: len(p.Foreign), Detail: foreignDetail(p.Foreign)})
+	}
+	return out
+}
+
+// foreignDetail counts the queries left unread by language, most first: "3 logql, 1
+// elasticsearch".
+func foreignDetail(fs []lint.ForeignQuery) string {
+	n := map[string]int{}
+	var langs []string
+	for _, f := range fs {
+		if n[f.Language] == 0 {
+			langs = append(langs, f.Language)
+		}
+		n[f.Language]++
+	}
+	slices.SortStableFunc(langs, func(a, b string) int {
+		if n[a] != n[b] {
+			return n[b] - n[a]
+		}
+		return strings.Compare(a, b)
+	})
+	parts := make([]string, len(langs))
+	for i, l := range langs {
+		parts[i] = strconv.Itoa(n[l]) + " " + Escape(l)
+	}
+	return strings.Join(parts, ", ")
 }
 
 // count formats n with a word, pluralized by adding s unless a plural form is given.

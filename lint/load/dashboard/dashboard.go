@@ -21,6 +21,9 @@ type Result struct {
 	// reference the same queries.
 	Queries  []*lint.Query
 	Problems []lint.ParseProblem
+	// Foreign are the targets and variables left unread because their datasource is not
+	// Prometheus-compatible or their expression is LogQL.
+	Foreign []lint.ForeignQuery
 }
 
 func (r *Result) problem(at lint.Pos, format string, args ...any) {
@@ -34,6 +37,15 @@ func (r *Result) finish() {
 	for _, d := range r.Dashboards {
 		slices.SortStableFunc(d.Targets, func(a, b lint.DashboardTarget) int { return byOffset(a.Query, b.Query) })
 	}
+	slices.SortStableFunc(r.Foreign, func(a, b lint.ForeignQuery) int {
+		switch {
+		case a.At.Less(b.At):
+			return -1
+		case b.At.Less(a.At):
+			return 1
+		}
+		return 0
+	})
 	promql.ShareMatchers(r.Queries)
 }
 
@@ -69,6 +81,7 @@ func (r *Result) load(f *lint.SourceFile, text lint.Span, raw []byte) {
 		dash = inner
 	}
 	l := &loader{res: r, d: d, dash: &lint.Dashboard{File: f, Title: d.str(dash.get("title"))}, seenLib: map[string]bool{}}
+	l.datasources(dash)
 	l.panels(dash.get("panels").array())
 	for _, row := range dash.get("rows").array() { // the schema before Grafana 5
 		l.panels(row.get("panels").array())
@@ -109,6 +122,11 @@ type loader struct {
 	d       *doc
 	dash    *lint.Dashboard
 	seenLib map[string]bool // library panel uids already walked
+	// dsVars maps the datasource variables of templating and the datasource inputs of
+	// __inputs to their plugin type ("" when not said); def is the dashboard's default
+	// datasource type (see datasources).
+	dsVars map[string]string
+	def    dsRef
 }
 
 func (l *loader) panels(list []jvalue) {
@@ -161,15 +179,11 @@ func (l *loader) owner(p *jvalue, fallback string) string {
 	return "untitled panel"
 }
 
-// target loads one panel target: its expr, if the target is a visible Prometheus query.
+// target loads one panel target: its expr, if the target is a Prometheus query. Hidden
+// targets are loaded too: a hidden query still runs (another query or an expression may
+// read it) and still drifts.
 func (l *loader) target(t, panelDS *jvalue, owner string) {
 	if t == nil || t.kind != jObject {
-		return
-	}
-	if h := t.get("hide"); h != nil && l.d.raw(h) == "true" {
-		return
-	}
-	if !l.prometheus(t.get("datasource"), panelDS) {
 		return
 	}
 	e := t.get("expr")
@@ -180,72 +194,13 @@ func (l *loader) target(t, panelDS *jvalue, owner string) {
 	if strings.TrimSpace(text.Value) == "" {
 		return
 	}
+	if lang := l.language(t.get("datasource"), panelDS, text.Value); lang != "" {
+		l.res.Foreign = append(l.res.Foreign, lint.ForeignQuery{At: text.StartPos(), Language: lang, Owner: owner})
+		return
+	}
 	q := promql.NewGrafanaQuery(text, lint.OriginDashboard, owner)
 	l.dash.Targets = append(l.dash.Targets, lint.DashboardTarget{Panel: owner, Query: q, Legend: l.d.span(t.get("legendFormat"))})
 	l.res.Queries = append(l.res.Queries, q)
-}
-
-// dsKind is what a datasource reference says about the query language.
-type dsKind int
-
-const (
-	dsUnknown dsKind = iota // absent, null, or Mixed: decided elsewhere
-	dsPrometheus
-	dsOther
-)
-
-// builtin datasources that never run PromQL.
-func builtin(uid string) bool {
-	switch uid {
-	case "grafana", "-- Grafana --", "-- Dashboard --":
-		return true
-	}
-	return false
-}
-
-// datasource classifies a datasource reference: a name, uid or $variable string, or an
-// object {type, uid}. Only a set type that is not Prometheus-compatible excludes a query.
-func (l *loader) datasource(v *jvalue) dsKind {
-	if v == nil {
-		return dsUnknown
-	}
-	switch v.kind {
-	case jString:
-		switch s := l.d.str(v); {
-		case s == "" || s == "-- Mixed --":
-			return dsUnknown
-		case builtin(s):
-			return dsOther
-		}
-		return dsPrometheus
-	case jObject:
-		typ, uid := l.d.str(v.get("type")), l.d.str(v.get("uid"))
-		switch {
-		case uid == "-- Mixed --":
-			return dsUnknown
-		case builtin(uid) && (typ == "" || typ == "datasource" || typ == "grafana"):
-			return dsOther
-		case typ == "":
-			if uid == "" {
-				return dsUnknown
-			}
-			return dsPrometheus
-		case strings.Contains(strings.ToLower(typ), "prometheus"), strings.HasPrefix(typ, "$"):
-			return dsPrometheus
-		}
-		return dsOther
-	default:
-		return dsUnknown
-	}
-}
-
-// prometheus reports whether a query with these datasources (its own, else its panel's) may
-// be PromQL.
-func (l *loader) prometheus(own, panel *jvalue) bool {
-	if k := l.datasource(own); k != dsUnknown {
-		return k == dsPrometheus
-	}
-	return l.datasource(panel) != dsOther
 }
 
 // LooksLikeDashboardJSON reports whether src looks like a Grafana dashboard: a JSON object

@@ -64,6 +64,9 @@ func summarize(res *Result) []string {
 	for _, p := range res.Problems {
 		out = append(out, fmt.Sprintf("problem %s: %s", lc(p.At), p.Message))
 	}
+	for _, f := range res.Foreign {
+		out = append(out, fmt.Sprintf("foreign %s @%s %s", f.Language, lc(f.At), f.Owner))
+	}
 	return out
 }
 
@@ -152,7 +155,7 @@ func TestLoadJSON(t *testing.T) {
 			},
 		},
 		{
-			name: "skips targets of other datasources, hidden targets and empty exprs",
+			name: "skips and counts targets of other datasources, skips empty exprs, reads hidden targets",
 			input: `{"title": "DS", "panels": [
   {"title": "Loki", "datasource": {"type": "loki", "uid": "l"}, "targets": [
     {"expr": "{app=\"x\"} |= \"err\""},
@@ -183,6 +186,14 @@ func TestLoadJSON(t *testing.T) {
 				`target "Strings" @10:15 kept_var@10:15`,
 				`target "Strings" @11:15 kept_uid@11:15`,
 				`target "Strings" @12:15 kept_typed@12:15`,
+				`target "Strings" @18:15 hidden@18:15`,
+				"foreign logql @3:15 Loki",
+				"foreign logql @6:15 Mixed",
+				"foreign grafana-testdata-datasource @13:15 Strings",
+				"foreign grafana expression @14:15 Strings",
+				"foreign elasticsearch @15:15 Strings",
+				"foreign tempo @16:15 Strings",
+				"foreign grafana @17:15 Strings",
 			},
 		},
 		{
@@ -210,6 +221,7 @@ func TestLoadJSON(t *testing.T) {
 				`var plain query raw@7:48 query "up{job=\"b\"}"@7:48 selector=false up@7:48`,
 				`var def label_values raw@8:64 query "kube_pod_info"@8:77 selector=true kube_pod_info@8:77 label "namespace"@8:92`,
 				`var obj label_values raw@9:70 query "up"@9:83 selector=true up@9:83 label "job"@9:86`,
+				"foreign logql @11:79 variable logs",
 			},
 		},
 		{
@@ -517,4 +529,131 @@ func FuzzDecodeString(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestDatasources(t *testing.T) {
+	tests := []struct {
+		name  string
+		input string
+		want  []string
+	}{
+		{
+			name: "resolves datasource inputs of an export",
+			input: `{"title": "Export",
+"__inputs": [
+  {"name": "DS_PROM", "type": "datasource", "pluginId": "prometheus"},
+  {"name": "DS_LOKI", "type": "datasource", "pluginId": "loki"}],
+"panels": [
+  {"title": "Logs", "datasource": "${DS_LOKI}", "targets": [{"expr": "sum(count_over_time({job=\"a\"}[5m]))"}]},
+  {"title": "Typed", "datasource": {"type": "loki", "uid": "${DS_LOKI}"}, "targets": [{"expr": "x"}]},
+  {"title": "Metrics", "datasource": "${DS_PROM}", "targets": [{"expr": "up"}]},
+  {"title": "Object", "datasource": {"uid": "${DS_PROM}"}, "targets": [{"expr": "rate(a_total[5m])"}]}
+]}`,
+			want: []string{
+				`dashboard "Export"`,
+				`target "Metrics" @8:74 up@8:74`,
+				`target "Object" @9:82 a_total@9:87`,
+				"foreign logql @6:71 Logs",
+				"foreign logql @7:97 Typed",
+			},
+		},
+		{
+			name: "resolves datasource variables by their query, the plugin type",
+			input: `{"title": "Vars",
+"templating": {"list": [
+  {"name": "loki_datasource", "type": "datasource", "query": "loki"},
+  {"name": "prom", "type": "datasource", "query": "prometheus"},
+  {"name": "job", "type": "query", "datasource": "$loki_datasource", "query": "label_values(job)"},
+  {"name": "ns", "type": "query", "datasource": {"type": "prometheus", "uid": "$prom"}, "query": "label_values(kube_pod_info, namespace)"}
+]},
+"panels": [
+  {"title": "Logs", "datasource": "$loki_datasource", "targets": [{"expr": "{ns=\"x\"}"}]},
+  {"title": "Braced", "datasource": {"uid": "${loki_datasource}"}, "targets": [{"expr": "{ns=\"x\"}"}]},
+  {"title": "Metrics", "datasource": "[[prom]]", "targets": [{"expr": "up"}]}
+]}`,
+			want: []string{
+				`dashboard "Vars"`,
+				`target "Metrics" @11:72 up@11:72`,
+				`var ns label_values raw@6:99 query "kube_pod_info"@6:112 selector=true kube_pod_info@6:112 label "namespace"@6:127`,
+				"foreign logql @5:80 variable job",
+				"foreign logql @9:77 Logs",
+				"foreign logql @10:90 Braced",
+			},
+		},
+		{
+			name: "takes the dashboard default from its one datasource type",
+			input: `{"title": "Default",
+"templating": {"list": [{"name": "ds", "type": "datasource", "query": "loki"}]},
+"panels": [
+  {"title": "No datasource", "targets": [{"expr": "sum by (job) (rate({job=\"a\"}[1m]))"}]},
+  {"title": "Own", "targets": [{"expr": "up", "datasource": {"type": "prometheus"}}]}
+]}`,
+			want: []string{
+				`dashboard "Default"`,
+				`target "Own" @5:42 up@5:42`,
+				"foreign logql @4:52 No datasource",
+			},
+		},
+		{
+			name: "has no default when datasource types disagree",
+			input: `{"title": "Two",
+"templating": {"list": [{"name": "a", "type": "datasource", "query": "loki"}, {"name": "b", "type": "datasource", "query": "prometheus"}]},
+"panels": [{"title": "P", "targets": [{"expr": "up"}]}]
+}`,
+			want: []string{`dashboard "Two"`, `target "P" @3:49 up@3:49`},
+		},
+		{
+			name: "reads mixed panels target by target",
+			input: `{"title": "Mixed", "panels": [
+  {"title": "M", "datasource": {"type": "datasource", "uid": "-- Mixed --"}, "targets": [
+    {"expr": "up", "datasource": {"type": "prometheus", "uid": "p"}},
+    {"expr": "{app=\"a\"}", "datasource": {"type": "loki", "uid": "l"}},
+    {"expression": "$A / $B", "datasource": {"type": "__expr__", "uid": "__expr__"}},
+    {"expr": "$A", "datasource": {"uid": "__expr__"}},
+    {"expr": "$A + 1", "datasource": "__expr__"}]}
+]}`,
+			want: []string{
+				`dashboard "Mixed"`,
+				`target "M" @3:15 up@3:15`,
+				"foreign logql @4:15 M",
+				"foreign grafana expression @6:15 M",
+				"foreign grafana expression @7:15 M",
+			},
+		},
+		{
+			name: "reads an unknown type as PromQL unless the expression has a log pipeline",
+			input: `{"title": "Unknown", "panels": [
+  {"title": "U", "datasource": "$undeclared", "targets": [
+    {"expr": "{namespace=\"x\"} |= \"err\""},
+    {"expr": "sum(rate({app=\"a\"} | json | status >= 500 [5m]))", "datasource": {"uid": "abc"}},
+    {"expr": "rate(errors_total{code!~\"5..\"}[5m]) != 0"},
+    {"expr": "up{job=~\"a|b\"}", "datasource": {"uid": "abc"}}]},
+  {"title": "Same uid", "datasource": {"type": "loki", "uid": "l1"}, "targets": [
+    {"expr": "{app=\"a\"}", "datasource": {"uid": "l1"}},
+    {"expr": "kept_other_uid", "datasource": {"uid": "p1"}}]},
+  {"title": "Named", "datasource": "Loki", "targets": [{"expr": "{app=\"a\"}"}]},
+  {"title": "Named prom", "datasource": "Prometheus", "targets": [{"expr": "kept_named"}]}
+]}`,
+			want: []string{
+				`dashboard "Unknown"`,
+				`target "U" @5:15 errors_total@5:20`,
+				`target "U" @6:15 up@6:15`,
+				`target "Same uid" @9:15 kept_other_uid@9:15`,
+				`target "Named prom" @11:77 kept_named@11:77`,
+				"foreign logql @3:15 U",
+				"foreign logql @4:15 U",
+				"foreign logql @8:15 Same uid",
+				"foreign logql @10:66 Named",
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := LoadJSON(lint.NewSourceFile("d.json", []byte(tt.input)))
+			if diff := cmp.Diff(tt.want, summarize(res)); diff != "" {
+				t.Errorf("LoadJSON (-want +got):\n%s", diff)
+			}
+			checkQueries(t, res)
+		})
+	}
 }

@@ -16,18 +16,20 @@ const (
 	KindQuery       = "query"        // a plain PromQL expression
 )
 
-// variables loads the templating variables of type "query" backed by Prometheus.
+// variables loads the templating variables of type "query" backed by Prometheus; the
+// others are counted in Result.Foreign.
 func (l *loader) variables(list []jvalue) {
 	for i := range list {
 		v := &list[i]
 		if v.kind != jObject || l.d.str(v.get("type")) != "query" {
 			continue
 		}
-		if l.datasource(v.get("datasource")) == dsOther {
-			continue
-		}
 		src := l.variableQuery(v)
 		if src == nil {
+			continue
+		}
+		if lang := l.language(v.get("datasource"), nil, l.d.str(src)); lang != "" {
+			l.res.Foreign = append(l.res.Foreign, lint.ForeignQuery{At: l.d.span(src).StartPos(), Language: lang, Owner: "variable " + l.d.str(v.get("name"))})
 			continue
 		}
 		dv := parseVariable(l.d.span(src), l.d.str(v.get("name")))

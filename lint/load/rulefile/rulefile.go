@@ -20,6 +20,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/driftlint/driftlint/lint"
+	"github.com/driftlint/driftlint/lint/load/logql"
 	"github.com/driftlint/driftlint/lint/load/yamlpos"
 	"github.com/driftlint/driftlint/lint/promql"
 )
@@ -29,6 +30,9 @@ type Result struct {
 	Rules    []*lint.RuleEntry
 	Queries  []*lint.Query
 	Problems []lint.ParseProblem
+	// Foreign are the rules whose expression is LogQL (a Loki ruler's rule file): they are
+	// counted, not read.
+	Foreign []lint.ForeignQuery
 
 	seen        map[*yaml.Node]bool // rule and group nodes visited
 	repeats     int                 // visits of a node seen before (through an alias)
@@ -153,8 +157,14 @@ func kindName(n *yaml.Node) string {
 }
 
 var (
-	groupKeys = []string{"name", "interval", "query_offset", "limit", "rules", "labels", "partial_response_strategy", "source_tenants"}
-	ruleKeys  = []string{"record", "alert", "expr", "for", "keep_firing_for", "labels", "annotations"}
+	// groupKeys are the keys of a rule group that Prometheus (name, interval, query_offset,
+	// limit, labels, rules), Thanos (partial_response_strategy) and Cortex, Mimir or Loki
+	// rulers (source_tenants, evaluation_delay, align_evaluation_time_on_interval) accept.
+	groupKeys = []string{
+		"name", "interval", "query_offset", "limit", "rules", "labels",
+		"partial_response_strategy", "source_tenants", "evaluation_delay", "align_evaluation_time_on_interval",
+	}
+	ruleKeys = []string{"record", "alert", "expr", "for", "keep_firing_for", "labels", "annotations"}
 )
 
 // FromNode extracts rules from a YAML node: a rule file ({groups: …}), a list of rules, or
@@ -277,6 +287,10 @@ func rule(t *yamlpos.Text, n *yaml.Node, groupName string, runbook bool, res *Re
 		if !runbook {
 			res.problem(r.NameAt, "rule %s has no expr", r.Name)
 		}
+		return
+	}
+	if logql.LooksLikeLogQL(expr.Value) {
+		res.Foreign = append(res.Foreign, lint.ForeignQuery{At: t.Pos(expr), Language: "logql", Owner: r.Name})
 		return
 	}
 	origin := lint.OriginAlert

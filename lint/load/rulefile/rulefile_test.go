@@ -313,3 +313,79 @@ func TestLoadBoundsAliasExpansion(t *testing.T) {
 		})
 	}
 }
+
+func TestOtherRulers(t *testing.T) {
+	tests := []struct {
+		name string
+		src  string
+		want []string
+	}{
+		{
+			name: "counts LogQL rules of a Loki ruler instead of parsing them",
+			src: `groups:
+  - name: loki
+    rules:
+      - alert: LokiErrors
+        expr: sum by (job) (count_over_time({app="loki"} |= "level=error" [5m])) > 10
+      - record: job:log_lines:rate1m
+        expr: |
+          sum by (job) (rate({app="loki"} | json | status >= 500 [1m]))
+      - alert: Promql
+        expr: rate(up{job=~"a|b"}[5m]) != 0
+`,
+			want: []string{
+				"rule Promql",
+				"foreign logql @5:15 LokiErrors",
+				"foreign logql @7:15 job:log_lines:rate1m",
+			},
+		},
+		{
+			name: "accepts the group keys of Thanos, Cortex, Mimir and Loki rulers",
+			src: `groups:
+  - name: thanos
+    partial_response_strategy: warn
+    interval: 1m
+    query_offset: 30s
+    limit: 10
+    labels:
+      team: a
+    source_tenants: [a, b]
+    evaluation_delay: 1m
+    align_evaluation_time_on_interval: true
+    rules:
+      - alert: A
+        expr: up == 0
+`,
+			want: []string{"rule A"},
+		},
+		{
+			name: "still reports an unknown group key",
+			src: `groups:
+  - name: g
+    evaluation_dalay: 1m
+    rules:
+      - alert: A
+        expr: up == 0
+`,
+			want: []string{"rule A", `problem 3:5 unknown key "evaluation_dalay" in rule group (did you mean "evaluation_delay"?)`},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := Load(lint.NewSourceFile("r.yaml", []byte(tt.src)))
+			var got []string
+			for _, r := range res.Rules {
+				got = append(got, "rule "+r.Name)
+			}
+			for _, p := range res.Problems {
+				got = append(got, fmt.Sprintf("problem %d:%d %s", p.At.Line, p.At.Col, p.Message))
+			}
+			for _, f := range res.Foreign {
+				got = append(got, fmt.Sprintf("foreign %s @%d:%d %s", f.Language, f.At.Line, f.At.Col, f.Owner))
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("Load (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

@@ -36,7 +36,10 @@ func upstreamMessages(src string) []string {
 		}
 		msg = upstreamPosition.ReplaceAllString(msg, "")
 		if rest, ok := strings.CutPrefix(msg, "yaml: unmarshal errors:\n"); ok {
-			out = append(out, strings.TrimSpace(strings.SplitN(rest, "\n", 2)[0])) // the loader keeps the first
+			first := strings.TrimSpace(strings.SplitN(rest, "\n", 2)[0]) // the loader keeps the first
+			if !strings.Contains(first, " not found in type") {          // unknown keys: the loader's own check, which knows other rulers' keys
+				out = append(out, first)
+			}
 			continue
 		}
 		if strings.Contains(msg, "must be set") || strings.HasPrefix(msg, "yaml:") || strings.Contains(msg, "field ") && strings.Contains(msg, " not found in type") {

@@ -123,3 +123,18 @@ func processFeature(f *lint.SourceFile) bool {
 	}
 	return regexp.MustCompile(`(?m)^\s*features\s*=\s*\[[^\]]*"process"`).MatchString(table)
 }
+
+// UsesClient reports whether a source file uses a Prometheus client library (or holds
+// exposition text): a file that defines metrics, or wraps the library for the project.
+func UsesClient(f *lint.SourceFile) bool {
+	s := f.Text()
+	switch Lang(f.Path) {
+	case "go":
+		return strings.Contains(s, "github.com/prometheus/client_golang/prometheus") || looksLikeExpositionText(s)
+	case "python":
+		return strings.Contains(s, "prometheus_client") || looksLikeExpositionText(s)
+	case "rust":
+		return strings.Contains(s, "prometheus") || strings.Contains(s, "metrics::") || looksLikeExpositionText(s)
+	}
+	return false
+}

@@ -577,6 +577,7 @@ func (w *goWalker) constructor(c *ast.CallExpr, name, typ string, stack []ast.No
 	}
 	if key := w.holderKey(c, stack); key != "" {
 		w.unit.holders[key] = append(w.unit.holders[key], d)
+		d.holder = key
 	}
 	w.noteHolder(d, c, name, stack)
 	w.defs = append(w.defs, d)
@@ -594,6 +595,7 @@ func (w *goWalker) opts(e ast.Expr) (goOpts, bool) {
 			w.in(b.env, func() { o, ok = w.opts(b.e) })
 			if ok && w.env != nil {
 				o.nameAt = b.at
+				w.fieldAssigns(id.Name, &o)
 			}
 			return o, ok
 		}
@@ -1075,4 +1077,41 @@ func decodeGoString(raw string, start int) lit {
 		i += n
 	}
 	return lit{s: string(b), offs: append(offs, start+len(raw)-1)}
+}
+
+// fieldAssigns applies to options held in a helper's parameter the assignments the helper's
+// body makes to their fields (opts.Namespace = Namespace), as a project's wrapper that puts
+// every metric in its namespace does.
+func (w *goWalker) fieldAssigns(name string, o *goOpts) {
+	if w.env == nil || w.env.fn == nil || w.env.fn.body == nil {
+		return
+	}
+	ast.Inspect(w.env.fn.body, func(n ast.Node) bool {
+		as, ok := n.(*ast.AssignStmt)
+		if !ok || as.Tok != token.ASSIGN || len(as.Lhs) != len(as.Rhs) {
+			return true
+		}
+		for i, l := range as.Lhs {
+			sel, ok := l.(*ast.SelectorExpr)
+			if !ok {
+				continue
+			}
+			if x, ok := sel.X.(*ast.Ident); !ok || x.Name != name {
+				continue
+			}
+			switch sel.Sel.Name {
+			case "Namespace":
+				o.ns = w.eval(as.Rhs[i])
+			case "Subsystem":
+				o.sub = w.eval(as.Rhs[i])
+			case "Name":
+				o.name = w.eval(as.Rhs[i])
+			case "Help":
+				if v := w.eval(as.Rhs[i]); v.known() {
+					o.help = v.s
+				}
+			}
+		}
+		return true
+	})
 }

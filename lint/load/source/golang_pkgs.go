@@ -210,6 +210,21 @@ func loadGo(files []*lint.SourceFile) (out []Result) {
 			g.walked = true
 		}
 	}
+	var texts []string
+	for _, p := range s.pkgs {
+		for _, g := range p.files {
+			texts = append(texts, g.src.Text())
+		}
+	}
+	for _, p := range s.pkgs {
+		for _, g := range p.files {
+			for _, d := range g.defs {
+				if d.typ == "gauge" && d.holder != "" && !strings.HasSuffix(d.via, "Func") {
+					d.onlyGrows = goGrowth(texts, d.holder)
+				}
+			}
+		}
+	}
 	for _, p := range s.pkgs {
 		for _, g := range p.files {
 			if g.walked {

@@ -276,7 +276,9 @@ type def struct {
 	labelsUnknown bool
 	via           string
 	mayBeAbsent   string
-	native        bool // a histogram with native buckets
+	native        bool   // a histogram with native buckets
+	holder        string // Go: the variable ("v:name") or struct field ("f:name") holding it
+	onlyGrows     bool   // a gauge the code only increments
 	// exposed is set when name is already the exposed family name (text # TYPE lines).
 	exposed bool
 	lang    string
@@ -354,7 +356,7 @@ func finish(f *lint.SourceFile, lang string, defs []*def, probs []lint.ParseProb
 		}
 		e.Families[name] = fam
 		e.Order = append(e.Order, name)
-		e.Code.Defs[name] = &lint.CodeDef{Via: d.via, LabelsUnknown: d.labelsUnknown, MayBeAbsent: d.mayBeAbsent, NativeHistogram: d.native}
+		e.Code.Defs[name] = &lint.CodeDef{Via: d.via, LabelsUnknown: d.labelsUnknown, MayBeAbsent: d.mayBeAbsent, NativeHistogram: d.native, OnlyGrows: d.onlyGrows}
 		e.Code.Defs[name].LabelValues, e.Code.Defs[name].ValuesComplete = d.values.result()
 	}
 	if len(e.Families) == 0 && len(e.Code.Unresolved) == 0 && len(unusedDirectives) == 0 {

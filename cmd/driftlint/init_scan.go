@@ -1,0 +1,403 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"path"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/driftlint/driftlint/lint/load"
+	"github.com/driftlint/driftlint/lint/load/markdown"
+	"github.com/driftlint/driftlint/lint/safefs"
+)
+
+// Bounds of init's own walk of the tree; a bound that is hit is said in the written file.
+const (
+	initMaxFiles    = 50000   // files looked at
+	initMaxReadSize = 1 << 20 // bytes read of one file
+	initMaxURLs     = 2000    // runbook URLs considered
+	initMaxListed   = 20      // skipped files named in one comment
+)
+
+// initSkip is a discovered file that init leaves out, and why.
+type initSkip struct {
+	path, why string
+}
+
+// initLang is one language whose files import a Prometheus client library.
+type initLang struct {
+	name  string   // go, rust, python
+	globs []string // proposed sources: globs
+	files int      // files that import the library
+}
+
+// initScan is what init learns from the tree beyond load.Discover: files discovery does not
+// look at (.rules, .mdx), the languages of the metric code, and which discovered files are
+// copies or not inputs of this project.
+type initScan struct {
+	found     []load.Discovered // discovered files plus .rules and .mdx files, minus skipped
+	all       []load.Discovered // the same before skipping
+	skipped   []initSkip
+	dupes     []string // comments on duplicate dashboards: which copy was kept
+	langs     []initLang
+	truncated bool // initMaxFiles was hit
+	mdFiles   []string
+}
+
+// Folders whose files are never this project's inputs: test data, and trees vendored from
+// other projects (discovery already skips vendor and node_modules).
+var (
+	testDirs   = map[string]bool{"testdata": true, "fixtures": true, "__fixtures__": true, "test-fixtures": true, "test_data": true}
+	vendorDirs = map[string]bool{"vendor": true, "node_modules": true, "third_party": true, "jsonnet_vendor": true, "vendored": true}
+)
+
+// Imports of the Prometheus client libraries that lint/load/source reads.
+var clientImports = map[string]*regexp.Regexp{
+	"go":     regexp.MustCompile(`"github\.com/prometheus/client_golang/prometheus(/promauto)?"`),
+	"rust":   regexp.MustCompile(`(?m)^\s*(pub\s+)?use\s+(::)?(prometheus|prometheus_client|prometheus_static_metric|metrics)\b|extern\s+crate\s+(prometheus|prometheus_client|metrics)\b`),
+	"python": regexp.MustCompile(`(?m)^\s*(from\s+prometheus_client\b|import\s+prometheus_client\b)`),
+}
+
+var langExt = map[string]string{"go": "go", "rust": "rs", "python": "py"}
+
+// scanTree walks dir once, bounded, and refines the discovered files.
+func scanTree(dir string, found []load.Discovered) (*initScan, error) {
+	root, err := safefs.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer root.Close()
+	s := &initScan{}
+	charts := map[string]bool{} // folders holding a Chart.yaml
+	langFiles := map[string][]string{}
+	var extra []load.Discovered
+	n := 0
+	err = fs.WalkDir(root.FS(), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil //nolint:nilerr // an unreadable folder is skipped, as discovery does
+		}
+		name := d.Name()
+		if d.IsDir() {
+			if p != "." && (vendorDirs[name] || testDirs[name] || strings.HasPrefix(name, ".")) {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if n++; n > initMaxFiles {
+			s.truncated = true
+			return fs.SkipAll
+		}
+		lower := strings.ToLower(name)
+		ext := path.Ext(lower)
+		switch {
+		case lower == "chart.yaml":
+			charts[path.Dir(p)] = true
+		case ext == ".md" || ext == ".markdown" || ext == ".mdx":
+			s.mdFiles = append(s.mdFiles, p)
+		}
+		lang := ""
+		for l, e := range langExt {
+			if ext == "."+e {
+				lang = l
+			}
+		}
+		if lang == "" && ext != ".rules" && ext != ".mdx" {
+			return nil
+		}
+		if strings.HasSuffix(lower, "_test.go") || strings.HasPrefix(lower, "test_") && lang == "python" {
+			return nil
+		}
+		src, err := root.ReadFile(p, initMaxReadSize)
+		if err != nil {
+			return nil //nolint:nilerr // unreadable or too large: not proposed
+		}
+		switch {
+		case lang != "":
+			if clientImports[lang].Match(src) {
+				langFiles[lang] = append(langFiles[lang], p)
+			}
+		case ext == ".rules":
+			t := string(src)
+			if strings.Contains(t, "groups:") && (strings.Contains(t, "alert:") || strings.Contains(t, "record:")) {
+				extra = append(extra, load.Discovered{Path: p, Rules: true})
+			}
+		case ext == ".mdx":
+			d := load.Discovered{Path: p, Runbook: markdown.LooksLikeRunbook(src), MetricsDoc: markdown.LooksLikeMetricsDoc(src)}
+			if d.Runbook || d.MetricsDoc {
+				extra = append(extra, d)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", dir, err)
+	}
+	all := slices.Concat(found, extra)
+	slices.SortFunc(all, func(a, b load.Discovered) int { return strings.Compare(a.Path, b.Path) })
+	s.all = all
+	for _, d := range all {
+		if why := skipReason(root, d, charts); why != "" {
+			s.skipped = append(s.skipped, initSkip{d.Path, why})
+			continue
+		}
+		s.found = append(s.found, d)
+	}
+	s.dropDuplicateDashboards(root)
+	for _, l := range []string{"go", "rust", "python"} {
+		if files := langFiles[l]; len(files) > 0 {
+			s.langs = append(s.langs, initLang{name: l, files: len(files), globs: sourceGlobs(files, langExt[l])})
+		}
+	}
+	return s, nil
+}
+
+// skipReason says why a discovered file is not an input of this project, or "".
+func skipReason(root *safefs.Root, d load.Discovered, charts map[string]bool) string {
+	for p := range strings.SplitSeq(path.Dir(d.Path), "/") {
+		switch {
+		case testDirs[p]:
+			return "test data"
+		case vendorDirs[p]:
+			return "vendored"
+		}
+	}
+	base := strings.ToLower(path.Base(d.Path))
+	for dir := path.Dir(d.Path); ; dir = path.Dir(dir) {
+		if charts[dir] {
+			if strings.HasPrefix(base, "values") && (strings.HasSuffix(base, ".yaml") || strings.HasSuffix(base, ".yml")) {
+				return "Helm values (rendered into the chart at install time)"
+			}
+			if slices.Contains(strings.Split(strings.TrimPrefix(d.Path, dir+"/"), "/"), "templates") {
+				return "Helm template (rendered at install time)"
+			}
+		}
+		if dir == "." || dir == "/" {
+			break
+		}
+	}
+	if ext := path.Ext(base); ext == ".yaml" || ext == ".yml" {
+		if src, err := root.ReadFile(d.Path, initMaxReadSize); err == nil && crdKind.Match(src) {
+			return "a CustomResourceDefinition (a schema, not rules)"
+		}
+	}
+	return ""
+}
+
+var crdKind = regexp.MustCompile(`(?m)^kind:\s*["']?CustomResourceDefinition\b`)
+
+// dropDuplicateDashboards keeps one file of each dashboard (same uid, else same title) found
+// in several JSON files: the shipped copy, which is the compiled output of a mixin
+// (dashboards_out, compiled, dist, build, generated) rather than a copy inside a Helm chart
+// or deploy tree, then the shorter path.
+func (s *initScan) dropDuplicateDashboards(root *safefs.Root) {
+	byKey := map[string][]string{}
+	var keys []string
+	for _, d := range s.found {
+		if !d.Dashboard || !strings.EqualFold(path.Ext(d.Path), ".json") {
+			continue
+		}
+		src, err := root.ReadFile(d.Path, initMaxReadSize)
+		if err != nil {
+			continue
+		}
+		var dash struct{ UID, Title string }
+		if json.Unmarshal(src, &dash) != nil || dash.UID == "" && dash.Title == "" {
+			continue
+		}
+		key := "uid " + dash.UID
+		if dash.UID == "" {
+			key = "title " + dash.Title
+		}
+		if byKey[key] == nil {
+			keys = append(keys, key)
+		}
+		byKey[key] = append(byKey[key], d.Path)
+	}
+	drop := map[string]bool{}
+	for _, k := range keys {
+		copies := byKey[k]
+		if len(copies) < 2 {
+			continue
+		}
+		slices.SortStableFunc(copies, func(a, b string) int {
+			if d := shippedRank(a) - shippedRank(b); d != 0 {
+				return d
+			}
+			if d := len(a) - len(b); d != 0 {
+				return d
+			}
+			return strings.Compare(a, b)
+		})
+		for _, c := range copies[1:] {
+			drop[c] = true
+			s.skipped = append(s.skipped, initSkip{c, "a copy of dashboard " + k + " (kept " + copies[0] + ")"})
+		}
+		s.dupes = append(s.dupes, fmt.Sprintf("dashboard %s is in %d files: kept %s, the shipped copy", k, len(copies), copies[0]))
+	}
+	if len(drop) == 0 {
+		return
+	}
+	s.found = slices.DeleteFunc(s.found, func(d load.Discovered) bool { return drop[d.Path] })
+	slices.SortFunc(s.skipped, func(a, b initSkip) int { return strings.Compare(a.path, b.path) })
+}
+
+// shippedRank orders copies of one dashboard: compiled output first, copies in Helm charts
+// and deploy trees last.
+func shippedRank(p string) int {
+	rank := 1
+	for part := range strings.SplitSeq(path.Dir(strings.ToLower(p)), "/") {
+		switch {
+		case strings.HasSuffix(part, "_out") || strings.Contains(part, "compiled") || part == "dist" || part == "build" || part == "generated":
+			rank = min(rank, 0)
+		case part == "helm" || part == "charts" || part == "chart" || part == "deploy" || part == "deployment":
+			return 2
+		}
+	}
+	return rank
+}
+
+// sourceGlobs proposes one glob per top-level folder holding files that import the client
+// library (the files at the top level are *.ext), so that constants in sibling packages of
+// those folders are read too, and unrelated trees are not.
+func sourceGlobs(files []string, ext string) []string {
+	var out []string
+	for _, f := range files {
+		g := "*." + ext
+		if top, _, ok := strings.Cut(f, "/"); ok {
+			g = escapeGlob(top) + "/**/*." + ext
+		}
+		if !slices.Contains(out, g) {
+			out = append(out, g)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// initRunbookURL is a proposed runbook_urls entry and the alerts that use it.
+type initRunbookURL struct {
+	prefix, path string
+	alerts       int
+	example      string // one URL and the file it resolves to
+}
+
+// runbookURLs proposes runbook_urls entries: for each absolute runbook_url of the rule files,
+// the longest tail of its path that names a Markdown file of the tree (as page.md,
+// page/index.md, page/_index.md or page/README.md, case-insensitively), the URL before that
+// tail being the prefix and the folder the tail starts in being the path.
+func runbookURLs(root *safefs.Root, ruleFiles, mdFiles []string) (out []initRunbookURL, truncated bool) {
+	lowerMD := make([]string, 0, len(mdFiles))
+	orig := map[string]string{}
+	for _, m := range mdFiles {
+		l := strings.ToLower(m)
+		lowerMD = append(lowerMD, l)
+		orig[l] = m
+	}
+	var urls []string
+	for _, f := range ruleFiles {
+		src, err := root.ReadFile(f, initMaxReadSize)
+		if err != nil {
+			continue
+		}
+		var doc yaml.Node
+		if yaml.Unmarshal(src, &doc) != nil {
+			continue
+		}
+		collectRunbookURLs(&doc, 0, &urls)
+	}
+	if len(urls) > initMaxURLs {
+		urls, truncated = urls[:initMaxURLs], true
+	}
+	idx := map[[2]string]int{}
+	for _, raw := range urls {
+		u, err := url.Parse(raw)
+		if err != nil || u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
+			continue
+		}
+		segs := strings.Split(strings.Trim(u.Path, "/"), "/")
+		for k := range segs {
+			tail := strings.ToLower(strings.Join(segs[k:], "/"))
+			if tail == "" {
+				continue
+			}
+			folder, file, ok := findTail(lowerMD, tail)
+			if !ok {
+				continue
+			}
+			prefix := u.Scheme + "://" + u.Host + "/"
+			if k > 0 {
+				prefix += strings.Join(segs[:k], "/") + "/"
+			}
+			local := "."
+			if folder != "" {
+				local = folder
+				if o := orig[file]; len(o) == len(file) {
+					local = o[:len(folder)] // the folder as spelled on disk
+				}
+			}
+			key := [2]string{prefix, local}
+			i, seen := idx[key]
+			if !seen {
+				i = len(out)
+				idx[key] = i
+				u.Fragment = ""
+				out = append(out, initRunbookURL{prefix: prefix, path: local, example: u.String() + " -> " + orig[file]})
+			}
+			out[i].alerts++
+			break
+		}
+	}
+	slices.SortFunc(out, func(a, b initRunbookURL) int { return b.alerts - a.alerts })
+	return out, truncated
+}
+
+// findTail finds a Markdown file (lower-cased paths) that tail names as a site would serve
+// it, and the folder tail starts in ("" for the root).
+func findTail(lowerMD []string, tail string) (folder, file string, ok bool) {
+	var forms []string
+	if e := path.Ext(tail); e == ".md" || e == ".mdx" || e == ".markdown" {
+		forms = []string{tail}
+	} else {
+		t := strings.TrimSuffix(strings.TrimSuffix(tail, ".html"), "/index")
+		forms = []string{t + ".md", t + ".mdx", t + "/index.md", t + "/_index.md", t + "/readme.md"}
+	}
+	for _, form := range forms {
+		for _, m := range lowerMD {
+			if m == form {
+				return "", m, true
+			}
+			if strings.HasSuffix(m, "/"+form) {
+				return m[:len(m)-len(form)-1], m, true
+			}
+		}
+	}
+	return "", "", false
+}
+
+// collectRunbookURLs appends the values of runbook_url keys under n.
+func collectRunbookURLs(n *yaml.Node, depth int, out *[]string) {
+	if n == nil || depth > 64 || len(*out) > initMaxURLs {
+		return
+	}
+	if n.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			if k.Value == "runbook_url" && v.Kind == yaml.ScalarNode {
+				*out = append(*out, strings.TrimSpace(v.Value))
+				continue
+			}
+			collectRunbookURLs(v, depth+1, out)
+		}
+		return
+	}
+	for _, c := range n.Content {
+		collectRunbookURLs(c, depth+1, out)
+	}
+}
