@@ -388,6 +388,14 @@ type CodeDef struct {
 	// OnlyGrows is set for a gauge that the code of the set only increments (Inc, Add; no
 	// Dec, Sub or Set, and never passed elsewhere): a counter in all but its type.
 	OnlyGrows bool
+	// LabelValues holds, by label name, the values the code gives the label where it uses
+	// the family, sorted (Go: WithLabelValues and With(prometheus.Labels{…}) on the variable
+	// or field that holds a Vec, resolved as names are); nil when nothing was read.
+	LabelValues map[string][]string
+	// ValuesComplete holds the labels whose LabelValues are every value the code can give:
+	// each use of the holder gives constants, and the holder escapes nowhere (not passed on,
+	// returned, curried, nor exported from an importable package).
+	ValuesComplete map[string]bool
 }
 
 // UnresolvedDef is a metric definition in source code whose name is not a constant.

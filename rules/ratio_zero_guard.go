@@ -2,6 +2,8 @@ package rules
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/prometheus/prometheus/promql/parser"
 
@@ -55,6 +57,27 @@ No guard is needed, and nothing is reported, when:
   - the numerator is an operation between vectors the rule cannot see through;
   - a Grafana variable names the denominator's metric.
 
+Dashboards and runbook queries are judged by their consequence. A panel that shows a gap
+while nothing happens is often the honest display, and the harm of a missing guard is in
+alerts, which stop evaluating or fire on no traffic. So in dashboard targets and variables,
+runbook queries and docs examples (but not in alert copies in runbooks), nothing is
+reported either when:
+
+  - the two sides are one family: two selections of one metric with any matchers
+    (rate(req{code="500"}) / rate(req{code="200"})), or x_sum, x_bucket or x_count of one
+    histogram or summary on both sides;
+  - the ratio sits anywhere under histogram_quantile();
+  - the numerator's name says it counts a subset of the denominator's events: its name is
+    a stem, a subset word and maybe more, and the denominator's name starts with that stem
+    (x_errors_total over x_requests_total, alert_sender_errors_total over
+    alert_sender_alerts_sent_total, gateway_filtered_chunks over gateway_requested_chunks,
+    cache_hits_total over cache_lookups_total); or it is the denominator's name with a
+    qualifier of one to three words put in (structured_metadata_bytes_received over
+    bytes_received). The subset words are the failure words above and filtered, skipped,
+    discarded, deduped, throttled, hits, hit, misses and miss.
+
+Everything else in dashboards and runbooks is reported as in alerts.
+
 Bad (Kafka errors are counted even when no message was received):
 
     expr: sum(rate(websocket_kafka_errors_total[5m])) / sum(rate(websocket_kafka_messages_received_total[5m])) > 0.05
@@ -76,7 +99,7 @@ func runRatioZeroGuard(pass *lint.Pass) error {
 		}
 		for _, r := range promql.Ratios(q.Expr) {
 			g := promql.CheckZeroGuard(r)
-			if !g.Needed || g.Guard != "" {
+			if !g.Needed || g.Guard != "" || displayExempt(q, r) != "" {
 				continue
 			}
 			subject := subjectOf(q)
@@ -117,4 +140,83 @@ func unparen(e parser.Expr) parser.Expr {
 		}
 		e = p.Expr
 	}
+}
+
+// displayExempt says why a ratio in a dashboard or runbook query needs no guard, or ""
+// when it does (see the rule's Doc): there a gap when idle is the honest display, except
+// for ratios whose sides count unrelated events.
+func displayExempt(q *lint.Query, r promql.Ratio) string {
+	switch q.Origin {
+	case lint.OriginDashboard, lint.OriginDashboardVariable, lint.OriginRunbook, lint.OriginDocs:
+	default:
+		return ""
+	}
+	for _, n := range r.Ancestors {
+		if c, ok := n.(*parser.Call); ok && c.Func != nil && c.Func.Name == "histogram_quantile" {
+			return "under histogram_quantile"
+		}
+	}
+	num, den := r.Num.Metric, r.Den.Metric
+	switch {
+	case num == "" || den == "":
+		return ""
+	case familyOf(num) == familyOf(den):
+		return "one family"
+	case stemSubset(num, den):
+		return "a subset by its name stem"
+	case qualifiedSubset(num, den):
+		return "a subset by a qualifier in its name"
+	}
+	return ""
+}
+
+// familyOf returns the family name of a series name: the name without a histogram or
+// summary suffix (_sum, _count, _bucket).
+func familyOf(name string) string {
+	for _, s := range []string{"_sum", "_count", "_bucket"} {
+		if b, ok := strings.CutSuffix(name, s); ok && b != "" {
+			return b
+		}
+	}
+	return name
+}
+
+// stemSubset reports whether num's name is a stem, a subset word and maybe more, and den's
+// name starts with that stem and goes on with another word: x_errors_total over
+// x_requests_total, x_filtered_chunks over x_requested_chunks.
+func stemSubset(num, den string) bool {
+	n := strings.Split(strings.TrimSuffix(num, "_total"), "_")
+	d := strings.Split(strings.TrimSuffix(den, "_total"), "_")
+	for i, w := range n {
+		if i > 0 && subsetWords[w] {
+			return len(d) > i && slices.Equal(n[:i], d[:i]) && !subsetWords[d[i]]
+		}
+	}
+	return false
+}
+
+// qualifiedSubset reports whether num's name is den's with a qualifier of one to three words
+// put in: x_structured_metadata_bytes_received over x_bytes_received.
+func qualifiedSubset(num, den string) bool {
+	n := strings.Split(strings.TrimSuffix(num, "_total"), "_")
+	d := strings.Split(strings.TrimSuffix(den, "_total"), "_")
+	k := len(n) - len(d)
+	if k < 1 || k > 3 || len(d) < 2 {
+		return false
+	}
+	for i := 1; i <= len(d); i++ {
+		if slices.Equal(n[:i], d[:i]) && slices.Equal(n[i+k:], d[i:]) {
+			return true
+		}
+	}
+	return false
+}
+
+// subsetWords name a part of an operation's events in counter names: the failure words of
+// promql.NamedSubset (kernel-style errs is not one) and the words of filters and caches.
+var subsetWords = map[string]bool{
+	"failures": true, "failure": true, "failed": true, "errors": true, "error": true,
+	"dropped": true, "rejected": true, "timeouts": true, "aborted": true, "retries": true,
+	"filtered": true, "skipped": true, "discarded": true, "deduped": true, "throttled": true,
+	"hits": true, "hit": true, "misses": true, "miss": true,
 }

@@ -579,6 +579,7 @@ func (w *goWalker) constructor(c *ast.CallExpr, name, typ string, stack []ast.No
 		w.unit.holders[key] = append(w.unit.holders[key], d)
 		d.holder = key
 	}
+	w.noteHolder(d, c, name, stack)
 	w.defs = append(w.defs, d)
 }
 

@@ -189,11 +189,17 @@ func loadGo(files []*lint.SourceFile) (out []Result) {
 		ext := make([]map[*goFile][]*def, len(walk))
 		parallel(len(walk), func(i int) { own[i], ext[i] = walkGo(walk[i], ctx) })
 		found := map[*goFile][]*def{}
+		var all []*def
 		for i, g := range walk {
 			found[g] = append(found[g], own[i]...)
+			all = append(all, own[i]...)
 			for h, ds := range ext[i] {
 				found[h] = append(found[h], ds...)
+				all = append(all, ds...)
 			}
+		}
+		if len(variants) == 1 { // with files per OS a use may be in a variant not read here
+			goLabelValues(walk, ctx, all)
 		}
 		for _, g := range walk {
 			if vi == 0 {

@@ -5,6 +5,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 )
 
 // Bounds of the resolver. A bound that is hit becomes an unresolved definition saying so.
@@ -561,6 +562,9 @@ func (w *goWalker) registerer(e ast.Expr) regWrap {
 			return r
 		}
 		if w.ctx.assigned[o] {
+			if r, ok := w.sameRegisterer(x); ok && !w.ctx.params[o] { // a parameter's value comes from its callers
+				return r
+			}
 			return regWrap{prefix: unknown("the registerer " + x.Name + " is assigned more than once")}
 		}
 		if init := w.initOfObj(o); init != nil {
@@ -717,4 +721,53 @@ func bindParams(w *goWalker, f *goFunc, call *ast.CallExpr, env *goEnv) {
 			i++
 		}
 	}
+}
+
+// sameRegisterer reads a registerer variable assigned more than once in its file (var r
+// prometheus.Registerer = nil; if … { r = o.Registry }): when every value assigned to that
+// name wraps the same way (nil and plain registerers do not wrap), that is the wrapping.
+func (w *goWalker) sameRegisterer(x *ast.Ident) (regWrap, bool) {
+	if w.g == nil || w.g.ast == nil {
+		return regWrap{}, false
+	}
+	var vals []ast.Expr
+	ast.Inspect(w.g.ast, func(n ast.Node) bool {
+		switch s := n.(type) {
+		case *ast.AssignStmt:
+			if len(s.Lhs) != len(s.Rhs) {
+				return true
+			}
+			for i, l := range s.Lhs {
+				if id, ok := l.(*ast.Ident); ok && id.Name == x.Name {
+					vals = append(vals, s.Rhs[i])
+				}
+			}
+		case *ast.ValueSpec:
+			for i, id := range s.Names {
+				if id.Name == x.Name && i < len(s.Values) {
+					vals = append(vals, s.Values[i])
+				}
+			}
+		}
+		return true
+	})
+	if len(vals) == 0 || len(vals) > 8 {
+		return regWrap{}, false
+	}
+	var first regWrap
+	for i, v := range vals {
+		if id, ok := ast.Unparen(v).(*ast.Ident); ok && id.Name == x.Name {
+			return regWrap{}, false // r = r: a loop the walker does not follow
+		}
+		r := w.registerer(v)
+		if !r.prefix.known() || r.labelsUnknown {
+			return regWrap{}, false
+		}
+		if i == 0 {
+			first = r
+		} else if r.prefix.s != first.prefix.s || !slices.Equal(r.labels, first.labels) {
+			return regWrap{}, false
+		}
+	}
+	return first, true
 }

@@ -282,6 +282,7 @@ type def struct {
 	// exposed is set when name is already the exposed family name (text # TYPE lines).
 	exposed bool
 	lang    string
+	values  *codeValues // the label values of its uses (Go), nil when not read
 }
 
 // familyName is the family name as a text exposition shows it.
@@ -356,6 +357,7 @@ func finish(f *lint.SourceFile, lang string, defs []*def, probs []lint.ParseProb
 		e.Families[name] = fam
 		e.Order = append(e.Order, name)
 		e.Code.Defs[name] = &lint.CodeDef{Via: d.via, LabelsUnknown: d.labelsUnknown, MayBeAbsent: d.mayBeAbsent, NativeHistogram: d.native, OnlyGrows: d.onlyGrows}
+		e.Code.Defs[name].LabelValues, e.Code.Defs[name].ValuesComplete = d.values.result()
 	}
 	if len(e.Families) == 0 && len(e.Code.Unresolved) == 0 && len(unusedDirectives) == 0 {
 		return r
