@@ -559,7 +559,7 @@ func emptyInputs(cfg *lint.Config, inputs []*input, rs *resolved, code []*lint.E
 		case in.roles&roleRules != 0 && len(r.rules) == 0 && len(r.foreign) == 0:
 			out = append(out, lint.ParseProblem{At: at, Message: "rule file holds no alert or recording rule"})
 		case in.roles&roleMetricsDoc != 0 && len(r.docEntries) == 0:
-			out = append(out, lint.ParseProblem{At: at, Message: "metrics doc documents no metric that driftlint can read (a table with a metric name column, e.g. | Metric | Type | Labels | Description |)"})
+			out = append(out, lint.ParseProblem{At: at, Message: "metrics doc documents no metric that driftlint can read (a table with a metric name column such as | Metric | Type | Labels | Description |, bullets or headings that start with the name in backticks, a paragraph that starts with it, or # HELP/# TYPE lines in a code block)"})
 		case in.roles&roleDashboard != 0 && len(r.dashboards) == 0:
 			out = append(out, lint.ParseProblem{At: at, Message: "dashboard file holds no Grafana dashboard"})
 		case in.roles&roleExposition != 0 && r.exposition != nil && len(r.exposition.Order) == 0:
