@@ -3,10 +3,8 @@ package source
 import (
 	"fmt"
 	"path"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/driftlint/driftlint/lint"
 )
@@ -701,19 +699,10 @@ func loadRustSet(files []*lint.SourceFile) []Result {
 	// Tokenizing is most of the work and needs nothing of the set: do it in parallel, then
 	// index the files one by one into the set's tables.
 	toks := make([]rustToks, len(files))
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	for k, f := range files {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			t, err := tokenizeRust(f.Src)
-			toks[k] = rustToks{slices.Clip(slices.Clone(t)), err} // exact size: the set holds them
-		}()
-	}
-	wg.Wait()
+	parallel(len(files), func(k int) {
+		t, err := tokenizeRust(files[k].Src)
+		toks[k] = rustToks{slices.Clip(slices.Clone(t)), err} // exact size: the set holds them
+	})
 	for k, f := range files {
 		rs[k], results[k].Problems = s.add(f, toks[k])
 		toks[k] = rustToks{}

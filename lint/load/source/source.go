@@ -135,10 +135,8 @@ package source
 import (
 	"cmp"
 	"path"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/driftlint/driftlint/lint"
 )
@@ -226,27 +224,18 @@ func LoadFiles(files []*lint.SourceFile) ([]*lint.Exposition, []lint.ParseProble
 		}
 	}
 	results := make([][]Result, len(groups))
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	for i, g := range groups {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			switch i {
-			case goGroup:
-				results[i] = loadGo(g)
-			case rustGroup:
-				results[i] = loadRustFiles(g)
-			case pyGroup:
-				results[i] = loadPythonFiles(g)
-			default:
-				results[i] = []Result{Load(g[0])}
-			}
-		}()
-	}
-	wg.Wait()
+	parallel(len(groups), func(i int) {
+		switch g := groups[i]; i {
+		case goGroup:
+			results[i] = loadGo(g)
+		case rustGroup:
+			results[i] = loadRustFiles(g)
+		case pyGroup:
+			results[i] = loadPythonFiles(g)
+		default:
+			results[i] = []Result{Load(g[0])}
+		}
+	})
 	var expos []*lint.Exposition
 	var probs []lint.ParseProblem
 	for _, rs := range results {
