@@ -77,25 +77,17 @@ func ClientDefaults(files []*lint.SourceFile, cargo []*lint.SourceFile) map[stri
 			}
 		}
 	}
-	var goUsed, pyUsed, rustUsed bool
+	used := map[string]bool{}
 	for _, f := range files {
-		s := f.Text()
-		switch Lang(f.Path) {
-		case "go":
-			goUsed = goUsed || (!isGoTest(f.Path) && strings.Contains(s, "github.com/prometheus/client_golang/prometheus"))
-		case "python":
-			pyUsed = pyUsed || strings.Contains(s, "prometheus_client")
-		case "rust":
-			rustUsed = rustUsed || strings.Contains(s, "prometheus::")
-		}
+		used[defaultClient(f)] = true
 	}
-	if goUsed {
+	if used[ClientGo] {
 		add(goDefaults(), ClientGo)
 	}
-	if pyUsed {
+	if used[ClientPython] {
 		add(pythonDefaults, ClientPython)
 	}
-	if rustUsed && slices.ContainsFunc(cargo, processFeature) {
+	if used[ClientRust] && slices.ContainsFunc(cargo, processFeature) {
 		add(rustProcessDefaults, ClientRust)
 	}
 	return out
@@ -124,17 +116,32 @@ func processFeature(f *lint.SourceFile) bool {
 	return regexp.MustCompile(`(?m)^\s*features\s*=\s*\[[^\]]*"process"`).MatchString(table)
 }
 
-// UsesClient reports whether a source file uses a Prometheus client library (or holds
-// exposition text): a file that defines metrics, or wraps the library for the project.
-func UsesClient(f *lint.SourceFile) bool {
+// defaultClient names the client library whose default registry a source file uses
+// (ClientGo, ClientPython, ClientRust), or "".
+func defaultClient(f *lint.SourceFile) string {
 	s := f.Text()
 	switch Lang(f.Path) {
 	case "go":
-		return strings.Contains(s, "github.com/prometheus/client_golang/prometheus") || looksLikeExpositionText(s)
+		if !isGoTest(f.Path) && strings.Contains(s, "github.com/prometheus/client_golang/prometheus") {
+			return ClientGo
+		}
 	case "python":
-		return strings.Contains(s, "prometheus_client") || looksLikeExpositionText(s)
+		if strings.Contains(s, "prometheus_client") {
+			return ClientPython
+		}
 	case "rust":
-		return strings.Contains(s, "prometheus") || strings.Contains(s, "metrics::") || looksLikeExpositionText(s)
+		if strings.Contains(s, "prometheus::") {
+			return ClientRust
+		}
 	}
-	return false
+	return ""
+}
+
+// UsesClient reports whether a source file uses a Prometheus client library (or holds
+// exposition text): a file that defines metrics, or wraps the library for the project. Rust
+// counts the other crates too (prometheus-client, metrics), which have no default registry.
+func UsesClient(f *lint.SourceFile) bool {
+	s := f.Text()
+	return defaultClient(f) != "" || looksLikeExpositionText(s) ||
+		(Lang(f.Path) == "rust" && (strings.Contains(s, "prometheus") || strings.Contains(s, "metrics::")))
 }
