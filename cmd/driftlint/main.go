@@ -320,7 +320,7 @@ func prepare(dir string, pf projectFlags) (*session, error) {
 		if err != nil {
 			return nil, err
 		}
-		pf.config = shortPath(up)
+		pf.config = displayPath(up)
 	}
 	cfg, err := loadConfig(dir, pf.config, pf.trustFlags)
 	if err != nil {
@@ -1069,11 +1069,14 @@ func diffStat(diff string) (removed, added int) {
 // directory when it is below it.
 func displayPath(p string) string {
 	wd, err := os.Getwd()
-	if err != nil {
+	if err != nil || p == "" {
 		return p
 	}
-	if rel, err := filepath.Rel(wd, p); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-		return rel
+	// p may have its links resolved (a config found upward) or not: try both forms of wd.
+	for _, base := range []string{wd, realPath(wd)} {
+		if rel, err := filepath.Rel(base, p); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return rel
+		}
 	}
 	return p
 }

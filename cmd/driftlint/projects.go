@@ -100,7 +100,7 @@ func groupArgs(ctx context.Context, args []string, explicit string) (targets []*
 			if cfg, err = findConfigUp(ctx, dir); err != nil {
 				return nil, nil, err
 			}
-			cfg = shortPath(cfg)
+			cfg = displayPath(cfg)
 		}
 		if cfg == "" && !st.IsDir() {
 			orphans = append(orphans, a)
@@ -142,23 +142,6 @@ func groupArgs(ctx context.Context, args []string, explicit string) (targets []*
 			len(orphans), plural(len(orphans), "file"), verb, lint.ConfigFile, their, strings.Join(orphans, ", ")))
 	}
 	return targets, notes, nil
-}
-
-// shortPath is an absolute path relative to the working directory when it lies below it, so
-// that messages name the config as the user would; else the path itself.
-func shortPath(p string) string {
-	if p == "" {
-		return p
-	}
-	wd, err := os.Getwd()
-	if err != nil {
-		return p
-	}
-	rel, err := filepath.Rel(realPath(wd), p)
-	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-		return p
-	}
-	return rel
 }
 
 func sameFile(a, b string) bool {
