@@ -103,18 +103,24 @@ func runLabelUnknown(pass *lint.Pass) error {
 	// One missing label of one alert or recording rule (its expression's sides, its by()
 	// and its annotations), or of one dashboard or runbook expression, is one finding, however
 	// many places name it.
+	// Two rules may share a name: a finding belongs to the last rule of its name above it.
+	type named struct{ file, name string }
+	ruleLines := map[named][]int{}
+	for _, rs := range [][]*lint.RuleEntry{p.Rules, p.RunbookAlerts} {
+		for _, r := range rs {
+			k := named{r.NameAt.File, r.Name}
+			ruleLines[k] = append(ruleLines[k], r.NameAt.Line)
+		}
+	}
 	pass.FoldSame(func(f lint.Finding) string {
 		if f.Subject.Label == "" {
 			return ""
 		}
-		if f.Subject.Alert != "" || f.Subject.Record != "" {
-			// Two rules may share a name: the rule is the last of that name above the finding.
+		if owner := f.Subject.Alert + f.Subject.Record; owner != "" {
 			rule := 0
-			for _, rs := range [][]*lint.RuleEntry{p.Rules, p.RunbookAlerts} {
-				for _, r := range rs {
-					if r.NameAt.File == f.Pos.File && (r.Name == f.Subject.Alert || r.Name == f.Subject.Record) && r.NameAt.Line <= f.Pos.Line {
-						rule = max(rule, r.NameAt.Line)
-					}
+			for _, l := range ruleLines[named{f.Pos.File, owner}] {
+				if l <= f.Pos.Line {
+					rule = max(rule, l)
 				}
 			}
 			return fmt.Sprintf("%s\x00%d\x00%s", f.Pos.File, rule, f.Subject.Label)
