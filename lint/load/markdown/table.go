@@ -412,7 +412,40 @@ func (l *loader) listItem(li *ast.ListItem) {
 	}
 	if e := l.listedName(first); e != nil {
 		l.itemType(first, e)
+		if l.retiredList(li) {
+			// "The following metrics have been deprecated:": the list documents names that
+			// are gone, which is documentation, not drift.
+			e.Prose = true
+		}
 	}
+}
+
+// retiredWords, in the paragraph or heading right before a list, say that its names are no
+// longer (or soon no longer) exported.
+var retiredWords = []string{"deprecat", "removed", "no longer", "renamed", "obsolete"}
+
+// retiredList reports whether a list item belongs to a list (or a list nested in one) that a
+// paragraph or heading introduces as deprecated or removed metrics.
+func (l *loader) retiredList(li *ast.ListItem) bool {
+	for n := li.Parent(); n != nil; n = n.Parent() {
+		list, ok := n.(*ast.List)
+		if !ok {
+			continue
+		}
+		prev := list.PreviousSibling()
+		if prev == nil || (prev.Kind() != ast.KindParagraph && prev.Kind() != ast.KindHeading) {
+			continue
+		}
+		var b builder
+		inlineText(&b, l.src, prev, htmlDrop)
+		intro := strings.ToLower(string(b.buf))
+		for _, w := range retiredWords {
+			if strings.Contains(intro, w) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // listedName records a metric name written as the leading code span of a block (a list
