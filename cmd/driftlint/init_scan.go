@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"maps"
 	"net/url"
 	"path"
 	"path/filepath"
@@ -49,6 +50,22 @@ type initScan struct {
 	langs     []initLang
 	truncated bool // initMaxFiles was hit
 	mdFiles   []string
+	siteConfs []siteConf // documentation site generators' config files
+}
+
+// siteConf is a documentation site generator's config file found in the tree.
+type siteConf struct {
+	path string // the file
+	kind string // hugo, mkdocs, docusaurus
+	src  []byte // its text (for mkdocs' docs_dir)
+}
+
+// siteConfNames are the config files of the site generators whose serving rules doc_sites
+// follows: a page a/b.md served at a/b/, a/_index.md or a/index.md at a/.
+var siteConfNames = map[string]string{
+	"hugo.toml": "hugo", "hugo.yaml": "hugo", "hugo.json": "hugo",
+	"mkdocs.yml": "mkdocs", "mkdocs.yaml": "mkdocs",
+	"docusaurus.config.js": "docusaurus", "docusaurus.config.ts": "docusaurus", "docusaurus.config.mjs": "docusaurus",
 }
 
 // Folders whose files are never this project's inputs: test data, and trees vendored from
@@ -101,6 +118,11 @@ func scanTree(dir string, found []load.Discovered) (*initScan, error) {
 			charts[path.Dir(p)] = true
 		case ext == ".md" || ext == ".markdown" || ext == ".mdx":
 			s.mdFiles = append(s.mdFiles, p)
+		case siteConfNames[lower] != "":
+			src, err := root.ReadFile(p, initMaxReadSize)
+			if err == nil {
+				s.siteConfs = append(s.siteConfs, siteConf{path: p, kind: siteConfNames[lower], src: src})
+			}
 		}
 		lang := ""
 		for l, e := range langExt {
@@ -400,4 +422,82 @@ func collectRunbookURLs(n *yaml.Node, depth int, out *[]string) {
 	for _, c := range n.Content {
 		collectRunbookURLs(c, depth+1, out)
 	}
+}
+
+// initDocSite is a proposed doc_sites entry and how it was recognised.
+type initDocSite struct {
+	root, why string
+}
+
+// mkdocsDir is mkdocs.yml's docs_dir setting.
+var mkdocsDir = regexp.MustCompile(`(?m)^docs_dir:\s*['"]?([^'"#\s]+)`)
+
+// docSites proposes doc_sites entries: the page folder of each site generator config found
+// (Hugo's content/, MkDocs' docs_dir, Docusaurus' docs/), and Hugo trees whose config lives
+// elsewhere (Grafana's docs/sources): the top folder of a tree of _index.md pages, when
+// at least two folders hold one. Only folders holding Markdown pages are proposed.
+func docSites(confs []siteConf, mdFiles []string) []initDocSite {
+	hasPages := func(dir string) bool {
+		for _, f := range mdFiles {
+			if dir == "." || strings.HasPrefix(f, dir+"/") {
+				return true
+			}
+		}
+		return false
+	}
+	var out []initDocSite
+	seen := map[string]bool{}
+	add := func(dir, why string) {
+		dir = path.Clean(dir)
+		if seen[dir] || !hasPages(dir) {
+			return
+		}
+		for s := range seen {
+			if strings.HasPrefix(dir, s+"/") {
+				return // inside a site already proposed
+			}
+		}
+		seen[dir] = true
+		out = append(out, initDocSite{root: dir, why: why})
+	}
+	for _, c := range confs {
+		dir := path.Dir(c.path)
+		switch c.kind {
+		case "hugo":
+			add(path.Join(dir, "content"), "Hugo site: "+c.path)
+		case "mkdocs":
+			docs := "docs"
+			if m := mkdocsDir.FindSubmatch(c.src); m != nil {
+				docs = string(m[1])
+			}
+			add(path.Join(dir, docs), "MkDocs site: "+c.path)
+		case "docusaurus":
+			add(path.Join(dir, "docs"), "Docusaurus site: "+c.path)
+		}
+	}
+	// Hugo trees without their config: folders holding _index.md, by depth.
+	index := map[string]bool{}
+	for _, f := range mdFiles {
+		if path.Base(f) == "_index.md" {
+			index[path.Dir(f)] = true
+		}
+	}
+	tops := map[string]int{}
+	for d := range index {
+		top := d
+		for p := path.Dir(top); p != "." && p != "/" && index[p]; p = path.Dir(p) {
+			top = p
+		}
+		if top == "." {
+			continue
+		}
+		tops[top]++
+	}
+	for _, top := range slices.Sorted(maps.Keys(tops)) {
+		if tops[top] >= 2 {
+			add(top, fmt.Sprintf("Hugo pages: %d folders here hold an _index.md", tops[top]))
+		}
+	}
+	slices.SortFunc(out, func(a, b initDocSite) int { return strings.Compare(a.root, b.root) })
+	return out
 }
