@@ -249,7 +249,12 @@ func initConfig(dir string, scan *initScan) ([]byte, initCounts) {
 
 	writeSources(&b, scan.langs)
 	writeRunbookURLs(&b, dir, rules, scan.mdFiles)
-	writeDocSites(&b, docSites(scan.siteConfs, scan.mdFiles))
+	var sites []initDocSite
+	if root, err := safefs.Open(dir); err == nil {
+		sites = docSites(root, scan.siteConfs, scan.mdFiles)
+		_ = root.Close()
+	}
+	writeDocSites(&b, sites)
 
 	b.WriteString(`
 # Discovery cannot find these; uncomment what applies.
@@ -457,6 +462,10 @@ func writeDocSites(b *strings.Builder, sites []initDocSite) {
 	for _, s := range sites {
 		b.WriteString("  # " + s.why + "\n")
 		b.WriteString("  - root: " + yamlString(s.root) + "\n")
+		if s.urlPrefix != "" {
+			b.WriteString("    url_prefix: " + yamlString(s.urlPrefix) + "   # " + s.prefixUse + "\n")
+			continue
+		}
 		b.WriteString("    # url_prefix: /docs/app/latest/   # the path the site is published under, for absolute links\n")
 	}
 }

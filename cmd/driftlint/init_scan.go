@@ -427,6 +427,45 @@ func collectRunbookURLs(n *yaml.Node, depth int, out *[]string) {
 // initDocSite is a proposed doc_sites entry and how it was recognised.
 type initDocSite struct {
 	root, why string
+	urlPrefix string // the absolute link prefix most of its pages use ("" when none stands out)
+	prefixUse string // how often: "21 of 24 absolute links"
+}
+
+// absDocLink is an absolute Markdown link into a versioned docs path: /docs/loki/<VERSION>/….
+var absDocLink = regexp.MustCompile(`\]\((/docs/[A-Za-z0-9_.-]+/[^/)\s]+/)`)
+
+// sitePrefix finds the published path of a site's pages: the prefix of absolute /docs/x/y/
+// links that at least 5 links and two thirds of them share (Grafana's sites write
+// /docs/loki/<LOKI_VERSION>/…). It reads at most 500 pages.
+func sitePrefix(root *safefs.Root, site string, mdFiles []string) (prefix, use string) {
+	counts := map[string]int{}
+	total, read := 0, 0
+	for _, f := range mdFiles {
+		if !strings.HasPrefix(f, site+"/") {
+			continue
+		}
+		if read++; read > 500 {
+			break
+		}
+		src, err := root.ReadFile(f, initMaxReadSize)
+		if err != nil {
+			continue
+		}
+		for _, m := range absDocLink.FindAllSubmatch(src, -1) {
+			counts[string(m[1])]++
+			total++
+		}
+	}
+	best := ""
+	for _, k := range slices.Sorted(maps.Keys(counts)) {
+		if counts[k] > counts[best] {
+			best = k
+		}
+	}
+	if best == "" || counts[best] < 5 || 3*counts[best] < 2*total {
+		return "", ""
+	}
+	return best, fmt.Sprintf("%d of %d absolute /docs/ links", counts[best], total)
 }
 
 // mkdocsDir is mkdocs.yml's docs_dir setting.
@@ -436,7 +475,7 @@ var mkdocsDir = regexp.MustCompile(`(?m)^docs_dir:\s*['"]?([^'"#\s]+)`)
 // (Hugo's content/, MkDocs' docs_dir, Docusaurus' docs/), and Hugo trees whose config lives
 // elsewhere (Grafana's docs/sources): the top folder of a tree of _index.md pages, when
 // at least two folders hold one. Only folders holding Markdown pages are proposed.
-func docSites(confs []siteConf, mdFiles []string) []initDocSite {
+func docSites(root *safefs.Root, confs []siteConf, mdFiles []string) []initDocSite {
 	hasPages := func(dir string) bool {
 		for _, f := range mdFiles {
 			if dir == "." || strings.HasPrefix(f, dir+"/") {
@@ -499,5 +538,10 @@ func docSites(confs []siteConf, mdFiles []string) []initDocSite {
 		}
 	}
 	slices.SortFunc(out, func(a, b initDocSite) int { return strings.Compare(a.root, b.root) })
+	if root != nil {
+		for i := range out {
+			out[i].urlPrefix, out[i].prefixUse = sitePrefix(root, out[i].root, mdFiles)
+		}
+	}
 	return out
 }
