@@ -95,13 +95,14 @@ func (l *loader) origin() lint.Origin {
 
 // promql parses a promql block as one query, or, when that fails and the block has several
 // blank-line-separated chunks, each chunk as a query of its own. Chunks holding only
-// comments are skipped; a chunk that does not parse is a query with Err set.
+// comments are skipped; a chunk that does not parse is a query with Err set. Grafana's macros
+// and variables stand in as in dashboards: queries are pasted from panels.
 func (l *loader) promql(body lint.Span) {
 	whole := trimSpan(body)
 	if !hasCode(whole.Value) {
 		return
 	}
-	q := promql.NewQuery(whole, l.origin(), l.owner)
+	q := promql.NewGrafanaQuery(whole, l.origin(), l.owner)
 	chunks := chunks(body.Value)
 	if q.Err == nil || len(chunks) < 2 {
 		l.res.Queries = append(l.res.Queries, q)
@@ -110,7 +111,7 @@ func (l *loader) promql(body lint.Span) {
 	for _, c := range chunks {
 		sp := trimSpan(body.Sub(c[0], c[1]))
 		if hasCode(sp.Value) {
-			l.res.Queries = append(l.res.Queries, promql.NewQuery(sp, l.origin(), l.owner))
+			l.res.Queries = append(l.res.Queries, promql.NewGrafanaQuery(sp, l.origin(), l.owner))
 		}
 	}
 }
