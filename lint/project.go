@@ -41,6 +41,10 @@ type Project struct {
 	// left out), so that rules can tell whether a linked file exists without doing I/O. The
 	// loader fills it with runbook.ListFiles; nil means unknown (only loaded files are known).
 	KnownPaths map[string]bool
+	// SiteAliases holds, for the pages of the config's doc_sites that are not loaded as
+	// runbooks or docs, the aliases: of their front matter (the old URLs that redirect to
+	// them), by page path; the loader reads the head of each page.
+	SiteAliases map[string][]string
 	// KnownMetrics are the metrics that the config's known_metrics files name: they exist
 	// although no exposition shows them (a collector the saved scrape ran without, an
 	// exporter of another team), so they count as defined, with unknown labels.
