@@ -3,6 +3,7 @@ package markdown
 import (
 	"errors"
 	"io"
+	"regexp"
 	"strings"
 
 	"github.com/yuin/goldmark/ast"
@@ -170,6 +171,9 @@ func chunks(s string) [][2]int {
 
 // yaml reads the alert and recording rules quoted in a runbook's yaml block. A block that
 // is not valid YAML is a problem at the line the YAML parser names.
+// placeholder is an expression that is a format reference's placeholder: <string>, <expr>.
+var placeholder = regexp.MustCompile(`^\s*<[A-Za-z_ ;-]+>\s*$`)
+
 func (l *loader) yaml(body lint.Span) {
 	t := yamlpos.New(body)
 	if p := t.TooDeep(); p != nil {
@@ -193,8 +197,18 @@ func (l *loader) yaml(body lint.Span) {
 		}
 		var rr rulefile.Result
 		rulefile.FromNode(t, &doc, true, &rr)
-		l.res.Alerts = append(l.res.Alerts, rr.Rules...)
-		l.res.Queries = append(l.res.Queries, rr.Queries...)
+		// "expr: <string>" is the rule format's reference (Loki's HTTP API page), not a
+		// copy of an alert.
+		for _, r := range rr.Rules {
+			if r.Query == nil || !placeholder.MatchString(r.Query.Text.Value) {
+				l.res.Alerts = append(l.res.Alerts, r)
+			}
+		}
+		for _, q := range rr.Queries {
+			if !placeholder.MatchString(q.Text.Value) {
+				l.res.Queries = append(l.res.Queries, q)
+			}
+		}
 		l.res.Problems = append(l.res.Problems, rr.Problems...)
 	}
 }
