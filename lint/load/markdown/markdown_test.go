@@ -722,9 +722,12 @@ func TestLooksLike(t *testing.T) {
 		{name: "the word runbook makes a runbook", src: "# Kafka RUNBOOK\n", runbook: true},
 		{name: "alert outside a yaml fence is not enough", src: "alert: X\n\n```bash\nalert: x\n```\n"},
 		{name: "a metric table makes a metrics doc", src: "| Metric name | Metric type |\n|---|---|\n| up | gauge |\n", metrics: true},
-		{name: "a table without leading pipes counts", src: "Name | Labels/tags\n--- | ---\nup | job\n", metrics: true},
+		{name: "a table without leading pipes counts", src: "Name | Labels/tags\n--- | ---\napp_up | job\n", metrics: true},
+		{name: "a generic name column needs a metric-like first row", src: "Name | Labels/tags\n--- | ---\nup | job\n"},
 		{name: "a table without type or labels does not count", src: "| Metric | Description |\n|---|---|\n"},
 		{name: "a field table does not count", src: "| Field | Type |\n|---|---|\n"},
+		{name: "a name column of labels does not count", src: "| name | type | cardinality |\n| --- | --- | --- |\n| instance | fixed | 1 |\n"},
+		{name: "a name column of metrics counts", src: "| Name | Type |\n|---|---|\n| `app_up` | gauge |\n", metrics: true},
 		{name: "plain prose is neither", src: "# Readme\n\nHello.\n---\n"},
 	}
 	for _, tt := range tests {
