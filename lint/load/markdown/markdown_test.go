@@ -822,3 +822,26 @@ func TestIgnoresInTables(t *testing.T) {
 		})
 	}
 }
+
+// A generated table that splits the name into Name and Subsystem columns, with the namespace
+// in a sentence (external-dns' docs/monitoring/metrics.md), or in a Namespace column.
+func TestSubsystemColumns(t *testing.T) {
+	src := "> Full metric name is constructed as follows:\n> `external_dns_<subsystem>_<name>`\n\n" +
+		"| Name | Metric Type | Subsystem | Labels |\n|:--|:--|:--|:--|\n" +
+		"| build_info | Gauge | | arch, version |\n" +
+		"| errors_total | Counter | registry | |\n" +
+		"| request_duration_seconds | Summaryvec | http | handler |\n"
+	r := load(src, false, true)
+	want := []string{
+		`6:3 external_dns_build_info type="gauge"@6:16 labels=arch,version@6:26`,
+		`7:3 external_dns_registry_errors_total type="counter"@7:18 labels=@7:38`,
+		`8:3 external_dns_http_request_duration_seconds type="summary"@8:30 labels=handler@8:50`,
+	}
+	if diff := cmp.Diff(want, describeDocs(r.DocEntries)); diff != "" {
+		t.Errorf("doc entries (-want +got):\n%s", diff)
+	}
+	r = load("| Namespace | Subsystem | Name | Type |\n|--|--|--|--|\n| app | queue | depth | gauge |\n| | | `app_up` | gauge |\n", false, true)
+	if diff := cmp.Diff([]string{`3:17 app_queue_depth type="gauge"@3:25`, `4:8 app_up type="gauge"@4:18`}, describeDocs(r.DocEntries)); diff != "" {
+		t.Errorf("namespace column (-want +got):\n%s", diff)
+	}
+}
