@@ -378,6 +378,7 @@ func loadFile(root *safefs.Root, in *input, maxSize int64) {
 		r.docEntries = mr.DocEntries
 		r.runbookAlerts = mr.Alerts
 		r.problems = append(r.problems, mr.Problems...)
+		r.foreign = append(r.foreign, mr.Foreign...)
 	}
 	if in.roles&roleDashboard != 0 {
 		var dr *dashboard.Result

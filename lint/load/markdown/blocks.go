@@ -210,6 +210,7 @@ func (l *loader) yaml(body lint.Span) {
 			}
 		}
 		l.res.Problems = append(l.res.Problems, rr.Problems...)
+		l.res.Foreign = append(l.res.Foreign, rr.Foreign...)
 	}
 }
 

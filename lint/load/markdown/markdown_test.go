@@ -845,3 +845,19 @@ func TestSubsystemColumns(t *testing.T) {
 		t.Errorf("namespace column (-want +got):\n%s", diff)
 	}
 }
+
+// A Loki ruler rule quoted in a runbook is not read as PromQL, and is counted as a rule
+// file's LogQL rules are.
+func TestRunbookLogQLCopyCounted(t *testing.T) {
+	src := "# Loki\n\n## NoLogs\n\n```yaml\n- alert: NoLogs\n  expr: sum(count_over_time({app=\"x\"} |= \"err\" [5m])) > 10\n- alert: Up\n  expr: up == 0\n```\n"
+	r := load(src, true, false)
+	if len(r.Foreign) != 1 || r.Foreign[0].Language != "logql" || r.Foreign[0].Owner != "NoLogs" {
+		t.Fatalf("foreign = %+v, want the NoLogs alert as logql", r.Foreign)
+	}
+	if got := lc(r.Foreign[0].At); got != "7:9" {
+		t.Errorf("foreign at %s, want 7:9", got)
+	}
+	if len(r.Alerts) != 1 || r.Alerts[0].Name != "Up" {
+		t.Errorf("alerts = %d, want the PromQL one (Up) only", len(r.Alerts))
+	}
+}
