@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/bmatcuk/doublestar/v4"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/driftlint/driftlint/lint/catalog"
@@ -28,15 +29,31 @@ type Correction struct {
 		To   string `yaml:"to"`
 		In   string `yaml:"in"`
 	} `yaml:"rename"`
-	// Add adds a family the reader cannot see to Versions (all when empty).
+	// Add adds families the reader cannot see (Name, or each of Names) to Versions (all
+	// when empty).
 	Add *struct {
 		Name   string   `yaml:"name"`
+		Names  []string `yaml:"names"`
 		Type   string   `yaml:"type"`
 		Help   string   `yaml:"help"`
 		Labels []string `yaml:"labels"`
 	} `yaml:"add"`
 	// Remove drops a family the reader sees but the exporter does not export.
-	Remove   string   `yaml:"remove"`
+	Remove string `yaml:"remove"`
+	// Prefix replaces families the reader sees without the prefix a registerer adds at
+	// run time by one family per prefix, and drops the excuses *NAME of those names.
+	Prefix *struct {
+		Names []string `yaml:"names"`
+		With  []string `yaml:"with"`
+	} `yaml:"prefix"`
+	// Narrow replaces the excuse glob From of the unresolved definitions in File (a
+	// doublestar glob) by the globs To, which say what the code there can name (the
+	// subsystem a field holds, the table a loop runs over).
+	Narrow *struct {
+		File string   `yaml:"file"`
+		From string   `yaml:"from"`
+		To   []string `yaml:"to"`
+	} `yaml:"narrow"`
 	Versions []string `yaml:"versions"`
 }
 
@@ -58,7 +75,7 @@ func readCorrections(file string) ([]Correction, error) {
 	var errs []error
 	for i, c := range doc.Corrections {
 		n := 0
-		for _, set := range []bool{c.Rename != nil, c.Add != nil, c.Remove != ""} {
+		for _, set := range []bool{c.Rename != nil, c.Add != nil, c.Remove != "", c.Prefix != nil, c.Narrow != nil} {
 			if set {
 				n++
 			}
@@ -69,12 +86,16 @@ func readCorrections(file string) ([]Correction, error) {
 		case strings.TrimSpace(c.Reason) == "":
 			errs = append(errs, fmt.Errorf("%s: correction %d (%s): no reason", file, i+1, c.Exporter))
 		case n != 1:
-			errs = append(errs, fmt.Errorf("%s: correction %d (%s): needs exactly one of rename, add, remove", file, i+1, c.Exporter))
+			errs = append(errs, fmt.Errorf("%s: correction %d (%s): needs exactly one of rename, add, remove, prefix, narrow", file, i+1, c.Exporter))
+		case c.Prefix != nil && (len(c.Prefix.Names) == 0 || len(c.Prefix.With) == 0):
+			errs = append(errs, fmt.Errorf("%s: correction %d (%s): prefix needs names and with", file, i+1, c.Exporter))
+		case c.Narrow != nil && (c.Narrow.File == "" || c.Narrow.From == "" || len(c.Narrow.To) == 0):
+			errs = append(errs, fmt.Errorf("%s: correction %d (%s): narrow needs file, from and to", file, i+1, c.Exporter))
 		case c.Rename != nil && (c.Rename.From == "" || c.Rename.To == "" || c.Rename.In == "" ||
 			strings.Count(c.Rename.From, "*") != strings.Count(c.Rename.To, "*") || strings.Count(c.Rename.From, "*") > 1):
 			errs = append(errs, fmt.Errorf("%s: correction %d (%s): rename needs from, to and in, with at most one * in each", file, i+1, c.Exporter))
-		case c.Add != nil && (c.Add.Name == "" || !slices.Contains(validTypes, c.Add.Type)):
-			errs = append(errs, fmt.Errorf("%s: correction %d (%s): add needs a name and a type of %v", file, i+1, c.Exporter, validTypes))
+		case c.Add != nil && ((c.Add.Name == "") == (len(c.Add.Names) == 0) || !slices.Contains(validTypes, c.Add.Type)):
+			errs = append(errs, fmt.Errorf("%s: correction %d (%s): add needs a name or names, and a type of %v", file, i+1, c.Exporter, validTypes))
 		}
 	}
 	return doc.Corrections, errors.Join(errs...)
@@ -88,17 +109,50 @@ func applyVersionCorrections(e *ManifestExporter, version string, s *snapshot, c
 		}
 		switch {
 		case c.Add != nil:
-			if _, ok := s.fams[c.Add.Name]; ok {
-				return fmt.Errorf("%s %s: correction adds %s, which the reader already sees: drop the correction", e.Name, version, c.Add.Name)
+			for _, n := range append(slices.Clone(c.Add.Names), c.Add.Name) {
+				if n == "" {
+					continue
+				}
+				if _, ok := s.fams[n]; ok {
+					return fmt.Errorf("%s %s: correction adds %s, which the reader already sees: drop the correction", e.Name, version, n)
+				}
+				mergeFamily(s.fams, n, c.Add.Type, c.Add.Help, c.Add.Labels)
 			}
-			mergeFamily(s.fams, c.Add.Name, c.Add.Type, c.Add.Help, c.Add.Labels)
 		case c.Remove != "":
 			if _, ok := s.fams[c.Remove]; !ok {
 				return fmt.Errorf("%s %s: correction removes %s, which the reader does not see", e.Name, version, c.Remove)
 			}
 			delete(s.fams, c.Remove)
+		case c.Prefix != nil:
+			for _, n := range c.Prefix.Names {
+				f, ok := s.fams[n]
+				if !ok {
+					return fmt.Errorf("%s %s: correction prefixes %s, which the reader does not see", e.Name, version, n)
+				}
+				delete(s.fams, n)
+				for _, p := range c.Prefix.With {
+					mergeFamily(s.fams, p+n, f.Type, f.Help, f.Labels)
+				}
+				s.unres = slices.DeleteFunc(s.unres, func(u unresolved) bool { return u.pattern == "*"+n })
+			}
+		case c.Narrow != nil:
+			var keep, narrowed []unresolved
+			for _, u := range s.unres {
+				if ok, _ := doublestar.Match(c.Narrow.File, u.file); ok && u.pattern == c.Narrow.From {
+					for _, to := range c.Narrow.To {
+						narrowed = append(narrowed, unresolved{u.file, to})
+					}
+					continue
+				}
+				keep = append(keep, u)
+			}
+			if len(narrowed) == 0 {
+				return fmt.Errorf("%s %s: correction narrows %s in %s, which no unresolved definition there has", e.Name, version, c.Narrow.From, c.Narrow.File)
+			}
+			s.unres = append(keep, narrowed...)
 		}
 	}
+	s.finishExcuses()
 	return nil
 }
 
@@ -174,7 +228,7 @@ func ranges(versions []string, snaps []*snapshot) []catalog.FamilyData {
 }
 
 // applyRenames sets RenamedTo on the families a rename correction names.
-func applyRenames(name string, fams []catalog.FamilyData, corr []Correction) error {
+func applyRenames(name string, versions []string, fams []catalog.FamilyData, corr []Correction) error {
 	for _, c := range corr {
 		if c.Exporter != name || c.Rename == nil {
 			continue
@@ -190,9 +244,9 @@ func applyRenames(name string, fams []catalog.FamilyData, corr []Correction) err
 			if !ok {
 				continue
 			}
-			if !slices.ContainsFunc(fams, func(g catalog.FamilyData) bool { return g.Name == to && g.Since == r.In }) {
+			if !slices.ContainsFunc(fams, func(g catalog.FamilyData) bool { return g.Name == to && exportedIn(versions, g, r.In) }) {
 				if !strings.Contains(r.From, "*") {
-					return fmt.Errorf("%s: rename %s → %s in %s: %s does not begin in %s", name, r.From, r.To, r.In, to, r.In)
+					return fmt.Errorf("%s: rename %s → %s in %s: %s is not exported in %s", name, r.From, r.To, r.In, to, r.In)
 				}
 				continue
 			}
@@ -204,6 +258,19 @@ func applyRenames(name string, fams []catalog.FamilyData, corr []Correction) err
 		}
 	}
 	return nil
+}
+
+// exportedIn reports whether a family's range holds a version.
+func exportedIn(versions []string, f catalog.FamilyData, v string) bool {
+	i := slices.Index(versions, v)
+	since, until := 0, len(versions)
+	if f.Since != "" {
+		since = slices.Index(versions, f.Since)
+	}
+	if f.Until != "" {
+		until = slices.Index(versions, f.Until)
+	}
+	return since <= i && i < until
 }
 
 // renameTarget maps a name through a rename's from/to patterns.

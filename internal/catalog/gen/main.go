@@ -130,6 +130,9 @@ func readExporter(e *ManifestExporter, versions []ManifestVersion, corr []Correc
 			if err != nil {
 				return nil, err
 			}
+			if files, err = rewrite(e, files); err != nil {
+				return nil, err
+			}
 			s = readCode(files)
 			s.skipped = skipped
 		}
@@ -155,7 +158,7 @@ func readExporter(e *ManifestExporter, versions []ManifestVersion, corr []Correc
 		snaps = append(snaps, s)
 	}
 	d.Families = ranges(names, snaps)
-	if err := applyRenames(e.Name, d.Families, corr); err != nil {
+	if err := applyRenames(e.Name, names, d.Families, corr); err != nil {
 		return nil, err
 	}
 	return d, nil

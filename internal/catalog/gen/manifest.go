@@ -37,6 +37,14 @@ type ManifestExporter struct {
 	Paths    []string          `yaml:"paths"`
 	Skip     []string          `yaml:"skip"`
 	Versions []ManifestVersion `yaml:"versions"`
+	// Rewrite are literal text replacements made in every file read, each with a reason:
+	// a library's own files import it relatively (from .metrics_core import …), which
+	// the readers do not take for the library a user imports.
+	Rewrite []struct {
+		From   string `yaml:"from"`
+		To     string `yaml:"to"`
+		Reason string `yaml:"reason"`
+	} `yaml:"rewrite"`
 }
 
 // ManifestVersion is one pinned version.
@@ -44,6 +52,16 @@ type ManifestVersion struct {
 	Name   string `yaml:"name"`
 	Ref    string `yaml:"ref"`
 	Commit string `yaml:"commit"`
+	// Also are other repositories' trees read with this version: the code of a library
+	// the exporter links that registers metrics with the exporter's registry (the version
+	// its go.mod requires), with the reason.
+	Also []struct {
+		Repo   string   `yaml:"repo"`
+		Ref    string   `yaml:"ref"`
+		Commit string   `yaml:"commit"`
+		Paths  []string `yaml:"paths"`
+		Reason string   `yaml:"reason"`
+	} `yaml:"also"`
 }
 
 // Readers.
@@ -107,6 +125,11 @@ func (m *Manifest) check() error {
 				if v.Name == "" || v.Ref == "" || !commitRE.MatchString(v.Commit) {
 					bad("version %+v needs a name, a ref and a 40-hex commit", v)
 				}
+				for _, a := range v.Also {
+					if !repoRE.MatchString(a.Repo) || a.Ref == "" || !commitRE.MatchString(a.Commit) || len(a.Paths) == 0 || a.Reason == "" {
+						bad("version %s: also %+v needs a repo, a ref, a 40-hex commit, paths and a reason", v.Name, a)
+					}
+				}
 			}
 		case readerGomod:
 			if e.Module == "" || len(e.Versions) != 1 || e.Versions[0].Name == "" {
@@ -118,6 +141,11 @@ func (m *Manifest) check() error {
 			}
 		default:
 			bad("unknown reader %q", e.Reader)
+		}
+		for _, r := range e.Rewrite {
+			if r.From == "" || r.Reason == "" {
+				bad("a rewrite needs from and a reason")
+			}
 		}
 		names := map[string]bool{}
 		for _, v := range e.Versions {

@@ -1,16 +1,15 @@
 package main
 
 import (
-	"archive/tar"
 	"archive/zip"
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path"
 	"path/filepath"
+	"strconv"
 	"slices"
 	"strings"
 
@@ -29,7 +28,8 @@ const maxFileSize = 4 << 20
 // snapshot is what one version of an exporter exports.
 type snapshot struct {
 	fams       map[string]*FamilyShape
-	excuses    []string // sorted unique unresolved patterns
+	unres      []unresolved
+	excuses    []string // sorted unique unresolved patterns (set by finishExcuses)
 	unresolved int      // unresolved definitions
 	files      int      // files read
 	problems   int      // files that did not parse
@@ -50,19 +50,19 @@ var defaultSkip = []string{
 }
 
 // wanted reports whether a tree path is read for an exporter.
-func wanted(e *ManifestExporter, p string) bool {
+func wanted(paths, skip []string, p string) bool {
 	if source.Lang(p) == "" && path.Base(p) != "go.mod" {
 		return false
 	}
-	for _, g := range slices.Concat(defaultSkip, e.Skip) {
+	for _, g := range slices.Concat(defaultSkip, skip) {
 		if ok, _ := doublestar.Match(g, p); ok {
 			return false
 		}
 	}
-	if len(e.Paths) == 0 {
+	if len(paths) == 0 {
 		return true
 	}
-	for _, g := range e.Paths {
+	for _, g := range paths {
 		if ok, _ := doublestar.Match(g, p); ok {
 			return true
 		}
@@ -70,12 +70,35 @@ func wanted(e *ManifestExporter, p string) bool {
 	return false
 }
 
-// gitTree reads the files an exporter wants from a mirror at a commit. It fails when the
+// gitTree reads the files an exporter wants from a mirror at a commit (those of its repo,
+// then those of each tree in v.Also, their paths under @owner+name/). It fails when a
 // mirror lacks the commit or the ref does not name it.
 func gitTree(mirrors string, e *ManifestExporter, v ManifestVersion) ([]*lint.SourceFile, int, error) {
-	gitDir := filepath.Join(mirrors, strings.Replace(e.Repo, "/", "+", 1), "repo")
+	files, skipped, err := gitFiles(mirrors, e, e.Repo, v, func(p string) bool { return wanted(e.Paths, e.Skip, p) })
+	if err != nil {
+		return nil, 0, err
+	}
+	for _, a := range v.Also {
+		fs, n, err := gitFiles(mirrors, e, a.Repo, ManifestVersion{Name: v.Name, Ref: a.Ref, Commit: a.Commit}, func(p string) bool { return wanted(a.Paths, nil, p) })
+		if err != nil {
+			return nil, 0, err
+		}
+		if len(fs) == 0 {
+			return nil, 0, fmt.Errorf("%s %s: no file of %s matches %v", e.Name, v.Name, a.Repo, a.Paths)
+		}
+		for i, f := range fs {
+			fs[i] = lint.NewSourceFile("@"+strings.Replace(a.Repo, "/", "+", 1)+"/"+f.Path, f.Src)
+		}
+		files = append(files, fs...)
+		skipped += n
+	}
+	return files, skipped, nil
+}
+
+func gitFiles(mirrors string, e *ManifestExporter, repo string, v ManifestVersion, want func(string) bool) ([]*lint.SourceFile, int, error) {
+	gitDir := filepath.Join(mirrors, strings.Replace(repo, "/", "+", 1), "repo")
 	if _, err := os.Stat(gitDir); err != nil {
-		return nil, 0, fmt.Errorf("%s: no mirror of %s at %s (fetch github:%s)", e.Name, e.Repo, gitDir, e.Repo)
+		return nil, 0, fmt.Errorf("%s: no mirror of %s at %s (fetch github:%s)", e.Name, repo, gitDir, repo)
 	}
 	if out, err := exec.Command("git", "--git-dir="+gitDir, "cat-file", "-e", v.Commit+"^{commit}").CombinedOutput(); err != nil {
 		return nil, 0, fmt.Errorf("%s %s: mirror %s lacks the pinned commit %s: %v %s", e.Name, v.Name, gitDir, v.Commit, err, bytes.TrimSpace(out))
@@ -87,48 +110,49 @@ func gitTree(mirrors string, e *ManifestExporter, v ManifestVersion) ([]*lint.So
 	if got := strings.TrimSpace(string(out)); got != v.Commit {
 		return nil, 0, fmt.Errorf("%s %s: ref %s is commit %s, the manifest pins %s", e.Name, v.Name, v.Ref, got, v.Commit)
 	}
-	cmd := exec.Command("git", "--git-dir="+gitDir, "archive", "--format=tar", v.Commit)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	stdout, err := cmd.StdoutPipe()
+	// List the tree and read only the blobs wanted: a mirror may lack its largest blobs.
+	out, err = exec.Command("git", "--git-dir="+gitDir, "ls-tree", "-r", "-l", "-z", "--full-tree", v.Commit).Output()
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, fmt.Errorf("%s %s: git ls-tree: %w", e.Name, v.Name, err)
 	}
-	if err := cmd.Start(); err != nil {
-		return nil, 0, err
-	}
-	var files []*lint.SourceFile
+	var paths, ids []string
 	skipped := 0
-	tr := tar.NewReader(stdout)
-	var readErr error
-	for {
-		h, err := tr.Next()
-		if err != nil {
-			if !errors.Is(err, io.EOF) {
-				readErr = err
-			}
-			break
-		}
-		if h.Typeflag != tar.TypeReg || !wanted(e, h.Name) {
+	for entry := range strings.SplitSeq(strings.TrimSuffix(string(out), "\x00"), "\x00") {
+		// <mode> SP <type> SP <object> SP+ <size> TAB <path>
+		meta, p, ok := strings.Cut(entry, "\t")
+		fs := strings.Fields(meta)
+		if !ok || len(fs) != 4 || fs[1] != "blob" || !want(p) {
 			continue
 		}
-		if h.Size > maxFileSize {
+		if size, err := strconv.ParseInt(fs[3], 10, 64); err != nil || size > maxFileSize {
 			skipped++
 			continue
 		}
-		b, err := io.ReadAll(tr)
-		if err != nil {
-			readErr = err
-			break
+		paths = append(paths, p)
+		ids = append(ids, fs[2])
+	}
+	cmd := exec.Command("git", "--git-dir="+gitDir, "cat-file", "--batch")
+	cmd.Stdin = strings.NewReader(strings.Join(ids, "\n") + "\n")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	blobs, err := cmd.Output()
+	if err != nil {
+		return nil, 0, fmt.Errorf("%s %s: git cat-file: %v %s", e.Name, v.Name, err, bytes.TrimSpace(stderr.Bytes()))
+	}
+	files := make([]*lint.SourceFile, 0, len(paths))
+	for i, p := range paths {
+		// <object> SP blob SP <size> LF <contents> LF, or <object> SP missing LF
+		header, rest, _ := bytes.Cut(blobs, []byte("\n"))
+		fs := strings.Fields(string(header))
+		if len(fs) != 3 || fs[0] != ids[i] {
+			return nil, 0, fmt.Errorf("%s %s: the mirror lacks %s (%s): %q", e.Name, v.Name, p, ids[i], header)
 		}
-		files = append(files, lint.NewSourceFile(h.Name, b))
-	}
-	_, _ = io.Copy(io.Discard, stdout)
-	if err := cmd.Wait(); err != nil {
-		return nil, 0, fmt.Errorf("%s %s: git archive: %v %s", e.Name, v.Name, err, bytes.TrimSpace(stderr.Bytes()))
-	}
-	if readErr != nil {
-		return nil, 0, fmt.Errorf("%s %s: reading git archive: %w", e.Name, v.Name, readErr)
+		size, err := strconv.Atoi(fs[2])
+		if err != nil || size+1 > len(rest) {
+			return nil, 0, fmt.Errorf("%s %s: git cat-file: bad header %q", e.Name, v.Name, header)
+		}
+		files = append(files, lint.NewSourceFile(p, rest[:size:size]))
+		blobs = rest[size+1:]
 	}
 	return files, skipped, nil
 }
@@ -189,7 +213,7 @@ func modTree(modCache string, e *ManifestExporter, version string) ([]*lint.Sour
 	skipped := 0
 	for _, zf := range zr.File {
 		name, ok := strings.CutPrefix(zf.Name, prefix)
-		if !ok || zf.FileInfo().IsDir() || !wanted(e, name) {
+		if !ok || zf.FileInfo().IsDir() || !wanted(e.Paths, e.Skip, name) {
 			continue
 		}
 		if zf.UncompressedSize64 > maxFileSize {
@@ -211,11 +235,43 @@ func modTree(modCache string, e *ManifestExporter, version string) ([]*lint.Sour
 	return files, skipped, nil
 }
 
+// unresolved is one definition whose name the reader could not work out.
+type unresolved struct {
+	file, pattern string
+}
+
+// finishExcuses sets the excuse globs from the unresolved definitions left.
+func (s *snapshot) finishExcuses() {
+	var ex []string
+	for _, u := range s.unres {
+		ex = append(ex, u.pattern)
+	}
+	slices.Sort(ex)
+	s.excuses = slices.Compact(ex)
+}
+
+// rewrite applies an exporter's rewrites to the files read; a rewrite that changes no file
+// is an error (the manifest is stale).
+func rewrite(e *ManifestExporter, files []*lint.SourceFile) ([]*lint.SourceFile, error) {
+	for _, r := range e.Rewrite {
+		n := 0
+		for i, f := range files {
+			if strings.Contains(f.Text(), r.From) {
+				files[i] = lint.NewSourceFile(f.Path, []byte(strings.ReplaceAll(f.Text(), r.From, r.To)))
+				n++
+			}
+		}
+		if n == 0 {
+			return nil, fmt.Errorf("%s: rewrite %q matches no file", e.Name, r.From)
+		}
+	}
+	return files, nil
+}
+
 // readCode reads the metric definitions of a tree with driftlint's source readers.
 func readCode(files []*lint.SourceFile) *snapshot {
 	expos, probs := source.LoadFiles(files)
 	s := &snapshot{fams: map[string]*FamilyShape{}, files: len(files), problems: len(probs)}
-	var excuses []string
 	for _, x := range expos {
 		for _, name := range x.Order {
 			f := x.Families[name]
@@ -224,13 +280,11 @@ func readCode(files []*lint.SourceFile) *snapshot {
 		if x.Code != nil {
 			for _, u := range x.Code.Unresolved {
 				s.unresolved++
-				excuses = append(excuses, u.Pattern)
+				s.unres = append(s.unres, unresolved{u.At.File, u.Pattern})
 				s.why = append(s.why, fmt.Sprintf("%s: %s (%s)", u.At, u.Pattern, u.Reason))
 			}
 		}
 	}
-	slices.Sort(excuses)
-	s.excuses = slices.Compact(excuses)
 	return s
 }
 
