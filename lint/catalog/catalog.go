@@ -35,6 +35,10 @@ type Family struct {
 	Labels           []string // sorted label names (no le/quantile)
 	Since, Until     string   // catalogued version names; Since "" = in the first catalogued version; Until "" = still exported in the latest
 	RenamedTo        string   // for a family that was renamed (Until set): the new name, from the hand corrections data
+	// LabelsUnknown is set when the exporter's code builds label names at run time (a
+	// label slice in a variable): Labels then holds only the names the code spells out, and
+	// another label name is not wrong.
+	LabelsUnknown bool
 }
 
 // Version is one catalogued version of an exporter.

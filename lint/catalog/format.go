@@ -10,9 +10,10 @@ import (
 // separated by tabs, so that a regeneration diffs by family and decoding is a split:
 //
 //	excuses	VERSION	GLOB	GLOB…
-//	family	NAME	TYPE	SINCE	UNTIL	RENAMED_TO	LABEL,LABEL…	HELP
+//	family	NAME	TYPE	SINCE	UNTIL	RENAMED_TO	FLAGS	LABEL,LABEL…	HELP
 //
-// Empty fields are empty strings. In HELP, a backslash, tab and newline are written \\, \t
+// FLAGS is a comma-separated list: labels-unknown (Family.LabelsUnknown). Empty fields
+// are empty strings. In HELP, a backslash, tab and newline are written \\, \t
 // and \n; the other fields never hold them (names, types, versions and label names are
 // checked by the generator).
 
@@ -22,6 +23,7 @@ type FamilyData struct {
 	Labels           []string
 	Since, Until     string
 	RenamedTo        string
+	LabelsUnknown    bool
 }
 
 // ExporterData is an exporter's data file: the excuse globs by version name, and the
@@ -49,7 +51,11 @@ func (d *ExporterData) Encode(versions []string) ([]byte, error) {
 		}
 	}
 	for _, f := range d.Families {
-		fields := []string{f.Name, f.Type, f.Since, f.Until, f.RenamedTo, strings.Join(f.Labels, ",")}
+		flags := ""
+		if f.LabelsUnknown {
+			flags = "labels-unknown"
+		}
+		fields := []string{f.Name, f.Type, f.Since, f.Until, f.RenamedTo, flags, strings.Join(f.Labels, ",")}
 		for _, s := range fields {
 			if strings.ContainsAny(s, "\t\n\\") {
 				return nil, fmt.Errorf("family %q: field %q holds a tab, newline or backslash", f.Name, s)
@@ -82,17 +88,26 @@ func DecodeData(s string) (*ExporterData, error) {
 			parts := strings.Split(fields, "\t")
 			d.Excuses[parts[0]] = parts[1:]
 		case "family":
-			var f [7]string
-			for i := range 6 {
+			var f [8]string
+			for i := range 7 {
 				var ok bool
 				if f[i], fields, ok = strings.Cut(fields, "\t"); !ok {
-					return nil, fmt.Errorf("line %d: a family needs 7 fields", n)
+					return nil, fmt.Errorf("line %d: a family needs 8 fields", n)
 				}
 			}
-			f[6] = fields
-			fd := FamilyData{Name: f[0], Type: f[1], Since: f[2], Until: f[3], RenamedTo: f[4], Help: unescapeHelp(f[6])}
-			if f[5] != "" {
-				fd.Labels = strings.Split(f[5], ",")
+			f[7] = fields
+			fd := FamilyData{Name: f[0], Type: f[1], Since: f[2], Until: f[3], RenamedTo: f[4], Help: unescapeHelp(f[7])}
+			for flag := range strings.SplitSeq(f[5], ",") {
+				switch flag {
+				case "":
+				case "labels-unknown":
+					fd.LabelsUnknown = true
+				default:
+					return nil, fmt.Errorf("line %d: unknown flag %q", n, flag)
+				}
+			}
+			if f[6] != "" {
+				fd.Labels = strings.Split(f[6], ",")
 			}
 			d.Families = append(d.Families, fd)
 		default:

@@ -132,6 +132,7 @@ func applyVersionCorrections(e *ManifestExporter, version string, s *snapshot, c
 				delete(s.fams, n)
 				for _, p := range c.Prefix.With {
 					mergeFamily(s.fams, p+n, f.Type, f.Help, f.Labels)
+					s.fams[p+n].LabelsUnknown = f.LabelsUnknown
 				}
 				s.unres = slices.DeleteFunc(s.unres, func(u unresolved) bool { return u.pattern == "*"+n })
 			}
@@ -210,7 +211,7 @@ func ranges(versions []string, snaps []*snapshot) []catalog.FamilyData {
 				flush(i)
 				continue
 			}
-			if cur != nil && (f.Type != shape.Type || !slices.Equal(f.Labels, shape.Labels)) {
+			if cur != nil && (f.Type != shape.Type || !slices.Equal(f.Labels, shape.Labels) || f.LabelsUnknown != shape.LabelsUnknown) {
 				flush(i)
 			}
 			if cur == nil {
@@ -220,7 +221,7 @@ func ranges(versions []string, snaps []*snapshot) []catalog.FamilyData {
 				}
 			}
 			shape = f
-			cur.Type, cur.Help, cur.Labels = f.Type, f.Help, f.Labels
+			cur.Type, cur.Help, cur.Labels, cur.LabelsUnknown = f.Type, f.Help, f.Labels, f.LabelsUnknown
 		}
 		flush(len(versions))
 	}

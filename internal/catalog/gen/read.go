@@ -39,8 +39,9 @@ type snapshot struct {
 
 // FamilyShape is one family as one version defines it.
 type FamilyShape struct {
-	Type, Help string
-	Labels     []string
+	Type, Help    string
+	Labels        []string
+	LabelsUnknown bool
 }
 
 // defaultSkip are globs never read: vendored code, test data and tests.
@@ -276,6 +277,9 @@ func readCode(files []*lint.SourceFile) *snapshot {
 		for _, name := range x.Order {
 			f := x.Families[name]
 			mergeFamily(s.fams, name, f.Type, f.Help, f.Labels)
+			if x.Code != nil && x.Code.Defs[name] != nil && x.Code.Defs[name].LabelsUnknown {
+				s.fams[name].LabelsUnknown = true
+			}
 		}
 		if x.Code != nil {
 			for _, u := range x.Code.Unresolved {
