@@ -24,6 +24,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unsafe"
 )
 
 //go:embed data/index.json data/*.tsv
@@ -149,16 +150,16 @@ func (e *Exporter) decode() error {
 			e.err = fmt.Errorf("catalog %s: %w", e.Name, err)
 			return
 		}
-		d, err := DecodeData(string(b))
+		// ReadFile returns a copy nobody else holds: the families' strings share it.
+		d, err := DecodeData(unsafe.String(unsafe.SliceData(b), len(b)))
 		if err != nil {
 			e.err = fmt.Errorf("catalog %s: %w", e.Name, err)
 			return
 		}
 		e.excuse = d.Excuses
-		e.fams = make([]Family, len(d.Families))
+		e.fams = d.Families
 		e.spans = make([][2]int, len(d.Families))
 		for i, f := range d.Families {
-			e.fams[i] = Family(f)
 			since, until := 0, len(e.Versions)
 			if f.Since != "" {
 				since = e.versionIndex(f.Since)

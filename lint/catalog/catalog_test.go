@@ -140,8 +140,12 @@ func TestFamiliesVersions(t *testing.T) {
 			}
 		})
 	}
-	if !slices.ContainsFunc(ne.AllFamilies(), func(f Family) bool { return f.Name == "node_cpu" }) {
-		t.Error("AllFamilies lacks node_cpu, a name of an older version")
+	i := slices.IndexFunc(ne.AllFamilies(), func(f Family) bool { return f.Name == "node_cpu" })
+	if i < 0 {
+		t.Fatal("AllFamilies lacks node_cpu, a name of an older version")
+	}
+	if got := ne.AllFamilies()[i].RenamedTo; got != "node_cpu_seconds_total" {
+		t.Errorf("node_cpu renamed to %q, want node_cpu_seconds_total (corrections.yaml)", got)
 	}
 	_, err := ne.Families("0.9")
 	if err == nil || !strings.Contains(err.Error(), "known: 0.15, 0.16") {

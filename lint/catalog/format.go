@@ -17,20 +17,11 @@ import (
 // and \n; the other fields never hold them (names, types, versions and label names are
 // checked by the generator).
 
-// FamilyData is one family as an exporter's data file stores it.
-type FamilyData struct {
-	Name, Type, Help string
-	Labels           []string
-	Since, Until     string
-	RenamedTo        string
-	LabelsUnknown    bool
-}
-
 // ExporterData is an exporter's data file: the excuse globs by version name, and the
 // families sorted by name.
 type ExporterData struct {
 	Excuses  map[string][]string
-	Families []FamilyData
+	Families []Family
 }
 
 var helpEscaper = strings.NewReplacer(`\`, `\\`, "\t", `\t`, "\n", `\n`)
@@ -78,7 +69,7 @@ func (d *ExporterData) Encode(versions []string) ([]byte, error) {
 // DecodeData reads an exporter's data file.
 func DecodeData(s string) (*ExporterData, error) {
 	d := &ExporterData{Excuses: map[string][]string{}}
-	d.Families = make([]FamilyData, 0, strings.Count(s, "\nfamily\t")+1)
+	d.Families = make([]Family, 0, strings.Count(s, "\nfamily\t")+1)
 	for n := 1; s != ""; n++ {
 		line, rest, _ := strings.Cut(s, "\n")
 		s = rest
@@ -96,7 +87,7 @@ func DecodeData(s string) (*ExporterData, error) {
 				}
 			}
 			f[7] = fields
-			fd := FamilyData{Name: f[0], Type: f[1], Since: f[2], Until: f[3], RenamedTo: f[4], Help: unescapeHelp(f[7])}
+			fd := Family{Name: f[0], Type: f[1], Since: f[2], Until: f[3], RenamedTo: f[4], Help: unescapeHelp(f[7])}
 			for flag := range strings.SplitSeq(f[5], ",") {
 				switch flag {
 				case "":

@@ -184,16 +184,16 @@ func checkCorrectionVersions(m *Manifest, corr []Correction) error {
 // ranges turns each version's families into catalogue families with since/until: one
 // entry per run of consecutive versions in which a name keeps its type and labels (help is
 // the latest of the run's).
-func ranges(versions []string, snaps []*snapshot) []catalog.FamilyData {
+func ranges(versions []string, snaps []*snapshot) []catalog.Family {
 	names := map[string]bool{}
 	for _, s := range snaps {
 		for n := range s.fams {
 			names[n] = true
 		}
 	}
-	var out []catalog.FamilyData
+	var out []catalog.Family
 	for _, n := range slices.Sorted(maps.Keys(names)) {
-		var cur *catalog.FamilyData
+		var cur *catalog.Family
 		var shape *FamilyShape
 		flush := func(end int) {
 			if cur == nil {
@@ -215,7 +215,7 @@ func ranges(versions []string, snaps []*snapshot) []catalog.FamilyData {
 				flush(i)
 			}
 			if cur == nil {
-				cur = &catalog.FamilyData{Name: n}
+				cur = &catalog.Family{Name: n}
 				if i > 0 {
 					cur.Since = versions[i]
 				}
@@ -229,7 +229,7 @@ func ranges(versions []string, snaps []*snapshot) []catalog.FamilyData {
 }
 
 // applyRenames sets RenamedTo on the families a rename correction names.
-func applyRenames(name string, versions []string, fams []catalog.FamilyData, corr []Correction) error {
+func applyRenames(name string, versions []string, fams []catalog.Family, corr []Correction) error {
 	for _, c := range corr {
 		if c.Exporter != name || c.Rename == nil {
 			continue
@@ -245,7 +245,7 @@ func applyRenames(name string, versions []string, fams []catalog.FamilyData, cor
 			if !ok {
 				continue
 			}
-			if !slices.ContainsFunc(fams, func(g catalog.FamilyData) bool { return g.Name == to && exportedIn(versions, g, r.In) }) {
+			if !slices.ContainsFunc(fams, func(g catalog.Family) bool { return g.Name == to && exportedIn(versions, g, r.In) }) {
 				if !strings.Contains(r.From, "*") {
 					return fmt.Errorf("%s: rename %s → %s in %s: %s is not exported in %s", name, r.From, r.To, r.In, to, r.In)
 				}
@@ -262,7 +262,7 @@ func applyRenames(name string, versions []string, fams []catalog.FamilyData, cor
 }
 
 // exportedIn reports whether a family's range holds a version.
-func exportedIn(versions []string, f catalog.FamilyData, v string) bool {
+func exportedIn(versions []string, f catalog.Family, v string) bool {
 	i := slices.Index(versions, v)
 	since, until := 0, len(versions)
 	if f.Since != "" {
