@@ -150,7 +150,8 @@ func applyVersionCorrections(e *ManifestExporter, version string, s *snapshot, c
 			if len(narrowed) == 0 {
 				return fmt.Errorf("%s %s: correction narrows %s in %s, which no unresolved definition there has", e.Name, version, c.Narrow.From, c.Narrow.File)
 			}
-			s.unres = append(keep, narrowed...)
+			keep = append(keep, narrowed...)
+			s.unres = keep
 		}
 	}
 	s.finishExcuses()

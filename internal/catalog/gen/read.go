@@ -9,8 +9,8 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
-	"strconv"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/bmatcuk/doublestar/v4"
@@ -102,7 +102,7 @@ func gitFiles(mirrors string, e *ManifestExporter, repo string, v ManifestVersio
 		return nil, 0, fmt.Errorf("%s: no mirror of %s at %s (fetch github:%s)", e.Name, repo, gitDir, repo)
 	}
 	if out, err := exec.Command("git", "--git-dir="+gitDir, "cat-file", "-e", v.Commit+"^{commit}").CombinedOutput(); err != nil {
-		return nil, 0, fmt.Errorf("%s %s: mirror %s lacks the pinned commit %s: %v %s", e.Name, v.Name, gitDir, v.Commit, err, bytes.TrimSpace(out))
+		return nil, 0, fmt.Errorf("%s %s: mirror %s lacks the pinned commit %s: %w %s", e.Name, v.Name, gitDir, v.Commit, err, bytes.TrimSpace(out))
 	}
 	out, err := exec.Command("git", "--git-dir="+gitDir, "rev-parse", "--verify", "--quiet", v.Ref+"^{commit}").Output()
 	if err != nil {
@@ -138,7 +138,7 @@ func gitFiles(mirrors string, e *ManifestExporter, repo string, v ManifestVersio
 	cmd.Stderr = &stderr
 	blobs, err := cmd.Output()
 	if err != nil {
-		return nil, 0, fmt.Errorf("%s %s: git cat-file: %v %s", e.Name, v.Name, err, bytes.TrimSpace(stderr.Bytes()))
+		return nil, 0, fmt.Errorf("%s %s: git cat-file: %w %s", e.Name, v.Name, err, bytes.TrimSpace(stderr.Bytes()))
 	}
 	files := make([]*lint.SourceFile, 0, len(paths))
 	for i, p := range paths {
@@ -206,7 +206,7 @@ func modTree(modCache string, e *ManifestExporter, version string) ([]*lint.Sour
 	zipPath := filepath.Join(modCache, "cache", "download", filepath.FromSlash(esc), "@v", escV+".zip")
 	zr, err := zip.OpenReader(zipPath)
 	if err != nil {
-		return nil, 0, fmt.Errorf("%s: module %s@%s is not in the module cache (%v); run go mod download in driftlint's module", e.Name, e.Module, version, err)
+		return nil, 0, fmt.Errorf("%s: module %s@%s is not in the module cache (%w); run go mod download in driftlint's module", e.Name, e.Module, version, err)
 	}
 	defer zr.Close()
 	prefix := e.Module + "@" + version + "/"
