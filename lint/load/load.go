@@ -211,6 +211,7 @@ func Project(cfg *lint.Config, opts Options) (*lint.Project, error) {
 		}
 	}
 	knownMetrics(cfg, p, root, opts.MaxFileSize)
+	exporters(cfg, p)
 	for _, link := range root.Escapes() {
 		p.Skipped = append(p.Skipped, lint.ParseProblem{At: lint.Pos{File: link}, Message: "symbolic link leads out of the project root; not followed, nothing behind it is read"})
 	}
