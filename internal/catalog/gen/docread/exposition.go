@@ -28,6 +28,7 @@ func Exposition(fsys fs.FS, paths []string) ([]Family, []string, error) {
 		if err != nil {
 			return nil, nil, fmt.Errorf("read %s: %w", path, err)
 		}
+		src = bytes.TrimPrefix(src, bom)
 		if len(src) > maxFileSize {
 			c.warnf(path, "skipped: %d bytes, more than %d", len(src), maxFileSize)
 			continue
@@ -44,7 +45,7 @@ func readExposition(c *collector, path string, src []byte) {
 		p := expfmt.NewTextParser(model.UTF8Validation)
 		mfs, err := p.TextToMetricFamilies(bytes.NewReader(bytes.Join(lines, nil)))
 		if err == nil {
-			typed := typeLines(lines)
+			typed, first := typeLines(lines), firstLines(lines)
 			if len(mfs) == 0 {
 				c.warnf(path, "no metric families")
 			}
@@ -58,7 +59,7 @@ func readExposition(c *collector, path string, src []byte) {
 						f.Labels = append(f.Labels, lp.GetName())
 					}
 				}
-				c.add(fmt.Sprintf("%s:%d", path, firstLine(lines, name)), f)
+				c.add(fmt.Sprintf("%s:%d", path, first[name]), f)
 			}
 			return
 		}
@@ -92,23 +93,33 @@ func unquote(s string) string {
 	return s
 }
 
-// firstLine is the 1-based line of a family's first # HELP, # TYPE or sample line (0 when
-// none is found).
-func firstLine(lines [][]byte, name string) int {
-	for i, l := range lines {
-		s := strings.TrimSpace(string(l))
-		if f := strings.Fields(s); len(f) >= 3 && f[0] == "#" && (f[1] == "HELP" || f[1] == "TYPE") {
-			if unquote(f[2]) == name {
-				return i + 1
-			}
-			continue
-		}
-		if rest, ok := strings.CutPrefix(s, name); ok && rest != "" && strings.ContainsRune("{ \t", rune(rest[0])) {
-			return i + 1
-		}
-		if strings.HasPrefix(s, "{") && strings.Contains(s, `"`+name+`"`) {
-			return i + 1
+// firstLines maps each name that a # HELP, # TYPE or sample line gives to the 1-based line
+// where it first appears.
+func firstLines(lines [][]byte) map[string]int {
+	first := map[string]int{}
+	note := func(name string, i int) {
+		if _, ok := first[name]; !ok && name != "" {
+			first[name] = i + 1
 		}
 	}
-	return 0
+	for i, l := range lines {
+		s := strings.TrimSpace(string(l))
+		switch {
+		case strings.HasPrefix(s, "#"):
+			if f := strings.Fields(s); len(f) >= 3 && (f[1] == "HELP" || f[1] == "TYPE") {
+				note(unquote(f[2]), i)
+			}
+		case strings.HasPrefix(s, "{"): // {"utf8.name", label="v"} value
+			if rest, ok := strings.CutPrefix(s, `{"`); ok {
+				if name, _, ok := strings.Cut(rest, `"`); ok {
+					note(name, i)
+				}
+			}
+		default:
+			if j := strings.IndexAny(s, "{ \t"); j > 0 {
+				note(s[:j], i)
+			}
+		}
+	}
+	return first
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"go.yaml.in/yaml/v3"
@@ -51,7 +52,11 @@ func KubernetesList(src []byte) ([]Family, []string, error) {
 		at := fmt.Sprintf("%s:%d", kubernetesListName, item.Line)
 		var m k8sMetric
 		if err := item.Decode(&m); err != nil {
-			c.warnf(at, "entry not read: %v", err)
+			c.warnf(at, "entry not read: %s", strings.Join(strings.Fields(err.Error()), " "))
+			continue
+		}
+		if m.Name == "" {
+			c.warnf(at, "entry has no name")
 			continue
 		}
 		name := prometheus.BuildFQName(m.Namespace, m.Subsystem, m.Name)

@@ -1,6 +1,7 @@
 package docread
 
 import (
+	"bytes"
 	"fmt"
 	"html"
 	"io/fs"
@@ -34,6 +35,7 @@ func Markdown(fsys fs.FS, paths []string) ([]Family, []string, error) {
 		if err != nil {
 			return nil, nil, fmt.Errorf("read %s: %w", path, err)
 		}
+		src = bytes.TrimPrefix(src, bom)
 		if len(src) > maxFileSize {
 			c.warnf(path, "skipped: %d bytes, more than %d", len(src), maxFileSize)
 			continue
@@ -125,15 +127,21 @@ func (r *mdReader) table(t *east.Table) {
 
 func (r *mdReader) row(cols mdColumns, cells []*east.TableCell) {
 	at := r.rowPos(cells)
+	// goldmark pads a short row with cells of no lines (GitHub shows them empty); a row
+	// whose cells are shifted is told by them.
+	present := 0
+	for present < len(cells) && cells[present].Lines().Len() > 0 {
+		present++
+	}
 	cell := func(i int) *east.TableCell {
-		if i >= 0 && i < len(cells) {
+		if i >= 0 && i < present {
 			return cells[i]
 		}
 		return nil
 	}
 	nc := cell(cols.name)
 	if nc == nil {
-		r.c.warnf(at, "row has %d cells, no metric name cell", len(cells))
+		r.c.warnf(at, "row has %d cells, no metric name cell", present)
 		return
 	}
 	name := r.nameOf(nc)
@@ -146,6 +154,14 @@ func (r *mdReader) row(cols mdColumns, cells []*east.TableCell) {
 		return
 	}
 	f := Family{Name: name}
+	for _, col := range []struct {
+		i    int
+		what string
+	}{{cols.typ, "type"}, {cols.help, "description"}, {cols.labels, "labels"}} {
+		if col.i >= present {
+			r.c.warnf(at, "%s: row has %d cells, no %s cell", name, present, col.what)
+		}
+	}
 	if tc := cell(cols.typ); tc != nil {
 		word := strings.TrimSpace(r.cellText(tc))
 		typ, ok := normType(word)
@@ -157,8 +173,6 @@ func (r *mdReader) row(cols mdColumns, cells []*east.TableCell) {
 		default:
 			r.c.warnf(at, "%s: type cell %q names no metric type", name, word)
 		}
-	} else if cols.typ >= 0 {
-		r.c.warnf(at, "%s: row has %d cells, no type cell", name, len(cells))
 	}
 	if hc := cell(cols.help); hc != nil {
 		f.Help = r.cellText(hc)
@@ -187,19 +201,25 @@ func (r *mdReader) rowPos(cells []*east.TableCell) string {
 }
 
 // nameOf reads the metric name of a cell: its first code span if it has one, else its
-// text, without a trailing {labels} or (note).
+// text, without a trailing {labels} or (note). Text with more words than a name ("see
+// below") is returned whole, so that it fails as a metric name.
 func (r *mdReader) nameOf(cell *east.TableCell) string {
-	s := ""
 	if cs := firstCodeSpan(cell, 0); cs != nil {
-		s = r.cellText(cs)
-	} else {
-		s = r.cellText(cell)
+		s := strings.TrimSpace(r.cellText(cs))
+		if i := strings.IndexAny(s, "{("); i >= 0 {
+			s = s[:i]
+		}
+		return s
 	}
-	s = strings.TrimSpace(s)
+	s := strings.TrimSpace(r.cellText(cell))
+	name, rest := s, ""
 	if i := strings.IndexAny(s, "{( \t"); i >= 0 {
-		s = s[:i]
+		name, rest = s[:i], strings.TrimSpace(s[i:])
 	}
-	return s
+	if rest != "" && rest[0] != '{' && rest[0] != '(' {
+		return s
+	}
+	return name
 }
 
 func firstCodeSpan(n ast.Node, depth int) *ast.CodeSpan {
