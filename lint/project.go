@@ -178,6 +178,9 @@ func (p *Project) index() {
 				}
 			}
 			for _, g := range x.Excuses {
+				if !Excusing(g) {
+					continue // "*" and "*_seconds" would excuse every name
+				}
 				p.excuses = append(p.excuses, Excuse{Glob: g, At: x.Ref.At, Why: "a definition of " + x.Ref.Name + " that the catalogue could not read"})
 			}
 		}

@@ -104,8 +104,8 @@ func (p *Project) Has(n Needs) bool {
 	if len(p.Dashboards) > 0 {
 		has |= NeedDashboards
 	}
-	if len(p.Expositions) > 0 {
-		has |= NeedExpositions
+	if len(p.Expositions) > 0 || len(p.Exporters) > 0 {
+		has |= NeedExpositions // a catalogued exporter is the truth for its metrics
 	}
 	if len(p.Health) > 0 {
 		has |= NeedHealth

@@ -3,8 +3,10 @@ package lint
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -14,6 +16,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/driftlint/driftlint/lint/catalog"
 )
 
 // schemaFile is the JSON Schema of .driftlint.yaml that editors use to complete and validate
@@ -365,5 +369,40 @@ suppress:
 				t.Errorf("the schema accepts: %v, want %v (error: %v)", got, tt.schema, verr)
 			}
 		})
+	}
+}
+
+// The schema's exporters pattern names every catalogued exporter and alias, and no other.
+func TestSchemaListsTheCatalogue(t *testing.T) {
+	doc := schemaRaw(t)
+	props, _ := doc["properties"].(map[string]any)
+	ex, _ := props["exporters"].(map[string]any)
+	items, _ := ex["items"].(map[string]any)
+	pattern, _ := items["pattern"].(string)
+	inner, ok := strings.CutPrefix(pattern, "^(")
+	if !ok {
+		t.Fatalf("exporters pattern %q does not start with ^(", pattern)
+	}
+	inner, _, ok = strings.Cut(inner, ")")
+	if !ok {
+		t.Fatalf("exporters pattern %q has no closing parenthesis", pattern)
+	}
+	var want []string
+	for _, e := range catalog.Exporters() {
+		want = append(want, e.Name)
+		want = append(want, slices.Collect(maps.Keys(e.Aliases))...)
+	}
+	sort.Strings(want)
+	if diff := cmp.Diff(want, strings.Split(inner, "|")); diff != "" {
+		t.Errorf("exporter names (-catalogue +schema):\n%s", diff)
+	}
+	re := regexp.MustCompile(pattern)
+	for _, s := range []string{"node-exporter", "node-exporter@1.8", "etcd@v3.5.0"} {
+		if !re.MatchString(s) {
+			t.Errorf("pattern rejects %q", s)
+		}
+	}
+	if re.MatchString("node-exportr") {
+		t.Error("pattern accepts node-exportr")
 	}
 }

@@ -370,6 +370,9 @@ func (x *Index) Related(metric string) (lint.Related, bool) {
 		return lint.Related{}, false
 	}
 	if f := x.families[metric]; f != nil && f.At().IsValid() {
+		if f.Expo != nil && f.Expo.Catalog != "" {
+			return lint.Related{Pos: f.At(), Message: fmt.Sprintf("%s exports %q with %s (driftlint's exporters catalogue)", f.Expo.Catalog, f.Name, WithLabels(f.Labels))}, true
+		}
 		return lint.Related{Pos: f.At(), Message: fmt.Sprintf("%q is exported here with %s", f.Name, WithLabels(f.Labels))}, true
 	}
 	if rs := x.records[metric]; len(rs) > 0 && rs[0].NameAt.IsValid() {
