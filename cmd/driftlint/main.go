@@ -156,6 +156,7 @@ they disagree, with file:line:col on both sides.`,
 	root.AddCommand(newInventoryCmd())
 	root.AddCommand(newRulesCmd())
 	root.AddCommand(newExplainCmd())
+	root.AddCommand(newExportersCmd())
 	addVersion(root)
 	root.AddCommand(newCompletionCmd())
 	return root
