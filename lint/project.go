@@ -45,6 +45,9 @@ type Project struct {
 	// although no exposition shows them (a collector the saved scrape ran without, an
 	// exporter of another team), so they count as defined, with unknown labels.
 	KnownMetrics []KnownMetric
+	// KnownCovers are metric-name globs that known_metrics url entries (and their snapshots)
+	// are the truth for: a name in them that nothing defines is unknown, not unverified.
+	KnownCovers []string
 	// ClientDefaults are the families a client library's default registry exports, for the
 	// clients the project's sources use (client_golang's go_*, process_*, promhttp_*;
 	// prometheus_client's process_*, python_*): defined, never unknown, never asked to be
@@ -72,6 +75,11 @@ type KnownMetric struct {
 	Glob bool
 	Type string // counter, gauge, histogram, summary, …; "" when the file does not say
 	At   Pos    // where the file names it
+	Help string // from a live API's metadata or its snapshot; "" when not said
+	// Labels are the label names of the name's series, as a live Prometheus (or its
+	// snapshot) shows them, scrape-time labels included; LabelsKnown says they were read.
+	Labels      []string
+	LabelsKnown bool
 }
 
 // DefKind says how a metric is known to exist.
@@ -120,6 +128,7 @@ func (p *Project) index() {
 		for _, f := range p.Files {
 			p.fileIdx[f.Path] = f
 		}
+		p.globs = append(p.globs, p.KnownCovers...)
 		for _, e := range p.Expositions {
 			if e.Covers != nil {
 				p.globs = append(p.globs, e.Covers...)
@@ -163,7 +172,7 @@ func (p *Project) index() {
 				p.excuses = append(p.excuses, Excuse{Glob: k.Name, At: k.At, Why: "a known_metrics glob"})
 				continue
 			}
-			fam := &Family{Name: k.Name, Type: k.Type}
+			fam := &Family{Name: k.Name, Type: k.Type, Help: k.Help}
 			d := MetricDef{Kind: DefKnown, At: k.At}
 			if k.Type != "" {
 				fam.TypeAt = k.At
