@@ -179,6 +179,7 @@ func TestSchemaListsTheKeysTheConfigAccepts(t *testing.T) {
 		{name: "the top level has every config key", want: sorted(topKeys)},
 		{name: "an exposition entry has its own keys and the http client keys", pointer: "/$defs/expositionEntry", want: sorted([]string{"file", "url", "target", "scrapes", "interval", "covers", "required", "timeout"}, httpKeys)},
 		{name: "a health entry has its own keys and the http client keys", pointer: "/$defs/healthEntry", want: sorted([]string{"file", "url", "schema", "required", "timeout"}, httpKeys)},
+		{name: "a known_metrics url entry has its own keys and the http client keys", pointer: "/$defs/knownMetricsURL", want: sorted([]string{"url", "covers", "timeout"}, httpKeys)},
 		{name: "tls_config has the Prometheus keys", pointer: "/$defs/tlsConfig", want: sorted([]string{"ca_file", "cert_file", "key_file", "server_name", "insecure_skip_verify"})},
 		{name: "checks has disable, severity and overrides", pointer: "/$defs/checks", want: []string{"disable", "overrides", "severity"}},
 		{name: "an override has paths, disable and severity", pointer: "/$defs/checkOverride", want: []string{"disable", "paths", "severity"}},
