@@ -346,7 +346,7 @@ func (r *jsonReader) snapshotMetrics(out *[]lint.KnownMetric, probs *[]lint.Pars
 					}
 					ls, ok := l.(string)
 					if !ok || !model.UTF8Validation.IsValidLabelName(ls) {
-						bad = cmp.Or(bad, fmt.Sprintf("%v is not a label name", l))
+						bad = cmp.Or(bad, fmt.Sprintf("%s is not a label name", jsonText(l)))
 						if err := r.skip(l); err != nil {
 							return err
 						}
@@ -462,4 +462,16 @@ func (r *jsonReader) metadataType() (string, error) {
 			}
 		}
 	}
+}
+
+// jsonText writes a JSON token as it would appear in the file.
+func jsonText(tok json.Token) string {
+	if d, ok := tok.(json.Delim); ok {
+		return d.String()
+	}
+	b, err := json.Marshal(tok)
+	if err != nil {
+		return fmt.Sprint(tok)
+	}
+	return string(b)
 }
