@@ -104,7 +104,9 @@ func (p *Project) Has(n Needs) bool {
 	if len(p.Dashboards) > 0 {
 		has |= NeedDashboards
 	}
-	if len(p.Expositions) > 0 {
+	if len(p.Expositions) > 0 || len(p.KnownCovers) > 0 {
+		// A live Prometheus (known_metrics url entries, their snapshots) is the truth for
+		// the name spaces it covers, as a scrape is.
 		has |= NeedExpositions
 	}
 	if len(p.Health) > 0 {
