@@ -346,7 +346,7 @@ func (r *jsonReader) snapshotMetrics(out *[]lint.KnownMetric, probs *[]lint.Pars
 					}
 					ls, ok := l.(string)
 					if !ok || !model.UTF8Validation.IsValidLabelName(ls) {
-						bad = cmp.Or(bad, fmt.Sprintf("%s is not a label name", jsonText(l)))
+						bad = cmp.Or(bad, jsonText(l)+" is not a label name")
 						if err := r.skip(l); err != nil {
 							return err
 						}

@@ -23,10 +23,10 @@ import (
 // fakeProm serves the parts of Prometheus' HTTP API that known_metrics reads, and records
 // every request.
 type fakeProm struct {
-	meta   map[string][2]string            // name → type, help
-	names  []string                        // /api/v1/label/__name__/values
+	meta   map[string][2]string           // name → type, help
+	names  []string                       // /api/v1/label/__name__/values
 	series map[string][]map[string]string // name → its series' labels (values included)
-	status string                          // "" means success
+	status string                         // "" means success
 	mu     sync.Mutex
 	reqs   []*http.Request
 }
