@@ -226,6 +226,9 @@ func TestSchemaAgreesWithTheConfigParser(t *testing.T) {
 		{name: "accepts target_labels as a list of label names", src: "target_labels: [tenant, shard]\n", schema: true, config: true},
 		{name: "rejects a target label that is not a label name", src: "target_labels: [tenant-id]\n", schema: false, config: false},
 		{name: "rejects target_labels given as one string", src: "target_labels: tenant\n", schema: false, config: false},
+		{name: "accepts a known_metrics url entry beside globs", src: "known_metrics:\n  - known/*.json\n  - url: http://prom:9090\n    covers: [node_*]\n    timeout: 5s\n    authorization: {credentials_file: token}\n", schema: true, config: true},
+		{name: "rejects a known_metrics mapping without url", src: "known_metrics: [{covers: [node_*]}]\n", schema: false, config: false},
+		{name: "rejects a known_metrics url entry with an exposition key", src: "known_metrics: [{url: 'http://prom:9090', scrapes: 2}]\n", schema: false, config: false},
 		{name: "accepts every list key as a list, a single glob or null", src: "rules: [a.yml]\nrunbooks: runbooks/*.md\nmetrics_docs:\ndashboards: []\nsources: ['src/**/*.go']\nignore: [vendor/**]\nknown_metrics: [known/*.txt]\n", schema: true, config: true},
 		{name: "accepts the full example of the design", src: `rules: [a.yml]
 exposition:
