@@ -1,0 +1,164 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"regexp"
+	"slices"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Manifest is manifest.yaml: what the generator reads.
+type Manifest struct {
+	Exporters []*ManifestExporter `yaml:"exporters"`
+	// Pending names exporters another reader supplies (docs tables, test expositions, the
+	// Kubernetes list) that are not generated yet: corrections for them are kept, not
+	// applied, instead of failing.
+	Pending []string `yaml:"pending"`
+}
+
+// ManifestExporter is one exporter of the manifest.
+type ManifestExporter struct {
+	Name    string              `yaml:"name"`
+	Repo    string              `yaml:"repo"` // owner/name; the mirror is MIRRORS/owner+name/repo
+	Kind    string              `yaml:"kind"` // source kind recorded: code, docs, test-exposition, kubernetes-documentation-list
+	Reader  string              `yaml:"reader"`
+	Aliases map[string][]string `yaml:"aliases"`
+	// Module is the Go module path for reader "gomod": the version go.mod pins is read
+	// from the module cache.
+	Module string `yaml:"module"`
+	// Go is the Go toolchain reader client-go must run on (go1.26.8): the Go collector's
+	// families are the linked runtime's.
+	Go string `yaml:"go"`
+	// Paths are doublestar globs of the files to read (default: every file); Skip globs
+	// are left out on top of the defaults (vendor, testdata, tests).
+	Paths    []string          `yaml:"paths"`
+	Skip     []string          `yaml:"skip"`
+	Versions []ManifestVersion `yaml:"versions"`
+	// Rewrite are literal text replacements made in every file read, each with a reason:
+	// a library's own files import it relatively (from .metrics_core import …), which
+	// the readers do not take for the library a user imports.
+	Rewrite []struct {
+		From   string `yaml:"from"`
+		To     string `yaml:"to"`
+		Reason string `yaml:"reason"`
+	} `yaml:"rewrite"`
+}
+
+// ManifestVersion is one pinned version.
+type ManifestVersion struct {
+	Name   string `yaml:"name"`
+	Ref    string `yaml:"ref"`
+	Commit string `yaml:"commit"`
+	// Also are other repositories' trees read with this version: the code of a library
+	// the exporter links that registers metrics with the exporter's registry (the version
+	// its go.mod requires), with the reason.
+	Also []struct {
+		Repo   string   `yaml:"repo"`
+		Ref    string   `yaml:"ref"`
+		Commit string   `yaml:"commit"`
+		Paths  []string `yaml:"paths"`
+		Reason string   `yaml:"reason"`
+	} `yaml:"also"`
+}
+
+// Readers.
+const (
+	readerGit      = "git"       // the mirror's tree at the pinned commit, read by lint/load/source
+	readerGomod    = "gomod"     // the module go.mod pins, from the module cache, read by lint/load/source
+	readerClientGo = "client-go" // the client_golang linked into the generator: its default collectors
+)
+
+var (
+	exporterNameRE = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
+	commitRE       = regexp.MustCompile(`^[0-9a-f]{40}$`)
+	repoRE         = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*$`)
+)
+
+var sourceKinds = []string{"code", "docs", "test-exposition", "kubernetes-documentation-list"}
+
+// readManifest reads and checks a manifest file.
+func readManifest(file string) (*Manifest, error) {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	var m Manifest
+	if err := yaml.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	if err := m.check(); err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	return &m, nil
+}
+
+func (m *Manifest) check() error {
+	var errs []error
+	seen := map[string]bool{}
+	for _, e := range m.Exporters {
+		bad := func(format string, args ...any) {
+			errs = append(errs, fmt.Errorf("exporter %q: "+format, append([]any{e.Name}, args...)...))
+		}
+		if !exporterNameRE.MatchString(e.Name) {
+			bad("name must be lower-case kebab-case")
+		}
+		if seen[e.Name] {
+			bad("listed twice")
+		}
+		seen[e.Name] = true
+		if !repoRE.MatchString(e.Repo) {
+			bad("repo %q is not owner/name", e.Repo)
+		}
+		if !slices.Contains(sourceKinds, e.Kind) {
+			bad("kind %q is not one of %v", e.Kind, sourceKinds)
+		}
+		switch e.Reader {
+		case "", readerGit:
+			e.Reader = readerGit
+			if len(e.Versions) == 0 {
+				bad("no versions")
+			}
+			for _, v := range e.Versions {
+				if v.Name == "" || v.Ref == "" || !commitRE.MatchString(v.Commit) {
+					bad("version %+v needs a name, a ref and a 40-hex commit", v)
+				}
+				for _, a := range v.Also {
+					if !repoRE.MatchString(a.Repo) || a.Ref == "" || !commitRE.MatchString(a.Commit) || len(a.Paths) == 0 || a.Reason == "" {
+						bad("version %s: also %+v needs a repo, a ref, a 40-hex commit, paths and a reason", v.Name, a)
+					}
+				}
+			}
+		case readerGomod:
+			if e.Module == "" || len(e.Versions) != 1 || e.Versions[0].Name == "" {
+				bad("reader gomod needs a module and one version with a name (the ref comes from go.mod)")
+			}
+		case readerClientGo:
+			if e.Module == "" || e.Go == "" || len(e.Versions) != 1 || e.Versions[0].Name == "" {
+				bad("reader client-go needs a module, a go version and one version with a name")
+			}
+		default:
+			bad("unknown reader %q", e.Reader)
+		}
+		for _, r := range e.Rewrite {
+			if r.From == "" || r.Reason == "" {
+				bad("a rewrite needs from and a reason")
+			}
+		}
+		names := map[string]bool{}
+		for _, v := range e.Versions {
+			if names[v.Name] {
+				bad("version %q listed twice", v.Name)
+			}
+			names[v.Name] = true
+		}
+	}
+	for _, p := range m.Pending {
+		if seen[p] {
+			errs = append(errs, fmt.Errorf("exporter %q is both generated and pending", p))
+		}
+	}
+	return errors.Join(errs...)
+}
