@@ -183,6 +183,7 @@ func TestSchemaListsTheKeysTheConfigAccepts(t *testing.T) {
 		{name: "the top level has every config key", want: sorted(topKeys)},
 		{name: "an exposition entry has its own keys and the http client keys", pointer: "/$defs/expositionEntry", want: sorted([]string{"file", "url", "target", "scrapes", "interval", "covers", "required", "timeout"}, httpKeys)},
 		{name: "a health entry has its own keys and the http client keys", pointer: "/$defs/healthEntry", want: sorted([]string{"file", "url", "schema", "required", "timeout"}, httpKeys)},
+		{name: "a known_metrics url entry has its own keys and the http client keys", pointer: "/$defs/knownMetricsURL", want: sorted([]string{"url", "covers", "timeout"}, httpKeys)},
 		{name: "tls_config has the Prometheus keys", pointer: "/$defs/tlsConfig", want: sorted([]string{"ca_file", "cert_file", "key_file", "server_name", "insecure_skip_verify"})},
 		{name: "checks has disable, severity and overrides", pointer: "/$defs/checks", want: []string{"disable", "overrides", "severity"}},
 		{name: "an override has paths, disable and severity", pointer: "/$defs/checkOverride", want: []string{"disable", "paths", "severity"}},
@@ -229,6 +230,9 @@ func TestSchemaAgreesWithTheConfigParser(t *testing.T) {
 		{name: "accepts target_labels as a list of label names", src: "target_labels: [tenant, shard]\n", schema: true, config: true},
 		{name: "rejects a target label that is not a label name", src: "target_labels: [tenant-id]\n", schema: false, config: false},
 		{name: "rejects target_labels given as one string", src: "target_labels: tenant\n", schema: false, config: false},
+		{name: "accepts a known_metrics url entry beside globs", src: "known_metrics:\n  - known/*.json\n  - url: http://prom:9090\n    covers: [node_*]\n    timeout: 5s\n    authorization: {credentials_file: token}\n", schema: true, config: true},
+		{name: "rejects a known_metrics mapping without url", src: "known_metrics: [{covers: [node_*]}]\n", schema: false, config: false},
+		{name: "rejects a known_metrics url entry with an exposition key", src: "known_metrics: [{url: 'http://prom:9090', scrapes: 2}]\n", schema: false, config: false},
 		{name: "accepts every list key as a list, a single glob or null", src: "rules: [a.yml]\nrunbooks: runbooks/*.md\nmetrics_docs:\ndashboards: []\nsources: ['src/**/*.go']\nignore: [vendor/**]\nknown_metrics: [known/*.txt]\n", schema: true, config: true},
 		{name: "accepts the full example of the design", src: `rules: [a.yml]
 exposition:

@@ -123,6 +123,16 @@ func newLabelIndex(p *lint.Project) *Index {
 		slices.Sort(ls)
 		x.exported[s] = slices.Compact(ls)
 	}
+	// The labels a live Prometheus showed on a name's series are its whole set, scrape-time
+	// labels included: nothing is presumed on top.
+	live := map[string]bool{}
+	for _, k := range p.KnownMetrics {
+		if _, ok := x.exported[k.Name]; ok || !k.LabelsKnown || k.Glob {
+			continue
+		}
+		live[k.Name] = true
+		x.exported[k.Name] = slices.Clip(k.Labels)
+	}
 	for _, r := range p.Rules {
 		if r.Kind == lint.RecordingRule {
 			x.records[r.Name] = append(x.records[r.Name], r)
@@ -159,6 +169,9 @@ func newLabelIndex(p *lint.Project) *Index {
 	}
 	slices.Sort(x.targets)
 	for s, ls := range x.exported {
+		if live[s] {
+			continue
+		}
 		for _, t := range x.targets {
 			if !owns(s, t) {
 				ls = append(ls, t)
