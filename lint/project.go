@@ -114,6 +114,8 @@ type ExporterDefs struct {
 	// RenamedTo holds, for an older family renamed upstream, its new name; RenamedIn the
 	// version that renamed it.
 	RenamedTo, RenamedIn map[string]string
+	// OlderIn says which catalogued versions export each older family: "0.15 until 0.16".
+	OlderIn map[string]string
 	// Excuses are globs of the names of exporter definitions the catalogue could not read.
 	Excuses []string
 }

@@ -43,10 +43,23 @@ type Metric struct {
 	Exported []Export
 	// Known holds the entries of known_metrics files that name the metric: it exists
 	// although no exposition shows it.
-	Known      []Known
+	Known []Known
+	// Exporter is set when a catalogued exporter of the config's exporters: exports the
+	// metric: the metric's origin is that exporter.
+	Exporter   *FromExporter
 	Documented []Doc
 	Recorded   []Record
 	Used       []Use
+}
+
+// FromExporter is the catalogued exporter that exports a metric.
+type FromExporter struct {
+	At          lint.Pos // the config's exporters: entry
+	Name        string   // as the config names it: node-exporter
+	Version     string   // the catalogued version selected, or the versions of a family it lacks ("0.15 until 0.16")
+	Type        string
+	Labels      []string
+	LabelsKnown bool
 }
 
 // Known is a metric named by a known_metrics file.
@@ -124,7 +137,7 @@ type Summary struct {
 // Defined reports whether the metric is exported, recorded, named by a known_metrics file
 // or made by Prometheus.
 func (m *Metric) Defined() bool {
-	return m.Builtin || len(m.Exported) > 0 || len(m.Recorded) > 0 || len(m.Known) > 0
+	return m.Builtin || len(m.Exported) > 0 || len(m.Recorded) > 0 || len(m.Known) > 0 || m.Exporter != nil
 }
 
 // Undocumented reports whether the metric is exported but documented nowhere (recordings
@@ -243,6 +256,17 @@ func Build(p *lint.Project) Inventory {
 	for _, m := range b.byName {
 		if d, ok := p.Lookup(m.Name); ok && d.Kind == lint.DefSynthetic {
 			m.Builtin = true
+		}
+		if d, ok := p.Lookup(m.Name); ok && d.Kind == lint.DefExporter && d.Family != nil {
+			f := d.Family
+			version := d.Exporter.Ref.Version
+			if in := d.Exporter.OlderIn[f.Name]; in != "" {
+				version = in // a family of other catalogued versions only
+			}
+			m.Exporter = &FromExporter{At: d.At, Name: d.Exporter.Ref.Name, Version: version, Type: f.Type, Labels: sortedCopy(f.Labels), LabelsKnown: f.LabelsKnown()}
+			if m.Type == "" {
+				m.Type = f.Type
+			}
 		}
 		m.Covered = p.Covered(m.Name)
 		for _, k := range m.Known {

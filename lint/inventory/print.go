@@ -69,6 +69,9 @@ func Text(w io.Writer, inv Inventory) error {
 		for _, k := range m.Known {
 			rows = append(rows, row{"known", k.At.String(), knownText(k)})
 		}
+		if x := m.Exporter; x != nil {
+			rows = append(rows, row{"exporter", x.At.String(), exporterText(x)})
+		}
 		for _, d := range m.Documented {
 			rows = append(rows, row{"documented", d.At.String(), docText(d)})
 		}
@@ -119,6 +122,15 @@ func exportText(e Export) string {
 	return strings.Join(parts, " ")
 }
 
+func exporterText(x *FromExporter) string {
+	parts := []string{x.Name + " " + x.Version + " (catalogue)"}
+	if x.Type != "" {
+		parts = append(parts, x.Type)
+	}
+	parts = append(parts, labelsText(x.Labels, x.LabelsKnown))
+	return strings.Join(parts, " ")
+}
+
 func knownText(k Known) string {
 	parts := []string{"known_metrics"}
 	if k.As != "" {
@@ -164,16 +176,17 @@ type jsonInventory struct {
 }
 
 type jsonMetric struct {
-	Name       string       `json:"name"`
-	Type       string       `json:"type"`
-	Builtin    bool         `json:"builtin"`
-	Covered    bool         `json:"covered"`
-	Notes      []string     `json:"notes"`
-	Exported   []jsonExport `json:"exported"`
-	Known      []jsonKnown  `json:"known"`
-	Documented []jsonDoc    `json:"documented"`
-	Recorded   []jsonRecord `json:"recorded"`
-	Used       []jsonUse    `json:"used"`
+	Name       string        `json:"name"`
+	Type       string        `json:"type"`
+	Builtin    bool          `json:"builtin"`
+	Covered    bool          `json:"covered"`
+	Notes      []string      `json:"notes"`
+	Exported   []jsonExport  `json:"exported"`
+	Known      []jsonKnown   `json:"known"`
+	Exporter   *jsonExporter `json:"exporter,omitempty"`
+	Documented []jsonDoc     `json:"documented"`
+	Recorded   []jsonRecord  `json:"recorded"`
+	Used       []jsonUse     `json:"used"`
 }
 
 type jsonPos struct {
@@ -192,6 +205,15 @@ type jsonExport struct {
 	Labels      []string `json:"labels"`
 	LabelsKnown bool     `json:"labels_known"`
 	Help        string   `json:"help"`
+}
+
+type jsonExporter struct {
+	jsonPos
+	Name        string   `json:"name"`
+	Version     string   `json:"version"`
+	Type        string   `json:"type"`
+	Labels      []string `json:"labels"`
+	LabelsKnown bool     `json:"labels_known"`
 }
 
 type jsonKnown struct {
@@ -275,6 +297,9 @@ func JSON(w io.Writer, inv Inventory) error {
 		for _, k := range m.Known {
 			jm.Known = append(jm.Known, jsonKnown{jsonPos: posJSON(k.At), As: k.As, Type: k.Type})
 		}
+		if x := m.Exporter; x != nil {
+			jm.Exporter = &jsonExporter{jsonPos: posJSON(x.At), Name: x.Name, Version: x.Version, Type: x.Type, Labels: nonNil(x.Labels), LabelsKnown: x.LabelsKnown}
+		}
 		for _, d := range m.Documented {
 			jm.Documented = append(jm.Documented, jsonDoc{jsonPos: posJSON(d.At), As: d.As, Type: d.Type, HasLabels: d.HasLabels, Labels: nonNil(d.Labels)})
 		}
@@ -316,6 +341,9 @@ func Markdown(w io.Writer, inv Inventory) error {
 		}
 		for _, k := range m.Known {
 			exported = append(exported, code(k.At.String())+" "+cell(knownText(k)))
+		}
+		if x := m.Exporter; x != nil {
+			exported = append(exported, code(x.At.String())+" "+cell(exporterText(x)))
 		}
 		for _, d := range m.Documented {
 			documented = append(documented, strings.TrimSpace(code(d.At.String())+" "+cell(docText(d))))

@@ -50,7 +50,7 @@ func exporterDefs(ref lint.ExporterRef) (*lint.ExporterDefs, *lint.ParseProblem)
 		Code:     &lint.CodeFacts{Lang: "catalog", Defs: map[string]*lint.CodeDef{}},
 		Catalog:  ref.Name + " " + ref.Version,
 	}
-	x := &lint.ExporterDefs{Ref: ref, Expo: expo, RenamedTo: map[string]string{}, RenamedIn: map[string]string{}}
+	x := &lint.ExporterDefs{Ref: ref, Expo: expo, RenamedTo: map[string]string{}, RenamedIn: map[string]string{}, OlderIn: map[string]string{}}
 	family := func(f catalog.Family) *lint.Family {
 		return &lint.Family{Name: f.Name, Type: f.Type, Help: f.Help, Labels: f.Labels, HelpAt: ref.At, TypeAt: ref.At, Expo: expo}
 	}
@@ -78,6 +78,15 @@ func exporterDefs(ref lint.ExporterRef) (*lint.ExporterDefs, *lint.ParseProblem)
 		}
 		older[f.Name] = true
 		x.Older = append(x.Older, family(f))
+		since, until := f.Since, f.Until
+		if since == "" {
+			since = e.Versions[0].Name
+		}
+		if until == "" {
+			x.OlderIn[f.Name] = since + " and later"
+		} else {
+			x.OlderIn[f.Name] = since + " until " + until
+		}
 		if f.RenamedTo != "" {
 			x.RenamedTo[f.Name] = f.RenamedTo
 			x.RenamedIn[f.Name] = f.Until
