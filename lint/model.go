@@ -407,6 +407,12 @@ type UnresolvedDef struct {
 	// the others * ("*" when nothing is known).
 	Pattern string
 	Reason  string // why the name is not known: "the name is the loop variable n"
+	// Rest is set when the namespace is the only unknown part of the name (a namespace
+	// read from the environment at run time): the family the definition gives with the
+	// namespace left out, and its code facts. A sources entry's prefix: stands for that
+	// namespace (source.ApplyOptions), which makes it a family named prefix + Rest.Name.
+	Rest    *Family
+	RestDef *CodeDef
 }
 
 // LabelsKnown reports whether Labels is the family's whole label set. A scraped family shows

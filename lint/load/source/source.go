@@ -83,7 +83,10 @@
 // (lint.Project.Excused), unless nothing is known of it ("*", "*_total"). A driftlint:metric
 // comment next to such a definition declares what it defines (directive.go). Each source
 // exposition covers the name spaces its definitions own (covers). fmt.Sprintf("%s_x", ns),
-// format!("{NS}_x") and f"{NS}_x" whose every field is a constant are worked out.
+// format!("{NS}_x") and f"{NS}_x" whose every field is a constant are worked out. A
+// definition whose namespace alone is computed at run time (Python namespace=, Go
+// Namespace:, Rust .namespace() from the environment) takes the sources entry's prefix: as
+// its namespace when the entry gives one (ApplyOptions), and is unresolved otherwise.
 //
 // Each family also gets a lint.CodeDef: the constructor that defines it, whether its label
 // names are only partly known (a label slice in a variable), and why a scrape may lack it
@@ -312,9 +315,13 @@ func finish(f *lint.SourceFile, lang string, defs []*def, probs []lint.ParseProb
 			typ = "untyped"
 		}
 		if !d.name.known() {
-			e.Code.Unresolved = append(e.Code.Unresolved, lint.UnresolvedDef{
+			u := lint.UnresolvedDef{
 				At: at, Type: typ, Via: d.via, Pattern: d.familyName(d.name.pattern()), Reason: d.name.why,
-			})
+			}
+			if d.name.rest != "" {
+				u.Rest, u.RestDef = newFamily(d, d.familyName(d.name.rest), typ, at, e)
+			}
+			e.Code.Unresolved = append(e.Code.Unresolved, u)
 			continue
 		}
 		name := d.familyName(d.name.s)
@@ -339,14 +346,10 @@ func finish(f *lint.SourceFile, lang string, defs []*def, probs []lint.ParseProb
 			}
 			continue
 		}
-		fam := &lint.Family{Name: name, Type: typ, Help: d.help, Labels: labels, HelpAt: at, FirstAt: at, Expo: e}
-		if typ != "untyped" {
-			fam.TypeAt = at
-		}
+		fam, cd := newFamily(d, name, typ, at, e)
 		e.Families[name] = fam
 		e.Order = append(e.Order, name)
-		e.Code.Defs[name] = &lint.CodeDef{Via: d.via, LabelsUnknown: d.labelsUnknown, MayBeAbsent: d.mayBeAbsent, NativeHistogram: d.native, OnlyGrows: d.onlyGrows}
-		e.Code.Defs[name].LabelValues, e.Code.Defs[name].ValuesComplete = d.values.result()
+		e.Code.Defs[name] = cd
 	}
 	if len(e.Families) == 0 && len(e.Code.Unresolved) == 0 && len(unusedDirectives) == 0 {
 		return r
@@ -354,6 +357,17 @@ func finish(f *lint.SourceFile, lang string, defs []*def, probs []lint.ParseProb
 	e.Covers = covers(e)
 	r.Exposition = e
 	return r
+}
+
+// newFamily returns the family a definition gives under a name, and its code facts.
+func newFamily(d *def, name, typ string, at lint.Pos, e *lint.Exposition) (*lint.Family, *lint.CodeDef) {
+	fam := &lint.Family{Name: name, Type: typ, Help: d.help, Labels: sortedUnique(d.labels), HelpAt: at, FirstAt: at, Expo: e}
+	if typ != "untyped" {
+		fam.TypeAt = at
+	}
+	cd := &lint.CodeDef{Via: d.via, LabelsUnknown: d.labelsUnknown, MayBeAbsent: d.mayBeAbsent, NativeHistogram: d.native, OnlyGrows: d.onlyGrows}
+	cd.LabelValues, cd.ValuesComplete = d.values.result()
+	return fam, cd
 }
 
 // covers returns the name spaces a source exposition is the truth for: the space of the
@@ -427,7 +441,8 @@ func sortedUnique(ls []string) []string {
 
 // ApplyOptions applies the config's sources: mapping entries to the expositions of the files
 // they match (the first matching entry): prefix is prepended to every name a file defines
-// (and to its unresolved patterns), and covers replaces the name spaces its definitions own.
+// (and to its unresolved patterns; a definition whose namespace alone is computed at run time
+// takes the prefix as its namespace), and covers replaces the name spaces its definitions own.
 func ApplyOptions(expos []*lint.Exposition, opts []lint.SourceOpt) {
 	for _, e := range expos {
 		for _, o := range opts {
@@ -435,6 +450,7 @@ func ApplyOptions(expos []*lint.Exposition, opts []lint.SourceOpt) {
 				continue
 			}
 			if o.Prefix != "" {
+				namespaceRest(e)
 				prefixNames(e, o.Prefix)
 			}
 			if o.Covers != nil {
@@ -443,6 +459,33 @@ func ApplyOptions(expos []*lint.Exposition, opts []lint.SourceOpt) {
 			break
 		}
 	}
+}
+
+// namespaceRest turns each unresolved definition whose namespace alone is unknown into the
+// family it gives without it, for prefixNames to add the sources entry's prefix: the prefix
+// stands for the namespace the program reads at run time. A family the file already defines
+// under that name keeps its definition.
+func namespaceRest(e *lint.Exposition) {
+	if e.Code == nil || e.Families == nil || e.Code.Defs == nil {
+		return
+	}
+	kept := e.Code.Unresolved[:0]
+	for _, u := range e.Code.Unresolved {
+		if u.Rest == nil {
+			kept = append(kept, u)
+			continue
+		}
+		if e.Families[u.Rest.Name] == nil {
+			e.Families[u.Rest.Name] = u.Rest
+			e.Code.Defs[u.Rest.Name] = u.RestDef
+			e.Order = append(e.Order, u.Rest.Name)
+		}
+	}
+	e.Code.Unresolved = kept
+	slices.SortStableFunc(e.Order, func(a, b string) int {
+		pa, pb := e.Families[a].FirstAt, e.Families[b].FirstAt
+		return cmp.Or(cmp.Compare(pa.Line, pb.Line), cmp.Compare(pa.Col, pb.Col))
+	})
 }
 
 // prefixNames renames every family of a source exposition to prefix+name.
