@@ -55,7 +55,13 @@
 //     src/a/b/mod.rs are crate::a::b) are reached through use declarations (aliases, globs,
 //     pub use re-exports), crate::/self::/super:: paths and associated consts; and a name
 //     or registry that is a function parameter is read once for each call site in the set
-//     (free functions, Type::f and unique method names), up to 3 calls up.
+//     (free functions, Type::f and unique method names), up to 3 calls up. A function of
+//     another crate of the set whose parameter a definition needs and that its own crate
+//     never binds (Lighthouse's lighthouse_metrics::try_create_int_counter(name, help)) is
+//     read at each call in the other crates — c::f(…), f(…) through use c::f or a glob of
+//     c (also re-exported by a module of the calling crate), m::f(…) with use c as m — one
+//     definition per call, at the argument the name comes from; crates are read in the
+//     order their paths name each other, so a crate's helpers are known before its users.
 //   - Python (a tokenizer: string prefixes, triple quotes, f-strings, comments, brackets,
 //     indentation): prometheus_client's Counter, Gauge, Histogram, Summary, Info and Enum with
 //     positional or keyword name, documentation, labelnames, namespace, subsystem and unit,
@@ -117,8 +123,10 @@
 // Rust: there is no parser, so shapes are matched over tokens: macros are not expanded, types
 // are not inferred (a Counter::new of another crate counts when the file uses the prometheus
 // crate), let bindings resolve by brace scope to the latest non-mut binding before the use;
-// a path of another crate or a #[path] module is not followed, a use inside a function counts
-// for its whole file, and Cargo.toml is not read (a crate is the directory holding src/). A
+// a constant of another crate or a #[path] module is not followed, a use inside a function
+// counts for its whole file, and Cargo.toml is not read (a crate is the directory holding
+// src/, named by that directory with - as _). At most 4096 calls of one helper of another
+// crate are read, and the crates kept for their helpers hold at most 4 MiB of Rust. A
 // parameter is followed through at most 16 call sites per function, 3 calls up and 64 call
 // chains per definition, a name through 32 nested names and 4096 lookups: a bound that is
 // hit leaves the definition unresolved with a reason that names it. A function with no call
