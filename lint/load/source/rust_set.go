@@ -792,7 +792,9 @@ func (r *rustFile) safeDefinitions() (defs []*def, probs []lint.ParseProblem) {
 	s := r.set
 	s.cur, s.hit, s.depth = nil, nil, 0
 	clear(s.evaling)
-	return r.definitions(), nil
+	defs = r.definitions()
+	r.readUses(defs)
+	return defs, nil
 }
 
 // useTree reads the use tree in tokens [k, end) under prefix: a::b::{c, d as e, f::*, self}.

@@ -1,0 +1,13 @@
+package rules
+
+import (
+	"testing"
+
+	"github.com/driftlint/driftlint/lint/linttest"
+)
+
+// Rust: with_label_values on a private static Vec gives its label values; a gauge the code
+// only increments is a counter in all but its type.
+func TestSourceRustValues(t *testing.T) {
+	linttest.Run(t, "../fixtures/source-rust-values", LabelUnknownValue, RateOnGauge)
+}
