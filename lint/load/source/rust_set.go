@@ -56,6 +56,8 @@ type rustSet struct {
 	// (nil when they are not kept).
 	cross *rustHelpers
 	found []*rustHelper
+	// uses indexes the tokens of the names that hold metrics while their uses are read.
+	uses map[string][]tokRef
 	// allowMut lets a let mut binding stand for its initializer: a prometheus-client
 	// registry is always mut, and nothing changes its prefix after it is made.
 	allowMut bool
@@ -725,12 +727,21 @@ func loadRustSet(files []*lint.SourceFile, helpers *rustHelpers) []Result {
 		rs[k], results[k].Problems = s.add(f, toks[k])
 		toks[k] = rustToks{}
 	}
+	all := make([][]*def, len(files))
+	probsOf := make([][]lint.ParseProblem, len(files))
 	for k, r := range rs {
 		if r == nil || !r.wanted {
 			continue
 		}
 		defs, probs := r.safeDefinitions()
-		results[k] = finish(files[k], "rust", defs, append(results[k].Problems, probs...))
+		all[k], probsOf[k] = defs, probs
+	}
+	s.readUses(rs, all)
+	for k, r := range rs {
+		if r == nil || !r.wanted {
+			continue
+		}
+		results[k] = finish(files[k], "rust", all[k], append(results[k].Problems, probsOf[k]...))
 	}
 	if len(s.found) > 0 {
 		keepHelpers(files, results, s.found, helpers)
@@ -792,9 +803,7 @@ func (r *rustFile) safeDefinitions() (defs []*def, probs []lint.ParseProblem) {
 	s := r.set
 	s.cur, s.hit, s.depth = nil, nil, 0
 	clear(s.evaling)
-	defs = r.definitions()
-	r.readUses(defs)
-	return defs, nil
+	return r.definitions(), nil
 }
 
 // useTree reads the use tree in tokens [k, end) under prefix: a::b::{c, d as e, f::*, self}.

@@ -4,8 +4,48 @@ package source
 // holds a metric (static ref VEC: IntCounterVec = …, VEC.with_label_values(&["a", "b"])),
 // found by name in the files of its crate.
 
-// readUses fills the label values and the only-grows mark of the definitions of r that are
-// bound to a name, from the uses of that name in the crate.
+// tokRef is a token of a file.
+type tokRef struct {
+	f *rustFile
+	k int
+}
+
+// readUses fills the label values and the only-grows mark of the definitions bound to a
+// name, from the uses of that name in the crate: the tokens of the names are indexed in one
+// pass. A panic leaves the facts unread.
+func (s *rustSet) readUses(rs []*rustFile, defs [][]*def) {
+	defer func() { _ = recover() }()
+	names := map[string][]tokRef{}
+	for k, r := range rs {
+		for _, d := range defs[k] {
+			if v := r.defVars[d]; v != "" {
+				names[v] = nil
+			}
+		}
+	}
+	if len(names) == 0 {
+		return
+	}
+	for _, f := range s.files {
+		for k := range f.toks {
+			if f.toks[k].kind != tokIdent {
+				continue
+			}
+			if refs, ok := names[f.toks[k].text]; ok {
+				names[f.toks[k].text] = append(refs, tokRef{f, k})
+			}
+		}
+	}
+	s.uses = names
+	for k, r := range rs {
+		if r != nil {
+			r.readUses(defs[k])
+		}
+	}
+	s.uses = nil
+}
+
+// readUses reads the uses of the holders of r's definitions.
 func (r *rustFile) readUses(defs []*def) {
 	for _, d := range defs {
 		v := r.defVars[d]
@@ -57,16 +97,12 @@ func (r *rustFile) usesOf(v string, d *def) rustUses {
 	if decl >= 0 && r.isPub(decl) && s.hasLib(r.crate) {
 		u.values.all = true // other crates may use it
 	}
-	for _, f := range s.files {
-		if f.crate != r.crate {
+	for _, t := range s.uses[v] {
+		f, k := t.f, t.k
+		if f.crate != r.crate || f == r && k == decl || f.skip[k] || f.text(k-1) == "." {
 			continue
 		}
-		for k := range f.toks {
-			if f.toks[k].text != v || f.kind(k) != tokIdent || f == r && k == decl || f.skip[k] || f.text(k-1) == "." {
-				continue
-			}
-			f.readUse(k, &u)
-		}
+		f.readUse(k, &u)
 	}
 	return u
 }
