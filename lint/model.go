@@ -390,7 +390,9 @@ type CodeDef struct {
 	OnlyGrows bool
 	// LabelValues holds, by label name, the values the code gives the label where it uses
 	// the family, sorted (Go: WithLabelValues and With(prometheus.Labels{…}) on the variable
-	// or field that holds a Vec, resolved as names are); nil when nothing was read.
+	// or field that holds a Vec; Rust: with_label_values(&[…]) on the static or let binding,
+	// and make_static_metric! values; Python: .labels(…) on the module-level name; resolved
+	// as names are); nil when nothing was read.
 	LabelValues map[string][]string
 	// ValuesComplete holds the labels whose LabelValues are every value the code can give:
 	// each use of the holder gives constants, and the holder escapes nowhere (not passed on,

@@ -15,7 +15,7 @@ func (s *pySet) readUses(defs [][]*def) {
 	var index map[string][]ref // the tokens of every name, built on first need
 	for i, p := range s.files {
 		for _, d := range defs[i] {
-			if !d.name.known() || d.typ == "stateset" || d.typ == "info" {
+			if !d.name.known() && d.name.rest == "" || d.typ == "stateset" || d.typ == "info" {
 				continue
 			}
 			labelled := len(d.labels) > 0 && !d.labelsUnknown
@@ -101,7 +101,9 @@ func (p *pyFile) readUse(k int, u *rustUses) {
 		m = p.match[m+2] + 1
 	}
 	if text(m) != "." {
-		u.values.all = true // passed on, returned, stored: it escapes
+		if m == k+1 {
+			u.values.all = true // passed on, returned, stored: it escapes
+		} // else a child kept elsewhere: its labels are given, what it does is not known
 		u.shrinks = true
 		return
 	}

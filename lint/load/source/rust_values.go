@@ -49,7 +49,7 @@ func (s *rustSet) readUses(rs []*rustFile, defs [][]*def) {
 func (r *rustFile) readUses(defs []*def) {
 	for _, d := range defs {
 		v := r.defVars[d]
-		if v == "" || !d.name.known() {
+		if v == "" || !d.name.known() && d.name.rest == "" {
 			continue
 		}
 		labelled := len(d.labels) > 0 && !d.labelsUnknown
@@ -134,7 +134,9 @@ func (r *rustFile) readUse(k int, u *rustUses) {
 		return // register(Box::new(VEC.clone()))
 	}
 	if r.text(m) != "." {
-		u.values.all = true // passed on, returned, borrowed: it escapes
+		if m == k+1 {
+			u.values.all = true // passed on, returned, borrowed: it escapes
+		} // else a child kept elsewhere: its labels are given, what it does is not known
 		u.shrinks = true
 		return
 	}

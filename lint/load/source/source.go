@@ -97,7 +97,14 @@
 // Each family also gets a lint.CodeDef: the constructor that defines it, whether its label
 // names are only partly known (a label slice in a variable), and why a scrape may lack it
 // (labelled families of client_golang and the Rust crate, custom collectors, metrics crate
-// macros, definitions inside a condition or a loop).
+// macros, definitions inside a condition or a loop). The uses of the name that holds a
+// metric give its label values and whether a gauge only grows: Go (golang_values.go,
+// golang_grow.go); Rust, the static or let binding's uses in its crate (with_label_values
+// of a literal list, inc/inc_by); Python, the module-level name's uses in the set
+// (.labels(…) positional or by keyword, .inc()). A set of values is complete, and a gauge
+// only grows, when every use is read and the holder is never passed on (nor, in Rust, pub in
+// a library crate); a child kept from with_label_values/labels gives its values but may be
+// set.
 //
 // How files are read: LoadFiles hands the whole Go part of the set (with any go.mod listed)
 // to one reader. Only packages that mention client_golang (or hold exposition text) and the
