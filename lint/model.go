@@ -393,7 +393,9 @@ type CodeDef struct {
 	OnlyGrows bool
 	// LabelValues holds, by label name, the values the code gives the label where it uses
 	// the family, sorted (Go: WithLabelValues and With(prometheus.Labels{…}) on the variable
-	// or field that holds a Vec, resolved as names are); nil when nothing was read.
+	// or field that holds a Vec; Rust: with_label_values(&[…]) on the static or let binding,
+	// and make_static_metric! values; Python: .labels(…) on the module-level name; resolved
+	// as names are); nil when nothing was read.
 	LabelValues map[string][]string
 	// ValuesComplete holds the labels whose LabelValues are every value the code can give:
 	// each use of the holder gives constants, and the holder escapes nowhere (not passed on,
@@ -410,6 +412,12 @@ type UnresolvedDef struct {
 	// the others * ("*" when nothing is known).
 	Pattern string
 	Reason  string // why the name is not known: "the name is the loop variable n"
+	// Rest is set when the namespace is the only unknown part of the name (a namespace
+	// read from the environment at run time): the family the definition gives with the
+	// namespace left out, and its code facts. A sources entry's prefix: stands for that
+	// namespace (source.ApplyOptions), which makes it a family named prefix + Rest.Name.
+	Rest    *Family
+	RestDef *CodeDef
 }
 
 // LabelsKnown reports whether Labels is the family's whole label set. A scraped family shows

@@ -430,9 +430,14 @@ func (p *pyFile) metric(cls, typ string, open, at int) *def {
 	if typ == "counter" && full.known() {
 		full = known(strings.TrimSuffix(full.s, "_total"))
 	}
+	if typ == "counter" && full.rest != "" {
+		full.rest = strings.TrimSuffix(full.rest, "_total")
+	}
 	switch {
 	case unit.known() && unit.s != "" && full.known() && !strings.HasSuffix(full.s, "_"+unit.s):
 		full = known(full.s + "_" + unit.s)
+	case unit.known() && unit.s != "" && full.rest != "" && !strings.HasSuffix(full.rest, "_"+unit.s):
+		full.rest += "_" + unit.s
 	case !unit.known():
 		full = concat(full, value{s: hole, why: unit.why})
 	}

@@ -780,6 +780,7 @@ func (p *pyFile) bind(w *pyDef, open int) *pyEnv {
 func loadPythonFiles(files []*lint.SourceFile) []Result {
 	set := newPySet(files)
 	defs := set.definitions()
+	set.readUses(defs)
 	out := make([]Result, len(files))
 	for i, p := range set.files {
 		out[i] = finish(p.f, "python", defs[i], p.probs)

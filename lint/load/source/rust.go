@@ -418,6 +418,10 @@ func (r *rustFile) definitions() []*def {
 				}
 			}
 		}
+		if ds := r.helperCall(i); len(ds) > 0 {
+			defs = append(defs, ds...)
+			continue
+		}
 		if r.text(i+1) == "!" && isOpener(r.text(i+2)) || r.text(i+1) == "::" && r.text(i+3) == "(" || r.clientCall(i) {
 			s := r.set
 			s.cur, s.hit = nil, nil

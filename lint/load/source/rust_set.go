@@ -52,6 +52,12 @@ type rustSet struct {
 	steps   int        // names looked up for the current definition
 	cur     *rustFrame // the call-site bindings of the parameters being evaluated
 	hit     *rustFn    // the first function whose parameter was needed and not bound
+	// cross holds the helpers of crates read before this one; found collects this crate's
+	// (nil when they are not kept).
+	cross *rustHelpers
+	found []*rustHelper
+	// uses indexes the tokens of the names that hold metrics while their uses are read.
+	uses map[string][]tokRef
 	// allowMut lets a let mut binding stand for its initializer: a prometheus-client
 	// registry is always mut, and nothing changes its prefix after it is made.
 	allowMut bool
@@ -574,6 +580,7 @@ func (s *rustSet) callsOf(fn *rustFn) rustCalls {
 func (r *rustFile) expand(i int, d *def, hit *rustFn, help map[string]string) []*def {
 	s := r.set
 	first := s.callsOf(hit)
+	r.noteHelper(hit, i, help, nil, d) // other crates may call it too
 	if len(first.sites) == 0 {
 		return []*def{d}
 	}
@@ -624,6 +631,7 @@ func (r *rustFile) expand(i int, d *def, hit *rustFn, help map[string]string) []
 			continue
 		}
 		up := s.callsOf(hitFn)
+		r.noteHelper(hitFn, i, help, fr, nd)
 		if len(up.sites) == 0 {
 			out = append(out, nd)
 			continue
@@ -647,6 +655,7 @@ func (r *rustFile) expand(i int, d *def, hit *rustFn, help map[string]string) []
 func loadRustFiles(files []*lint.SourceFile) []Result {
 	results := make([]Result, len(files))
 	var crates [][]int
+	var keys []string
 	byCrate := map[string]int{}
 	for k, f := range files {
 		c, _ := rustModule(f.Path)
@@ -655,10 +664,13 @@ func loadRustFiles(files []*lint.SourceFile) []Result {
 			g = len(crates)
 			byCrate[c] = g
 			crates = append(crates, nil)
+			keys = append(keys, c)
 		}
 		crates[g] = append(crates[g], k)
 	}
-	for _, g := range crates {
+	helpers := &rustHelpers{byName: map[string][]*rustHelper{}}
+	for _, gi := range rustCrateOrder(keys, crates, files) {
+		g := crates[gi]
 		size := 0
 		for _, k := range g {
 			size += len(files[k].Src)
@@ -675,7 +687,7 @@ func loadRustFiles(files []*lint.SourceFile) []Result {
 			for j, k := range set {
 				fs[j] = files[k]
 			}
-			for j, res := range loadRustSet(fs) {
+			for j, res := range loadRustSet(fs, helpers) {
 				results[set[j]] = res
 			}
 		}
@@ -688,12 +700,20 @@ func loadRustFiles(files []*lint.SourceFile) []Result {
 			})
 		}
 	}
+	dropCalledHelpers(files, results, helpers)
 	return results
 }
 
-// loadRustSet reads files of one crate together.
-func loadRustSet(files []*lint.SourceFile) []Result {
+// loadRustSet reads files of one crate together, with the helpers of the crates read before
+// it (nil: none), to which it adds its own.
+func loadRustSet(files []*lint.SourceFile, helpers *rustHelpers) []Result {
 	s := newRustSet()
+	if helpers != nil {
+		s.cross = helpers
+		if !helpers.full {
+			s.found = []*rustHelper{}
+		}
+	}
 	results := make([]Result, len(files))
 	rs := make([]*rustFile, len(files))
 	// Tokenizing is most of the work and needs nothing of the set: do it in parallel, then
@@ -707,12 +727,24 @@ func loadRustSet(files []*lint.SourceFile) []Result {
 		rs[k], results[k].Problems = s.add(f, toks[k])
 		toks[k] = rustToks{}
 	}
+	all := make([][]*def, len(files))
+	probsOf := make([][]lint.ParseProblem, len(files))
 	for k, r := range rs {
 		if r == nil || !r.wanted {
 			continue
 		}
 		defs, probs := r.safeDefinitions()
-		results[k] = finish(files[k], "rust", defs, append(results[k].Problems, probs...))
+		all[k], probsOf[k] = defs, probs
+	}
+	s.readUses(rs, all)
+	for k, r := range rs {
+		if r == nil || !r.wanted {
+			continue
+		}
+		results[k] = finish(files[k], "rust", all[k], append(results[k].Problems, probsOf[k]...))
+	}
+	if len(s.found) > 0 {
+		keepHelpers(files, results, s.found, helpers)
 	}
 	return results
 }

@@ -55,7 +55,13 @@
 //     src/a/b/mod.rs are crate::a::b) are reached through use declarations (aliases, globs,
 //     pub use re-exports), crate::/self::/super:: paths and associated consts; and a name
 //     or registry that is a function parameter is read once for each call site in the set
-//     (free functions, Type::f and unique method names), up to 3 calls up.
+//     (free functions, Type::f and unique method names), up to 3 calls up. A function of
+//     another crate of the set whose parameter a definition needs and that its own crate
+//     never binds (Lighthouse's lighthouse_metrics::try_create_int_counter(name, help)) is
+//     read at each call in the other crates — c::f(…), f(…) through use c::f or a glob of
+//     c (also re-exported by a module of the calling crate), m::f(…) with use c as m — one
+//     definition per call, at the argument the name comes from; crates are read in the
+//     order their paths name each other, so a crate's helpers are known before its users.
 //   - Python (a tokenizer: string prefixes, triple quotes, f-strings, comments, brackets,
 //     indentation): prometheus_client's Counter, Gauge, Histogram, Summary, Info and Enum with
 //     positional or keyword name, documentation, labelnames, namespace, subsystem and unit,
@@ -83,12 +89,22 @@
 // (lint.Project.Excused), unless nothing is known of it ("*", "*_total"). A driftlint:metric
 // comment next to such a definition declares what it defines (directive.go). Each source
 // exposition covers the name spaces its definitions own (covers). fmt.Sprintf("%s_x", ns),
-// format!("{NS}_x") and f"{NS}_x" whose every field is a constant are worked out.
+// format!("{NS}_x") and f"{NS}_x" whose every field is a constant are worked out. A
+// definition whose namespace alone is computed at run time (Python namespace=, Go
+// Namespace:, Rust .namespace() from the environment) takes the sources entry's prefix: as
+// its namespace when the entry gives one (ApplyOptions), and is unresolved otherwise.
 //
 // Each family also gets a lint.CodeDef: the constructor that defines it, whether its label
 // names are only partly known (a label slice in a variable), and why a scrape may lack it
 // (labelled families of client_golang and the Rust crate, custom collectors, metrics crate
-// macros, definitions inside a condition or a loop).
+// macros, definitions inside a condition or a loop). The uses of the name that holds a
+// metric give its label values and whether a gauge only grows: Go (golang_values.go,
+// golang_grow.go); Rust, the static or let binding's uses in its crate (with_label_values
+// of a literal list, inc/inc_by); Python, the module-level name's uses in the set
+// (.labels(…) positional or by keyword, .inc()). A set of values is complete, and a gauge
+// only grows, when every use is read and the holder is never passed on (nor, in Rust, pub in
+// a library crate); a child kept from with_label_values/labels gives its values but may be
+// set.
 //
 // How files are read: LoadFiles hands the whole Go part of the set (with any go.mod listed)
 // to one reader. Only packages that mention client_golang (or hold exposition text) and the
@@ -114,8 +130,10 @@
 // Rust: there is no parser, so shapes are matched over tokens: macros are not expanded, types
 // are not inferred (a Counter::new of another crate counts when the file uses the prometheus
 // crate), let bindings resolve by brace scope to the latest non-mut binding before the use;
-// a path of another crate or a #[path] module is not followed, a use inside a function counts
-// for its whole file, and Cargo.toml is not read (a crate is the directory holding src/). A
+// a constant of another crate or a #[path] module is not followed, a use inside a function
+// counts for its whole file, and Cargo.toml is not read (a crate is the directory holding
+// src/, named by that directory with - as _). At most 4096 calls of one helper of another
+// crate are read, and the crates kept for their helpers hold at most 4 MiB of Rust. A
 // parameter is followed through at most 16 call sites per function, 3 calls up and 64 call
 // chains per definition, a name through 32 nested names and 4096 lookups: a bound that is
 // hit leaves the definition unresolved with a reason that names it. A function with no call
@@ -312,9 +330,13 @@ func finish(f *lint.SourceFile, lang string, defs []*def, probs []lint.ParseProb
 			typ = "untyped"
 		}
 		if !d.name.known() {
-			e.Code.Unresolved = append(e.Code.Unresolved, lint.UnresolvedDef{
+			u := lint.UnresolvedDef{
 				At: at, Type: typ, Via: d.via, Pattern: d.familyName(d.name.pattern()), Reason: d.name.why,
-			})
+			}
+			if d.name.rest != "" {
+				u.Rest, u.RestDef = newFamily(d, d.familyName(d.name.rest), typ, at, e)
+			}
+			e.Code.Unresolved = append(e.Code.Unresolved, u)
 			continue
 		}
 		name := d.familyName(d.name.s)
@@ -339,14 +361,10 @@ func finish(f *lint.SourceFile, lang string, defs []*def, probs []lint.ParseProb
 			}
 			continue
 		}
-		fam := &lint.Family{Name: name, Type: typ, Help: d.help, Labels: labels, HelpAt: at, FirstAt: at, Expo: e}
-		if typ != "untyped" {
-			fam.TypeAt = at
-		}
+		fam, cd := newFamily(d, name, typ, at, e)
 		e.Families[name] = fam
 		e.Order = append(e.Order, name)
-		e.Code.Defs[name] = &lint.CodeDef{Via: d.via, LabelsUnknown: d.labelsUnknown, MayBeAbsent: d.mayBeAbsent, NativeHistogram: d.native, OnlyGrows: d.onlyGrows}
-		e.Code.Defs[name].LabelValues, e.Code.Defs[name].ValuesComplete = d.values.result()
+		e.Code.Defs[name] = cd
 	}
 	if len(e.Families) == 0 && len(e.Code.Unresolved) == 0 && len(unusedDirectives) == 0 {
 		return r
@@ -354,6 +372,17 @@ func finish(f *lint.SourceFile, lang string, defs []*def, probs []lint.ParseProb
 	e.Covers = covers(e)
 	r.Exposition = e
 	return r
+}
+
+// newFamily returns the family a definition gives under a name, and its code facts.
+func newFamily(d *def, name, typ string, at lint.Pos, e *lint.Exposition) (*lint.Family, *lint.CodeDef) {
+	fam := &lint.Family{Name: name, Type: typ, Help: d.help, Labels: sortedUnique(d.labels), HelpAt: at, FirstAt: at, Expo: e}
+	if typ != "untyped" {
+		fam.TypeAt = at
+	}
+	cd := &lint.CodeDef{Via: d.via, LabelsUnknown: d.labelsUnknown, MayBeAbsent: d.mayBeAbsent, NativeHistogram: d.native, OnlyGrows: d.onlyGrows}
+	cd.LabelValues, cd.ValuesComplete = d.values.result()
+	return fam, cd
 }
 
 // covers returns the name spaces a source exposition is the truth for: the space of the
@@ -430,7 +459,8 @@ func sortedUnique(ls []string) []string {
 
 // ApplyOptions applies the config's sources: mapping entries to the expositions of the files
 // they match (the first matching entry): prefix is prepended to every name a file defines
-// (and to its unresolved patterns), and covers replaces the name spaces its definitions own.
+// (and to its unresolved patterns; a definition whose namespace alone is computed at run time
+// takes the prefix as its namespace), and covers replaces the name spaces its definitions own.
 func ApplyOptions(expos []*lint.Exposition, opts []lint.SourceOpt) {
 	for _, e := range expos {
 		for _, o := range opts {
@@ -438,6 +468,7 @@ func ApplyOptions(expos []*lint.Exposition, opts []lint.SourceOpt) {
 				continue
 			}
 			if o.Prefix != "" {
+				namespaceRest(e)
 				prefixNames(e, o.Prefix)
 			}
 			if o.Covers != nil {
@@ -446,6 +477,33 @@ func ApplyOptions(expos []*lint.Exposition, opts []lint.SourceOpt) {
 			break
 		}
 	}
+}
+
+// namespaceRest turns each unresolved definition whose namespace alone is unknown into the
+// family it gives without it, for prefixNames to add the sources entry's prefix: the prefix
+// stands for the namespace the program reads at run time. A family the file already defines
+// under that name keeps its definition.
+func namespaceRest(e *lint.Exposition) {
+	if e.Code == nil || e.Families == nil || e.Code.Defs == nil {
+		return
+	}
+	kept := e.Code.Unresolved[:0]
+	for _, u := range e.Code.Unresolved {
+		if u.Rest == nil {
+			kept = append(kept, u)
+			continue
+		}
+		if e.Families[u.Rest.Name] == nil {
+			e.Families[u.Rest.Name] = u.Rest
+			e.Code.Defs[u.Rest.Name] = u.RestDef
+			e.Order = append(e.Order, u.Rest.Name)
+		}
+	}
+	e.Code.Unresolved = kept
+	slices.SortStableFunc(e.Order, func(a, b string) int {
+		pa, pb := e.Families[a].FirstAt, e.Families[b].FirstAt
+		return cmp.Or(cmp.Compare(pa.Line, pb.Line), cmp.Compare(pa.Col, pb.Col))
+	})
 }
 
 // prefixNames renames every family of a source exposition to prefix+name.

@@ -14,6 +14,10 @@ const hole = "\x00"
 type value struct {
 	s   string // the text, with a hole byte for each unknown part
 	why string // why a part is unknown: "" when known
+	// rest is set when the namespace is the only unknown part (fqName with a namespace
+	// computed at run time): the name after the namespace and its _, which a sources
+	// entry's prefix: completes. Any other operation on the value drops it.
+	rest string
 }
 
 // known returns a constant value.
@@ -78,7 +82,14 @@ func fqName(namespace, subsystem, name value) value {
 			parts = append(parts, unknown(p.why)) // may be empty: no _ after it
 		}
 	}
-	return concat(append(parts, name)...)
+	out := concat(append(parts, name)...)
+	if !namespace.known() && subsystem.known() && name.known() {
+		out.rest = name.s
+		if subsystem.s != "" {
+			out.rest = subsystem.s + "_" + name.s
+		}
+	}
+	return out
 }
 
 // fillFormat builds a value from a format string: the i-th placeholder (spec is its text,
