@@ -248,6 +248,12 @@ func initConfig(dir string, scan *initScan) ([]byte, initCounts) {
 	}
 
 	writeSources(&b, scan.langs)
+	var exps []initExporter
+	if root, err := safefs.Open(dir); err == nil {
+		exps = proposeExporters(root, slices.Concat(rules, dashboards))
+		_ = root.Close()
+	}
+	writeExporters(&b, exps)
 	writeRunbookURLs(&b, dir, rules, scan.mdFiles)
 	var sites []initDocSite
 	if root, err := safefs.Open(dir); err == nil {
