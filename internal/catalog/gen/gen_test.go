@@ -163,6 +163,14 @@ func TestGenerateFails(t *testing.T) {
 			c[1].Add.Names = append(c[1].Add.Names, "tiny_requests_total")
 			return c
 		}, "already sees"},
+		{"fails on a rewrite that matches no file", func(m *Manifest) []Correction {
+			m.Exporters[0].Rewrite = append(m.Exporters[0].Rewrite, struct {
+				From   string `yaml:"from"`
+				To     string `yaml:"to"`
+				Reason string `yaml:"reason"`
+			}{"opts.Namespace", `"tiny"`, "a flag's default"})
+			return good
+		}, "matches no file"},
 		{"fails on a correction for an exporter neither generated nor pending", func(m *Manifest) []Correction {
 			m.Pending = nil
 			return good
