@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -21,6 +22,7 @@ import (
 	"github.com/prometheus/prometheus/promql/parser"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/driftlint/driftlint/lint/catalog"
 	"github.com/driftlint/driftlint/lint/safefs"
 )
 
@@ -65,6 +67,19 @@ type Config struct {
 	// DocSites are folders published as a documentation site (Hugo, Docusaurus…): links in
 	// their pages resolve as the site serves them.
 	DocSites []DocSite
+	// Exporters are the catalogued exporters (lint/catalog) whose metrics the project's
+	// queries read: their families are definitions, as a scrape of them would be.
+	Exporters []ExporterRef
+}
+
+// ExporterRef is one entry of exporters: a catalogued exporter (or alias), optionally at a
+// version.
+type ExporterRef struct {
+	Name     string   // as written: node-exporter, kubelet
+	Exporter string   // the catalogue's exporter (kubernetes for kubelet)
+	Prefixes []string // for an alias: the name prefixes it selects
+	Version  string   // the catalogued version name; the latest when not written
+	At       Pos      // the entry
 }
 
 // ExpositionSource is one entry of exposition: a saved scrape or a URL.
@@ -547,7 +562,7 @@ func (cp *configParser) duration(n *yaml.Node, what string) (time.Duration, erro
 	return time.Duration(d), nil
 }
 
-var topKeys = []string{"rules", "runbooks", "metrics_docs", "dashboards", "exposition", "sources", "health", "invariants", "health_invariants", "runbook_urls", "doc_sites", "copies", "checks", "suppress", "ignore", "known_metrics", "target_labels"}
+var topKeys = []string{"rules", "runbooks", "metrics_docs", "dashboards", "exposition", "sources", "health", "invariants", "health_invariants", "runbook_urls", "doc_sites", "copies", "checks", "suppress", "ignore", "known_metrics", "target_labels", "exporters"}
 
 func (cp *configParser) top(n *yaml.Node) error {
 	c := cp.cfg
@@ -570,6 +585,8 @@ func (cp *configParser) top(n *yaml.Node) error {
 			c.KnownMetrics, err = cp.globs(v, key)
 		case "target_labels":
 			c.TargetLabels, err = cp.labelNames(v, key)
+		case "exporters":
+			err = cp.exporters(v)
 		case "exposition":
 			err = cp.expositions(v)
 		case "health":
@@ -835,6 +852,47 @@ func (cp *configParser) runbookURLs(n *yaml.Node) error {
 			return cp.errf(it, "a runbook_urls entry needs a prefix and a path")
 		}
 		cp.cfg.RunbookURLs = append(cp.cfg.RunbookURLs, u)
+	}
+	return nil
+}
+
+// exporters reads the exporters: list: NAME or NAME@VERSION of the catalogue. An unknown
+// name or version is an error that lists the known ones.
+func (cp *configParser) exporters(n *yaml.Node) error {
+	items, err := cp.seq(n, "exporters")
+	if err != nil {
+		return err
+	}
+	seen := map[string]bool{}
+	for _, it := range items {
+		s, err := cp.str(it, "an exporters entry")
+		if err != nil {
+			return err
+		}
+		name, version, _ := strings.Cut(strings.TrimSpace(s), "@")
+		e, prefixes, ok := catalog.Lookup(name)
+		if !ok {
+			var known []string
+			for _, e := range catalog.Exporters() {
+				known = append(known, e.Name)
+				known = append(known, slices.Sorted(maps.Keys(e.Aliases))...)
+			}
+			slices.Sort(known)
+			msg := fmt.Sprintf("exporters: %q is not a catalogued exporter", name)
+			if c := Closest(name, known); c != "" {
+				msg += fmt.Sprintf(" (did you mean %q?)", c)
+			}
+			return cp.errf(it, "%s; known: %s (driftlint exporters lists them with their versions)", msg, strings.Join(known, ", "))
+		}
+		i, err := e.Resolve(version)
+		if err != nil {
+			return cp.errf(it, "exporters: %s: %v", name, err)
+		}
+		if seen[name] {
+			return cp.errf(it, "exporters: %s is listed twice", name)
+		}
+		seen[name] = true
+		cp.cfg.Exporters = append(cp.cfg.Exporters, ExporterRef{Name: name, Exporter: e.Name, Prefixes: prefixes, Version: e.Versions[i].Name, At: cp.pos(it)})
 	}
 	return nil
 }

@@ -41,10 +41,17 @@ type Project struct {
 	// left out), so that rules can tell whether a linked file exists without doing I/O. The
 	// loader fills it with runbook.ListFiles; nil means unknown (only loaded files are known).
 	KnownPaths map[string]bool
+	// SiteAliases holds, for the pages of the config's doc_sites that are not loaded as
+	// runbooks or docs, the aliases: of their front matter (the old URLs that redirect to
+	// them), by page path; the loader reads the head of each page.
+	SiteAliases map[string][]string
 	// KnownMetrics are the metrics that the config's known_metrics files name: they exist
 	// although no exposition shows them (a collector the saved scrape ran without, an
 	// exporter of another team), so they count as defined, with unknown labels.
 	KnownMetrics []KnownMetric
+	// Exporters are the families of the config's exporters: entries, from the catalogue:
+	// definitions as a scrape of the exporter would give, owning the exporter's name spaces.
+	Exporters []*ExporterDefs
 	// ClientDefaults are the families a client library's default registry exports, for the
 	// clients the project's sources use (client_golang's go_*, process_*, promhttp_*;
 	// prometheus_client's process_*, python_*): defined, never unknown, never asked to be
@@ -84,7 +91,27 @@ const (
 	DefSynthetic                    // a series Prometheus itself creates (up, ALERTS, scrape_*)
 	DefKnown                        // named by a known_metrics file
 	DefClient                       // a client library's default family (go_goroutines)
+	DefExporter                     // a catalogued exporter's family (config exporters:)
 )
+
+// ExporterDefs are the families of one exporters: entry, from the catalogue.
+type ExporterDefs struct {
+	Ref ExporterRef
+	// Expo holds the selected version's families: Source set, no samples, Target
+	// "exporter NAME", Covers the name spaces the exporter owns in any catalogued version.
+	Expo *Exposition
+	// Older are the families that only other catalogued versions export: their names are
+	// defined too (a dashboard may serve several versions).
+	Older []*Family
+	// RenamedTo holds, for an older family renamed upstream, its new name; RenamedIn the
+	// version that renamed it.
+	RenamedTo, RenamedIn map[string]string
+	// Excuses are globs of the names of exporter definitions the catalogue could not read.
+	Excuses []string
+}
+
+// Origin names the exporter as a definition's origin: "node-exporter 1.12".
+func (x *ExporterDefs) Origin() string { return x.Ref.Name + " " + x.Ref.Version }
 
 // Excuse is a glob of metric names that may exist although nothing defines them exactly: the
 // names an unresolved definition in the code can produce (app_*_seconds), or a glob of a
@@ -100,8 +127,10 @@ type Excuse struct {
 type MetricDef struct {
 	Kind   DefKind
 	At     Pos
-	Family *Family    // for DefExported; for DefKnown when the known_metrics file gives a type
+	Family *Family    // for DefExported and DefExporter; for DefKnown when the known_metrics file gives a type
 	Rule   *RuleEntry // for DefRecorded
+	// Exporter is the catalogued exporter of a DefExporter.
+	Exporter *ExporterDefs
 }
 
 // syntheticSeries are created by Prometheus itself, not by any exporter.
@@ -137,6 +166,19 @@ func (p *Project) index() {
 				if e.Source && !IsRecordingName(name) {
 					p.srcWord[MetricPrefix(name)] = true
 				}
+			}
+		}
+		for _, x := range p.Exporters {
+			p.globs = append(p.globs, x.Expo.Covers...)
+			for _, fam := range slices.Concat(familiesOf(x.Expo), x.Older) {
+				for _, s := range fam.SeriesNames() {
+					if _, ok := p.defs[s]; !ok {
+						p.defs[s] = MetricDef{Kind: DefExporter, At: x.Ref.At, Family: fam, Exporter: x}
+					}
+				}
+			}
+			for _, g := range x.Excuses {
+				p.excuses = append(p.excuses, Excuse{Glob: g, At: x.Ref.At, Why: "a definition of " + x.Ref.Name + " that the catalogue could not read"})
 			}
 		}
 		for _, r := range p.Rules {
@@ -518,4 +560,26 @@ func excusedSuffixes(typ string) []string {
 		return nil
 	}
 	return []string{"_bucket", "_sum", "_count", "_created", "_total", "_gsum", "_gcount"}
+}
+
+// familiesOf returns an exposition's families in file order.
+func familiesOf(e *Exposition) []*Family {
+	out := make([]*Family, 0, len(e.Order))
+	for _, n := range e.Order {
+		out = append(out, e.Families[n])
+	}
+	return out
+}
+
+// TruthExpositions are the expositions whose families say which labels a metric carries:
+// the project's scrapes and sources, then the catalogued exporters' selected versions.
+func (p *Project) TruthExpositions() []*Exposition {
+	if len(p.Exporters) == 0 {
+		return p.Expositions
+	}
+	out := slices.Clip(p.Expositions)
+	for _, x := range p.Exporters {
+		out = append(out, x.Expo)
+	}
+	return out
 }

@@ -112,6 +112,23 @@ func runLabelUnknown(pass *lint.Pass) error {
 			ruleLines[k] = append(ruleLines[k], r.NameAt.Line)
 		}
 	}
+	type lineAt struct {
+		file string
+		line int
+	}
+	legendLines := map[lineAt]int{} // a legend's line → its target's expression line
+	for _, d := range p.Dashboards {
+		for _, t := range d.Targets {
+			if t.Query == nil || t.Legend.Value == "" {
+				continue
+			}
+			lp := t.Legend.Pos(0)
+			ep := t.Query.Text.Pos(0)
+			if lp.File == ep.File && lp.Line != ep.Line {
+				legendLines[lineAt{lp.File, lp.Line}] = ep.Line
+			}
+		}
+	}
 	pass.FoldSame(func(f lint.Finding) string {
 		if f.Subject.Label == "" {
 			return ""
@@ -125,8 +142,14 @@ func runLabelUnknown(pass *lint.Pass) error {
 			}
 			return fmt.Sprintf("%s\x00%d\x00%s", f.Pos.File, rule, f.Subject.Label)
 		}
-		// A dashboard target or runbook query: the two sides of one expression (its line).
-		return fmt.Sprintf("%s\x00%d\x00%s", f.Pos.File, f.Pos.Line, f.Subject.Label)
+		// A dashboard target or runbook query: the two sides of one expression (its line),
+		// and a target's legend with its expression (the legend's line counts as the
+		// expression's).
+		line := f.Pos.Line
+		if l, ok := legendLines[lineAt{f.Pos.File, line}]; ok {
+			line = l
+		}
+		return fmt.Sprintf("%s\x00%d\x00%s", f.Pos.File, line, f.Subject.Label)
 	}, func(f lint.Finding) string {
 		return "the same label here: " + f.Message
 	})

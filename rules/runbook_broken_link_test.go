@@ -73,3 +73,9 @@ func TestRunbookBrokenLinkWithoutFileList(t *testing.T) {
 func TestRunbookBrokenLinkTemplatedAndSiteLinks(t *testing.T) {
 	rbRunWithFiles(t, "../fixtures/runbook-templated-links", rules.RunbookBrokenLink)
 }
+
+// Links to a doc site page's old URL, listed in the front matter aliases of a page that is
+// not a runbook (Loki's docs: configure/_index.md is also served at configuration/).
+func TestRunbookBrokenLinkSiteAliases(t *testing.T) {
+	rbRunWithFiles(t, "../fixtures/doc-site-aliases", rules.RunbookBrokenLink)
+}

@@ -249,6 +249,12 @@ func initConfig(dir string, scan *initScan) ([]byte, initCounts) {
 
 	writeSources(&b, scan.langs)
 	writeRunbookURLs(&b, dir, rules, scan.mdFiles)
+	var sites []initDocSite
+	if root, err := safefs.Open(dir); err == nil {
+		sites = docSites(root, scan.siteConfs, scan.mdFiles)
+		_ = root.Close()
+	}
+	writeDocSites(&b, sites)
 
 	b.WriteString(`
 # Discovery cannot find these; uncomment what applies.
@@ -441,6 +447,26 @@ func writeRunbookURLs(b *strings.Builder, dir string, rules, mdFiles []string) {
 		fmt.Fprintf(b, "  # %d %s, e.g. %s\n", u.alerts, either(u.alerts, "alert links", "alerts link"), u.example)
 		b.WriteString("  - prefix: " + yamlString(u.prefix) + "\n")
 		b.WriteString("    path: " + yamlString(u.path) + "\n")
+	}
+}
+
+// writeDocSites writes the doc_sites: key for the documentation sites found, or a commented
+// example.
+func writeDocSites(b *strings.Builder, sites []initDocSite) {
+	b.WriteString("\n# Documentation sites: their pages link as the site serves them (a/b.md at a/b/, a/_index.md at a/).\n")
+	if len(sites) == 0 {
+		b.WriteString("# (no documentation site found)\n# doc_sites:\n#   - root: docs/sources\n#     url_prefix: /docs/app/latest/\n")
+		return
+	}
+	b.WriteString("doc_sites:\n")
+	for _, s := range sites {
+		b.WriteString("  # " + s.why + "\n")
+		b.WriteString("  - root: " + yamlString(s.root) + "\n")
+		if s.urlPrefix != "" {
+			b.WriteString("    url_prefix: " + yamlString(s.urlPrefix) + "   # " + s.prefixUse + "\n")
+			continue
+		}
+		b.WriteString("    # url_prefix: /docs/app/latest/   # the path the site is published under, for absolute links\n")
 	}
 }
 

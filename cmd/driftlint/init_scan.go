@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"maps"
 	"net/url"
 	"path"
 	"path/filepath"
@@ -49,6 +50,22 @@ type initScan struct {
 	langs     []initLang
 	truncated bool // initMaxFiles was hit
 	mdFiles   []string
+	siteConfs []siteConf // documentation site generators' config files
+}
+
+// siteConf is a documentation site generator's config file found in the tree.
+type siteConf struct {
+	path string // the file
+	kind string // hugo, mkdocs, docusaurus
+	src  []byte // its text (for mkdocs' docs_dir)
+}
+
+// siteConfNames are the config files of the site generators whose serving rules doc_sites
+// follows: a page a/b.md served at a/b/, a/_index.md or a/index.md at a/.
+var siteConfNames = map[string]string{
+	"hugo.toml": "hugo", "hugo.yaml": "hugo", "hugo.json": "hugo",
+	"mkdocs.yml": "mkdocs", "mkdocs.yaml": "mkdocs",
+	"docusaurus.config.js": "docusaurus", "docusaurus.config.ts": "docusaurus", "docusaurus.config.mjs": "docusaurus",
 }
 
 // Folders whose files are never this project's inputs: test data, and trees vendored from
@@ -101,6 +118,11 @@ func scanTree(dir string, found []load.Discovered) (*initScan, error) {
 			charts[path.Dir(p)] = true
 		case ext == ".md" || ext == ".markdown" || ext == ".mdx":
 			s.mdFiles = append(s.mdFiles, p)
+		case siteConfNames[lower] != "":
+			src, err := root.ReadFile(p, initMaxReadSize)
+			if err == nil {
+				s.siteConfs = append(s.siteConfs, siteConf{path: p, kind: siteConfNames[lower], src: src})
+			}
 		}
 		lang := ""
 		for l, e := range langExt {
@@ -400,4 +422,126 @@ func collectRunbookURLs(n *yaml.Node, depth int, out *[]string) {
 	for _, c := range n.Content {
 		collectRunbookURLs(c, depth+1, out)
 	}
+}
+
+// initDocSite is a proposed doc_sites entry and how it was recognised.
+type initDocSite struct {
+	root, why string
+	urlPrefix string // the absolute link prefix most of its pages use ("" when none stands out)
+	prefixUse string // how often: "21 of 24 absolute links"
+}
+
+// absDocLink is an absolute Markdown link into a versioned docs path: /docs/loki/<VERSION>/….
+var absDocLink = regexp.MustCompile(`\]\((/docs/[A-Za-z0-9_.-]+/[^/)\s]+/)`)
+
+// sitePrefix finds the published path of a site's pages: the prefix of absolute /docs/x/y/
+// links that at least 5 links and two thirds of them share (Grafana's sites write
+// /docs/loki/<LOKI_VERSION>/…). It reads at most 500 pages.
+func sitePrefix(root *safefs.Root, site string, mdFiles []string) (prefix, use string) {
+	counts := map[string]int{}
+	total, read := 0, 0
+	for _, f := range mdFiles {
+		if !strings.HasPrefix(f, site+"/") {
+			continue
+		}
+		if read++; read > 500 {
+			break
+		}
+		src, err := root.ReadFile(f, initMaxReadSize)
+		if err != nil {
+			continue
+		}
+		for _, m := range absDocLink.FindAllSubmatch(src, -1) {
+			counts[string(m[1])]++
+			total++
+		}
+	}
+	best := ""
+	for _, k := range slices.Sorted(maps.Keys(counts)) {
+		if counts[k] > counts[best] {
+			best = k
+		}
+	}
+	if best == "" || counts[best] < 5 || 3*counts[best] < 2*total {
+		return "", ""
+	}
+	return best, fmt.Sprintf("%d of %d absolute /docs/ links", counts[best], total)
+}
+
+// mkdocsDir is mkdocs.yml's docs_dir setting.
+var mkdocsDir = regexp.MustCompile(`(?m)^docs_dir:\s*['"]?([^'"#\s]+)`)
+
+// docSites proposes doc_sites entries: the page folder of each site generator config found
+// (Hugo's content/, MkDocs' docs_dir, Docusaurus' docs/), and Hugo trees whose config lives
+// elsewhere (Grafana's docs/sources): the top folder of a tree of _index.md pages, when
+// at least two folders hold one. Only folders holding Markdown pages are proposed.
+func docSites(root *safefs.Root, confs []siteConf, mdFiles []string) []initDocSite {
+	hasPages := func(dir string) bool {
+		for _, f := range mdFiles {
+			if dir == "." || strings.HasPrefix(f, dir+"/") {
+				return true
+			}
+		}
+		return false
+	}
+	var out []initDocSite
+	seen := map[string]bool{}
+	add := func(dir, why string) {
+		dir = path.Clean(dir)
+		if seen[dir] || !hasPages(dir) {
+			return
+		}
+		for s := range seen {
+			if strings.HasPrefix(dir, s+"/") {
+				return // inside a site already proposed
+			}
+		}
+		seen[dir] = true
+		out = append(out, initDocSite{root: dir, why: why})
+	}
+	for _, c := range confs {
+		dir := path.Dir(c.path)
+		switch c.kind {
+		case "hugo":
+			add(path.Join(dir, "content"), "Hugo site: "+c.path)
+		case "mkdocs":
+			docs := "docs"
+			if m := mkdocsDir.FindSubmatch(c.src); m != nil {
+				docs = string(m[1])
+			}
+			add(path.Join(dir, docs), "MkDocs site: "+c.path)
+		case "docusaurus":
+			add(path.Join(dir, "docs"), "Docusaurus site: "+c.path)
+		}
+	}
+	// Hugo trees without their config: folders holding _index.md, by depth.
+	index := map[string]bool{}
+	for _, f := range mdFiles {
+		if path.Base(f) == "_index.md" {
+			index[path.Dir(f)] = true
+		}
+	}
+	tops := map[string]int{}
+	for d := range index {
+		top := d
+		for p := path.Dir(top); p != "." && p != "/" && index[p]; p = path.Dir(p) {
+			top = p
+		}
+		if top == "." {
+			continue
+		}
+		tops[top]++
+	}
+	for _, top := range slices.Sorted(maps.Keys(tops)) {
+		if tops[top] >= 2 {
+			add(top, fmt.Sprintf("Hugo pages: %d folders here hold an _index.md", tops[top]))
+		}
+	}
+	slices.SortFunc(out, func(a, b initDocSite) int { return strings.Compare(a.root, b.root) })
+	if root != nil {
+		for i := range out {
+			out[i].urlPrefix, out[i].prefixUse = sitePrefix(root, out[i].root, mdFiles)
+		}
+	}
+	return out
 }

@@ -172,6 +172,7 @@ func Project(cfg *lint.Config, opts Options) (*lint.Project, error) {
 		p.ParseProblems = append(p.ParseProblems, r.problems...)
 		p.Foreign = append(p.Foreign, r.foreign...)
 	}
+	p.SiteAliases = siteAliases(cfg, root, p.KnownPaths, byRel)
 	p.Files = append(p.Files, live.Files...)
 	p.ParseProblems = append(p.ParseProblems, live.Problems...)
 	p.Expositions = expositions(cfg, inputs, byRel, live.Expositions)
@@ -210,6 +211,7 @@ func Project(cfg *lint.Config, opts Options) (*lint.Project, error) {
 		}
 	}
 	knownMetrics(cfg, p, root, opts.MaxFileSize)
+	exporters(cfg, p)
 	for _, link := range root.Escapes() {
 		p.Skipped = append(p.Skipped, lint.ParseProblem{At: lint.Pos{File: link}, Message: "symbolic link leads out of the project root; not followed, nothing behind it is read"})
 	}
@@ -377,6 +379,7 @@ func loadFile(root *safefs.Root, in *input, maxSize int64) {
 		r.docEntries = mr.DocEntries
 		r.runbookAlerts = mr.Alerts
 		r.problems = append(r.problems, mr.Problems...)
+		r.foreign = append(r.foreign, mr.Foreign...)
 	}
 	if in.roles&roleDashboard != 0 {
 		var dr *dashboard.Result
@@ -709,6 +712,52 @@ func manifests(root *safefs.Root, code []*lint.SourceFile, lang, name string, ma
 			if dir == "." || dir == "/" {
 				break
 			}
+		}
+	}
+	return out
+}
+
+// Bounds of the doc site pages read for their front matter aliases.
+const (
+	maxSitePages    = 5000
+	siteHeadMaxSize = 16 << 10
+)
+
+// siteAliases reads the front matter aliases of the doc_sites pages that are not inputs, so
+// that links to a page's old URL resolve (Hugo redirects them). It reads the head of at most
+// maxSitePages pages; a page whose front matter is longer than siteHeadMaxSize keeps only
+// the aliases that come first.
+func siteAliases(cfg *lint.Config, root *safefs.Root, known map[string]bool, inputs map[string]*input) map[string][]string {
+	if len(cfg.DocSites) == 0 || known == nil {
+		return nil
+	}
+	var pages []string
+	for p := range known {
+		if ext := path.Ext(p); ext != ".md" && ext != ".mdx" {
+			continue
+		}
+		if _, ok := inputs[p]; ok {
+			continue
+		}
+		for _, d := range cfg.DocSites {
+			if d.Root == "." || strings.HasPrefix(p, d.Root+"/") {
+				pages = append(pages, p)
+				break
+			}
+		}
+	}
+	slices.Sort(pages)
+	if len(pages) > maxSitePages {
+		pages = pages[:maxSitePages]
+	}
+	out := map[string][]string{}
+	for _, p := range pages {
+		head, err := root.ReadHead(p, siteHeadMaxSize)
+		if err != nil {
+			continue
+		}
+		if a := runbook.FrontMatterAliases(head); len(a) > 0 {
+			out[p] = a
 		}
 	}
 	return out

@@ -50,15 +50,16 @@ const minTargetSubsystems = 3
 
 func newLabelIndex(p *lint.Project) *Index {
 	x := &Index{records: map[string][]*lint.RuleEntry{}, inferred: map[string]LabelSet{}, active: map[string]bool{}}
+	expos := p.TruthExpositions()
 	families := 0
-	for _, e := range p.Expositions {
+	for _, e := range expos {
 		families += len(e.Order)
 	}
 	base := make(map[string][]string, families)
 	expoOf := make(map[string][]int, families) // series name → expositions that export it
 	x.families = make(map[string]*lint.Family, families)
-	expoLabels := make([]map[string]bool, len(p.Expositions))
-	for i, e := range p.Expositions {
+	expoLabels := make([]map[string]bool, len(expos))
+	for i, e := range expos {
 		all := map[string]bool{}
 		for _, name := range e.Order {
 			f := e.Families[name]

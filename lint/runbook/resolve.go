@@ -1,6 +1,7 @@
 package runbook
 
 import (
+	"maps"
 	"net/url"
 	"path"
 	"regexp"
@@ -80,6 +81,7 @@ func For(p *lint.Project) *Index {
 		ix := New(p.KnownPaths, p.Files, p.Markdown, urls)
 		if p.Config != nil {
 			ix.WithDocSites(p.Config.DocSites)
+			ix.withPageAliases(p.SiteAliases)
 		}
 		return ix
 	}).(*Index)
@@ -99,18 +101,34 @@ func (ix *Index) WithDocSites(sites []lint.DocSite) *Index {
 		if includes.Match(m.File.Src) {
 			ix.included[m] = true
 		}
-		for _, a := range frontMatterAliases(m.File.Src) {
-			for _, d := range ix.sites {
-				if rest, ok := sitePrefix(a, d.URLPrefix); ok {
-					ix.addAlias(path.Join(d.Root, rest), p)
-				}
-			}
-			if !strings.HasPrefix(a, "/") && !scheme.MatchString(a) {
-				ix.addAlias(path.Join(dirOf(pageURL(p)), a), p)
-			}
-		}
+		ix.pageAliases(p, FrontMatterAliases(m.File.Src))
 	}
 	return ix
+}
+
+// withPageAliases adds the front matter aliases of site pages that are not loaded.
+func (ix *Index) withPageAliases(pages map[string][]string) {
+	for _, p := range slices.Sorted(maps.Keys(pages)) {
+		if !ix.inSite(p) {
+			continue
+		}
+		ix.pageAliases(p, pages[p])
+	}
+}
+
+// pageAliases records a site page's aliases: under a site's URL prefix, or relative to the
+// page's own URL.
+func (ix *Index) pageAliases(p string, aliases []string) {
+	for _, a := range aliases {
+		for _, d := range ix.sites {
+			if rest, ok := sitePrefix(a, d.URLPrefix); ok {
+				ix.addAlias(path.Join(d.Root, rest), p)
+			}
+		}
+		if !strings.HasPrefix(a, "/") && !scheme.MatchString(a) {
+			ix.addAlias(path.Join(dirOf(pageURL(p)), a), p)
+		}
+	}
 }
 
 func (ix *Index) addAlias(at, page string) {
@@ -135,9 +153,9 @@ func pageURL(p string) string {
 // anchors are then not all its own headings.
 var includes = regexp.MustCompile(`\{\{[<%]\s*(docs/shared|shared|include|readfile|embed)\b`)
 
-// frontMatterAliases returns the aliases: list of a page's YAML front matter (Hugo): the
+// FrontMatterAliases returns the aliases: list of a page's YAML front matter (Hugo): the
 // old URLs that redirect to the page.
-func frontMatterAliases(src []byte) []string {
+func FrontMatterAliases(src []byte) []string {
 	s := string(src)
 	if !strings.HasPrefix(s, "---\n") && !strings.HasPrefix(s, "---\r\n") {
 		return nil

@@ -144,6 +144,35 @@ func (r *Root) ReadFile(rel string, max int64) ([]byte, error) {
 	return r.read(f, rel, max)
 }
 
+// ReadHead reads at most the first n bytes of the regular file rel: a prefix, never an
+// error for a larger file. It counts against the budget as ReadFile does.
+func (r *Root) ReadHead(rel string, n int64) ([]byte, error) {
+	p, err := r.Clean(rel)
+	if err != nil {
+		return nil, err
+	}
+	f, err := r.root.OpenFile(p, os.O_RDONLY|openFlags, 0)
+	if err != nil {
+		return nil, r.wrap(p, err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: %w (%s)", rel, ErrNotRegular, kind(st.Mode()))
+	}
+	src, err := io.ReadAll(io.LimitReader(f, n))
+	if err != nil {
+		return nil, err
+	}
+	if r.budget != nil && r.budget.Add(-int64(len(src))) < 0 {
+		return nil, fmt.Errorf("%s: %w", rel, ErrBudget)
+	}
+	return src, nil
+}
+
 // read reads the open file f, which must be a regular file, within max and the budget.
 func (r *Root) read(f *os.File, name string, max int64) ([]byte, error) {
 	st, err := f.Stat()

@@ -3,6 +3,7 @@ package markdown
 import (
 	"errors"
 	"io"
+	"regexp"
 	"strings"
 
 	"github.com/yuin/goldmark/ast"
@@ -95,13 +96,14 @@ func (l *loader) origin() lint.Origin {
 
 // promql parses a promql block as one query, or, when that fails and the block has several
 // blank-line-separated chunks, each chunk as a query of its own. Chunks holding only
-// comments are skipped; a chunk that does not parse is a query with Err set.
+// comments are skipped; a chunk that does not parse is a query with Err set. Grafana's macros
+// and variables stand in as in dashboards: queries are pasted from panels.
 func (l *loader) promql(body lint.Span) {
 	whole := trimSpan(body)
 	if !hasCode(whole.Value) {
 		return
 	}
-	q := promql.NewQuery(whole, l.origin(), l.owner)
+	q := promql.NewGrafanaQuery(whole, l.origin(), l.owner)
 	chunks := chunks(body.Value)
 	if q.Err == nil || len(chunks) < 2 {
 		l.res.Queries = append(l.res.Queries, q)
@@ -110,7 +112,7 @@ func (l *loader) promql(body lint.Span) {
 	for _, c := range chunks {
 		sp := trimSpan(body.Sub(c[0], c[1]))
 		if hasCode(sp.Value) {
-			l.res.Queries = append(l.res.Queries, promql.NewQuery(sp, l.origin(), l.owner))
+			l.res.Queries = append(l.res.Queries, promql.NewGrafanaQuery(sp, l.origin(), l.owner))
 		}
 	}
 }
@@ -169,6 +171,9 @@ func chunks(s string) [][2]int {
 
 // yaml reads the alert and recording rules quoted in a runbook's yaml block. A block that
 // is not valid YAML is a problem at the line the YAML parser names.
+// placeholder is an expression that is a format reference's placeholder: <string>, <expr>.
+var placeholder = regexp.MustCompile(`^\s*<[A-Za-z_ ;-]+>\s*$`)
+
 func (l *loader) yaml(body lint.Span) {
 	t := yamlpos.New(body)
 	if p := t.TooDeep(); p != nil {
@@ -192,9 +197,20 @@ func (l *loader) yaml(body lint.Span) {
 		}
 		var rr rulefile.Result
 		rulefile.FromNode(t, &doc, true, &rr)
-		l.res.Alerts = append(l.res.Alerts, rr.Rules...)
-		l.res.Queries = append(l.res.Queries, rr.Queries...)
+		// "expr: <string>" is the rule format's reference (Loki's HTTP API page), not a
+		// copy of an alert.
+		for _, r := range rr.Rules {
+			if r.Query == nil || !placeholder.MatchString(r.Query.Text.Value) {
+				l.res.Alerts = append(l.res.Alerts, r)
+			}
+		}
+		for _, q := range rr.Queries {
+			if !placeholder.MatchString(q.Text.Value) {
+				l.res.Queries = append(l.res.Queries, q)
+			}
+		}
 		l.res.Problems = append(l.res.Problems, rr.Problems...)
+		l.res.Foreign = append(l.res.Foreign, rr.Foreign...)
 	}
 }
 

@@ -46,14 +46,34 @@ func fenceLang(t string) (string, bool) {
 
 // LooksLikeMetricsDoc is a cheap content check for discovery without a config: the text has
 // a table whose header names a metric column and a type or labels column.
+//
+// A generic "Name" or "Series" column could list anything (labels, options), so there the
+// first row's cell must hold a name with '_' or ':', as the loader requires of every cell.
 func LooksLikeMetricsDoc(src []byte) bool {
 	prev := ""
+	generic := -1 // the column of a generic header whose first row is awaited
 	for line := range bytes.Lines(src) {
 		t := strings.TrimSpace(string(line))
+		if generic >= 0 {
+			if isDelimiterRow(t) {
+				prev = t
+				continue
+			}
+			if cells := splitRow(t); generic < len(cells) {
+				if c := strings.Trim(strings.TrimSpace(cells[generic]), "`*"); strings.ContainsAny(c, "_:") && !strings.ContainsAny(c, " \t") {
+					return true
+				}
+			}
+			generic = -1
+		}
 		if prev != "" && isDelimiterRow(t) {
-			m, ty, lb := columns(splitRow(prev))
+			headers := splitRow(prev)
+			m, ty, lb := columns(headers)
 			if m >= 0 && (ty >= 0 || lb >= 0) {
-				return true
+				if metricHeader(headers[m]) {
+					return true
+				}
+				generic = m
 			}
 		}
 		prev = t

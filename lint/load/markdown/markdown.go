@@ -36,6 +36,9 @@ type Result struct {
 	// filled when the file is loaded as a runbook.
 	Alerts   []*lint.RuleEntry
 	Problems []lint.ParseProblem
+	// Foreign are the alert copies whose expression is LogQL (a Loki ruler's rule in a
+	// runbook): not read, counted as a rule file's are.
+	Foreign []lint.ForeignQuery
 }
 
 // Load parses one Markdown file with goldmark (GitHub tables, {#id} heading attributes).

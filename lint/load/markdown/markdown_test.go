@@ -722,9 +722,12 @@ func TestLooksLike(t *testing.T) {
 		{name: "the word runbook makes a runbook", src: "# Kafka RUNBOOK\n", runbook: true},
 		{name: "alert outside a yaml fence is not enough", src: "alert: X\n\n```bash\nalert: x\n```\n"},
 		{name: "a metric table makes a metrics doc", src: "| Metric name | Metric type |\n|---|---|\n| up | gauge |\n", metrics: true},
-		{name: "a table without leading pipes counts", src: "Name | Labels/tags\n--- | ---\nup | job\n", metrics: true},
+		{name: "a table without leading pipes counts", src: "Name | Labels/tags\n--- | ---\napp_up | job\n", metrics: true},
+		{name: "a generic name column needs a metric-like first row", src: "Name | Labels/tags\n--- | ---\nup | job\n"},
 		{name: "a table without type or labels does not count", src: "| Metric | Description |\n|---|---|\n"},
 		{name: "a field table does not count", src: "| Field | Type |\n|---|---|\n"},
+		{name: "a name column of labels does not count", src: "| name | type | cardinality |\n| --- | --- | --- |\n| instance | fixed | 1 |\n"},
+		{name: "a name column of metrics counts", src: "| Name | Type |\n|---|---|\n| `app_up` | gauge |\n", metrics: true},
 		{name: "plain prose is neither", src: "# Readme\n\nHello.\n---\n"},
 	}
 	for _, tt := range tests {
@@ -817,5 +820,44 @@ func TestIgnoresInTables(t *testing.T) {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// A generated table that splits the name into Name and Subsystem columns, with the namespace
+// in a sentence (external-dns' docs/monitoring/metrics.md), or in a Namespace column.
+func TestSubsystemColumns(t *testing.T) {
+	src := "> Full metric name is constructed as follows:\n> `external_dns_<subsystem>_<name>`\n\n" +
+		"| Name | Metric Type | Subsystem | Labels |\n|:--|:--|:--|:--|\n" +
+		"| build_info | Gauge | | arch, version |\n" +
+		"| errors_total | Counter | registry | |\n" +
+		"| request_duration_seconds | Summaryvec | http | handler |\n"
+	r := load(src, false, true)
+	want := []string{
+		`6:3 external_dns_build_info type="gauge"@6:16 labels=arch,version@6:26`,
+		`7:3 external_dns_registry_errors_total type="counter"@7:18 labels=@7:38`,
+		`8:3 external_dns_http_request_duration_seconds type="summary"@8:30 labels=handler@8:50`,
+	}
+	if diff := cmp.Diff(want, describeDocs(r.DocEntries)); diff != "" {
+		t.Errorf("doc entries (-want +got):\n%s", diff)
+	}
+	r = load("| Namespace | Subsystem | Name | Type |\n|--|--|--|--|\n| app | queue | depth | gauge |\n| | | `app_up` | gauge |\n", false, true)
+	if diff := cmp.Diff([]string{`3:17 app_queue_depth type="gauge"@3:25`, `4:8 app_up type="gauge"@4:18`}, describeDocs(r.DocEntries)); diff != "" {
+		t.Errorf("namespace column (-want +got):\n%s", diff)
+	}
+}
+
+// A Loki ruler rule quoted in a runbook is not read as PromQL, and is counted as a rule
+// file's LogQL rules are.
+func TestRunbookLogQLCopyCounted(t *testing.T) {
+	src := "# Loki\n\n## NoLogs\n\n```yaml\n- alert: NoLogs\n  expr: sum(count_over_time({app=\"x\"} |= \"err\" [5m])) > 10\n- alert: Up\n  expr: up == 0\n```\n"
+	r := load(src, true, false)
+	if len(r.Foreign) != 1 || r.Foreign[0].Language != "logql" || r.Foreign[0].Owner != "NoLogs" {
+		t.Fatalf("foreign = %+v, want the NoLogs alert as logql", r.Foreign)
+	}
+	if got := lc(r.Foreign[0].At); got != "7:9" {
+		t.Errorf("foreign at %s, want 7:9", got)
+	}
+	if len(r.Alerts) != 1 || r.Alerts[0].Name != "Up" {
+		t.Errorf("alerts = %d, want the PromQL one (Up) only", len(r.Alerts))
 	}
 }

@@ -2,9 +2,11 @@ package markdown
 
 import (
 	"bytes"
+	"regexp"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/common/model"
 
 	"github.com/yuin/goldmark/ast"
@@ -156,6 +158,16 @@ func (l *loader) table(t *east.Table) {
 	if !metricHeader(header[mcol]) && (optionTable(header) || optionSection(l.owner)) {
 		return // inputs, outputs, flags or config keys (terraform-docs, --help tables)
 	}
+	// A generated table may split the name as client_golang's options do (external-dns:
+	// | Name | Metric Type | Subsystem | …, under "Full metric name is constructed as
+	// `external_dns_<subsystem>_<name>`"): the name is joined as BuildFQName joins them.
+	nscol, subcol := partColumn(header, "namespace"), partColumn(header, "subsystem")
+	namespace := ""
+	if subcol >= 0 && nscol < 0 {
+		if m := nameTemplate.FindSubmatch(l.src); m != nil {
+			namespace = string(m[1])
+		}
+	}
 	var entries []*lint.DocEntry
 	nonEmpty, sure, typed := 0, 0, false
 	for _, cells := range rows {
@@ -163,6 +175,15 @@ func (l *loader) table(t *east.Table) {
 			continue
 		}
 		name, at, valid, isSure := l.nameCell(cells[mcol])
+		if valid && (subcol >= 0 || nscol >= 0) {
+			ns := namespace
+			if nscol >= 0 {
+				ns = l.plainCell(cells, nscol)
+			}
+			if full := prometheus.BuildFQName(ns, l.plainCell(cells, subcol), name); isMetricName(full) {
+				name = full
+			}
+		}
 		if name != "" {
 			nonEmpty++
 		}
@@ -193,6 +214,31 @@ func (l *loader) table(t *east.Table) {
 		return
 	}
 	l.tables = append(l.tables, entries...)
+}
+
+// nameTemplate is a generated doc's sentence naming how a full name is built from a
+// Subsystem column: `external_dns_<subsystem>_<name>`.
+var nameTemplate = regexp.MustCompile("`([A-Za-z_:][A-Za-z0-9_:]*?)_?<subsystem>_<name>`")
+
+// partColumn is the column whose header is exactly the name part (namespace, subsystem), or -1.
+func partColumn(header []string, part string) int {
+	for i, h := range header {
+		if strings.EqualFold(strings.Trim(strings.TrimSpace(h), "*_`"), part) {
+			return i
+		}
+	}
+	return -1
+}
+
+// plainCell is the trimmed text of cells[i] ("" for a missing column or cell), without code
+// marks.
+func (l *loader) plainCell(cells []*east.TableCell, i int) string {
+	if i < 0 || i >= len(cells) {
+		return ""
+	}
+	var b builder
+	inlineText(&b, l.src, cells[i], htmlDrop)
+	return strings.Trim(strings.TrimSpace(string(b.buf)), "`")
 }
 
 // cellStart is the offset of a cell's first content byte (just after the pipe for an

@@ -404,7 +404,10 @@ func OwnedSpace(name string) (string, bool) {
 }
 
 // globEscape quotes the characters path.Match treats specially.
-func globEscape(s string) string {
+var globEscape = GlobEscape
+
+// GlobEscape quotes the characters path.Match treats specially.
+func GlobEscape(s string) string {
 	if !strings.ContainsAny(s, `*?[\`) {
 		return s
 	}

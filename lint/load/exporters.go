@@ -1,0 +1,92 @@
+package load
+
+import (
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/driftlint/driftlint/lint"
+	"github.com/driftlint/driftlint/lint/catalog"
+	"github.com/driftlint/driftlint/lint/load/source"
+)
+
+// exporters turns the config's exporters: entries into definitions from the catalogue. The
+// config parser has checked every name and version, so a failure here is the catalogue's
+// data failing to decode, which its integrity test rules out; it is reported, not hidden.
+func exporters(cfg *lint.Config, p *lint.Project) {
+	for _, ref := range cfg.Exporters {
+		x, problem := exporterDefs(ref)
+		if problem != nil {
+			p.ParseProblems = append(p.ParseProblems, *problem)
+			continue
+		}
+		p.Exporters = append(p.Exporters, x)
+	}
+}
+
+// exporterDefs builds one entry's definitions: the selected version's families as a
+// source-like exposition (labels known unless the exporter builds them at run time), the
+// families only other versions export, renames, and the name spaces the exporter owns in
+// any version (the first two words of a name with three or more, else the name itself).
+func exporterDefs(ref lint.ExporterRef) (*lint.ExporterDefs, *lint.ParseProblem) {
+	e, _, ok := catalog.Lookup(ref.Exporter)
+	if !ok {
+		return nil, &lint.ParseProblem{At: ref.At, Message: "exporters: " + ref.Exporter + " is not in the catalogue"}
+	}
+	fams, err := e.Families(ref.Version)
+	if err != nil {
+		return nil, &lint.ParseProblem{At: ref.At, Message: "exporters: " + err.Error()}
+	}
+	selected := func(name string) bool {
+		if len(ref.Prefixes) == 0 {
+			return true
+		}
+		return slices.ContainsFunc(ref.Prefixes, func(pre string) bool { return strings.HasPrefix(name, pre) })
+	}
+	expo := &lint.Exposition{
+		Source:   true,
+		Target:   "exporter " + ref.Name,
+		Families: map[string]*lint.Family{},
+		Code:     &lint.CodeFacts{Lang: "catalog", Defs: map[string]*lint.CodeDef{}},
+	}
+	x := &lint.ExporterDefs{Ref: ref, Expo: expo, RenamedTo: map[string]string{}, RenamedIn: map[string]string{}}
+	family := func(f catalog.Family) *lint.Family {
+		return &lint.Family{Name: f.Name, Type: f.Type, Help: f.Help, Labels: f.Labels, HelpAt: ref.At, TypeAt: ref.At, Expo: expo}
+	}
+	for _, f := range fams {
+		if !selected(f.Name) || expo.Families[f.Name] != nil {
+			continue
+		}
+		expo.Families[f.Name] = family(f)
+		expo.Order = append(expo.Order, f.Name)
+		expo.Code.Defs[f.Name] = &lint.CodeDef{Via: "the catalogue of " + e.Name, LabelsUnknown: f.LabelsUnknown}
+	}
+	covers := map[string]bool{}
+	older := map[string]bool{}
+	for _, f := range e.AllFamilies() {
+		if !selected(f.Name) {
+			continue
+		}
+		if space, ok := source.OwnedSpace(f.Name); ok {
+			covers[source.GlobEscape(space)+"_*"] = true
+		} else {
+			covers[source.GlobEscape(f.Name)] = true
+		}
+		if expo.Families[f.Name] != nil || older[f.Name] {
+			continue
+		}
+		older[f.Name] = true
+		x.Older = append(x.Older, family(f))
+		if f.RenamedTo != "" {
+			x.RenamedTo[f.Name] = f.RenamedTo
+			x.RenamedIn[f.Name] = f.Until
+		}
+	}
+	expo.Covers = slices.Sorted(maps.Keys(covers))
+	for _, g := range e.Excuses(ref.Version) {
+		if selected(strings.TrimRight(g, "*")) || len(ref.Prefixes) == 0 {
+			x.Excuses = append(x.Excuses, g)
+		}
+	}
+	return x, nil
+}
