@@ -56,6 +56,9 @@ type Config struct {
 	// comment), or a saved Prometheus /api/v1/metadata or /api/v1/label/__name__/values
 	// response. lint/load reads them into Project.KnownMetrics.
 	KnownMetrics []string
+	// KnownURLs are the known_metrics entries given as mappings ({url: …}): a
+	// Prometheus-compatible API whose metric names, metadata and label names are read live.
+	KnownURLs []KnownURL
 	// TargetLabels are the labels that service discovery, relabelling or external labels put
 	// on every series of a target in this deployment (target_labels:). Non-empty, they
 	// replace the conventional names (cluster, namespace, pod, …) that label/unknown presumes;
@@ -582,7 +585,7 @@ func (cp *configParser) top(n *yaml.Node) error {
 		case "ignore":
 			c.Ignore, err = cp.globs(v, key)
 		case "known_metrics":
-			c.KnownMetrics, err = cp.globs(v, key)
+			err = cp.knownMetrics(v)
 		case "target_labels":
 			c.TargetLabels, err = cp.labelNames(v, key)
 		case "exporters":

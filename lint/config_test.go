@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/driftlint/driftlint/lint/catalog"
 )
 
 func writeTree(t *testing.T, files map[string]string) string {
@@ -267,5 +269,37 @@ func TestConfigPathsStayInsideTheRoot(t *testing.T) {
 				t.Errorf("error %q has no position", err)
 			}
 		})
+	}
+}
+
+// exporters: names and versions are checked against the catalogue; the lists of known ones
+// grow with it, so only their start is compared.
+func TestParseConfigExporters(t *testing.T) {
+	tests := []struct{ src, want string }{
+		{"exporters: [node-exportr]\n", `.driftlint.yaml:1:13: exporters: "node-exportr" is not a catalogued exporter (did you mean "node-exporter"?); known: `},
+		{"exporters: [node-exporter@0.1]\n", `.driftlint.yaml:1:13: exporters: node-exporter: node-exporter has no catalogued version "0.1"; known: 0.15, 0.16, `},
+		{"exporters: [etcd, etcd@3.7]\n", `.driftlint.yaml:1:19: exporters: etcd is listed twice`},
+		{"exporters: node-exporter\n", `.driftlint.yaml:1:12: exporters must be a list`},
+	}
+	for _, tt := range tests {
+		_, err := ParseConfig(".driftlint.yaml", t.TempDir(), []byte(tt.src))
+		if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
+			t.Errorf("%q: error %v, want it to start with %q", tt.src, err, tt.want)
+		}
+	}
+	c, err := ParseConfig(".driftlint.yaml", t.TempDir(), []byte("exporters: [node-exporter@v0.16.0, etcd]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range c.Exporters {
+		got = append(got, fmt.Sprintf("%s=%s@%s %d:%d", e.Name, e.Exporter, e.Version, e.At.Line, e.At.Col))
+	}
+	latest := ""
+	if e, _, ok := catalog.Lookup("etcd"); ok {
+		latest = e.Versions[len(e.Versions)-1].Name
+	}
+	if diff := cmp.Diff([]string{"node-exporter=node-exporter@0.16 1:13", "etcd=etcd@" + latest + " 1:36"}, got); diff != "" {
+		t.Errorf("exporters (-want +got):\n%s", diff)
 	}
 }

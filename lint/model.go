@@ -354,6 +354,9 @@ type Exposition struct {
 	Source bool
 	// Code holds what a Source exposition's code says beyond its families (nil for scrapes).
 	Code *CodeFacts
+	// Catalog names the catalogued exporter and version whose families these are
+	// ("node-exporter 1.12"), for the definitions of the config's exporters:; "" otherwise.
+	Catalog string
 }
 
 // CodeFacts are the facts of a Source exposition that are not families: how each family is

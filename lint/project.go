@@ -49,6 +49,9 @@ type Project struct {
 	// although no exposition shows them (a collector the saved scrape ran without, an
 	// exporter of another team), so they count as defined, with unknown labels.
 	KnownMetrics []KnownMetric
+	// KnownCovers are metric-name globs that known_metrics url entries (and their snapshots)
+	// are the truth for: a name in them that nothing defines is unknown, not unverified.
+	KnownCovers []string
 	// Exporters are the families of the config's exporters: entries, from the catalogue:
 	// definitions as a scrape of the exporter would give, owning the exporter's name spaces.
 	Exporters []*ExporterDefs
@@ -79,6 +82,11 @@ type KnownMetric struct {
 	Glob bool
 	Type string // counter, gauge, histogram, summary, …; "" when the file does not say
 	At   Pos    // where the file names it
+	Help string // from a live API's metadata or its snapshot; "" when not said
+	// Labels are the label names of the name's series, as a live Prometheus (or its
+	// snapshot) shows them, scrape-time labels included; LabelsKnown says they were read.
+	Labels      []string
+	LabelsKnown bool
 }
 
 // DefKind says how a metric is known to exist.
@@ -149,6 +157,7 @@ func (p *Project) index() {
 		for _, f := range p.Files {
 			p.fileIdx[f.Path] = f
 		}
+		p.globs = append(p.globs, p.KnownCovers...)
 		for _, e := range p.Expositions {
 			if e.Covers != nil {
 				p.globs = append(p.globs, e.Covers...)
@@ -178,6 +187,9 @@ func (p *Project) index() {
 				}
 			}
 			for _, g := range x.Excuses {
+				if !Excusing(g) {
+					continue // "*" and "*_seconds" would excuse every name
+				}
 				p.excuses = append(p.excuses, Excuse{Glob: g, At: x.Ref.At, Why: "a definition of " + x.Ref.Name + " that the catalogue could not read"})
 			}
 		}
@@ -205,7 +217,7 @@ func (p *Project) index() {
 				p.excuses = append(p.excuses, Excuse{Glob: k.Name, At: k.At, Why: "a known_metrics glob"})
 				continue
 			}
-			fam := &Family{Name: k.Name, Type: k.Type}
+			fam := &Family{Name: k.Name, Type: k.Type, Help: k.Help}
 			d := MetricDef{Kind: DefKnown, At: k.At}
 			if k.Type != "" {
 				fam.TypeAt = k.At

@@ -104,7 +104,9 @@ func (p *Project) Has(n Needs) bool {
 	if len(p.Dashboards) > 0 {
 		has |= NeedDashboards
 	}
-	if len(p.Expositions) > 0 {
+	if len(p.Expositions) > 0 || len(p.Exporters) > 0 || len(p.KnownCovers) > 0 {
+		// A catalogued exporter, and a live Prometheus (known_metrics url entries, their
+		// snapshots), are the truth for the name spaces they cover, as a scrape is.
 		has |= NeedExpositions
 	}
 	if len(p.Health) > 0 {

@@ -3,8 +3,10 @@ package lint
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -14,6 +16,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/driftlint/driftlint/lint/catalog"
 )
 
 // schemaFile is the JSON Schema of .driftlint.yaml that editors use to complete and validate
@@ -179,6 +183,7 @@ func TestSchemaListsTheKeysTheConfigAccepts(t *testing.T) {
 		{name: "the top level has every config key", want: sorted(topKeys)},
 		{name: "an exposition entry has its own keys and the http client keys", pointer: "/$defs/expositionEntry", want: sorted([]string{"file", "url", "target", "scrapes", "interval", "covers", "required", "timeout"}, httpKeys)},
 		{name: "a health entry has its own keys and the http client keys", pointer: "/$defs/healthEntry", want: sorted([]string{"file", "url", "schema", "required", "timeout"}, httpKeys)},
+		{name: "a known_metrics url entry has its own keys and the http client keys", pointer: "/$defs/knownMetricsURL", want: sorted([]string{"url", "covers", "timeout"}, httpKeys)},
 		{name: "tls_config has the Prometheus keys", pointer: "/$defs/tlsConfig", want: sorted([]string{"ca_file", "cert_file", "key_file", "server_name", "insecure_skip_verify"})},
 		{name: "checks has disable, severity and overrides", pointer: "/$defs/checks", want: []string{"disable", "overrides", "severity"}},
 		{name: "an override has paths, disable and severity", pointer: "/$defs/checkOverride", want: []string{"disable", "paths", "severity"}},
@@ -225,6 +230,9 @@ func TestSchemaAgreesWithTheConfigParser(t *testing.T) {
 		{name: "accepts target_labels as a list of label names", src: "target_labels: [tenant, shard]\n", schema: true, config: true},
 		{name: "rejects a target label that is not a label name", src: "target_labels: [tenant-id]\n", schema: false, config: false},
 		{name: "rejects target_labels given as one string", src: "target_labels: tenant\n", schema: false, config: false},
+		{name: "accepts a known_metrics url entry beside globs", src: "known_metrics:\n  - known/*.json\n  - url: http://prom:9090\n    covers: [node_*]\n    timeout: 5s\n    authorization: {credentials_file: token}\n", schema: true, config: true},
+		{name: "rejects a known_metrics mapping without url", src: "known_metrics: [{covers: [node_*]}]\n", schema: false, config: false},
+		{name: "rejects a known_metrics url entry with an exposition key", src: "known_metrics: [{url: 'http://prom:9090', scrapes: 2}]\n", schema: false, config: false},
 		{name: "accepts every list key as a list, a single glob or null", src: "rules: [a.yml]\nrunbooks: runbooks/*.md\nmetrics_docs:\ndashboards: []\nsources: ['src/**/*.go']\nignore: [vendor/**]\nknown_metrics: [known/*.txt]\n", schema: true, config: true},
 		{name: "accepts the full example of the design", src: `rules: [a.yml]
 exposition:
@@ -365,5 +373,40 @@ suppress:
 				t.Errorf("the schema accepts: %v, want %v (error: %v)", got, tt.schema, verr)
 			}
 		})
+	}
+}
+
+// The schema's exporters pattern names every catalogued exporter and alias, and no other.
+func TestSchemaListsTheCatalogue(t *testing.T) {
+	doc := schemaRaw(t)
+	props, _ := doc["properties"].(map[string]any)
+	ex, _ := props["exporters"].(map[string]any)
+	items, _ := ex["items"].(map[string]any)
+	pattern, _ := items["pattern"].(string)
+	inner, ok := strings.CutPrefix(pattern, "^(")
+	if !ok {
+		t.Fatalf("exporters pattern %q does not start with ^(", pattern)
+	}
+	inner, _, ok = strings.Cut(inner, ")")
+	if !ok {
+		t.Fatalf("exporters pattern %q has no closing parenthesis", pattern)
+	}
+	var want []string
+	for _, e := range catalog.Exporters() {
+		want = append(want, e.Name)
+		want = append(want, slices.Collect(maps.Keys(e.Aliases))...)
+	}
+	sort.Strings(want)
+	if diff := cmp.Diff(want, strings.Split(inner, "|")); diff != "" {
+		t.Errorf("exporter names (-catalogue +schema):\n%s", diff)
+	}
+	re := regexp.MustCompile(pattern)
+	for _, s := range []string{"node-exporter", "node-exporter@1.8", "etcd@v3.5.0"} {
+		if !re.MatchString(s) {
+			t.Errorf("pattern rejects %q", s)
+		}
+	}
+	if re.MatchString("node-exportr") {
+		t.Error("pattern accepts node-exportr")
 	}
 }

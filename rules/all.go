@@ -18,6 +18,7 @@ func All() []*lint.Rule {
 		InputSkipped,
 		LabelUnknown,
 		LabelUnknownValue,
+		MetricRenamed,
 		MetricUnknown,
 		RateOnGauge,
 		RatioAggregation,

@@ -40,7 +40,9 @@ every file, and a committed link to /proc/self/environ or ~/.ssh must not be pri
 report. A symbolic link that leads out of the root is not followed, and a FIFO, a device or a
 socket is not read (a FIFO would hang the run, /dev/zero would never end); each is reported at
 its path. Links whose target stays inside the root are followed as usual. A path in the
-config that leaves the root is not a finding but a config error (exit 2).
+config that leaves the root is not a finding but a config error (exit 2). A known_metrics url
+entry whose API did not give the labels of every queried name (its request budget ran out, or
+a response reached the API's limit) is reported at the entry: label/unknown cannot check them.
 
 Bad (rules/shared.yml is a link to ../../platform/rules/shared.yml):
 

@@ -96,7 +96,7 @@ func runMetricUnknown(pass *lint.Pass) error {
 		f := lint.Finding{
 			Pos:     u.At,
 			Subject: lint.Subject{Metric: u.Name},
-			Message: fmt.Sprintf("metric %q used by %s %s", u.Name, u.Query.Describe(), undefined(u.Name)),
+			Message: fmt.Sprintf("metric %q used by %s %s", u.Name, u.Query.Describe(), undefined(p, u.Name)),
 		}
 		if s := p.Suggest(u.Name); s != "" {
 			f.Message += fmt.Sprintf(" (did you mean %q?)", s)
@@ -125,7 +125,7 @@ func runMetricUnknown(pass *lint.Pass) error {
 			pass.Report(lint.Finding{
 				Pos:     m.At,
 				Subject: lint.Subject{Metric: m.Name},
-				Message: fmt.Sprintf("metric %q named in runbook section %s %s (did you mean %q?)", m.Name, strconv.Quote(m.Section), undefined(m.Name), s),
+				Message: fmt.Sprintf("metric %q named in runbook section %s %s (did you mean %q?)", m.Name, strconv.Quote(m.Section), undefined(p, m.Name), s),
 				Related: definedHere(p, s),
 			})
 		}
@@ -134,9 +134,12 @@ func runMetricUnknown(pass *lint.Pass) error {
 }
 
 // undefined says what does not define a metric name: a name with a colon is a recording's.
-func undefined(name string) string {
+func undefined(p *lint.Project, name string) string {
 	if lint.IsRecordingName(name) {
 		return "is not recorded by any rule"
+	}
+	if len(p.Exporters) > 0 {
+		return "is not exported by any exposition or catalogued exporter, nor recorded by any rule"
 	}
 	return "is not exported by any exposition or recorded by any rule"
 }
@@ -144,6 +147,9 @@ func undefined(name string) string {
 // definedHere points at the definition of a suggested name.
 func definedHere(p *lint.Project, name string) []lint.Related {
 	if d, ok := p.Lookup(name); ok && d.At.IsValid() {
+		if d.Exporter != nil {
+			return []lint.Related{{Pos: d.At, Message: fmt.Sprintf("%s exports %q (driftlint's exporters catalogue)", d.Exporter.Origin(), name)}}
+		}
 		return []lint.Related{{Pos: d.At, Message: fmt.Sprintf("%q is defined here", name)}}
 	}
 	return nil

@@ -154,8 +154,10 @@ they disagree, with file:line:col on both sides.`,
 	root.AddCommand(newDocsCmd())
 	root.AddCommand(newInitCmd())
 	root.AddCommand(newInventoryCmd())
+	root.AddCommand(newSnapshotCmd())
 	root.AddCommand(newRulesCmd())
 	root.AddCommand(newExplainCmd())
+	root.AddCommand(newExportersCmd())
 	addVersion(root)
 	root.AddCommand(newCompletionCmd())
 	return root

@@ -48,6 +48,7 @@ func exporterDefs(ref lint.ExporterRef) (*lint.ExporterDefs, *lint.ParseProblem)
 		Target:   "exporter " + ref.Name,
 		Families: map[string]*lint.Family{},
 		Code:     &lint.CodeFacts{Lang: "catalog", Defs: map[string]*lint.CodeDef{}},
+		Catalog:  ref.Name + " " + ref.Version,
 	}
 	x := &lint.ExporterDefs{Ref: ref, Expo: expo, RenamedTo: map[string]string{}, RenamedIn: map[string]string{}}
 	family := func(f catalog.Family) *lint.Family {

@@ -2,6 +2,7 @@ package load
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -50,8 +51,9 @@ func knownMetrics(cfg *lint.Config, p *lint.Project, root *safefs.Root, maxSize 
 			p.ParseProblems = append(p.ParseProblems, *problem)
 			continue
 		}
-		known, probs := ParseKnownMetrics(f)
+		known, covers, probs := ParseKnown(f)
 		p.KnownMetrics = append(p.KnownMetrics, known...)
+		p.KnownCovers = append(p.KnownCovers, covers...)
 		p.ParseProblems = append(p.ParseProblems, probs...)
 	}
 }
@@ -65,16 +67,26 @@ var knownTypes = map[string]string{
 
 // ParseKnownMetrics reads a known_metrics file: a saved response of Prometheus'
 // /api/v1/label/__name__/values ({"data": ["up", …]}) or /api/v1/metadata
-// ({"data": {"up": [{"type": "gauge", …}]}}), a JSON array of names, or a text list with one
-// name per line, optionally followed by its type, where # starts a comment. A name with a
-// type stands for its whole family (a histogram's _bucket, _sum and _count series too); a
-// name without one stands for that series name only.
+// ({"data": {"up": [{"type": "gauge", …}]}}), a JSON array of names, a snapshot that
+// driftlint snapshot wrote ({"version": 1, "covers": […], "metrics": [{"name", "type",
+// "help", "labels"}]}), or a text list with one name per line, optionally followed by its
+// type, where # starts a comment. A name with a type stands for its whole family (a
+// histogram's _bucket, _sum and _count series too); a name without one stands for that
+// series name only. A snapshot's covers are left out: see ParseKnown.
 func ParseKnownMetrics(f *lint.SourceFile) ([]lint.KnownMetric, []lint.ParseProblem) {
+	known, _, probs := ParseKnown(f)
+	return known, probs
+}
+
+// ParseKnown reads a known_metrics file as ParseKnownMetrics does, and also returns the
+// metric-name globs a snapshot covers (the name spaces its live API was the truth for).
+func ParseKnown(f *lint.SourceFile) ([]lint.KnownMetric, []string, []lint.ParseProblem) {
 	trimmed := bytes.TrimLeft(f.Src, " \t\r\n\uFEFF")
 	if len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[') {
 		return parseKnownJSON(f)
 	}
-	return parseKnownText(f)
+	known, probs := parseKnownText(f)
+	return known, nil, probs
 }
 
 func parseKnownText(f *lint.SourceFile) ([]lint.KnownMetric, []lint.ParseProblem) {
@@ -159,14 +171,16 @@ func (r *jsonReader) skip(tok json.Token) error {
 	}
 }
 
-func parseKnownJSON(f *lint.SourceFile) ([]lint.KnownMetric, []lint.ParseProblem) {
+func parseKnownJSON(f *lint.SourceFile) ([]lint.KnownMetric, []string, []lint.ParseProblem) {
 	src := f.Src
 	if bytes.HasPrefix(src, []byte("\uFEFF")) {
 		src = append([]byte("   "), src[3:]...) // keep offsets
 	}
 	r := &jsonReader{f: f, dec: json.NewDecoder(bytes.NewReader(src))}
 	var out []lint.KnownMetric
-	fail := func(err error) ([]lint.KnownMetric, []lint.ParseProblem) {
+	var covers []string
+	var probs []lint.ParseProblem
+	fail := func(err error) ([]lint.KnownMetric, []string, []lint.ParseProblem) {
 		off := int(r.dec.InputOffset())
 		if se, ok := errors.AsType[*json.SyntaxError](err); ok {
 			off = int(se.Offset)
@@ -174,10 +188,10 @@ func parseKnownJSON(f *lint.SourceFile) ([]lint.KnownMetric, []lint.ParseProblem
 		if errors.Is(err, io.EOF) {
 			err = io.ErrUnexpectedEOF
 		}
-		return out, []lint.ParseProblem{{At: f.Pos(min(max(off, 0), len(f.Src))), Message: "known_metrics: " + err.Error()}}
+		return out, covers, append(probs, lint.ParseProblem{At: f.Pos(min(max(off, 0), len(f.Src))), Message: "known_metrics: " + err.Error()})
 	}
-	shape := func(off int) ([]lint.KnownMetric, []lint.ParseProblem) {
-		return out, []lint.ParseProblem{{At: f.Pos(off), Message: `known_metrics: want a saved /api/v1/label/__name__/values or /api/v1/metadata response, or a JSON array of metric names`}}
+	shape := func(off int) ([]lint.KnownMetric, []string, []lint.ParseProblem) {
+		return out, covers, append(probs, lint.ParseProblem{At: f.Pos(off), Message: `known_metrics: want a saved /api/v1/label/__name__/values or /api/v1/metadata response, a snapshot, or a JSON array of metric names`})
 	}
 	tok, off, err := r.next()
 	if err != nil {
@@ -188,12 +202,12 @@ func parseKnownJSON(f *lint.SourceFile) ([]lint.KnownMetric, []lint.ParseProblem
 		if err := r.names(&out); err != nil {
 			return fail(err)
 		}
-		return out, nil
+		return out, nil, nil
 	case json.Delim('{'):
 	default:
 		return shape(off)
 	}
-	sawData := false
+	sawData, sawVersion, sawSnapshot := false, false, false
 	for {
 		tok, off, err := r.next()
 		if err != nil {
@@ -208,8 +222,25 @@ func parseKnownJSON(f *lint.SourceFile) ([]lint.KnownMetric, []lint.ParseProblem
 			return fail(err)
 		}
 		switch {
+		case key == "version":
+			sawVersion, sawSnapshot = true, true
+			if val != float64(SnapshotVersion) {
+				return out, covers, append(probs, lint.ParseProblem{At: f.Pos(voff), Message: fmt.Sprintf("known_metrics: snapshot version %v is not supported (want %d; write it again with driftlint snapshot)", val, SnapshotVersion)})
+			}
+		case key == "covers" && val == json.Delim('['):
+			sawSnapshot = true
+			if err := r.globs(&covers, &probs); err != nil {
+				return fail(err)
+			}
+		case key == "metrics" && val == json.Delim('['):
+			sawSnapshot = true
+			if err := r.snapshotMetrics(&out, &probs); err != nil {
+				return fail(err)
+			}
+		case key == "covers" || key == "metrics":
+			return shape(voff)
 		case key == "status" && val == "error":
-			return out, []lint.ParseProblem{{At: f.Pos(voff), Message: "known_metrics: the saved response is an error response"}}
+			return out, nil, []lint.ParseProblem{{At: f.Pos(voff), Message: "known_metrics: the saved response is an error response"}}
 		case key == "data" && val == json.Delim('['):
 			sawData = true
 			if err := r.names(&out); err != nil {
@@ -228,10 +259,118 @@ func parseKnownJSON(f *lint.SourceFile) ([]lint.KnownMetric, []lint.ParseProblem
 			}
 		}
 	}
-	if !sawData {
+	if sawSnapshot && !sawVersion {
+		return out, covers, append(probs, lint.ParseProblem{At: f.Pos(off), Message: fmt.Sprintf(`known_metrics: a snapshot needs "version": %d`, SnapshotVersion)})
+	}
+	if !sawData && !sawSnapshot {
 		return shape(0)
 	}
-	return out, nil
+	return out, covers, probs
+}
+
+// globs reads the rest of a snapshot's covers: an array of metric-name globs.
+func (r *jsonReader) globs(out *[]string, probs *[]lint.ParseProblem) error {
+	for {
+		tok, off, err := r.next()
+		if err != nil {
+			return err
+		}
+		if tok == json.Delim(']') {
+			return nil
+		}
+		s, ok := tok.(string)
+		if _, err := path.Match(s, ""); !ok || s == "" || err != nil {
+			*probs = append(*probs, lint.ParseProblem{At: r.f.Pos(off), Message: "known_metrics: a snapshot's covers holds metric-name globs"})
+			if err := r.skip(tok); err != nil {
+				return err
+			}
+			continue
+		}
+		*out = append(*out, s)
+	}
+}
+
+// snapshotMetrics reads the rest of a snapshot's metrics: objects with a name and an
+// optional type, help and labels (the label names of its series).
+func (r *jsonReader) snapshotMetrics(out *[]lint.KnownMetric, probs *[]lint.ParseProblem) error {
+	for {
+		tok, off, err := r.next()
+		if err != nil {
+			return err
+		}
+		if tok == json.Delim(']') {
+			return nil
+		}
+		if tok != json.Delim('{') {
+			*probs = append(*probs, lint.ParseProblem{At: r.f.Pos(off), Message: "known_metrics: a snapshot's metrics are objects with a name"})
+			if err := r.skip(tok); err != nil {
+				return err
+			}
+			continue
+		}
+		k := lint.KnownMetric{At: r.f.Pos(off)}
+		bad := ""
+		for {
+			key, _, err := r.next()
+			if err != nil {
+				return err
+			}
+			if key == json.Delim('}') {
+				break
+			}
+			v, voff, err := r.next()
+			if err != nil {
+				return err
+			}
+			s, isStr := v.(string)
+			switch {
+			case key == "name" && isStr:
+				k.Name, k.At = s, r.f.Pos(voff+1)
+			case key == "type" && isStr:
+				t, ok := knownTypes[strings.ToLower(s)]
+				if !ok {
+					bad = cmp.Or(bad, fmt.Sprintf("type %q is not a metric type", s))
+				}
+				k.Type = t
+			case key == "help" && isStr:
+				k.Help = s
+			case key == "labels" && v == json.Delim('['):
+				k.LabelsKnown, k.Labels = true, []string{}
+				for {
+					l, _, err := r.next()
+					if err != nil {
+						return err
+					}
+					if l == json.Delim(']') {
+						break
+					}
+					ls, ok := l.(string)
+					if !ok || !model.UTF8Validation.IsValidLabelName(ls) {
+						bad = cmp.Or(bad, jsonText(l)+" is not a label name")
+						if err := r.skip(l); err != nil {
+							return err
+						}
+						continue
+					}
+					k.Labels = append(k.Labels, ls)
+				}
+				slices.Sort(k.Labels)
+				k.Labels = slices.Compact(k.Labels)
+			default:
+				if err := r.skip(v); err != nil {
+					return err
+				}
+			}
+		}
+		switch {
+		case k.Name == "" || !model.UTF8Validation.IsValidMetricName(k.Name):
+			*probs = append(*probs, lint.ParseProblem{At: k.At, Message: fmt.Sprintf("known_metrics: snapshot entry has no metric name (name: %q)", k.Name)})
+		case bad != "":
+			*probs = append(*probs, lint.ParseProblem{At: k.At, Message: fmt.Sprintf("known_metrics: snapshot entry %q: %s", k.Name, bad)})
+		default:
+			*out = append(*out, k)
+		}
+	}
 }
 
 // names reads the rest of an array of names; other values in it are skipped.
@@ -323,4 +462,16 @@ func (r *jsonReader) metadataType() (string, error) {
 			}
 		}
 	}
+}
+
+// jsonText writes a JSON token as it would appear in the file.
+func jsonText(tok json.Token) string {
+	if d, ok := tok.(json.Delim); ok {
+		return d.String()
+	}
+	b, err := json.Marshal(tok)
+	if err != nil {
+		return fmt.Sprint(tok)
+	}
+	return string(b)
 }

@@ -59,7 +59,7 @@ func TestParseKnownMetrics(t *testing.T) {
 		{
 			name:  "reports JSON of another shape",
 			src:   `{"status":"success","result":[]}`,
-			probs: []string{"1:1 known_metrics: want a saved /api/v1/label/__name__/values or /api/v1/metadata response, or a JSON array of metric names"},
+			probs: []string{"1:1 known_metrics: want a saved /api/v1/label/__name__/values or /api/v1/metadata response, a snapshot, or a JSON array of metric names"},
 		},
 		{
 			name:  "reports truncated JSON where it ends",

@@ -211,6 +211,9 @@ func Project(cfg *lint.Config, opts Options) (*lint.Project, error) {
 		}
 	}
 	knownMetrics(cfg, p, root, opts.MaxFileSize)
+	if err := knownURLs(ctx, cfg, p, opts.Fetch); err != nil {
+		return nil, err
+	}
 	exporters(cfg, p)
 	for _, link := range root.Escapes() {
 		p.Skipped = append(p.Skipped, lint.ParseProblem{At: lint.Pos{File: link}, Message: "symbolic link leads out of the project root; not followed, nothing behind it is read"})

@@ -123,6 +123,16 @@ func newLabelIndex(p *lint.Project) *Index {
 		slices.Sort(ls)
 		x.exported[s] = slices.Compact(ls)
 	}
+	// The labels a live Prometheus showed on a name's series are its whole set, scrape-time
+	// labels included: nothing is presumed on top.
+	live := map[string]bool{}
+	for _, k := range p.KnownMetrics {
+		if _, ok := x.exported[k.Name]; ok || !k.LabelsKnown || k.Glob {
+			continue
+		}
+		live[k.Name] = true
+		x.exported[k.Name] = slices.Clip(k.Labels)
+	}
 	for _, r := range p.Rules {
 		if r.Kind == lint.RecordingRule {
 			x.records[r.Name] = append(x.records[r.Name], r)
@@ -159,6 +169,9 @@ func newLabelIndex(p *lint.Project) *Index {
 	}
 	slices.Sort(x.targets)
 	for s, ls := range x.exported {
+		if live[s] {
+			continue
+		}
 		for _, t := range x.targets {
 			if !owns(s, t) {
 				ls = append(ls, t)
@@ -370,6 +383,9 @@ func (x *Index) Related(metric string) (lint.Related, bool) {
 		return lint.Related{}, false
 	}
 	if f := x.families[metric]; f != nil && f.At().IsValid() {
+		if f.Expo != nil && f.Expo.Catalog != "" {
+			return lint.Related{Pos: f.At(), Message: fmt.Sprintf("%s exports %q with %s (driftlint's exporters catalogue)", f.Expo.Catalog, f.Name, WithLabels(f.Labels))}, true
+		}
 		return lint.Related{Pos: f.At(), Message: fmt.Sprintf("%q is exported here with %s", f.Name, WithLabels(f.Labels))}, true
 	}
 	if rs := x.records[metric]; len(rs) > 0 && rs[0].NameAt.IsValid() {

@@ -250,6 +250,9 @@ func CheckAllowed(cfg *lint.Config, allow AllowNet) error {
 			check(h.URL, cmp.Or(h.URLAt, h.At))
 		}
 	}
+	for _, k := range cfg.KnownURLs {
+		check(k.URL, cmp.Or(k.URLAt, k.At))
+	}
 	if len(errs) == 0 {
 		return nil
 	}

@@ -113,10 +113,12 @@ type Result struct {
 type Error struct {
 	URL    string // displayed: no userinfo, no query values
 	Reason string
-	cause  error
+	// Op is what failed, in front of the URL; "" means "scrape".
+	Op    string
+	cause error
 }
 
-func (e *Error) Error() string { return "scrape " + e.URL + ": " + e.Reason }
+func (e *Error) Error() string { return cmp.Or(e.Op, "scrape") + " " + e.URL + ": " + e.Reason }
 
 // Unwrap gives context.Canceled when the run was interrupted, and nil otherwise.
 func (e *Error) Unwrap() error { return e.cause }
