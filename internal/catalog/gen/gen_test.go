@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -62,7 +64,7 @@ func tinyMirror(t *testing.T) (mirrors string, commits []string) {
 }
 
 func tinyManifest(commits []string) *Manifest {
-	return &Manifest{
+	m := &Manifest{
 		Exporters: []*ManifestExporter{{
 			Name: "tiny", Repo: "test/tiny", Kind: "code", Reader: readerGit,
 			Aliases: map[string][]string{"tiny-stages": {"tiny_stage_"}},
@@ -73,6 +75,11 @@ func tinyManifest(commits []string) *Manifest {
 		}},
 		Pending: []string{"pending-one"},
 	}
+	m.Exporters = append(m.Exporters, &ManifestExporter{
+		Name: "tiny-docs", Repo: "test/tiny", Kind: "docs", Reader: readerMarkdown, Paths: []string{"docs/*.md"},
+		Versions: m.Exporters[0].Versions,
+	})
+	return m
 }
 
 func TestGenerateTiny(t *testing.T) {
@@ -108,6 +115,19 @@ func TestGenerateTiny(t *testing.T) {
 	wantExcuses := map[string][]string{"2.0": {"tiny_stage_parse_seconds", "tiny_stage_write_seconds"}}
 	if diff := cmp.Diff(wantExcuses, d.Excuses); diff != "" {
 		t.Errorf("excuses (-want +got):\n%s", diff)
+	}
+	docs, err := catalog.DecodeData(string(files["tiny-docs.tsv"]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantDocs := []catalog.Family{
+		{Name: "tiny_doc_custom", Type: "untyped", Help: "A custom collector", Since: "2.0"},
+		{Name: "tiny_doc_info", Type: "gauge", Help: "Information", Labels: []string{"node"}, Until: "2.0"},
+		{Name: "tiny_doc_info", Type: "gauge", Help: "Information", Labels: []string{"node", "zone"}, Since: "2.0"},
+		{Name: "tiny_doc_labels", Type: "gauge", Help: "Labels as labels", Labels: []string{"label_NODE_LABEL"}, LabelsUnknown: true},
+	}
+	if diff := cmp.Diff(wantDocs, docs.Families); diff != "" {
+		t.Errorf("docs families (-want +got):\n%s", diff)
 	}
 	for _, s := range []string{`"commit": "` + commits[1] + `"`, `"tiny-stages": [`, `"source_kind": "code"`} {
 		if !strings.Contains(string(files["index.json"]), s) {
@@ -163,6 +183,14 @@ func TestGenerateFails(t *testing.T) {
 			c[1].Add.Names = append(c[1].Add.Names, "tiny_requests_total")
 			return c
 		}, "already sees"},
+		{"fails on a rewrite that matches no file", func(m *Manifest) []Correction {
+			m.Exporters[0].Rewrite = append(m.Exporters[0].Rewrite, struct {
+				From   string `yaml:"from"`
+				To     string `yaml:"to"`
+				Reason string `yaml:"reason"`
+			}{"opts.Namespace", `"tiny"`, "a flag's default"})
+			return good
+		}, "matches no file"},
 		{"fails on a correction for an exporter neither generated nor pending", func(m *Manifest) []Correction {
 			m.Pending = nil
 			return good
@@ -219,5 +247,77 @@ func TestManifest(t *testing.T) {
 	}
 	if err := checkCorrectionVersions(m, corr); err != nil {
 		t.Error(err)
+	}
+}
+
+func TestKubernetesList(t *testing.T) {
+	const list = `- name: requests_total
+  subsystem: apiserver
+  help: Requests.
+  type: Counter
+  stabilityLevel: STABLE
+  labels:
+  - verb
+  - code
+- name: depth
+  subsystem: workqueue
+  help: Depth.
+  type: Gauge
+  stabilityLevel: ALPHA
+  labels:
+  - name
+`
+	commit := strings.Repeat("c", 40)
+	sum := sha256.Sum256([]byte(list))
+	tests := []struct {
+		name, source, sha, errHas string
+	}{
+		{"reads the list saved at the pinned commit", "commit: " + commit + "\n", hex.EncodeToString(sum[:]), ""},
+		{"fails when the file's sha256 is not the pinned one", "commit: " + commit + "\n", strings.Repeat("0", 64), "the manifest pins"},
+		{"fails when the file was read at another commit", "commit: " + strings.Repeat("d", 40) + "\n", hex.EncodeToString(sum[:]), "does not record the pinned commit"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			mirrors := t.TempDir()
+			dir := filepath.Join(mirrors, "kubernetes+kubernetes")
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, "list.yaml"), []byte(list), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, "list.yaml.source"), []byte(tt.source), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			m := &Manifest{Exporters: []*ManifestExporter{{
+				Name: "kubernetes", Repo: "kubernetes/kubernetes", Kind: "kubernetes-documentation-list", Reader: readerK8sList,
+				Aliases:  map[string][]string{"kube-apiserver": {"apiserver_", "workqueue_"}},
+				Versions: []ManifestVersion{{Name: "x", Ref: commit, Commit: commit, File: "list.yaml", SHA256: tt.sha}},
+			}}}
+			if err := m.check(); err != nil {
+				t.Fatal(err)
+			}
+			files, err := generate(m, nil, options{mirrors: mirrors})
+			if tt.errHas != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.errHas) {
+					t.Errorf("err = %v, want one containing %q", err, tt.errHas)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			d, err := catalog.DecodeData(string(files["kubernetes.tsv"]))
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := []catalog.Family{
+				{Name: "apiserver_requests_total", Type: "counter", Help: "Requests.", Labels: []string{"code", "verb"}},
+				{Name: "workqueue_depth", Type: "gauge", Help: "Depth.", Labels: []string{"name"}},
+			}
+			if diff := cmp.Diff(want, d.Families); diff != "" {
+				t.Errorf("families (-want +got):\n%s", diff)
+			}
+		})
 	}
 }

@@ -125,6 +125,11 @@ func readExporter(e *ManifestExporter, versions []ManifestVersion, corr []Correc
 			}
 			s = readCode(files)
 			s.skipped = skipped
+		case readerK8sList:
+			var err error
+			if s, err = readK8sList(o.mirrors, e, v); err != nil {
+				return nil, err
+			}
 		default:
 			files, skipped, err := gitTree(o.mirrors, e, v)
 			if err != nil {
@@ -133,7 +138,11 @@ func readExporter(e *ManifestExporter, versions []ManifestVersion, corr []Correc
 			if files, err = rewrite(e, files); err != nil {
 				return nil, err
 			}
-			s = readCode(files)
+			if e.Reader == readerGit {
+				s = readCode(files)
+			} else if s, err = readDocs(e, files); err != nil {
+				return nil, err
+			}
 			s.skipped = skipped
 		}
 		if err := applyVersionCorrections(e, v.Name, s, corr); err != nil {
@@ -143,7 +152,7 @@ func readExporter(e *ManifestExporter, versions []ManifestVersion, corr []Correc
 			d.Excuses[v.Name] = s.excuses
 		}
 		if o.log != nil {
-			fmt.Fprintf(o.log, "%s %s (%s): %d files, %d families, %d unresolved definitions (%d excuse globs), %d parse problems, %d files too large\n",
+			fmt.Fprintf(o.log, "%s %s (%s): %d files, %d families, %d unresolved definitions (%d excuse globs), %d parse problems or reader warnings, %d files too large\n",
 				e.Name, v.Name, v.Ref, s.files, len(s.fams), s.unresolved, len(s.excuses), s.problems, s.skipped)
 		}
 		if o.verbose && o.log != nil {

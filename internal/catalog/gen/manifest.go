@@ -34,9 +34,12 @@ type ManifestExporter struct {
 	Go string `yaml:"go"`
 	// Paths are doublestar globs of the files to read (default: every file); Skip globs
 	// are left out on top of the defaults (vendor, testdata, tests).
-	Paths    []string          `yaml:"paths"`
-	Skip     []string          `yaml:"skip"`
-	Versions []ManifestVersion `yaml:"versions"`
+	Paths []string `yaml:"paths"`
+	Skip  []string `yaml:"skip"`
+	// LabelsUnknown marks every family as having label names the source does not list
+	// (cAdvisor's metrics table has no label column).
+	LabelsUnknown bool              `yaml:"labels_unknown"`
+	Versions      []ManifestVersion `yaml:"versions"`
 	// Rewrite are literal text replacements made in every file read, each with a reason:
 	// a library's own files import it relatively (from .metrics_core import …), which
 	// the readers do not take for the library a user imports.
@@ -52,6 +55,12 @@ type ManifestVersion struct {
 	Name   string `yaml:"name"`
 	Ref    string `yaml:"ref"`
 	Commit string `yaml:"commit"`
+	// Paths replaces the exporter's paths for this version (docs moved between versions).
+	Paths []string `yaml:"paths"`
+	// File and SHA256 name the saved file reader kubernetes-list reads
+	// (MIRRORS/owner+name/FILE, with FILE.source recording the commit it was read at).
+	File   string `yaml:"file"`
+	SHA256 string `yaml:"sha256"`
 	// Also are other repositories' trees read with this version: the code of a library
 	// the exporter links that registers metrics with the exporter's registry (the version
 	// its go.mod requires), with the reason.
@@ -66,9 +75,12 @@ type ManifestVersion struct {
 
 // Readers.
 const (
-	readerGit      = "git"       // the mirror's tree at the pinned commit, read by lint/load/source
-	readerGomod    = "gomod"     // the module go.mod pins, from the module cache, read by lint/load/source
-	readerClientGo = "client-go" // the client_golang linked into the generator: its default collectors
+	readerGit      = "git"             // the mirror's tree at the pinned commit, read by lint/load/source
+	readerGomod    = "gomod"           // the module go.mod pins, from the module cache, read by lint/load/source
+	readerClientGo = "client-go"       // the client_golang linked into the generator: its default collectors
+	readerMarkdown = "docs-markdown"   // metric tables of Markdown docs in the mirror's tree (docread.Markdown)
+	readerExpo     = "exposition"      // golden text expositions in the mirror's tree (docread.Exposition)
+	readerK8sList  = "kubernetes-list" // Kubernetes' documentation-list.yaml saved beside the mirrors (docread.KubernetesList)
 )
 
 var (
@@ -116,8 +128,13 @@ func (m *Manifest) check() error {
 			bad("kind %q is not one of %v", e.Kind, sourceKinds)
 		}
 		switch e.Reader {
-		case "", readerGit:
-			e.Reader = readerGit
+		case "", readerGit, readerMarkdown, readerExpo:
+			if e.Reader == "" {
+				e.Reader = readerGit
+			}
+			if e.Reader != readerGit && len(e.Paths) == 0 && slices.ContainsFunc(e.Versions, func(v ManifestVersion) bool { return len(v.Paths) == 0 }) {
+				bad("reader %s needs paths", e.Reader)
+			}
 			if len(e.Versions) == 0 {
 				bad("no versions")
 			}
@@ -134,6 +151,12 @@ func (m *Manifest) check() error {
 		case readerGomod:
 			if e.Module == "" || len(e.Versions) != 1 || e.Versions[0].Name == "" {
 				bad("reader gomod needs a module and one version with a name (the ref comes from go.mod)")
+			}
+		case readerK8sList:
+			for _, v := range e.Versions {
+				if v.Name == "" || v.Ref == "" || !commitRE.MatchString(v.Commit) || v.File == "" || len(v.SHA256) != 64 {
+					bad("version %+v needs a name, a ref, a 40-hex commit, a file and its sha256", v)
+				}
 			}
 		case readerClientGo:
 			if e.Module == "" || e.Go == "" || len(e.Versions) != 1 || e.Versions[0].Name == "" {

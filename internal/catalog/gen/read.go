@@ -50,11 +50,16 @@ var defaultSkip = []string{
 	"**/test/**", "test/**", "**/tests/**", "tests/**", "**/e2e/**", "**/testutil/**",
 }
 
-// wanted reports whether a tree path is read for an exporter.
+// wanted reports whether a tree path is read for an exporter's code.
 func wanted(paths, skip []string, p string) bool {
 	if source.Lang(p) == "" && path.Base(p) != "go.mod" {
 		return false
 	}
+	return matched(paths, skip, p)
+}
+
+// matched reports whether a tree path matches paths (all when empty) and no skip glob.
+func matched(paths, skip []string, p string) bool {
 	for _, g := range slices.Concat(defaultSkip, skip) {
 		if ok, _ := doublestar.Match(g, p); ok {
 			return false
@@ -75,7 +80,15 @@ func wanted(paths, skip []string, p string) bool {
 // then those of each tree in v.Also, their paths under @owner+name/). It fails when a
 // mirror lacks the commit or the ref does not name it.
 func gitTree(mirrors string, e *ManifestExporter, v ManifestVersion) ([]*lint.SourceFile, int, error) {
-	files, skipped, err := gitFiles(mirrors, e, e.Repo, v, func(p string) bool { return wanted(e.Paths, e.Skip, p) })
+	paths := e.Paths
+	if len(v.Paths) > 0 {
+		paths = v.Paths
+	}
+	want := func(p string) bool { return wanted(paths, e.Skip, p) }
+	if e.Reader != readerGit {
+		want = func(p string) bool { return matched(paths, e.Skip, p) }
+	}
+	files, skipped, err := gitFiles(mirrors, e, e.Repo, v, want)
 	if err != nil {
 		return nil, 0, err
 	}
