@@ -357,6 +357,10 @@ type Exposition struct {
 	// Catalog names the catalogued exporter and version whose families these are
 	// ("node-exporter 1.12"), for the definitions of the config's exporters:; "" otherwise.
 	Catalog string
+	// Lumped is set when the families are those of several targets (a catalogued exporter
+	// that stands for the kubelet, the API server, …): that one family carries a label says
+	// nothing of another's, so a label is the target's own only on the families that carry it.
+	Lumped bool
 }
 
 // CodeFacts are the facts of a Source exposition that are not families: how each family is

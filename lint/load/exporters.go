@@ -93,6 +93,9 @@ func exporterDefs(ref lint.ExporterRef) (*lint.ExporterDefs, *lint.ParseProblem)
 		}
 	}
 	expo.Covers = slices.Sorted(maps.Keys(covers))
+	// An exporter with aliases stands for several targets (kubernetes: the kubelet, the API
+	// server, …), whose label sets say nothing of each other's.
+	expo.Lumped = len(e.Aliases) > 0
 	for _, g := range e.Excuses(ref.Version) {
 		if selected(strings.TrimRight(g, "*")) || len(ref.Prefixes) == 0 {
 			x.Excuses = append(x.Excuses, g)

@@ -59,6 +59,11 @@ func newLabelIndex(p *lint.Project) *Index {
 	expoOf := make(map[string][]int, families) // series name → expositions that export it
 	x.families = make(map[string]*lint.Family, families)
 	expoLabels := make([]map[string]bool, len(expos))
+	// A catalogued exporter's family whose labels the catalogue does not know (a docs table
+	// without a labels column, code that builds them at run time) leaves the series' labels
+	// unknown even where another catalogued exporter lists some: the kubelet's resource
+	// endpoint and cAdvisor both export container_memory_working_set_bytes, with other labels.
+	unknownLabels := map[string]bool{}
 	for i, e := range expos {
 		all := map[string]bool{}
 		for _, name := range e.Order {
@@ -67,6 +72,11 @@ func newLabelIndex(p *lint.Project) *Index {
 				all[l] = true
 			}
 			if !f.LabelsKnown() || dynamicLabels(f) {
+				if e.Catalog != "" {
+					for _, s := range f.SeriesNames() {
+						unknownLabels[s] = true
+					}
+				}
 				continue // labels not known: the metric is left undefined, its sets unknown
 			}
 			for _, s := range f.SeriesNames() {
@@ -92,10 +102,21 @@ func newLabelIndex(p *lint.Project) *Index {
 				}
 			}
 		}
-		expoLabels[i] = all
+		if !e.Lumped {
+			expoLabels[i] = all
+		}
+	}
+	for s := range unknownLabels {
+		delete(base, s)
 	}
 	owns := func(series, label string) bool { // the exporter of series exports label somewhere
 		for _, i := range expoOf[series] {
+			if expoLabels[i] == nil { // lumped: only the family's own labels are its target's
+				if f := x.families[series]; f != nil && slices.Contains(f.Labels, label) {
+					return true
+				}
+				continue
+			}
 			if expoLabels[i][label] {
 				return true
 			}
