@@ -604,6 +604,9 @@ func (w *goWalker) opts(e ast.Expr) (goOpts, bool) {
 		}
 		return goOpts{}, false
 	}
+	if call, ok := e.(*ast.CallExpr); ok {
+		return w.optsCall(call)
+	}
 	cl, ok := e.(*ast.CompositeLit)
 	if !ok {
 		return goOpts{}, false
@@ -947,6 +950,13 @@ func constValue(c *types.Const) value {
 
 // evalCall works out a call that builds a string.
 func (w *goWalker) evalCall(x *ast.CallExpr) value {
+	if id, ok := ast.Unparen(x.Fun).(*ast.Ident); ok && len(x.Args) == 1 {
+		if tn, ok := w.info.Uses[id].(*types.TypeName); ok {
+			if b, ok := tn.Type().Underlying().(*types.Basic); ok && b.Info()&types.IsString != 0 {
+				return w.eval(x.Args[0]) // string(op), OperationName("x"): a conversion
+			}
+		}
+	}
 	if w.isProm(x.Fun, "BuildFQName") && len(x.Args) == 3 {
 		return fqName(w.eval(x.Args[0]), w.eval(x.Args[1]), w.eval(x.Args[2]))
 	}
@@ -969,22 +979,55 @@ func (w *goWalker) evalCall(x *ast.CallExpr) value {
 		}
 		return known(strings.Join(parts, sep.s))
 	}
-	if f := w.ctx.funcs[w.ctx.callee(x)]; f != nil {
-		if r := returned(f); r != nil && (w.env == nil || w.env.depth < maxHelperDepth) {
-			env := &goEnv{vars: map[types.Object]binding{}, site: w.at(x)}
-			if w.env != nil {
-				env.depth, env.absent = w.env.depth+1, w.env.absent
-			}
-			bindParams(w, f, x, env)
-			var v value
-			w.in(env, func() { v = w.eval(r) })
-			return v
-		}
+	if r, env := w.returnCall(x); r != nil {
+		var v value
+		w.in(env, func() { v = w.eval(r) })
+		return v
 	}
 	if n := calleeName(x); n != "" {
 		return unknown(fmt.Sprintf("the name is the result of %s()", n))
 	}
 	return unknown("the name is computed at run time")
+}
+
+// returnCall returns the expression that a call of a function (or of a variable holding a
+// function literal, never assigned again) made of one return statement returns, with the
+// environment that binds its parameters to the call's arguments; nil past the helper depth
+// bound or for other calls.
+func (w *goWalker) returnCall(x *ast.CallExpr) (ast.Expr, *goEnv) {
+	o := w.ctx.callee(x)
+	f := w.ctx.funcs[o]
+	if f == nil || w.ctx.assigned[o] {
+		return nil, nil
+	}
+	r := returned(f)
+	if r == nil {
+		return nil, nil
+	}
+	env := &goEnv{vars: map[types.Object]binding{}, site: w.at(x)}
+	if w.env != nil {
+		env.depth, env.absent = w.env.depth+1, w.env.absent
+	}
+	if env.depth <= maxHelperDepth {
+		bindParams(w, f, x, env)
+	} // past the bound its parameters stay unknown, and say so
+	return r, env
+}
+
+// optsCall reads options that a function returns (maxGaugeOpts(op), where
+// maxGaugeOpts = func(op string) prometheus.GaugeOpts { return prometheus.GaugeOpts{…} }),
+// evaluated with its parameters bound to the call's arguments, as a helper is.
+func (w *goWalker) optsCall(x *ast.CallExpr) (o goOpts, ok bool) {
+	if !w.enter() {
+		return goOpts{}, false
+	}
+	defer w.leave()
+	r, env := w.returnCall(x)
+	if r == nil {
+		return goOpts{}, false
+	}
+	w.in(env, func() { o, ok = w.opts(r) })
+	return o, ok
 }
 
 // returned is the expression a function made of one return statement returns, or nil.

@@ -318,6 +318,43 @@ func setup(dynamic string) {
 		},
 	},
 	{
+		name: "reads options returned by a function variable, at each call with its arguments, and not one reassigned",
+		files: map[string]string{"shop/m.go": goHeader + `
+type Op string
+
+const Queries Op = "queries"
+
+var (
+	durationOpts = func(op Op) prometheus.HistogramOpts {
+		return prometheus.HistogramOpts{
+			Name:        fmt.Sprintf("gate_%s_duration_seconds", op),
+			ConstLabels: prometheus.Labels{"gate": string(op)},
+		}
+	}
+	maxOpts = func(op Op) prometheus.GaugeOpts { return prometheus.GaugeOpts{Name: "gate_" + string(op) + "_max"} }
+	swapped = func() prometheus.GaugeOpts { return prometheus.GaugeOpts{Name: "shop_swapped"} }
+)
+
+func newGate(reg prometheus.Registerer, op Op) {
+	promauto.With(reg).NewHistogramVec(durationOpts(op), []string{"tenant"})
+	promauto.With(reg).NewGauge(maxOpts(op))
+}
+
+func setup(reg prometheus.Registerer) {
+	newGate(prometheus.WrapRegistererWithPrefix("shop_", reg), Queries)
+	promauto.NewGauge(maxOpts("selects"))
+	swapped = nil
+	promauto.NewGauge(swapped())
+}
+`},
+		want: []string{
+			"shop/m.go:33:2 shop_gate_queries_duration_seconds histogram [gate tenant] absent promauto.With(…).NewHistogramVec",
+			"shop/m.go:33:2 shop_gate_queries_max gauge [] promauto.With(…).NewGauge",
+			"shop/m.go:34:20 gate_selects_max gauge [] promauto.NewGauge",
+			"shop/m.go:36:20 unresolved * gauge: the options are not a literal the code shows",
+		},
+	},
+	{
 		name: "keeps a helper nobody calls as unresolved, reads recursion to the bound, and reports a chain past it",
 		files: map[string]string{"shop/m.go": goHeader + `
 func lonely(name string) { promauto.NewGauge(prometheus.GaugeOpts{Name: name}) }
