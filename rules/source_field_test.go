@@ -71,8 +71,7 @@ func TestSourceFieldGoPrefixVariable(t *testing.T) {
 }
 
 // Thanos' DNS provider: the callers wrap its registerer with a prefix through the project's own
-// extprom.WrapRegistererWithPrefix, which the reader does not follow, so the prefixes are lost.
+// extprom.WrapRegistererWithPrefix, which the reader follows as the call it returns.
 func TestSourceFieldGoCallSite(t *testing.T) {
-	t.Skip("needs: a project function returning prometheus.WrapRegistererWithPrefix(prefix, reg) followed like the call itself (thanos extprom)")
 	linttest.Run(t, "../fixtures/source-field-go-callsite", fieldRules()...)
 }

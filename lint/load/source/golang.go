@@ -1004,14 +1004,19 @@ func (w *goWalker) returnCall(x *ast.CallExpr) (ast.Expr, *goEnv) {
 	if r == nil {
 		return nil, nil
 	}
+	return r, w.callEnv(f, x)
+}
+
+// callEnv is the environment that evaluates an expression returned by f at the call x, its
+// parameters bound to the arguments. It reads one expression, not a body, so its nesting is
+// bounded by maxEvalDepth rather than by the helper depth.
+func (w *goWalker) callEnv(f *goFunc, x *ast.CallExpr) *goEnv {
 	env := &goEnv{vars: map[types.Object]binding{}, site: w.at(x)}
 	if w.env != nil {
 		env.depth, env.absent = w.env.depth+1, w.env.absent
 	}
-	if env.depth <= maxHelperDepth {
-		bindParams(w, f, x, env)
-	} // past the bound its parameters stay unknown, and say so
-	return r, env
+	bindParams(w, f, x, env)
+	return env
 }
 
 // optsCall reads options that a function returns (maxGaugeOpts(op), where
@@ -1028,6 +1033,27 @@ func (w *goWalker) optsCall(x *ast.CallExpr) (o goOpts, ok bool) {
 	}
 	w.in(env, func() { o, ok = w.opts(r) })
 	return o, ok
+}
+
+// results returns the single values a function's return statements return (not those of
+// the function literals inside it), without the nils; ok is false when some return
+// statement returns another number of values.
+func results(f *goFunc) (out []ast.Expr, ok bool) {
+	ok = true
+	ast.Inspect(f.body, func(n ast.Node) bool {
+		switch r := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.ReturnStmt:
+			if len(r.Results) != 1 {
+				ok = false
+			} else if !isNil(r.Results[0]) {
+				out = append(out, r.Results[0])
+			}
+		}
+		return ok
+	})
+	return out, ok
 }
 
 // returned is the expression a function made of one return statement returns, or nil.

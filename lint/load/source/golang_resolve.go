@@ -15,6 +15,7 @@ const (
 	maxEvalDepth     = 64   // nested expressions and variables followed while working out one value
 	maxHelperSweeps  = 8    // rounds finding helpers that call helpers
 	maxDepDepth      = 2    // imports followed from a walked package for constants (1: direct imports)
+	maxReturns       = 8    // return statements of a function returning a registerer that are compared
 	boundDepthReason = "the helper calls nest deeper than %d, the bound of the resolver, and this one's names depend on its caller"
 	boundFanReason   = "more than %d helper calls in this file, the bound of the resolver; this one is not followed"
 )
@@ -561,6 +562,10 @@ func (w *goWalker) registerer(e ast.Expr) regWrap {
 			w.in(b.env, func() { r = w.registerer(b.e) })
 			return r
 		}
+		if w.env != nil && w.env.cut && w.ctx.params[o] {
+			// A helper read past the depth bound: its callers' wrapping is not known.
+			return regWrap{prefix: unknown(fmt.Sprintf(boundDepthReason, maxHelperDepth))}
+		}
 		if w.ctx.assigned[o] {
 			if r, ok := w.sameRegisterer(x); ok && !w.ctx.params[o] { // a parameter's value comes from its callers
 				return r
@@ -583,8 +588,42 @@ func (w *goWalker) registerer(e ast.Expr) regWrap {
 			inner.labelsUnknown = inner.labelsUnknown || !ok
 			return inner
 		}
+		if r, ok := w.wrapperCall(x); ok {
+			return r
+		}
 	}
 	return none
+}
+
+// wrapperCall reads a call of the project's own function that returns a registerer (Thanos'
+// extprom.WrapRegistererWithPrefix: a nil check, then return
+// prometheus.WrapRegistererWithPrefix(prefix, reg)) as the registerer it returns, its
+// parameters bound to the call's arguments. Returns of nil wrap nothing; when the other
+// returns wrap differently, the wrapping is unknown.
+func (w *goWalker) wrapperCall(x *ast.CallExpr) (regWrap, bool) {
+	o := w.ctx.callee(x)
+	f := w.ctx.funcs[o]
+	if f == nil || w.ctx.assigned[o] {
+		return regWrap{}, false
+	}
+	rs, ok := results(f)
+	if !ok || len(rs) == 0 || len(rs) > maxReturns {
+		return regWrap{}, false
+	}
+	env := w.callEnv(f, x)
+	var out regWrap
+	for i, r := range rs {
+		var got regWrap
+		w.in(env, func() { got = w.registerer(r) })
+		switch {
+		case i == 0:
+			out = got
+		case got.prefix.known() != out.prefix.known() || got.prefix.s != out.prefix.s ||
+			!slices.Equal(got.labels, out.labels) || got.labelsUnknown != out.labelsUnknown:
+			return regWrap{prefix: unknown(fmt.Sprintf("%s returns registerers that wrap differently", f.name))}, true
+		}
+	}
+	return out, true
 }
 
 // wrap applies a registerer's wrapping to a definition.
@@ -592,11 +631,10 @@ func (d *def) wrap(r regWrap) {
 	if r.empty() {
 		return
 	}
-	if d.name.known() || r.prefix.known() {
-		d.name = concat(r.prefix, d.name)
-	}
-	if !r.prefix.known() && d.name.why == "" {
-		d.name.why = r.prefix.why
+	why := d.name.why // an unknown name keeps its own reason; an unknown prefix adds a hole
+	d.name = concat(r.prefix, d.name)
+	if why != "" {
+		d.name.why = why
 	}
 	d.labels = append(d.labels, r.labels...)
 	d.labelsUnknown = d.labelsUnknown || r.labelsUnknown

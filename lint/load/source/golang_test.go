@@ -419,6 +419,45 @@ func newRuler(reg prometheus.Registerer) {
 		},
 	},
 	{
+		name: "follows the project's functions that return a wrapped registerer, with or without a nil check",
+		files: map[string]string{"shop/m.go": goHeader + `
+func withPrefix(prefix string, reg prometheus.Registerer) prometheus.Registerer {
+	if reg == nil {
+		return nil
+	}
+	return prometheus.WrapRegistererWithPrefix(prefix, reg)
+}
+
+func withTenant(reg prometheus.Registerer) prometheus.Registerer {
+	return prometheus.WrapRegistererWith(prometheus.Labels{"tenant": "t"}, reg)
+}
+
+func either(reg prometheus.Registerer, a bool) prometheus.Registerer {
+	if a {
+		return prometheus.WrapRegistererWithPrefix("a_", reg)
+	}
+	return prometheus.WrapRegistererWithPrefix("b_", reg)
+}
+
+func newProvider(reg prometheus.Registerer) {
+	promauto.With(reg).NewCounterVec(prometheus.CounterOpts{Name: "dns_lookups_total"}, []string{"host"})
+}
+
+func setup(reg prometheus.Registerer) {
+	newProvider(withPrefix("shop_query_", reg))
+	newProvider(withTenant(withPrefix("shop_rule_", reg)))
+	promauto.With(withPrefix("shop_", reg)).NewGauge(prometheus.GaugeOpts{Name: "up"})
+	newProvider(either(reg, true))
+}
+`},
+		want: []string{
+			"shop/m.go:35:2 shop_query_dns_lookups_total counter [host] absent promauto.With(…).NewCounterVec",
+			"shop/m.go:36:2 shop_rule_dns_lookups_total counter [host tenant] absent promauto.With(…).NewCounterVec",
+			"shop/m.go:37:78 shop_up gauge [] promauto.With(…).NewGauge",
+			"shop/m.go:38:2 unresolved *dns_lookups_total counter: either returns registerers that wrap differently",
+		},
+	},
+	{
 		name: "follows a registerer that wraps itself, and leaves a registerer set twice unknown",
 		files: map[string]string{"shop/m.go": goHeader + `
 func setup(reg, other prometheus.Registerer, cond bool) {
