@@ -82,7 +82,7 @@ type goWalker struct {
 
 	defs      []*def
 	descs     map[string][]*def // NewDesc definitions by the variable or field that holds them
-	inline    map[*ast.CallExpr]*def
+	inline    map[*ast.CallExpr][]*def
 	inlineTyp map[*ast.CallExpr]string // NewDesc calls written inside the call that sends them
 	descTypes map[string]string        // descriptor key → type from the Must… calls ("" = conflicting)
 	chained   map[*ast.BasicLit]bool
@@ -97,13 +97,19 @@ type goWalker struct {
 	fromCall     map[*def]bool // definitions that depend on the call site of the helper read
 	ownAt        map[*def]ownPos
 	ext          map[*goFile][]*def // definitions of helpers of other files (or this one)
+	// Variables holding one of several constants (golang_alts.go): forks met while reading
+	// a definition, the values pinned while it is read once per alternative.
+	forks   []fork
+	pinned  map[types.Object]value
+	forking int
 }
 
 func newWalker(g *goFile, ctx *goCtx) *goWalker {
 	w := &goWalker{
 		g: g, ctx: ctx, info: ctx.info, prom: map[string]bool{}, promauto: map[string]bool{}, fmtPkg: map[string]bool{},
-		descs: map[string][]*def{}, inline: map[*ast.CallExpr]*def{}, inlineTyp: map[*ast.CallExpr]string{}, descTypes: map[string]string{},
+		descs: map[string][]*def{}, inline: map[*ast.CallExpr][]*def{}, inlineTyp: map[*ast.CallExpr]string{}, descTypes: map[string]string{},
 		chained: map[*ast.BasicLit]bool{}, unit: newUnit(), selfWrapping: map[types.Object]bool{}, fromCall: map[*def]bool{}, ownAt: map[*def]ownPos{}, ext: map[*goFile][]*def{},
+		pinned: map[types.Object]value{},
 	}
 	for _, im := range g.ast.Imports {
 		p, err := strconv.Unquote(im.Path.Value)
@@ -171,7 +177,7 @@ func walkGo(g *goFile, ctx *goCtx) (defs []*def, ext map[*goFile][]*def) {
 		}
 	}
 	for c, t := range w.inlineTyp {
-		if d := w.inline[c]; d != nil {
+		for _, d := range w.inline[c] {
 			d.typ = t
 		}
 	}
@@ -512,7 +518,12 @@ type goOpts struct {
 	native        bool // HistogramOpts.NativeHistogramBucketFactor is set (not 0)
 }
 
+// constructor reads a constructor call, once per alternative of the variables it depends on.
 func (w *goWalker) constructor(c *ast.CallExpr, name, typ string, stack []ast.Node) {
+	w.alternated(func() { w.constructor1(c, name, typ, stack) })
+}
+
+func (w *goWalker) constructor1(c *ast.CallExpr, name, typ string, stack []ast.Node) {
 	d := &def{typ: typ, via: w.via(c, name), at: w.at(c)}
 	if len(c.Args) > 0 {
 		w.setOwn(d, c.Args[0])
@@ -800,6 +811,10 @@ func isNil(e ast.Expr) bool {
 // newDesc reads prometheus.NewDesc(fqName, help, variableLabels, constLabels). Its type comes
 // later from the calls that send it.
 func (w *goWalker) newDesc(c *ast.CallExpr, stack []ast.Node) {
+	w.alternated(func() { w.newDesc1(c, stack) })
+}
+
+func (w *goWalker) newDesc1(c *ast.CallExpr, stack []ast.Node) {
 	if len(c.Args) == 0 {
 		return
 	}
@@ -825,7 +840,7 @@ func (w *goWalker) newDesc(c *ast.CallExpr, stack []ast.Node) {
 		d.labelsUnknown = d.labelsUnknown || !ok
 	}
 	w.defs = append(w.defs, d)
-	w.inline[c] = d
+	w.inline[c] = append(w.inline[c], d)
 	if key := w.holderKey(c, stack); key != "" {
 		w.descs[key] = append(w.descs[key], d)
 	}
@@ -908,6 +923,9 @@ func (w *goWalker) eval(e ast.Expr) value {
 		}
 		if init := w.initOfObj(o); init != nil && !w.ctx.loopVars[o] {
 			return w.eval(init)
+		}
+		if v, ok := w.forkVar(o, x.Name); ok {
+			return v
 		}
 		switch {
 		case w.ctx.loopVars[o]:

@@ -34,6 +34,10 @@ type goCtx struct {
 	// helpers are the functions that define metrics (directly or through other helpers) and
 	// are called from a walked file: their bodies are evaluated at each call site instead.
 	helpers map[*ast.BlockStmt]bool
+	// alts are the values plain assignments give a variable (besides its initializer), and
+	// opaque the variables changed some other way (golang_alts.go).
+	alts   map[types.Object][]ast.Expr
+	opaque map[types.Object]bool
 	// selfWrap holds the registerer variables whose one assignment wraps themselves:
 	// reg = prometheus.WrapRegistererWithPrefix("x_", reg).
 	selfWrap map[types.Object]*ast.CallExpr
@@ -72,6 +76,7 @@ func newGoCtx(s *goSet) *goCtx {
 		s: s, info: s.info, loopVars: map[types.Object]bool{}, params: map[types.Object]bool{},
 		inits: map[types.Object]ast.Expr{}, assigned: map[types.Object]bool{},
 		funcs: map[types.Object]*goFunc{}, helpers: map[*ast.BlockStmt]bool{}, selfWrap: map[types.Object]*ast.CallExpr{},
+		alts: map[types.Object][]ast.Expr{}, opaque: map[types.Object]bool{},
 	}
 	var walked []*goFile
 	for _, p := range s.pkgs {
@@ -109,23 +114,31 @@ func (c *goCtx) prepare(p *goPkg, g *goFile) {
 			return
 		}
 		if o, ok := p.tpkg.Scope().Lookup(id.Name).(*types.Var); ok {
-			c.assigned[o] = true
+			c.assigned[o], c.opaque[o] = true, true
 		}
 	}
-	mark := func(l ast.Expr) {
+	// mark records a change of the variable l belongs to; val is the value of a plain
+	// assignment to the variable itself (x = val), nil for other changes.
+	mark := func(l ast.Expr, val ast.Expr) {
 		if s, ok := ast.Unparen(l).(*ast.SelectorExpr); ok {
 			if o, ok := c.info.Uses[s.Sel].(*types.Var); ok && !o.IsField() {
-				c.assigned[o] = true // pkg.Var = …
+				c.assigned[o], c.opaque[o] = true, true // pkg.Var = …
 			}
 		}
 		id := rootIdent(l)
 		if id == nil {
 			return
 		}
-		if o := c.info.Uses[id]; o != nil {
-			c.assigned[o] = true
-		} else {
+		o := c.info.Uses[id]
+		if o == nil {
 			markName(id)
+			return
+		}
+		c.assigned[o] = true
+		if val != nil && ast.Unparen(l) == ast.Expr(id) {
+			c.alts[o] = append(c.alts[o], val)
+		} else {
+			c.opaque[o] = true
 		}
 	}
 	ast.Inspect(g.ast, func(n ast.Node) bool {
@@ -141,7 +154,7 @@ func (c *goCtx) prepare(p *goPkg, g *goFile) {
 				if id, ok := e.(*ast.Ident); ok {
 					define(id, c.loopVars)
 					if n.Tok == token.ASSIGN {
-						mark(id)
+						mark(id, nil)
 					}
 				}
 			}
@@ -189,13 +202,17 @@ func (c *goCtx) prepare(p *goPkg, g *goFile) {
 						continue
 					}
 				}
-				mark(l)
+				var val ast.Expr
+				if n.Tok == token.ASSIGN && len(n.Lhs) == len(n.Rhs) {
+					val = n.Rhs[i]
+				}
+				mark(l, val)
 			}
 		case *ast.IncDecStmt:
-			mark(n.X)
+			mark(n.X, nil)
 		case *ast.UnaryExpr:
 			if n.Op == token.AND {
-				mark(n.X) // its address escapes: it may change
+				mark(n.X, nil) // its address escapes: it may change
 			}
 		}
 		return true

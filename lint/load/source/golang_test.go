@@ -458,6 +458,76 @@ func setup(reg prometheus.Registerer) {
 		},
 	},
 	{
+		name: "defines each alternative of a local variable assigned only constants, up to the bound, and reports past it once",
+		files: map[string]string{"shop/m.go": goHeader + `
+func newWL(reg prometheus.Registerer, ooo bool) {
+	prefix := "shop_wal_"
+	if ooo {
+		prefix = "shop_wbl_"
+	}
+	promauto.With(prometheus.WrapRegistererWithPrefix(prefix, reg)).NewCounterVec(prometheus.CounterOpts{Name: "writes_total"}, []string{"kind"})
+}
+
+func named(kind int) {
+	name := "shop_small"
+	switch kind {
+	case 1:
+		name = "shop_large"
+	case 2:
+		name = "shop_small"
+	}
+	promauto.NewGauge(prometheus.GaugeOpts{Name: name})
+}
+
+func many(reg prometheus.Registerer, k int) {
+	v := "shop_a_"
+	switch k {
+	case 1:
+		v = "shop_b_"
+	case 2:
+		v = "shop_c_"
+	case 3:
+		v = "shop_d_"
+	case 4:
+		v = "shop_e_"
+	case 5:
+		v = "shop_f_"
+	case 6:
+		v = "shop_g_"
+	case 7:
+		v = "shop_h_"
+	case 8:
+		v = "shop_i_"
+	}
+	promauto.With(prometheus.WrapRegistererWithPrefix(v, reg)).NewGauge(prometheus.GaugeOpts{Name: "many"})
+}
+
+func grown(reg prometheus.Registerer) {
+	p := "shop_"
+	p += "grown_"
+	promauto.With(prometheus.WrapRegistererWithPrefix(p, reg)).NewGauge(prometheus.GaugeOpts{Name: "x"})
+}
+
+func setup(reg prometheus.Registerer) {
+	newWL(reg, false)
+	newWL(prometheus.WrapRegistererWithPrefix("app_", reg), true)
+	many(reg, 1)
+	many(reg, 2)
+	grown(reg)
+}
+`},
+		want: []string{
+			"shop/m.go:28:47 shop_small gauge [] promauto.NewGauge",
+			"shop/m.go:28:47 shop_large gauge [] promauto.NewGauge",
+			"shop/m.go:61:2 shop_wal_writes_total counter [kind] absent promauto.With(…).NewCounterVec",
+			"shop/m.go:61:2 shop_wbl_writes_total counter [kind] absent promauto.With(…).NewCounterVec",
+			"shop/m.go:62:2 app_shop_wal_writes_total counter [kind] absent promauto.With(…).NewCounterVec",
+			"shop/m.go:62:2 app_shop_wbl_writes_total counter [kind] absent promauto.With(…).NewCounterVec",
+			"shop/m.go:51:97 unresolved *many gauge: the name comes from the variable v, which takes more values than the 8 alternatives the resolver follows",
+			"shop/m.go:65:2 unresolved *x gauge: the name comes from the variable p",
+		},
+	},
+	{
 		name: "follows a registerer that wraps itself, and leaves a registerer set twice unknown",
 		files: map[string]string{"shop/m.go": goHeader + `
 func setup(reg, other prometheus.Registerer, cond bool) {
