@@ -637,7 +637,7 @@ func (w *goWalker) wrapperCall(x *ast.CallExpr) (regWrap, bool) {
 			out = got
 		case got.prefix.known() != out.prefix.known() || got.prefix.s != out.prefix.s ||
 			!slices.Equal(got.labels, out.labels) || got.labelsUnknown != out.labelsUnknown:
-			return regWrap{prefix: unknown(fmt.Sprintf("%s returns registerers that wrap differently", f.name))}, true
+			return regWrap{prefix: unknown(f.name + " returns registerers that wrap differently")}, true
 		}
 	}
 	return out, true
