@@ -607,6 +607,31 @@ func build(opts prometheus.GaugeOpts) {
 		},
 	},
 	{
+		name: "checks again for an OS only the packages whose names differ and their importers, and joins the names",
+		files: map[string]string{
+			"go.mod":                     resolveMod,
+			"internal/osname/linux.go":   "//go:build linux\n\npackage osname\n\nconst Name = \"linux\"\n",
+			"internal/osname/other.go":   "//go:build !linux\n\npackage osname\n\nconst Name = \"other\"\n",
+			"internal/fileutil/f.go":     "package fileutil\n\nfunc Sync() error { return nil }\n",
+			"internal/fileutil/f_win.go": "//go:build windows\n\npackage fileutil\n\nvar max int64 = 1 << 30\n",
+			"internal/metrics/m.go": `package metrics
+
+import (
+	"example.com/app/internal/fileutil"
+	"example.com/app/internal/osname"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+var a = prometheus.NewGauge(prometheus.GaugeOpts{Namespace: osname.Name, Name: "a"})
+var _ = fileutil.Sync
+`,
+		},
+		want: []string{
+			"internal/metrics/m.go:9:80 linux_a gauge [] prometheus.NewGauge",
+			"internal/metrics/m.go:9:80 other_a gauge [] prometheus.NewGauge",
+		},
+	},
+	{
 		name: "skips files no OS builds and joins definitions that differ by OS",
 		files: map[string]string{
 			"shop/m.go":          goHeader + "\nvar a = promauto.NewGauge(prometheus.GaugeOpts{Name: \"shop_\" + osName})\n",
