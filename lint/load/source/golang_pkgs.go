@@ -219,20 +219,22 @@ func loadGo(files []*lint.SourceFile) (out []Result) {
 			}
 		}
 	}
-	var texts []string
+	var texts, holders []string
+	var gauges []*def
 	for _, p := range s.pkgs {
 		for _, g := range p.files {
 			texts = append(texts, g.src.Text())
-		}
-	}
-	for _, p := range s.pkgs {
-		for _, g := range p.files {
 			for _, d := range g.defs {
 				if d.typ == "gauge" && d.holder != "" && !strings.HasSuffix(d.via, "Func") {
-					d.onlyGrows = goGrowth(texts, d.holder)
+					gauges = append(gauges, d)
+					holders = append(holders, d.holder)
 				}
 			}
 		}
+	}
+	grows := goGrowth(texts, holders)
+	for _, d := range gauges {
+		d.onlyGrows = grows[d.holder]
 	}
 	for _, p := range s.pkgs {
 		for _, g := range p.files {
