@@ -156,7 +156,7 @@ func loadGo(files []*lint.SourceFile) (out []Result) {
 	}
 	parallel(len(parse), func(i int) { // a FileSet is safe for concurrent use
 		g := parse[i]
-		af, err := parser.ParseFile(s.fset, g.src.Path, g.src.Src, parser.ParseComments|parser.SkipObjectResolution)
+		af, err := parser.ParseFile(s.fset, g.src.Path, g.src.Src, parser.SkipObjectResolution) // comments are read from the text
 		g.res.Problems = goProblems(g.src, err)
 		if af != nil && af.Name != nil {
 			g.ast = af
