@@ -82,7 +82,7 @@ type goWalker struct {
 
 	defs      []*def
 	descs     map[string][]*def // NewDesc definitions by the variable or field that holds them
-	inline    map[*ast.CallExpr]*def
+	inline    map[*ast.CallExpr][]*def
 	inlineTyp map[*ast.CallExpr]string // NewDesc calls written inside the call that sends them
 	descTypes map[string]string        // descriptor key → type from the Must… calls ("" = conflicting)
 	chained   map[*ast.BasicLit]bool
@@ -97,13 +97,19 @@ type goWalker struct {
 	fromCall     map[*def]bool // definitions that depend on the call site of the helper read
 	ownAt        map[*def]ownPos
 	ext          map[*goFile][]*def // definitions of helpers of other files (or this one)
+	// Variables holding one of several constants (golang_alts.go): forks met while reading
+	// a definition, the values pinned while it is read once per alternative.
+	forks   []fork
+	pinned  map[types.Object]value
+	forking int
 }
 
 func newWalker(g *goFile, ctx *goCtx) *goWalker {
 	w := &goWalker{
 		g: g, ctx: ctx, info: ctx.info, prom: map[string]bool{}, promauto: map[string]bool{}, fmtPkg: map[string]bool{},
-		descs: map[string][]*def{}, inline: map[*ast.CallExpr]*def{}, inlineTyp: map[*ast.CallExpr]string{}, descTypes: map[string]string{},
+		descs: map[string][]*def{}, inline: map[*ast.CallExpr][]*def{}, inlineTyp: map[*ast.CallExpr]string{}, descTypes: map[string]string{},
 		chained: map[*ast.BasicLit]bool{}, unit: newUnit(), selfWrapping: map[types.Object]bool{}, fromCall: map[*def]bool{}, ownAt: map[*def]ownPos{}, ext: map[*goFile][]*def{},
+		pinned: map[types.Object]value{},
 	}
 	for _, im := range g.ast.Imports {
 		p, err := strconv.Unquote(im.Path.Value)
@@ -171,7 +177,7 @@ func walkGo(g *goFile, ctx *goCtx) (defs []*def, ext map[*goFile][]*def) {
 		}
 	}
 	for c, t := range w.inlineTyp {
-		if d := w.inline[c]; d != nil {
+		for _, d := range w.inline[c] {
 			d.typ = t
 		}
 	}
@@ -512,7 +518,12 @@ type goOpts struct {
 	native        bool // HistogramOpts.NativeHistogramBucketFactor is set (not 0)
 }
 
+// constructor reads a constructor call, once per alternative of the variables it depends on.
 func (w *goWalker) constructor(c *ast.CallExpr, name, typ string, stack []ast.Node) {
+	w.alternated(func() { w.constructor1(c, name, typ, stack) })
+}
+
+func (w *goWalker) constructor1(c *ast.CallExpr, name, typ string, stack []ast.Node) {
 	d := &def{typ: typ, via: w.via(c, name), at: w.at(c)}
 	if len(c.Args) > 0 {
 		w.setOwn(d, c.Args[0])
@@ -603,6 +614,9 @@ func (w *goWalker) opts(e ast.Expr) (goOpts, bool) {
 			return w.opts(init)
 		}
 		return goOpts{}, false
+	}
+	if call, ok := e.(*ast.CallExpr); ok {
+		return w.optsCall(call)
 	}
 	cl, ok := e.(*ast.CompositeLit)
 	if !ok {
@@ -797,6 +811,10 @@ func isNil(e ast.Expr) bool {
 // newDesc reads prometheus.NewDesc(fqName, help, variableLabels, constLabels). Its type comes
 // later from the calls that send it.
 func (w *goWalker) newDesc(c *ast.CallExpr, stack []ast.Node) {
+	w.alternated(func() { w.newDesc1(c, stack) })
+}
+
+func (w *goWalker) newDesc1(c *ast.CallExpr, stack []ast.Node) {
 	if len(c.Args) == 0 {
 		return
 	}
@@ -822,7 +840,7 @@ func (w *goWalker) newDesc(c *ast.CallExpr, stack []ast.Node) {
 		d.labelsUnknown = d.labelsUnknown || !ok
 	}
 	w.defs = append(w.defs, d)
-	w.inline[c] = d
+	w.inline[c] = append(w.inline[c], d)
 	if key := w.holderKey(c, stack); key != "" {
 		w.descs[key] = append(w.descs[key], d)
 	}
@@ -906,6 +924,9 @@ func (w *goWalker) eval(e ast.Expr) value {
 		if init := w.initOfObj(o); init != nil && !w.ctx.loopVars[o] {
 			return w.eval(init)
 		}
+		if v, ok := w.forkVar(o, x.Name); ok {
+			return v
+		}
 		switch {
 		case w.ctx.loopVars[o]:
 			return unknown("the name comes from the loop variable " + x.Name)
@@ -947,6 +968,13 @@ func constValue(c *types.Const) value {
 
 // evalCall works out a call that builds a string.
 func (w *goWalker) evalCall(x *ast.CallExpr) value {
+	if id, ok := ast.Unparen(x.Fun).(*ast.Ident); ok && len(x.Args) == 1 {
+		if tn, ok := w.info.Uses[id].(*types.TypeName); ok {
+			if b, ok := tn.Type().Underlying().(*types.Basic); ok && b.Info()&types.IsString != 0 {
+				return w.eval(x.Args[0]) // string(op), OperationName("x"): a conversion
+			}
+		}
+	}
 	if w.isProm(x.Fun, "BuildFQName") && len(x.Args) == 3 {
 		return fqName(w.eval(x.Args[0]), w.eval(x.Args[1]), w.eval(x.Args[2]))
 	}
@@ -969,22 +997,81 @@ func (w *goWalker) evalCall(x *ast.CallExpr) value {
 		}
 		return known(strings.Join(parts, sep.s))
 	}
-	if f := w.ctx.funcs[w.ctx.callee(x)]; f != nil {
-		if r := returned(f); r != nil && (w.env == nil || w.env.depth < maxHelperDepth) {
-			env := &goEnv{vars: map[types.Object]binding{}, site: w.at(x)}
-			if w.env != nil {
-				env.depth, env.absent = w.env.depth+1, w.env.absent
-			}
-			bindParams(w, f, x, env)
-			var v value
-			w.in(env, func() { v = w.eval(r) })
-			return v
-		}
+	if r, env := w.returnCall(x); r != nil {
+		var v value
+		w.in(env, func() { v = w.eval(r) })
+		return v
 	}
 	if n := calleeName(x); n != "" {
 		return unknown(fmt.Sprintf("the name is the result of %s()", n))
 	}
 	return unknown("the name is computed at run time")
+}
+
+// returnCall returns the expression that a call of a function (or of a variable holding a
+// function literal, never assigned again) made of one return statement returns, with the
+// environment that binds its parameters to the call's arguments; nil past the helper depth
+// bound or for other calls.
+func (w *goWalker) returnCall(x *ast.CallExpr) (ast.Expr, *goEnv) {
+	o := w.ctx.callee(x)
+	f := w.ctx.funcs[o]
+	if f == nil || w.ctx.assigned[o] {
+		return nil, nil
+	}
+	r := returned(f)
+	if r == nil {
+		return nil, nil
+	}
+	return r, w.callEnv(f, x)
+}
+
+// callEnv is the environment that evaluates an expression returned by f at the call x, its
+// parameters bound to the arguments. It reads one expression, not a body, so its nesting is
+// bounded by maxEvalDepth rather than by the helper depth.
+func (w *goWalker) callEnv(f *goFunc, x *ast.CallExpr) *goEnv {
+	env := &goEnv{vars: map[types.Object]binding{}, site: w.at(x)}
+	if w.env != nil {
+		env.depth, env.absent = w.env.depth+1, w.env.absent
+	}
+	bindParams(w, f, x, env)
+	return env
+}
+
+// optsCall reads options that a function returns (maxGaugeOpts(op), where
+// maxGaugeOpts = func(op string) prometheus.GaugeOpts { return prometheus.GaugeOpts{…} }),
+// evaluated with its parameters bound to the call's arguments, as a helper is.
+func (w *goWalker) optsCall(x *ast.CallExpr) (o goOpts, ok bool) {
+	if !w.enter() {
+		return goOpts{}, false
+	}
+	defer w.leave()
+	r, env := w.returnCall(x)
+	if r == nil {
+		return goOpts{}, false
+	}
+	w.in(env, func() { o, ok = w.opts(r) })
+	return o, ok
+}
+
+// results returns the single values a function's return statements return (not those of
+// the function literals inside it), without the nils; ok is false when some return
+// statement returns another number of values.
+func results(f *goFunc) (out []ast.Expr, ok bool) {
+	ok = true
+	ast.Inspect(f.body, func(n ast.Node) bool {
+		switch r := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.ReturnStmt:
+			if len(r.Results) != 1 {
+				ok = false
+			} else if !isNil(r.Results[0]) {
+				out = append(out, r.Results[0])
+			}
+		}
+		return ok
+	})
+	return out, ok
 }
 
 // returned is the expression a function made of one return statement returns, or nil.

@@ -1,48 +1,73 @@
 package source
 
-import (
-	"regexp"
-	"strings"
-)
+import "strings"
 
-// goGrowth says, for a gauge held in a package variable or a struct field, whether the Go code
-// of the set only ever makes it grow: every use of the holder is an Inc or Add (directly, or
-// on a child from WithLabelValues, With or CurryWith), or its registration; at least one is.
-// A Dec, Sub, Set or SetToCurrentTime, an assignment, or the holder passed anywhere else
-// (where it could be set) means it may go down. It reads the text, not types: a name that
-// another package reuses for something else counts as a use, which only makes the answer
-// "may go down" (the safe side).
-func goGrowth(texts []string, holder string) bool {
-	kind, name, ok := strings.Cut(holder, ":")
-	if !ok || name == "" || (kind != "v" && kind != "f") {
-		return false
-	}
-	var re *regexp.Regexp
-	if kind == "v" {
-		re = regexp.MustCompile(`(^|[^\w.])` + regexp.QuoteMeta(name) + `\b`)
-	} else {
-		re = regexp.MustCompile(`\.` + regexp.QuoteMeta(name) + `\b`)
-	}
-	grows := false
-	for _, t := range texts {
-		if !strings.Contains(t, name) {
+// goGrowth says, for each gauge held in a package variable or a struct field (holders are
+// "v:name" and "f:name"), whether the Go code of the set only ever makes it grow: every use
+// of the holder is an Inc or Add (directly, or on a child from WithLabelValues, With or
+// CurryWith), or its registration; at least one is. A Dec, Sub, Set or SetToCurrentTime, an
+// assignment, or the holder passed anywhere else (where it could be set) means it may go
+// down. It reads the text, not types: a name that another package reuses for something
+// else counts as a use, which only makes the answer "may go down" (the safe side). A
+// variable is a word not after a dot, a field a word after one. The texts are scanned once
+// for all holders, word by word.
+func goGrowth(texts []string, holders []string) map[string]bool {
+	type state struct{ grows, down bool }
+	kinds := map[string][]byte{} // word → 'v' and/or 'f'
+	st := map[string]*state{}
+	for _, h := range holders {
+		kind, name, ok := strings.Cut(h, ":")
+		if !ok || name == "" || (kind != "v" && kind != "f") || st[h] != nil {
 			continue
 		}
-		for _, m := range re.FindAllStringIndex(t, -1) {
-			switch goUse(t, m[1]) {
-			case useGrow:
-				grows = true
-			case useOther:
-				if !registration(t, m[0]) {
-					return false
-				}
-			case useShrink:
-				return false
-			case useNone: // its definition, or an assignment the walker reads
+		st[h] = &state{}
+		kinds[name] = append(kinds[name], kind[0])
+	}
+	if len(kinds) == 0 {
+		return nil
+	}
+	for _, t := range texts {
+		for i := 0; i < len(t); {
+			if !isWordByte(t[i]) {
+				i++
+				continue
 			}
+			j := i + 1
+			for j < len(t) && isWordByte(t[j]) {
+				j++
+			}
+			ks := kinds[t[i:j]]
+			afterDot := i > 0 && t[i-1] == '.'
+			for _, k := range ks {
+				s := st[string(k)+":"+t[i:j]]
+				if s.down || (k == 'v') == afterDot {
+					continue
+				}
+				switch goUse(t, j) {
+				case useGrow:
+					s.grows = true
+				case useOther:
+					if !registration(t, max(i-1, 0)) {
+						s.down = true
+					}
+				case useShrink:
+					s.down = true
+				case useNone: // its definition, or an assignment the walker reads
+				}
+			}
+			i = j
 		}
 	}
-	return grows
+	out := map[string]bool{}
+	for h, s := range st {
+		out[h] = s.grows && !s.down
+	}
+	return out
+}
+
+// isWordByte reports whether c is a regexp \w byte: an ASCII letter, digit or underscore.
+func isWordByte(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
 type growUse int

@@ -156,31 +156,33 @@ func loadGo(files []*lint.SourceFile) (out []Result) {
 	}
 	parallel(len(parse), func(i int) { // a FileSet is safe for concurrent use
 		g := parse[i]
-		af, err := parser.ParseFile(s.fset, g.src.Path, g.src.Src, parser.ParseComments|parser.SkipObjectResolution)
+		af, err := parser.ParseFile(s.fset, g.src.Path, g.src.Src, parser.SkipObjectResolution) // comments are read from the text
 		g.res.Problems = goProblems(g.src, err)
 		if af != nil && af.Name != nil {
 			g.ast = af
 			g.tok = s.fset.File(af.Pos())
 		}
 	})
-	// Files that differ by OS: check and walk once per distinct file set, and join.
-	variants := s.variants(seen)
+	// Files that differ by OS: the first OS checks and walks everything; each other OS
+	// whose files differ where it matters re-checks only the packages that differ and
+	// their importers, re-walks their files, and the definitions are joined.
+	variants, redos := s.variants(seen)
+	s.info = newInfo()
 	for vi, goos := range variants {
 		s.goos = goos
-		s.info = newInfo()
-		s.fakes = map[string]*types.Package{}
-		for _, p := range s.pkgs {
+		redo := redos[vi]
+		for p := range redo {
 			p.state, p.tpkg = 0, nil
 		}
 		for _, p := range s.pkgs {
-			if seen[p] {
+			if redo[p] {
 				s.check(p)
 			}
 		}
 		ctx := newGoCtx(s)
 		var walk []*goFile
 		for _, p := range s.pkgs {
-			if p.metrics {
+			if p.metrics && redo[p] {
 				walk = append(walk, p.active(goos)...)
 			}
 		}
@@ -201,29 +203,38 @@ func loadGo(files []*lint.SourceFile) (out []Result) {
 		if len(variants) == 1 { // with files per OS a use may be in a variant not read here
 			goLabelValues(walk, ctx, all)
 		}
-		for _, g := range walk {
-			if vi == 0 {
+		if vi == 0 {
+			for _, g := range walk {
 				g.defs = found[g]
-			} else {
-				g.defs = mergeDefs(g.defs, found[g])
+				g.walked = true
 			}
-			g.walked = true
+			continue
+		}
+		for _, g := range walk {
+			g.walked = true // a file only this OS builds, too
+		}
+		for g, ds := range found { // a helper of a package not walked again may be among them
+			if g.walked {
+				g.defs = mergeDefs(g.defs, ds)
+			}
 		}
 	}
-	var texts []string
+	var texts, holders []string
+	var gauges []*def
 	for _, p := range s.pkgs {
 		for _, g := range p.files {
 			texts = append(texts, g.src.Text())
-		}
-	}
-	for _, p := range s.pkgs {
-		for _, g := range p.files {
 			for _, d := range g.defs {
 				if d.typ == "gauge" && d.holder != "" && !strings.HasSuffix(d.via, "Func") {
-					d.onlyGrows = goGrowth(texts, d.holder)
+					gauges = append(gauges, d)
+					holders = append(holders, d.holder)
 				}
 			}
 		}
+	}
+	grows := goGrowth(texts, holders)
+	for _, d := range gauges {
+		d.onlyGrows = grows[d.holder]
 	}
 	for _, p := range s.pkgs {
 		for _, g := range p.files {
@@ -321,32 +332,6 @@ func (s *goSet) lookup(ip string) *goPkg {
 		}
 	}
 	return best
-}
-
-// variants returns the OSes to check for: one when every needed file builds for the same
-// OSes, else one per OS whose file set differs from those before it.
-func (s *goSet) variants(needed map[*goPkg]bool) []string {
-	var out []string
-	var sets []string
-	for k, goos := range goOSes {
-		var b strings.Builder
-		for _, p := range s.pkgs {
-			if !needed[p] {
-				continue
-			}
-			for _, g := range p.files {
-				if g.oses[k] {
-					b.WriteString(g.src.Path)
-					b.WriteByte(0)
-				}
-			}
-		}
-		if !slices.Contains(sets, b.String()) {
-			sets = append(sets, b.String())
-			out = append(out, goos)
-		}
-	}
-	return out
 }
 
 // active returns the parsed files of a package that build for goos.

@@ -15,6 +15,7 @@ const (
 	maxEvalDepth     = 64   // nested expressions and variables followed while working out one value
 	maxHelperSweeps  = 8    // rounds finding helpers that call helpers
 	maxDepDepth      = 2    // imports followed from a walked package for constants (1: direct imports)
+	maxReturns       = 8    // return statements of a function returning a registerer that are compared
 	boundDepthReason = "the helper calls nest deeper than %d, the bound of the resolver, and this one's names depend on its caller"
 	boundFanReason   = "more than %d helper calls in this file, the bound of the resolver; this one is not followed"
 )
@@ -33,6 +34,10 @@ type goCtx struct {
 	// helpers are the functions that define metrics (directly or through other helpers) and
 	// are called from a walked file: their bodies are evaluated at each call site instead.
 	helpers map[*ast.BlockStmt]bool
+	// alts are the values plain assignments give a variable (besides its initializer), and
+	// opaque the variables changed some other way (golang_alts.go).
+	alts   map[types.Object][]ast.Expr
+	opaque map[types.Object]bool
 	// selfWrap holds the registerer variables whose one assignment wraps themselves:
 	// reg = prometheus.WrapRegistererWithPrefix("x_", reg).
 	selfWrap map[types.Object]*ast.CallExpr
@@ -71,6 +76,7 @@ func newGoCtx(s *goSet) *goCtx {
 		s: s, info: s.info, loopVars: map[types.Object]bool{}, params: map[types.Object]bool{},
 		inits: map[types.Object]ast.Expr{}, assigned: map[types.Object]bool{},
 		funcs: map[types.Object]*goFunc{}, helpers: map[*ast.BlockStmt]bool{}, selfWrap: map[types.Object]*ast.CallExpr{},
+		alts: map[types.Object][]ast.Expr{}, opaque: map[types.Object]bool{},
 	}
 	var walked []*goFile
 	for _, p := range s.pkgs {
@@ -108,23 +114,31 @@ func (c *goCtx) prepare(p *goPkg, g *goFile) {
 			return
 		}
 		if o, ok := p.tpkg.Scope().Lookup(id.Name).(*types.Var); ok {
-			c.assigned[o] = true
+			c.assigned[o], c.opaque[o] = true, true
 		}
 	}
-	mark := func(l ast.Expr) {
+	// mark records a change of the variable l belongs to; val is the value of a plain
+	// assignment to the variable itself (x = val), nil for other changes.
+	mark := func(l ast.Expr, val ast.Expr) {
 		if s, ok := ast.Unparen(l).(*ast.SelectorExpr); ok {
 			if o, ok := c.info.Uses[s.Sel].(*types.Var); ok && !o.IsField() {
-				c.assigned[o] = true // pkg.Var = …
+				c.assigned[o], c.opaque[o] = true, true // pkg.Var = …
 			}
 		}
 		id := rootIdent(l)
 		if id == nil {
 			return
 		}
-		if o := c.info.Uses[id]; o != nil {
-			c.assigned[o] = true
-		} else {
+		o := c.info.Uses[id]
+		if o == nil {
 			markName(id)
+			return
+		}
+		c.assigned[o] = true
+		if val != nil && ast.Unparen(l) == ast.Expr(id) {
+			c.alts[o] = append(c.alts[o], val)
+		} else {
+			c.opaque[o] = true
 		}
 	}
 	ast.Inspect(g.ast, func(n ast.Node) bool {
@@ -140,7 +154,7 @@ func (c *goCtx) prepare(p *goPkg, g *goFile) {
 				if id, ok := e.(*ast.Ident); ok {
 					define(id, c.loopVars)
 					if n.Tok == token.ASSIGN {
-						mark(id)
+						mark(id, nil)
 					}
 				}
 			}
@@ -188,13 +202,17 @@ func (c *goCtx) prepare(p *goPkg, g *goFile) {
 						continue
 					}
 				}
-				mark(l)
+				var val ast.Expr
+				if n.Tok == token.ASSIGN && len(n.Lhs) == len(n.Rhs) {
+					val = n.Rhs[i]
+				}
+				mark(l, val)
 			}
 		case *ast.IncDecStmt:
-			mark(n.X)
+			mark(n.X, nil)
 		case *ast.UnaryExpr:
 			if n.Op == token.AND {
-				mark(n.X) // its address escapes: it may change
+				mark(n.X, nil) // its address escapes: it may change
 			}
 		}
 		return true
@@ -561,6 +579,10 @@ func (w *goWalker) registerer(e ast.Expr) regWrap {
 			w.in(b.env, func() { r = w.registerer(b.e) })
 			return r
 		}
+		if w.env != nil && w.env.cut && w.ctx.params[o] {
+			// A helper read past the depth bound: its callers' wrapping is not known.
+			return regWrap{prefix: unknown(fmt.Sprintf(boundDepthReason, maxHelperDepth))}
+		}
 		if w.ctx.assigned[o] {
 			if r, ok := w.sameRegisterer(x); ok && !w.ctx.params[o] { // a parameter's value comes from its callers
 				return r
@@ -583,8 +605,42 @@ func (w *goWalker) registerer(e ast.Expr) regWrap {
 			inner.labelsUnknown = inner.labelsUnknown || !ok
 			return inner
 		}
+		if r, ok := w.wrapperCall(x); ok {
+			return r
+		}
 	}
 	return none
+}
+
+// wrapperCall reads a call of the project's own function that returns a registerer (Thanos'
+// extprom.WrapRegistererWithPrefix: a nil check, then return
+// prometheus.WrapRegistererWithPrefix(prefix, reg)) as the registerer it returns, its
+// parameters bound to the call's arguments. Returns of nil wrap nothing; when the other
+// returns wrap differently, the wrapping is unknown.
+func (w *goWalker) wrapperCall(x *ast.CallExpr) (regWrap, bool) {
+	o := w.ctx.callee(x)
+	f := w.ctx.funcs[o]
+	if f == nil || w.ctx.assigned[o] {
+		return regWrap{}, false
+	}
+	rs, ok := results(f)
+	if !ok || len(rs) == 0 || len(rs) > maxReturns {
+		return regWrap{}, false
+	}
+	env := w.callEnv(f, x)
+	var out regWrap
+	for i, r := range rs {
+		var got regWrap
+		w.in(env, func() { got = w.registerer(r) })
+		switch {
+		case i == 0:
+			out = got
+		case got.prefix.known() != out.prefix.known() || got.prefix.s != out.prefix.s ||
+			!slices.Equal(got.labels, out.labels) || got.labelsUnknown != out.labelsUnknown:
+			return regWrap{prefix: unknown(f.name + " returns registerers that wrap differently")}, true
+		}
+	}
+	return out, true
 }
 
 // wrap applies a registerer's wrapping to a definition.
@@ -592,11 +648,10 @@ func (d *def) wrap(r regWrap) {
 	if r.empty() {
 		return
 	}
-	if d.name.known() || r.prefix.known() {
-		d.name = concat(r.prefix, d.name)
-	}
-	if !r.prefix.known() && d.name.why == "" {
-		d.name.why = r.prefix.why
+	why := d.name.why // an unknown name keeps its own reason; an unknown prefix adds a hole
+	d.name = concat(r.prefix, d.name)
+	if why != "" {
+		d.name.why = why
 	}
 	d.labels = append(d.labels, r.labels...)
 	d.labelsUnknown = d.labelsUnknown || r.labelsUnknown

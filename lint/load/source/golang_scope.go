@@ -47,6 +47,10 @@ func resolveBodies(p *goPkg, files []*goFile, info *types.Info) {
 		}
 		r := &bodyScopes{info: info, pkg: p.tpkg, file: fs, methods: methods}
 		for _, d := range g.ast.Decls {
+			if gd, ok := d.(*ast.GenDecl); ok {
+				r.packageLits(gd) // var f = func(…) {…}: the checker skipped its body too
+				continue
+			}
 			fd, ok := d.(*ast.FuncDecl)
 			if !ok || fd.Body == nil {
 				continue
@@ -57,6 +61,26 @@ func resolveBodies(p *goPkg, files []*goFile, info *types.Info) {
 			}
 			r.stmts(fd.Body.List)
 			r.pop()
+		}
+	}
+}
+
+// packageLits resolves the bodies of the function literals in a package-level declaration's
+// values (the rest of the declaration the checker has resolved).
+func (r *bodyScopes) packageLits(gd *ast.GenDecl) {
+	for _, sp := range gd.Specs {
+		vs, ok := sp.(*ast.ValueSpec)
+		if !ok {
+			continue
+		}
+		for _, v := range vs.Values {
+			ast.Inspect(v, func(n ast.Node) bool {
+				if fl, ok := n.(*ast.FuncLit); ok {
+					r.expr(fl)
+					return false
+				}
+				return true
+			})
 		}
 	}
 }

@@ -318,6 +318,43 @@ func setup(dynamic string) {
 		},
 	},
 	{
+		name: "reads options returned by a function variable, at each call with its arguments, and not one reassigned",
+		files: map[string]string{"shop/m.go": goHeader + `
+type Op string
+
+const Queries Op = "queries"
+
+var (
+	durationOpts = func(op Op) prometheus.HistogramOpts {
+		return prometheus.HistogramOpts{
+			Name:        fmt.Sprintf("gate_%s_duration_seconds", op),
+			ConstLabels: prometheus.Labels{"gate": string(op)},
+		}
+	}
+	maxOpts = func(op Op) prometheus.GaugeOpts { return prometheus.GaugeOpts{Name: "gate_" + string(op) + "_max"} }
+	swapped = func() prometheus.GaugeOpts { return prometheus.GaugeOpts{Name: "shop_swapped"} }
+)
+
+func newGate(reg prometheus.Registerer, op Op) {
+	promauto.With(reg).NewHistogramVec(durationOpts(op), []string{"tenant"})
+	promauto.With(reg).NewGauge(maxOpts(op))
+}
+
+func setup(reg prometheus.Registerer) {
+	newGate(prometheus.WrapRegistererWithPrefix("shop_", reg), Queries)
+	promauto.NewGauge(maxOpts("selects"))
+	swapped = nil
+	promauto.NewGauge(swapped())
+}
+`},
+		want: []string{
+			"shop/m.go:33:2 shop_gate_queries_duration_seconds histogram [gate tenant] absent promauto.With(…).NewHistogramVec",
+			"shop/m.go:33:2 shop_gate_queries_max gauge [] promauto.With(…).NewGauge",
+			"shop/m.go:34:20 gate_selects_max gauge [] promauto.NewGauge",
+			"shop/m.go:36:20 unresolved * gauge: the options are not a literal the code shows",
+		},
+	},
+	{
 		name: "keeps a helper nobody calls as unresolved, reads recursion to the bound, and reports a chain past it",
 		files: map[string]string{"shop/m.go": goHeader + `
 func lonely(name string) { promauto.NewGauge(prometheus.GaugeOpts{Name: name}) }
@@ -379,6 +416,115 @@ func newRuler(reg prometheus.Registerer) {
 			"shop/m.go:28:2 app_ruler_wal_repairs_total counter [] prometheus.NewCounter",
 			"shop/m.go:29:106 app_evals_total counter [] promauto.With(…).NewCounter",
 			"shop/m.go:30:113 app_x_inline gauge [] prometheus.NewGauge",
+		},
+	},
+	{
+		name: "follows the project's functions that return a wrapped registerer, with or without a nil check",
+		files: map[string]string{"shop/m.go": goHeader + `
+func withPrefix(prefix string, reg prometheus.Registerer) prometheus.Registerer {
+	if reg == nil {
+		return nil
+	}
+	return prometheus.WrapRegistererWithPrefix(prefix, reg)
+}
+
+func withTenant(reg prometheus.Registerer) prometheus.Registerer {
+	return prometheus.WrapRegistererWith(prometheus.Labels{"tenant": "t"}, reg)
+}
+
+func either(reg prometheus.Registerer, a bool) prometheus.Registerer {
+	if a {
+		return prometheus.WrapRegistererWithPrefix("a_", reg)
+	}
+	return prometheus.WrapRegistererWithPrefix("b_", reg)
+}
+
+func newProvider(reg prometheus.Registerer) {
+	promauto.With(reg).NewCounterVec(prometheus.CounterOpts{Name: "dns_lookups_total"}, []string{"host"})
+}
+
+func setup(reg prometheus.Registerer) {
+	newProvider(withPrefix("shop_query_", reg))
+	newProvider(withTenant(withPrefix("shop_rule_", reg)))
+	promauto.With(withPrefix("shop_", reg)).NewGauge(prometheus.GaugeOpts{Name: "up"})
+	newProvider(either(reg, true))
+}
+`},
+		want: []string{
+			"shop/m.go:35:2 shop_query_dns_lookups_total counter [host] absent promauto.With(…).NewCounterVec",
+			"shop/m.go:36:2 shop_rule_dns_lookups_total counter [host tenant] absent promauto.With(…).NewCounterVec",
+			"shop/m.go:37:78 shop_up gauge [] promauto.With(…).NewGauge",
+			"shop/m.go:38:2 unresolved *dns_lookups_total counter: either returns registerers that wrap differently",
+		},
+	},
+	{
+		name: "defines each alternative of a local variable assigned only constants, up to the bound, and reports past it once",
+		files: map[string]string{"shop/m.go": goHeader + `
+func newWL(reg prometheus.Registerer, ooo bool) {
+	prefix := "shop_wal_"
+	if ooo {
+		prefix = "shop_wbl_"
+	}
+	promauto.With(prometheus.WrapRegistererWithPrefix(prefix, reg)).NewCounterVec(prometheus.CounterOpts{Name: "writes_total"}, []string{"kind"})
+}
+
+func named(kind int) {
+	name := "shop_small"
+	switch kind {
+	case 1:
+		name = "shop_large"
+	case 2:
+		name = "shop_small"
+	}
+	promauto.NewGauge(prometheus.GaugeOpts{Name: name})
+}
+
+func many(reg prometheus.Registerer, k int) {
+	v := "shop_a_"
+	switch k {
+	case 1:
+		v = "shop_b_"
+	case 2:
+		v = "shop_c_"
+	case 3:
+		v = "shop_d_"
+	case 4:
+		v = "shop_e_"
+	case 5:
+		v = "shop_f_"
+	case 6:
+		v = "shop_g_"
+	case 7:
+		v = "shop_h_"
+	case 8:
+		v = "shop_i_"
+	}
+	promauto.With(prometheus.WrapRegistererWithPrefix(v, reg)).NewGauge(prometheus.GaugeOpts{Name: "many"})
+}
+
+func grown(reg prometheus.Registerer) {
+	p := "shop_"
+	p += "grown_"
+	promauto.With(prometheus.WrapRegistererWithPrefix(p, reg)).NewGauge(prometheus.GaugeOpts{Name: "x"})
+}
+
+func setup(reg prometheus.Registerer) {
+	newWL(reg, false)
+	newWL(prometheus.WrapRegistererWithPrefix("app_", reg), true)
+	many(reg, 1)
+	many(reg, 2)
+	grown(reg)
+}
+`},
+		want: []string{
+			"shop/m.go:28:47 shop_small gauge [] promauto.NewGauge",
+			"shop/m.go:28:47 shop_large gauge [] promauto.NewGauge",
+			"shop/m.go:61:2 shop_wal_writes_total counter [kind] absent promauto.With(…).NewCounterVec",
+			"shop/m.go:61:2 shop_wbl_writes_total counter [kind] absent promauto.With(…).NewCounterVec",
+			"shop/m.go:62:2 app_shop_wal_writes_total counter [kind] absent promauto.With(…).NewCounterVec",
+			"shop/m.go:62:2 app_shop_wbl_writes_total counter [kind] absent promauto.With(…).NewCounterVec",
+			"shop/m.go:51:97 unresolved *many gauge: the name comes from the variable v, which takes more values than the 8 alternatives the resolver follows",
+			"shop/m.go:65:2 unresolved *x gauge: the name comes from the variable p",
 		},
 	},
 	{
@@ -458,6 +604,31 @@ func build(opts prometheus.GaugeOpts) {
 			"shop/m.go:13:2 unresolved * gauge: the constructor has no options",
 			"shop/m.go:14:22 unresolved * gauge: the options are not a literal the code shows",
 			"shop/m.go:15:20 unresolved * gauge: the options are not a literal the code shows",
+		},
+	},
+	{
+		name: "checks again for an OS only the packages whose names differ and their importers, and joins the names",
+		files: map[string]string{
+			"go.mod":                     resolveMod,
+			"internal/osname/linux.go":   "//go:build linux\n\npackage osname\n\nconst Name = \"linux\"\n",
+			"internal/osname/other.go":   "//go:build !linux\n\npackage osname\n\nconst Name = \"other\"\n",
+			"internal/fileutil/f.go":     "package fileutil\n\nfunc Sync() error { return nil }\n",
+			"internal/fileutil/f_win.go": "//go:build windows\n\npackage fileutil\n\nvar max int64 = 1 << 30\n",
+			"internal/metrics/m.go": `package metrics
+
+import (
+	"example.com/app/internal/fileutil"
+	"example.com/app/internal/osname"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+var a = prometheus.NewGauge(prometheus.GaugeOpts{Namespace: osname.Name, Name: "a"})
+var _ = fileutil.Sync
+`,
+		},
+		want: []string{
+			"internal/metrics/m.go:9:80 linux_a gauge [] prometheus.NewGauge",
+			"internal/metrics/m.go:9:80 other_a gauge [] prometheus.NewGauge",
 		},
 	},
 	{

@@ -21,8 +21,12 @@
 //     resolves them: constants of the package or of another package of the set (matched by
 //     the module path of a go.mod in the set, else by the import path ending in the
 //     directory), package and local variables with one initializer never assigned again
-//     anywhere in the set, concatenation, prometheus.BuildFQName, fmt.Sprintf and
-//     strings.Join of such values, functions that return one such expression, and label
+//     anywhere in the set, local variables given only constants (prefix := "a_"; if x {
+//     prefix = "b_" }: one definition per value, at most 8, else one unresolved definition
+//     where it is written), concatenation, prometheus.BuildFQName, fmt.Sprintf and
+//     strings.Join of such values, string conversions, functions (and variables holding a
+//     function literal) that return one such expression or an options literal, with their
+//     parameters bound to the call's arguments, and label
 //     slices as literals or append(labels, "x", more...). Helper functions and closures
 //     whose parameters flow into a definition (options, names, labels, NewDesc, the
 //     registerer) are evaluated at each call site with their parameters bound to the
@@ -30,10 +34,13 @@
 //     argument the name comes from or else at the call, and one that does not (a plain
 //     registerer passed in) stays where the helper writes it. A registerer wrapped by WrapRegistererWithPrefix or
 //     WrapRegistererWith — given to promauto.With, to a helper, or registering metrics with
-//     MustRegister — adds its prefix and const labels. A constructor whose options cannot be
-//     read is still an unresolved definition. Files whose name or //go:build line excludes
-//     all of linux, darwin and windows are skipped; files that differ by OS are read per OS
-//     and their definitions joined.
+//     MustRegister, directly or through a project function that returns the wrapped
+//     registerer (after a nil check) — adds its prefix and const labels. A constructor whose
+//     options cannot be read is still an unresolved definition. Files whose name or
+//     //go:build line excludes all of linux, darwin and windows are skipped; a package whose
+//     files differ by OS where it matters (a file mentioning client_golang, a string constant
+//     or label list, a function of a package that defines metrics) is read again per OS with
+//     the packages importing it, and the definitions are joined.
 //   - Rust (a tokenizer: string literals with escapes and raw strings, byte and char
 //     literals, lifetimes, nested block comments): the prometheus crate's Opts::new and
 //     HistogramOpts::new with .namespace/.subsystem/.const_label(s)/.variable_label(s), opts!
