@@ -174,7 +174,7 @@ func reportCounterFunc(pass *lint.Pass, q *lint.Query, c *parser.Call, grows *on
 		Subject: subject,
 		Message: fmt.Sprintf("%s() over %q, which %s types as %s: %s() treats every drop as a counter reset and reports growth that never happened; use %s(%s)",
 			c.Func.Name, name, typedBy(fam), kind, c.Func.Name, fix, promql.Render(q, int(arg.Start), int(arg.End))),
-		Related: []lint.Related{{Pos: fam.TypeAt, Message: fmt.Sprintf("%q is typed %s here", fam.Name, fam.Type)}},
+		Related: []lint.Related{{Pos: fam.TypeAt, Message: typedHere(fam)}},
 	})
 }
 
@@ -208,7 +208,7 @@ func reportRawCounter(pass *lint.Pass, q *lint.Query, b *parser.BinaryExpr) {
 		Subject:  subject,
 		Message: fmt.Sprintf("counter %q is compared raw in %s (%s): a counter only grows and restarts from zero with the process, so its value says nothing about recent events; compare increase(%s[10m]) or rate(%s[5m])",
 			s.Metric, q.Describe(), comparison(q, b, vec), s.Metric, s.Metric),
-		Related: []lint.Related{{Pos: fam.TypeAt, Message: fmt.Sprintf("%q is typed %s here", fam.Name, fam.Type)}},
+		Related: []lint.Related{{Pos: fam.TypeAt, Message: typedHere(fam)}},
 	})
 }
 
@@ -233,7 +233,7 @@ func exportedFamily(p *lint.Project, name string) *lint.Family {
 		return nil
 	}
 	d, ok := p.Lookup(name)
-	if !ok || (d.Kind != lint.DefExported && d.Kind != lint.DefKnown) || d.Family == nil || !d.Family.TypeAt.IsValid() {
+	if !ok || (d.Kind != lint.DefExported && d.Kind != lint.DefKnown && d.Kind != lint.DefExporter) || d.Family == nil || !d.Family.TypeAt.IsValid() {
 		return nil
 	}
 	return d.Family
@@ -266,10 +266,21 @@ func seriesKind(fam *lint.Family, series string) string {
 
 // typedBy names what gives a family its type: an exposition, or a known_metrics file.
 func typedBy(fam *lint.Family) string {
-	if fam.Expo == nil {
+	switch {
+	case fam.Expo == nil:
 		return "the known_metrics file"
+	case fam.Expo.Catalog != "":
+		return fam.Expo.Catalog + " (driftlint's exporters catalogue)"
 	}
 	return "the exposition"
+}
+
+// typedHere is the related message at a family's type.
+func typedHere(fam *lint.Family) string {
+	if fam.Expo != nil && fam.Expo.Catalog != "" {
+		return fmt.Sprintf("%s exports %q as a %s", fam.Expo.Catalog, fam.Name, fam.Type)
+	}
+	return fmt.Sprintf("%q is typed %s here", fam.Name, fam.Type)
 }
 
 // queries is "1 query reads" or "N queries read".
