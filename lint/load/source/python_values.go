@@ -4,6 +4,8 @@ package source
 // is assigned to (REQUESTS = Counter(…), REQUESTS.labels("a").inc()), found by name in the
 // files of the set.
 
+import "slices"
+
 // readUses fills the label values and the only-grows mark of the definitions assigned to a
 // module-level name, from the uses of that name in the set.
 func (s *pySet) readUses(defs [][]*def) {
@@ -39,7 +41,7 @@ func (s *pySet) readUses(defs [][]*def) {
 				}
 			}
 			for _, t := range index[name] {
-				if t.f == p && t.k == decl || t.f.importLine(t.k) {
+				if t.f == p && t.k == decl || t.f.importLine(t.k) || !t.f.refersTo(t.k, p, name) {
 					continue
 				}
 				t.f.readUse(t.k, &u)
@@ -50,6 +52,25 @@ func (s *pySet) readUses(defs [][]*def) {
 			d.onlyGrows = gauge && u.grows && !u.shrinks && !u.values.all
 		}
 	}
+}
+
+// refersTo reports whether the name token at k of f can be the module-level name of p: in p
+// itself, or in a module that imports it (from m import NAME, import m then m.NAME, from m
+// import *). Another module's own variable of the same name is another metric.
+func (f *pyFile) refersTo(k int, p *pyFile, name string) bool {
+	if f == p {
+		return true
+	}
+	is := func(mod string) bool { return mod == p.mod || f.set.mods[mod] == p }
+	if ref, ok := f.from[name]; ok {
+		return ref.name == name && is(ref.mod)
+	}
+	if k >= 2 && f.toks[k-1].text == "." && f.toks[k-2].kind == tokIdent {
+		if mod, ok := f.modAs[f.toks[k-2].text]; ok && is(mod) {
+			return true
+		}
+	}
+	return slices.ContainsFunc(f.starFrom, is)
 }
 
 // holderAt returns the module-level name the statement holding the token at offset at
