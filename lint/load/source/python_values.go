@@ -54,23 +54,23 @@ func (s *pySet) readUses(defs [][]*def) {
 	}
 }
 
-// refersTo reports whether the name token at k of f can be the module-level name of p: in p
-// itself, or in a module that imports it (from m import NAME, import m then m.NAME, from m
-// import *). Another module's own variable of the same name is another metric.
-func (f *pyFile) refersTo(k int, p *pyFile, name string) bool {
-	if f == p {
+// refersTo reports whether the name token at k of p can be the module-level name of holder:
+// in holder itself, or in a module that imports it (from m import NAME, import m then
+// m.NAME, from m import *). Another module's own variable of the same name is another metric.
+func (p *pyFile) refersTo(k int, holder *pyFile, name string) bool {
+	if p == holder {
 		return true
 	}
-	is := func(mod string) bool { return mod == p.mod || f.set.mods[mod] == p }
-	if ref, ok := f.from[name]; ok {
+	is := func(mod string) bool { return mod == holder.mod || p.set.mods[mod] == holder }
+	if ref, ok := p.from[name]; ok {
 		return ref.name == name && is(ref.mod)
 	}
-	if k >= 2 && f.toks[k-1].text == "." && f.toks[k-2].kind == tokIdent {
-		if mod, ok := f.modAs[f.toks[k-2].text]; ok && is(mod) {
+	if k >= 2 && p.toks[k-1].text == "." && p.toks[k-2].kind == tokIdent {
+		if mod, ok := p.modAs[p.toks[k-2].text]; ok && is(mod) {
 			return true
 		}
 	}
-	return slices.ContainsFunc(f.starFrom, is)
+	return slices.ContainsFunc(p.starFrom, is)
 }
 
 // holderAt returns the module-level name the statement holding the token at offset at
