@@ -41,7 +41,7 @@ func (s *pySet) readUses(defs [][]*def) {
 				}
 			}
 			for _, t := range index[name] {
-				if t.f == p && t.k == decl || t.f.importLine(t.k) || !t.f.refersTo(t.k, p, name) {
+				if t.f == p && t.k == decl || !t.f.refersTo(t.k, p, name) || t.f.importLine(t.k) {
 					continue
 				}
 				t.f.readUse(t.k, &u)
