@@ -105,7 +105,7 @@ func TestGenerateTiny(t *testing.T) {
 		{Name: "tiny_old_bytes", Type: "gauge", Help: "Bytes, under the old name.", Until: "2.0", RenamedTo: "tiny_new_bytes"},
 		{Name: "tiny_queue_length", Type: "gauge", Help: "Queue length.", Labels: []string{"queue"}, Until: "2.0"},
 		{Name: "tiny_queue_length", Type: "gauge", Help: "Queue length.", Labels: []string{"queue", "shard"}, Since: "2.0"},
-		{Name: "tiny_requests_total", Type: "counter", Help: "Requests served.", Labels: []string{"code"}},
+		{Name: "tiny_requests_total", Type: "counter", Help: "Requests served.", Labels: []string{"code", "controller"}},
 		{Name: "tiny_stage_parse_seconds", Type: "histogram", Help: "Stage duration.", Since: "2.0"},
 		{Name: "tiny_stage_write_seconds", Type: "histogram", Help: "Stage duration.", Since: "2.0"},
 	}
@@ -183,6 +183,22 @@ func TestGenerateFails(t *testing.T) {
 			c[1].Add.Names = append(c[1].Add.Names, "tiny_requests_total")
 			return c
 		}, "already sees"},
+		{"fails on a label the reader already sees", func(m *Manifest) []Correction {
+			c := append([]Correction(nil), good...)
+			c[3].Labels = &struct {
+				Names []string `yaml:"names"`
+				Add   []string `yaml:"add"`
+			}{[]string{"tiny_requests_total"}, []string{"code"}}
+			return c
+		}, "already sees"},
+		{"fails on labels for a family the reader does not see", func(m *Manifest) []Correction {
+			c := append([]Correction(nil), good...)
+			c[3].Labels = &struct {
+				Names []string `yaml:"names"`
+				Add   []string `yaml:"add"`
+			}{[]string{"tiny_absent_total"}, []string{"controller"}}
+			return c
+		}, "does not see"},
 		{"fails on a rewrite that matches no file", func(m *Manifest) []Correction {
 			m.Exporters[0].Rewrite = append(m.Exporters[0].Rewrite, struct {
 				From   string `yaml:"from"`
@@ -218,6 +234,7 @@ func TestReadCorrectionsRejects(t *testing.T) {
 		{"an entry without a reason", "corrections:\n  - exporter: x\n    remove: a\n", "no reason"},
 		{"an entry with two kinds", "corrections:\n  - exporter: x\n    remove: a\n    add: {name: b, type: gauge}\n    reason: r\n", "exactly one"},
 		{"an addition with a bad type", "corrections:\n  - exporter: x\n    add: {name: b, type: gaug}\n    reason: r\n", "type of"},
+		{"a labels entry with a bad label name", "corrections:\n  - exporter: x\n    labels: {names: [a], add: [bad-name]}\n    reason: r\n", "labels needs"},
 		{"an unknown field", "corrections:\n  - exporter: x\n    remove: a\n    reason: r\n    note: n\n", "not found"},
 	}
 	for _, tt := range tests {
