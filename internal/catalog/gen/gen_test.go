@@ -338,3 +338,26 @@ func TestKubernetesList(t *testing.T) {
 		})
 	}
 }
+
+func TestManifestCheckGomod(t *testing.T) {
+	commit := strings.Repeat("ab", 20)
+	tests := []struct {
+		name     string
+		versions []ManifestVersion
+		errHas   string
+	}{
+		{"accepts the go.mod version alone", []ManifestVersion{{Name: "3.16"}}, ""},
+		{"accepts older versions from the mirror before it", []ManifestVersion{{Name: "2.22", Ref: "v2.22.0", Commit: commit}, {Name: "3.16"}}, ""},
+		{"rejects an older version without a commit", []ManifestVersion{{Name: "2.22", Ref: "v2.22.0"}, {Name: "3.16"}}, "before the go.mod one"},
+		{"rejects a go.mod version that is not the last", []ManifestVersion{{Name: "3.16"}, {Name: "2.22", Ref: "v2.22.0", Commit: commit}}, "last version with a name only"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := &Manifest{Exporters: []*ManifestExporter{{Name: "p", Repo: "o/p", Kind: "code", Reader: readerGomod, Module: "example.com/p", Versions: tt.versions}}}
+			err := m.check()
+			if tt.errHas == "" && err != nil || tt.errHas != "" && (err == nil || !strings.Contains(err.Error(), tt.errHas)) {
+				t.Errorf("err = %v, want one containing %q", err, tt.errHas)
+			}
+		})
+	}
+}

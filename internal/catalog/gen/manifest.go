@@ -26,8 +26,9 @@ type ManifestExporter struct {
 	Kind    string              `yaml:"kind"` // source kind recorded: code, docs, test-exposition, kubernetes-documentation-list
 	Reader  string              `yaml:"reader"`
 	Aliases map[string][]string `yaml:"aliases"`
-	// Module is the Go module path for reader "gomod": the version go.mod pins is read
-	// from the module cache.
+	// Module is the Go module path for reader "gomod": the version go.mod pins (the
+	// last, with no ref or commit) is read from the module cache, older versions from
+	// the mirror at their commits.
 	Module string `yaml:"module"`
 	// Go is the Go toolchain reader client-go must run on (go1.26.8): the Go collector's
 	// families are the linked runtime's.
@@ -149,8 +150,16 @@ func (m *Manifest) check() error {
 				}
 			}
 		case readerGomod:
-			if e.Module == "" || len(e.Versions) != 1 || e.Versions[0].Name == "" {
-				bad("reader gomod needs a module and one version with a name (the ref comes from go.mod)")
+			// The last version is the one go.mod pins (a name; the ref comes from go.mod);
+			// older ones are read from the mirror at a pinned commit.
+			last := len(e.Versions) - 1
+			if e.Module == "" || last < 0 || e.Versions[last].Name == "" || e.Versions[last].Ref != "" || e.Versions[last].Commit != "" {
+				bad("reader gomod needs a module and a last version with a name only (the ref comes from go.mod)")
+			}
+			for _, v := range e.Versions[:max(last, 0)] {
+				if v.Name == "" || v.Ref == "" || !commitRE.MatchString(v.Commit) {
+					bad("version %+v before the go.mod one needs a name, a ref and a 40-hex commit", v)
+				}
 			}
 		case readerK8sList:
 			for _, v := range e.Versions {
