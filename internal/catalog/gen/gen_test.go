@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/driftlint/driftlint/internal/catalog/gen/docread"
 	"github.com/driftlint/driftlint/lint/catalog"
 )
 
@@ -357,6 +358,46 @@ func TestManifestCheckGomod(t *testing.T) {
 			err := m.check()
 			if tt.errHas == "" && err != nil || tt.errHas != "" && (err == nil || !strings.Contains(err.Error(), tt.errHas)) {
 				t.Errorf("err = %v, want one containing %q", err, tt.errHas)
+			}
+		})
+	}
+}
+
+func TestGoldenMerge(t *testing.T) {
+	tests := []struct {
+		name   string
+		code   map[string]*FamilyShape
+		golden []docread.Family
+		want   map[string]*FamilyShape
+	}{
+		{
+			name:   "types an untyped family and joins label names",
+			code:   map[string]*FamilyShape{"node_x_total": {Type: "untyped", Labels: []string{"cpu"}}},
+			golden: []docread.Family{{Name: "node_x_total", Type: "counter", Help: "X.", Labels: []string{"cpu", "mode"}}},
+			want:   map[string]*FamilyShape{"node_x_total": {Type: "counter", Help: "X.", Labels: []string{"cpu", "mode"}}},
+		},
+		{
+			name:   "keeps the code's type when it has one",
+			code:   map[string]*FamilyShape{"node_y": {Type: "gauge", Help: "Y."}},
+			golden: []docread.Family{{Name: "node_y", Type: "untyped", Help: "other"}},
+			want:   map[string]*FamilyShape{"node_y": {Type: "gauge", Help: "Y."}},
+		},
+		{
+			name: "adds the names the code builds at run time, and only those the globs name",
+			code: map[string]*FamilyShape{},
+			golden: []docread.Family{
+				{Name: "node_vmstat_pgfault", Labels: nil},
+				{Name: "go_goroutines", Type: "gauge"},
+				{Name: "testmetric1_1", Type: "untyped"},
+			},
+			want: map[string]*FamilyShape{"node_vmstat_pgfault": {Type: "untyped"}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			goldenMerge(tt.code, tt.golden, []string{"node_*"})
+			if diff := cmp.Diff(tt.want, tt.code); diff != "" {
+				t.Errorf("families (-want +got):\n%s", diff)
 			}
 		})
 	}

@@ -163,6 +163,11 @@ func readExporter(e *ManifestExporter, versions []ManifestVersion, corr []Correc
 		if err := applyVersionCorrections(e, v.Name, s, corr); err != nil {
 			return nil, err
 		}
+		if e.Golden != nil {
+			if err := readGolden(o.mirrors, e, v, s); err != nil {
+				return nil, err
+			}
+		}
 		if len(s.excuses) > 0 {
 			d.Excuses[v.Name] = s.excuses
 		}

@@ -39,7 +39,16 @@ type ManifestExporter struct {
 	Skip  []string `yaml:"skip"`
 	// LabelsUnknown marks every family as having label names the source does not list
 	// (cAdvisor's metrics table has no label column).
-	LabelsUnknown bool              `yaml:"labels_unknown"`
+	LabelsUnknown bool `yaml:"labels_unknown"`
+	// Golden names golden test output in the text exposition format in the tree (reader
+	// git only), read with docread.Exposition as a second source and merged with the
+	// code read (goldenMerge): Paths are doublestar globs of the files, Names globs of the
+	// family names taken (the exporter's own, not the client library's or fixture data).
+	Golden *struct {
+		Paths  []string `yaml:"paths"`
+		Names  []string `yaml:"names"`
+		Reason string   `yaml:"reason"`
+	} `yaml:"golden"`
 	Versions      []ManifestVersion `yaml:"versions"`
 	// Rewrite are literal text replacements made in every file read, each with a reason:
 	// a library's own files import it relatively (from .metrics_core import …), which
@@ -173,6 +182,9 @@ func (m *Manifest) check() error {
 			}
 		default:
 			bad("unknown reader %q", e.Reader)
+		}
+		if g := e.Golden; g != nil && (e.Reader != readerGit || len(g.Paths) == 0 || len(g.Names) == 0 || g.Reason == "") {
+			bad("golden needs reader git, paths, names and a reason")
 		}
 		for _, r := range e.Rewrite {
 			if r.From == "" || r.Reason == "" {
