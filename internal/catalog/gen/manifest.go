@@ -49,7 +49,7 @@ type ManifestExporter struct {
 		Names  []string `yaml:"names"`
 		Reason string   `yaml:"reason"`
 	} `yaml:"golden"`
-	Versions      []ManifestVersion `yaml:"versions"`
+	Versions []ManifestVersion `yaml:"versions"`
 	// Rewrite are literal text replacements made in every file read, each with a reason:
 	// a library's own files import it relatively (from .metrics_core import …), which
 	// the readers do not take for the library a user imports.
