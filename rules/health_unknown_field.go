@@ -50,7 +50,14 @@ type healthIndex struct {
 // healthFields builds (once per project) the index of the paths of every complete sample.
 func healthFields(p *lint.Project) *healthIndex {
 	return p.Memo("rules/health-fields", func() any {
-		idx := &healthIndex{present: map[string]lint.Pos{}, children: map[string][]string{}}
+		n := 0
+		for _, s := range p.Health {
+			if s != nil {
+				n += len(s.Paths)
+			}
+		}
+		// Sized up front: on a large sample, growing the maps was most of the time.
+		idx := &healthIndex{present: make(map[string]lint.Pos, n), children: make(map[string][]string, n/2)}
 		for _, s := range p.Health {
 			if s == nil || s.Partial || s.File == nil {
 				continue

@@ -46,8 +46,9 @@ func exporterDefs(ref lint.ExporterRef) (*lint.ExporterDefs, *lint.ParseProblem)
 	expo := &lint.Exposition{
 		Source:   true,
 		Target:   "exporter " + ref.Name,
-		Families: map[string]*lint.Family{},
-		Code:     &lint.CodeFacts{Lang: "catalog", Defs: map[string]*lint.CodeDef{}},
+		Families: make(map[string]*lint.Family, len(fams)),
+		Order:    make([]string, 0, len(fams)),
+		Code:     &lint.CodeFacts{Lang: "catalog", Defs: make(map[string]*lint.CodeDef, len(fams))},
 		Catalog:  ref.Name + " " + ref.Version,
 	}
 	x := &lint.ExporterDefs{Ref: ref, Expo: expo, RenamedTo: map[string]string{}, RenamedIn: map[string]string{}, OlderIn: map[string]string{}}
@@ -62,9 +63,10 @@ func exporterDefs(ref lint.ExporterRef) (*lint.ExporterDefs, *lint.ParseProblem)
 		expo.Order = append(expo.Order, f.Name)
 		expo.Code.Defs[f.Name] = &lint.CodeDef{Via: "the catalogue of " + e.Name, LabelsUnknown: f.LabelsUnknown}
 	}
-	covers := map[string]bool{}
+	all := e.AllFamilies()
+	covers := make(map[string]bool, len(all)/4)
 	older := map[string]bool{}
-	for _, f := range e.AllFamilies() {
+	for _, f := range all {
 		if !selected(f.Name) {
 			continue
 		}

@@ -10,6 +10,7 @@
 package safefs
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -196,8 +197,9 @@ func (r *Root) read(f *os.File, name string, max int64) ([]byte, error) {
 		}
 	}
 	// The size fstat gives can be wrong (a file that grows, /proc): the limit holds on the
-	// bytes read.
-	src, err := io.ReadAll(io.LimitReader(f, limit+1))
+	// bytes read. It sizes the buffer, so that a large file is not read through a buffer
+	// doubled again and again (each doubling cleared and copied).
+	src, err := readAll(io.LimitReader(f, limit+1), min(st.Size(), limit)+1)
 	if err != nil {
 		return nil, err
 	}
@@ -208,6 +210,17 @@ func (r *Root) read(f *os.File, name string, max int64) ([]byte, error) {
 		return nil, fmt.Errorf("%s: %w", name, ErrBudget)
 	}
 	return src, nil
+}
+
+// readAll reads r to its end into a buffer of capacity size at first (bytes.Buffer grows it
+// if r holds more).
+func readAll(r io.Reader, size int64) ([]byte, error) {
+	var b bytes.Buffer
+	if size > 0 && size < 1<<40 {
+		b.Grow(int(size) + bytes.MinRead) // ReadFrom grows the buffer when less than MinRead is free
+	}
+	_, err := b.ReadFrom(r)
+	return b.Bytes(), err
 }
 
 // TooLargeError is the error of a file over the size limit.

@@ -7,6 +7,7 @@ import (
 	"maps"
 	"os"
 	"path"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -54,8 +55,17 @@ type Correction struct {
 		From string   `yaml:"from"`
 		To   []string `yaml:"to"`
 	} `yaml:"narrow"`
+	// Labels adds the label names Add to the families Names: const labels a wrapping
+	// registerer adds at run time (prometheus.WrapRegistererWith), which the reader does
+	// not follow through every call.
+	Labels *struct {
+		Names []string `yaml:"names"`
+		Add   []string `yaml:"add"`
+	} `yaml:"labels"`
 	Versions []string `yaml:"versions"`
 }
+
+var labelNameRE = regexp.MustCompile(`^[a-zA-Z_][a-zA-Z0-9_]*$`)
 
 var validTypes = []string{"counter", "gauge", "histogram", "summary", "untyped", "info", "stateset"}
 
@@ -75,7 +85,7 @@ func readCorrections(file string) ([]Correction, error) {
 	var errs []error
 	for i, c := range doc.Corrections {
 		n := 0
-		for _, set := range []bool{c.Rename != nil, c.Add != nil, c.Remove != "", c.Prefix != nil, c.Narrow != nil} {
+		for _, set := range []bool{c.Rename != nil, c.Add != nil, c.Remove != "", c.Prefix != nil, c.Narrow != nil, c.Labels != nil} {
 			if set {
 				n++
 			}
@@ -86,9 +96,11 @@ func readCorrections(file string) ([]Correction, error) {
 		case strings.TrimSpace(c.Reason) == "":
 			errs = append(errs, fmt.Errorf("%s: correction %d (%s): no reason", file, i+1, c.Exporter))
 		case n != 1:
-			errs = append(errs, fmt.Errorf("%s: correction %d (%s): needs exactly one of rename, add, remove, prefix, narrow", file, i+1, c.Exporter))
+			errs = append(errs, fmt.Errorf("%s: correction %d (%s): needs exactly one of rename, add, remove, prefix, narrow, labels", file, i+1, c.Exporter))
 		case c.Prefix != nil && (len(c.Prefix.Names) == 0 || len(c.Prefix.With) == 0):
 			errs = append(errs, fmt.Errorf("%s: correction %d (%s): prefix needs names and with", file, i+1, c.Exporter))
+		case c.Labels != nil && (len(c.Labels.Names) == 0 || len(c.Labels.Add) == 0 || slices.ContainsFunc(c.Labels.Add, func(l string) bool { return !labelNameRE.MatchString(l) })):
+			errs = append(errs, fmt.Errorf("%s: correction %d (%s): labels needs names and add, label names to add", file, i+1, c.Exporter))
 		case c.Narrow != nil && (c.Narrow.File == "" || c.Narrow.From == "" || len(c.Narrow.To) == 0):
 			errs = append(errs, fmt.Errorf("%s: correction %d (%s): narrow needs file, from and to", file, i+1, c.Exporter))
 		case c.Rename != nil && (c.Rename.From == "" || c.Rename.To == "" || c.Rename.In == "" ||
@@ -135,6 +147,19 @@ func applyVersionCorrections(e *ManifestExporter, version string, s *snapshot, c
 					s.fams[p+n].LabelsUnknown = f.LabelsUnknown
 				}
 				s.unres = slices.DeleteFunc(s.unres, func(u unresolved) bool { return u.pattern == "*"+n })
+			}
+		case c.Labels != nil:
+			for _, n := range c.Labels.Names {
+				f, ok := s.fams[n]
+				if !ok {
+					return fmt.Errorf("%s %s: correction adds labels to %s, which the reader does not see", e.Name, version, n)
+				}
+				for _, l := range c.Labels.Add {
+					if slices.Contains(f.Labels, l) {
+						return fmt.Errorf("%s %s: correction adds label %s to %s, which the reader already sees: drop it from the correction", e.Name, version, l, n)
+					}
+				}
+				f.Labels = sortedUnique(append(slices.Clone(f.Labels), c.Labels.Add...))
 			}
 		case c.Narrow != nil:
 			var keep, narrowed []unresolved

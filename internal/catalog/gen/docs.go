@@ -6,7 +6,9 @@ import (
 	"encoding/hex"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing/fstest"
 
@@ -87,4 +89,49 @@ func docSnapshot(e *ManifestExporter, fams []docread.Family, warns []string) *sn
 		}
 	}
 	return s
+}
+
+// readGolden reads a version's golden expositions (the manifest's golden paths) and merges
+// their families named by the golden names into s, after the corrections: a golden file
+// is the exporter's real output, so its names are families, its type replaces an untyped
+// one and its label names join the code's. A version none of whose files match is an
+// error, so that a moved fixture is noticed.
+func readGolden(mirrors string, e *ManifestExporter, v ManifestVersion, s *snapshot) error {
+	g := e.Golden
+	files, _, err := gitFiles(mirrors, e, e.Repo, v, func(p string) bool { return matched(g.Paths, nil, p) })
+	if err != nil {
+		return err
+	}
+	if len(files) == 0 {
+		return fmt.Errorf("%s %s: no golden file matches %v", e.Name, v.Name, g.Paths)
+	}
+	fsys := fstest.MapFS{}
+	paths := make([]string, len(files))
+	for i, f := range files {
+		fsys[f.Path] = &fstest.MapFile{Data: f.Src}
+		paths[i] = f.Path
+	}
+	fams, warns, err := docread.Exposition(fsys, paths)
+	if err != nil {
+		return fmt.Errorf("%s %s: %w", e.Name, v.Name, err)
+	}
+	s.problems += len(warns)
+	s.why = append(s.why, warns...)
+	s.files += len(files)
+	goldenMerge(s.fams, fams, g.Names)
+	return nil
+}
+
+// goldenMerge merges golden families whose names match one of the globs names into fams.
+func goldenMerge(fams map[string]*FamilyShape, golden []docread.Family, names []string) {
+	for _, f := range golden {
+		if !slices.ContainsFunc(names, func(glob string) bool { ok, _ := path.Match(glob, f.Name); return ok }) {
+			continue
+		}
+		typ := f.Type
+		if typ == "" || typ == "gaugehistogram" {
+			typ = "untyped"
+		}
+		mergeFamily(fams, f.Name, typ, f.Help, f.Labels)
+	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/driftlint/driftlint/internal/catalog/gen/docread"
 	"github.com/driftlint/driftlint/lint/catalog"
 )
 
@@ -105,7 +106,7 @@ func TestGenerateTiny(t *testing.T) {
 		{Name: "tiny_old_bytes", Type: "gauge", Help: "Bytes, under the old name.", Until: "2.0", RenamedTo: "tiny_new_bytes"},
 		{Name: "tiny_queue_length", Type: "gauge", Help: "Queue length.", Labels: []string{"queue"}, Until: "2.0"},
 		{Name: "tiny_queue_length", Type: "gauge", Help: "Queue length.", Labels: []string{"queue", "shard"}, Since: "2.0"},
-		{Name: "tiny_requests_total", Type: "counter", Help: "Requests served.", Labels: []string{"code"}},
+		{Name: "tiny_requests_total", Type: "counter", Help: "Requests served.", Labels: []string{"code", "controller"}},
 		{Name: "tiny_stage_parse_seconds", Type: "histogram", Help: "Stage duration.", Since: "2.0"},
 		{Name: "tiny_stage_write_seconds", Type: "histogram", Help: "Stage duration.", Since: "2.0"},
 	}
@@ -183,6 +184,22 @@ func TestGenerateFails(t *testing.T) {
 			c[1].Add.Names = append(c[1].Add.Names, "tiny_requests_total")
 			return c
 		}, "already sees"},
+		{"fails on a label the reader already sees", func(m *Manifest) []Correction {
+			c := append([]Correction(nil), good...)
+			c[3].Labels = &struct {
+				Names []string `yaml:"names"`
+				Add   []string `yaml:"add"`
+			}{[]string{"tiny_requests_total"}, []string{"code"}}
+			return c
+		}, "already sees"},
+		{"fails on labels for a family the reader does not see", func(m *Manifest) []Correction {
+			c := append([]Correction(nil), good...)
+			c[3].Labels = &struct {
+				Names []string `yaml:"names"`
+				Add   []string `yaml:"add"`
+			}{[]string{"tiny_absent_total"}, []string{"controller"}}
+			return c
+		}, "does not see"},
 		{"fails on a rewrite that matches no file", func(m *Manifest) []Correction {
 			m.Exporters[0].Rewrite = append(m.Exporters[0].Rewrite, struct {
 				From   string `yaml:"from"`
@@ -218,6 +235,7 @@ func TestReadCorrectionsRejects(t *testing.T) {
 		{"an entry without a reason", "corrections:\n  - exporter: x\n    remove: a\n", "no reason"},
 		{"an entry with two kinds", "corrections:\n  - exporter: x\n    remove: a\n    add: {name: b, type: gauge}\n    reason: r\n", "exactly one"},
 		{"an addition with a bad type", "corrections:\n  - exporter: x\n    add: {name: b, type: gaug}\n    reason: r\n", "type of"},
+		{"a labels entry with a bad label name", "corrections:\n  - exporter: x\n    labels: {names: [a], add: [bad-name]}\n    reason: r\n", "labels needs"},
 		{"an unknown field", "corrections:\n  - exporter: x\n    remove: a\n    reason: r\n    note: n\n", "not found"},
 	}
 	for _, tt := range tests {
@@ -316,6 +334,69 @@ func TestKubernetesList(t *testing.T) {
 				{Name: "workqueue_depth", Type: "gauge", Help: "Depth.", Labels: []string{"name"}},
 			}
 			if diff := cmp.Diff(want, d.Families); diff != "" {
+				t.Errorf("families (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestManifestCheckGomod(t *testing.T) {
+	commit := strings.Repeat("ab", 20)
+	tests := []struct {
+		name     string
+		versions []ManifestVersion
+		errHas   string
+	}{
+		{"accepts the go.mod version alone", []ManifestVersion{{Name: "3.16"}}, ""},
+		{"accepts older versions from the mirror before it", []ManifestVersion{{Name: "2.22", Ref: "v2.22.0", Commit: commit}, {Name: "3.16"}}, ""},
+		{"rejects an older version without a commit", []ManifestVersion{{Name: "2.22", Ref: "v2.22.0"}, {Name: "3.16"}}, "before the go.mod one"},
+		{"rejects a go.mod version that is not the last", []ManifestVersion{{Name: "3.16"}, {Name: "2.22", Ref: "v2.22.0", Commit: commit}}, "last version with a name only"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := &Manifest{Exporters: []*ManifestExporter{{Name: "p", Repo: "o/p", Kind: "code", Reader: readerGomod, Module: "example.com/p", Versions: tt.versions}}}
+			err := m.check()
+			if tt.errHas == "" && err != nil || tt.errHas != "" && (err == nil || !strings.Contains(err.Error(), tt.errHas)) {
+				t.Errorf("err = %v, want one containing %q", err, tt.errHas)
+			}
+		})
+	}
+}
+
+func TestGoldenMerge(t *testing.T) {
+	tests := []struct {
+		name   string
+		code   map[string]*FamilyShape
+		golden []docread.Family
+		want   map[string]*FamilyShape
+	}{
+		{
+			name:   "types an untyped family and joins label names",
+			code:   map[string]*FamilyShape{"node_x_total": {Type: "untyped", Labels: []string{"cpu"}}},
+			golden: []docread.Family{{Name: "node_x_total", Type: "counter", Help: "X.", Labels: []string{"cpu", "mode"}}},
+			want:   map[string]*FamilyShape{"node_x_total": {Type: "counter", Help: "X.", Labels: []string{"cpu", "mode"}}},
+		},
+		{
+			name:   "keeps the code's type when it has one",
+			code:   map[string]*FamilyShape{"node_y": {Type: "gauge", Help: "Y."}},
+			golden: []docread.Family{{Name: "node_y", Type: "untyped", Help: "other"}},
+			want:   map[string]*FamilyShape{"node_y": {Type: "gauge", Help: "Y."}},
+		},
+		{
+			name: "adds the names the code builds at run time, and only those the globs name",
+			code: map[string]*FamilyShape{},
+			golden: []docread.Family{
+				{Name: "node_vmstat_pgfault", Labels: nil},
+				{Name: "go_goroutines", Type: "gauge"},
+				{Name: "testmetric1_1", Type: "untyped"},
+			},
+			want: map[string]*FamilyShape{"node_vmstat_pgfault": {Type: "untyped"}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			goldenMerge(tt.code, tt.golden, []string{"node_*"})
+			if diff := cmp.Diff(tt.want, tt.code); diff != "" {
 				t.Errorf("families (-want +got):\n%s", diff)
 			}
 		})

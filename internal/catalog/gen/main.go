@@ -68,16 +68,22 @@ func generate(m *Manifest, corr []Correction, o options) (map[string][]byte, err
 		ie := indexEntry{Name: e.Name, Aliases: e.Aliases, Repo: e.Repo, SourceKind: e.Kind, Data: dataFile(e.Name)}
 		versions := slices.Clone(e.Versions)
 		var module string
+		mod := -1 // the version go.mod pins (reader gomod: the one without a commit)
 		if e.Reader == readerGomod || e.Reader == readerClientGo {
+			mod = slices.IndexFunc(versions, func(v ManifestVersion) bool { return v.Commit == "" })
 			v, sum, err := gomodVersion(o.goMod, e.Module)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", e.Name, err)
 			}
-			versions[0].Ref = v
+			versions[mod].Ref = v
 			module = e.Module + "@" + v + " " + sum
 		}
-		for _, v := range versions {
-			ie.Versions = append(ie.Versions, indexVersion{Name: v.Name, Ref: v.Ref, Commit: v.Commit, Module: module})
+		for i, v := range versions {
+			iv := indexVersion{Name: v.Name, Ref: v.Ref, Commit: v.Commit}
+			if i == mod {
+				iv.Module = module
+			}
+			ie.Versions = append(ie.Versions, iv)
 		}
 		index = append(index, ie)
 		if len(o.only) > 0 && !slices.Contains(o.only, e.Name) {
@@ -119,6 +125,15 @@ func readExporter(e *ManifestExporter, versions []ManifestVersion, corr []Correc
 				return nil, err
 			}
 		case readerGomod:
+			if v.Commit != "" { // an older version, read from the mirror
+				files, skipped, err := gitTree(o.mirrors, e, v)
+				if err != nil {
+					return nil, err
+				}
+				s = readCode(files)
+				s.skipped = skipped
+				break
+			}
 			files, skipped, err := modTree(o.modCache, e, v.Ref)
 			if err != nil {
 				return nil, err
@@ -147,6 +162,11 @@ func readExporter(e *ManifestExporter, versions []ManifestVersion, corr []Correc
 		}
 		if err := applyVersionCorrections(e, v.Name, s, corr); err != nil {
 			return nil, err
+		}
+		if e.Golden != nil {
+			if err := readGolden(o.mirrors, e, v, s); err != nil {
+				return nil, err
+			}
 		}
 		if len(s.excuses) > 0 {
 			d.Excuses[v.Name] = s.excuses

@@ -26,8 +26,9 @@ type ManifestExporter struct {
 	Kind    string              `yaml:"kind"` // source kind recorded: code, docs, test-exposition, kubernetes-documentation-list
 	Reader  string              `yaml:"reader"`
 	Aliases map[string][]string `yaml:"aliases"`
-	// Module is the Go module path for reader "gomod": the version go.mod pins is read
-	// from the module cache.
+	// Module is the Go module path for reader "gomod": the version go.mod pins (the
+	// last, with no ref or commit) is read from the module cache, older versions from
+	// the mirror at their commits.
 	Module string `yaml:"module"`
 	// Go is the Go toolchain reader client-go must run on (go1.26.8): the Go collector's
 	// families are the linked runtime's.
@@ -38,8 +39,17 @@ type ManifestExporter struct {
 	Skip  []string `yaml:"skip"`
 	// LabelsUnknown marks every family as having label names the source does not list
 	// (cAdvisor's metrics table has no label column).
-	LabelsUnknown bool              `yaml:"labels_unknown"`
-	Versions      []ManifestVersion `yaml:"versions"`
+	LabelsUnknown bool `yaml:"labels_unknown"`
+	// Golden names golden test output in the text exposition format in the tree (reader
+	// git only), read with docread.Exposition as a second source and merged with the
+	// code read (goldenMerge): Paths are doublestar globs of the files, Names globs of the
+	// family names taken (the exporter's own, not the client library's or fixture data).
+	Golden *struct {
+		Paths  []string `yaml:"paths"`
+		Names  []string `yaml:"names"`
+		Reason string   `yaml:"reason"`
+	} `yaml:"golden"`
+	Versions []ManifestVersion `yaml:"versions"`
 	// Rewrite are literal text replacements made in every file read, each with a reason:
 	// a library's own files import it relatively (from .metrics_core import …), which
 	// the readers do not take for the library a user imports.
@@ -150,8 +160,16 @@ func (m *Manifest) check() error {
 				}
 			}
 		case readerGomod:
-			if e.Module == "" || len(e.Versions) != 1 || e.Versions[0].Name == "" {
-				bad("reader gomod needs a module and one version with a name (the ref comes from go.mod)")
+			// The last version is the one go.mod pins (a name; the ref comes from go.mod);
+			// older ones are read from the mirror at a pinned commit.
+			last := len(e.Versions) - 1
+			if e.Module == "" || last < 0 || e.Versions[last].Name == "" || e.Versions[last].Ref != "" || e.Versions[last].Commit != "" {
+				bad("reader gomod needs a module and a last version with a name only (the ref comes from go.mod)")
+			}
+			for _, v := range e.Versions[:max(last, 0)] {
+				if v.Name == "" || v.Ref == "" || !commitRE.MatchString(v.Commit) {
+					bad("version %+v before the go.mod one needs a name, a ref and a 40-hex commit", v)
+				}
 			}
 		case readerK8sList:
 			for _, v := range e.Versions {
@@ -165,6 +183,9 @@ func (m *Manifest) check() error {
 			}
 		default:
 			bad("unknown reader %q", e.Reader)
+		}
+		if g := e.Golden; g != nil && (e.Reader != readerGit || len(g.Paths) == 0 || len(g.Names) == 0 || g.Reason == "") {
+			bad("golden needs reader git, paths, names and a reason")
 		}
 		for _, r := range e.Rewrite {
 			if r.From == "" || r.Reason == "" {

@@ -52,9 +52,10 @@ const bom = "\uFEFF"
 // problem "empty health sample": a sample that shows nothing cannot verify anything.
 func LoadSample(f *lint.SourceFile) (*lint.HealthSample, []lint.ParseProblem) {
 	d := newDoc(f)
-	hs := &lint.HealthSample{File: f, Paths: map[string]lint.Pos{}}
+	hs := &lint.HealthSample{File: f}
 	prob := d.check("empty health sample")
 	paths, _ := d.scan(false)
+	hs.Paths = make(map[string]lint.Pos, len(paths))
 	for p, off := range paths {
 		hs.Paths[p] = d.pos(off)
 	}

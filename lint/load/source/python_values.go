@@ -4,6 +4,8 @@ package source
 // is assigned to (REQUESTS = Counter(…), REQUESTS.labels("a").inc()), found by name in the
 // files of the set.
 
+import "slices"
+
 // readUses fills the label values and the only-grows mark of the definitions assigned to a
 // module-level name, from the uses of that name in the set.
 func (s *pySet) readUses(defs [][]*def) {
@@ -39,7 +41,7 @@ func (s *pySet) readUses(defs [][]*def) {
 				}
 			}
 			for _, t := range index[name] {
-				if t.f == p && t.k == decl || t.f.importLine(t.k) {
+				if t.f == p && t.k == decl || !t.f.refersTo(t.k, p, name) || t.f.importLine(t.k) {
 					continue
 				}
 				t.f.readUse(t.k, &u)
@@ -50,6 +52,25 @@ func (s *pySet) readUses(defs [][]*def) {
 			d.onlyGrows = gauge && u.grows && !u.shrinks && !u.values.all
 		}
 	}
+}
+
+// refersTo reports whether the name token at k of p can be the module-level name of holder:
+// in holder itself, or in a module that imports it (from m import NAME, import m then
+// m.NAME, from m import *). Another module's own variable of the same name is another metric.
+func (p *pyFile) refersTo(k int, holder *pyFile, name string) bool {
+	if p == holder {
+		return true
+	}
+	is := func(mod string) bool { return mod == holder.mod || p.set.mods[mod] == holder }
+	if ref, ok := p.from[name]; ok {
+		return ref.name == name && is(ref.mod)
+	}
+	if k >= 2 && p.toks[k-1].text == "." && p.toks[k-2].kind == tokIdent {
+		if mod, ok := p.modAs[p.toks[k-2].text]; ok && is(mod) {
+			return true
+		}
+	}
+	return slices.ContainsFunc(p.starFrom, is)
 }
 
 // holderAt returns the module-level name the statement holding the token at offset at

@@ -18,7 +18,7 @@ var pyStringPrefixes = map[string]bool{
 // which it returns as an error.
 func tokenizePython(src []byte) ([]tok, *tokError) {
 	s := string(src)
-	var toks []tok
+	toks := make([]tok, 0, len(src)/8) // about one token per 8 bytes of Python
 	depth := 0
 	lineStart := true // at the start of a logical line
 	indent := 0

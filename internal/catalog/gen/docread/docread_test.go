@@ -17,9 +17,12 @@ func TestMarkdown(t *testing.T) {
 		wantWarns []string
 	}{
 		{
-			name:  "reads kube-state-metrics tables, merges a doubled name and reports bad rows",
+			name:  "reads kube-state-metrics tables with every label form, merges a doubled name and reports bad rows",
 			paths: []string{"md/pod-metrics.md", "md/pod-metrics-more.md"},
 			want: []Family{
+				{Name: "kube_ingress_path", Type: "gauge", Labels: []string{"ingress", "service_name"}},
+				{Name: "kube_node_mixed", Type: "gauge", Labels: []string{"node", "reason"}},
+				{Name: "kube_node_spec_taint", Type: "gauge", Labels: []string{"effect", "key", "node", "value"}},
 				{Name: "kube_pod_bad_label", Type: "gauge", Labels: []string{"pod"}},
 				{Name: "kube_pod_container_resource_requests", Type: "counter", Help: "Requested resources, unit=core is a value", Labels: []string{"pod", "resource"}},
 				{Name: "kube_pod_info", Type: "gauge", Help: "Information about pod", Labels: []string{"namespace", "node", "pod", "uid"}},

@@ -237,29 +237,49 @@ func firstCodeSpan(n ast.Node, depth int) *ast.CodeSpan {
 	return nil
 }
 
-// labelName matches name= in the text of a labels cell written without code spans.
+// labelName matches name= in the text of a labels cell outside code spans: a name at the
+// start or after white space, a comma or a semicolon, followed by "=".
 var labelName = regexp.MustCompile(`(?:^|[\s,;])([A-Za-z_][A-Za-z0-9_]*)\s*=`)
 
+// placeholder matches a value placeholder (<taint-value>), which is not searched for names.
+var placeholder = regexp.MustCompile(`<[^<>]*>`)
+
 // labelsOf reads the label names of a labels cell, and the code spans in a label's place
-// that are not label names.
+// that are not label names. kube-state-metrics writes a label in three forms, sometimes
+// mixed in one cell: `key`=&lt;v&gt; (a code span followed by "="), `value=`&lt;v&gt;
+// (the "=" inside the code span) and value=&lt;v&gt; (no code span); every one is read.
+// When no form has an "=", every code span is taken for a label name.
 func (r *mdReader) labelsOf(cell *east.TableCell) (names, bad []string) {
 	type span struct {
 		text   string
-		assign bool // followed by "="
+		assign bool // followed by "=", or holding it
 	}
 	var spans []span
+	var plain strings.Builder // the cell's text outside code spans
 	for n := cell.FirstChild(); n != nil; n = n.NextSibling() {
 		cs, ok := n.(*ast.CodeSpan)
 		if !ok {
+			r.node(&plain, n, 0)
+			continue
+		}
+		plain.WriteString(" ` ") // the span's place: no name reaches across it to a "=" after it
+		text := strings.TrimSpace(r.cellText(cs))
+		if name, _, ok := strings.Cut(text, "="); ok {
+			spans = append(spans, span{strings.TrimSpace(name), true})
 			continue
 		}
 		next := ""
 		if t, ok := n.NextSibling().(*ast.Text); ok {
 			next = string(t.Segment.Value(r.src))
 		}
-		spans = append(spans, span{strings.TrimSpace(r.cellText(cs)), strings.HasPrefix(strings.TrimSpace(next), "=")})
+		spans = append(spans, span{text, strings.HasPrefix(strings.TrimSpace(next), "=")})
 	}
-	anyAssign := false
+	var plainNames []string
+	text := html.UnescapeString(plain.String())
+	for _, m := range labelName.FindAllStringSubmatch(placeholder.ReplaceAllString(text, " "), -1) {
+		plainNames = append(plainNames, m[1])
+	}
+	anyAssign := len(plainNames) > 0
 	for _, s := range spans {
 		anyAssign = anyAssign || s.assign
 	}
@@ -273,12 +293,7 @@ func (r *mdReader) labelsOf(cell *east.TableCell) (names, bad []string) {
 			bad = append(bad, s.text)
 		}
 	}
-	if len(spans) == 0 {
-		for _, m := range labelName.FindAllStringSubmatch(r.cellText(cell), -1) {
-			names = append(names, m[1])
-		}
-	}
-	return names, bad
+	return append(names, plainNames...), bad
 }
 
 // cellText is the text of a node's inline content, HTML entities decoded, <br> and other
@@ -298,18 +313,23 @@ func (r *mdReader) inline(b *strings.Builder, n ast.Node, depth int) {
 		return
 	}
 	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
-		switch c := c.(type) {
-		case *ast.Text:
-			b.Write(c.Segment.Value(r.src))
-			if c.SoftLineBreak() || c.HardLineBreak() {
-				b.WriteByte(' ')
-			}
-		case *ast.String:
-			b.Write(c.Value)
-		case *ast.RawHTML, *ast.AutoLink:
+		r.node(b, c, depth)
+	}
+}
+
+// node writes the text of one inline node of a parent at depth.
+func (r *mdReader) node(b *strings.Builder, c ast.Node, depth int) {
+	switch c := c.(type) {
+	case *ast.Text:
+		b.Write(c.Segment.Value(r.src))
+		if c.SoftLineBreak() || c.HardLineBreak() {
 			b.WriteByte(' ')
-		default:
-			r.inline(b, c, depth+1)
 		}
+	case *ast.String:
+		b.Write(c.Value)
+	case *ast.RawHTML, *ast.AutoLink:
+		b.WriteByte(' ')
+	default:
+		r.inline(b, c, depth+1)
 	}
 }
