@@ -32,6 +32,8 @@ func readDocs(e *ManifestExporter, files []*lint.SourceFile) (*snapshot, error) 
 		fams, warns, err = docread.Markdown(fsys, paths)
 	case readerExpo:
 		fams, warns, err = docread.Exposition(fsys, paths)
+	case readerExpoMD:
+		fams, warns, err = docread.ExpositionBlocks(fsys, paths)
 	default:
 		return nil, fmt.Errorf("%s: reader %s reads no tree", e.Name, e.Reader)
 	}

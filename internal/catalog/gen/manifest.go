@@ -90,6 +90,7 @@ const (
 	readerClientGo = "client-go"       // the client_golang linked into the generator: its default collectors
 	readerMarkdown = "docs-markdown"   // metric tables of Markdown docs in the mirror's tree (docread.Markdown)
 	readerExpo     = "exposition"      // golden text expositions in the mirror's tree (docread.Exposition)
+	readerExpoMD   = "docs-exposition" // exposition text in Markdown docs' fenced code blocks (docread.ExpositionBlocks)
 	readerK8sList  = "kubernetes-list" // Kubernetes' documentation-list.yaml saved beside the mirrors (docread.KubernetesList)
 )
 
@@ -138,7 +139,7 @@ func (m *Manifest) check() error {
 			bad("kind %q is not one of %v", e.Kind, sourceKinds)
 		}
 		switch e.Reader {
-		case "", readerGit, readerMarkdown, readerExpo:
+		case "", readerGit, readerMarkdown, readerExpo, readerExpoMD:
 			if e.Reader == "" {
 				e.Reader = readerGit
 			}

@@ -33,13 +33,20 @@ func Exposition(fsys fs.FS, paths []string) ([]Family, []string, error) {
 			c.warnf(path, "skipped: %d bytes, more than %d", len(src), maxFileSize)
 			continue
 		}
-		readExposition(c, path, src)
+		readExposition(c, path, 0, src)
 	}
 	fams, warns := c.result()
 	return fams, warns, nil
 }
 
-func readExposition(c *collector, path string, src []byte) {
+// readExposition reads src, whose line n is line base+n of path: warnings name the line
+// in path, and a warning about the whole of src names path:base+1 (path when base is 0).
+func readExposition(c *collector, path string, base int, src []byte) {
+	at := func(line int) string { return fmt.Sprintf("%s:%d", path, base+line) }
+	whole := path
+	if base > 0 {
+		whole = at(1)
+	}
 	lines := bytes.SplitAfter(src, []byte("\n"))
 	for range maxParseErrors {
 		p := expfmt.NewTextParser(model.UTF8Validation)
@@ -47,7 +54,7 @@ func readExposition(c *collector, path string, src []byte) {
 		if err == nil {
 			typed, first := typeLines(lines), firstLines(lines)
 			if len(mfs) == 0 {
-				c.warnf(path, "no metric families")
+				c.warnf(whole, "no metric families")
 			}
 			for name, mf := range mfs {
 				f := Family{Name: name, Help: mf.GetHelp()}
@@ -59,19 +66,19 @@ func readExposition(c *collector, path string, src []byte) {
 						f.Labels = append(f.Labels, lp.GetName())
 					}
 				}
-				c.add(fmt.Sprintf("%s:%d", path, first[name]), f)
+				c.add(at(first[name]), f)
 			}
 			return
 		}
 		pe, ok := errors.AsType[expfmt.ParseError](err)
 		if !ok || pe.Line < 1 || pe.Line > len(lines) {
-			c.warnf(path, "%v", err)
+			c.warnf(whole, "%v", err)
 			return
 		}
-		c.warnf(fmt.Sprintf("%s:%d", path, pe.Line), "%s", pe.Msg)
+		c.warnf(at(pe.Line), "%s", pe.Msg)
 		lines[pe.Line-1] = []byte("\n") // read again without the line, keeping line numbers
 	}
-	c.warnf(path, "more than %d parse errors; the rest of the file is not read", maxParseErrors)
+	c.warnf(whole, "more than %d parse errors; the rest of the file is not read", maxParseErrors)
 }
 
 // typeLines returns the family names that have a # TYPE line.
