@@ -357,9 +357,10 @@ type Exposition struct {
 	// Catalog names the catalogued exporter and version whose families these are
 	// ("node-exporter 1.12"), for the definitions of the config's exporters:; "" otherwise.
 	Catalog string
-	// Lumped is set when the families are those of several targets (a catalogued exporter
-	// that stands for the kubelet, the API server, …): that one family carries a label says
-	// nothing of another's, so a label is the target's own only on the families that carry it.
+	// Lumped is set when the families are not one scrape's but a catalogue's (every family an
+	// exporter can export, maybe of several targets: the kubelet, the API server, …): that
+	// one family carries a label says nothing of another's, so a label is the exporter's own
+	// only on the families that carry it, and a target label elsewhere.
 	Lumped bool
 }
 

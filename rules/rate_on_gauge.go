@@ -27,7 +27,9 @@ The reverse is a warning: an alert that compares a counter's raw value with a nu
 (x_total > 5) with no rate(), increase(), delta(), resets() or changes() around it. A
 counter only grows and restarts from zero when the process restarts, so its raw value says
 how long the process has run, not what is happening now. Counting series (count(x_total) > 5)
-and arithmetic between two vectors (x_total - x_total offset 1h) are not reported.
+and arithmetic between two vectors (x_total - x_total offset 1h) are not reported, nor is a
+histogram's or summary's _count compared with 0 (x_count > 0: "it has observations", a guard
+before a quantile).
 
 Both checks apply to every query (alerts, recording rules, runbooks, docs and dashboards;
 the raw comparison to alerts and their runbook copies only). Grafana variables never cause
@@ -37,7 +39,8 @@ A gauge that the emitter's code (sources:) only ever increments (Go: only Inc an
 or its children, never Dec, Sub or Set, and never passed where it could be set) is a counter in
 all but its type: it is reported once, at its definition, with the first counter function
 over it in each query file (at most 10), instead of at every query: the fix is the type.
-known_metrics files that give a type count like an exposition's # TYPE.
+known_metrics files that give a type count like an exposition's # TYPE, and so do the
+families of the config's catalogued exporters.
 
 Bad (kafka_consumergroup_lag is a gauge):
 
@@ -189,7 +192,8 @@ func reportRawCounter(pass *lint.Pass, q *lint.Query, b *parser.BinaryExpr) {
 	default:
 		return
 	}
-	if _, ok := promql.NumberValue(num); !ok {
+	n, ok := promql.NumberValue(num)
+	if !ok {
 		return
 	}
 	s := promql.AnalyseSide(vec)
@@ -198,6 +202,9 @@ func reportRawCounter(pass *lint.Pass, q *lint.Query, b *parser.BinaryExpr) {
 	}
 	fam := exportedFamily(pass.Project, s.Metric)
 	if fam == nil || seriesKind(fam, s.Metric) != "counter" {
+		return
+	}
+	if hasObservations(fam, s.Metric, b, vec == b.LHS, n) {
 		return
 	}
 	subject := subjectOf(q)
@@ -210,6 +217,23 @@ func reportRawCounter(pass *lint.Pass, q *lint.Query, b *parser.BinaryExpr) {
 			s.Metric, q.Describe(), comparison(q, b, vec), s.Metric, s.Metric),
 		Related: []lint.Related{{Pos: fam.TypeAt, Message: typedHere(fam)}},
 	})
+}
+
+// hasObservations reports whether a comparison asks only whether a histogram or summary has
+// any observation (x_count > 0, 0 < x_count): a guard, such as the API server's certificate
+// alert puts before its quantile, not a count compared with a threshold.
+func hasObservations(fam *lint.Family, series string, b *parser.BinaryExpr, vecLeft bool, n float64) bool {
+	if series != fam.Name+"_count" || (fam.Type != "histogram" && fam.Type != "summary") || n != 0 {
+		return false
+	}
+	switch {
+	case b.Op == parser.NEQ:
+		return true
+	case vecLeft:
+		return b.Op == parser.GTR
+	default:
+		return b.Op == parser.LSS
+	}
 }
 
 // comparison renders the operator and number of a comparison ("> 5").

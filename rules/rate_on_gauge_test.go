@@ -35,8 +35,9 @@ func TestRateOnGauge(t *testing.T) {
 		`rules/streamer.yml:28:16 error scrape/metrics.prom:25:1 "streamer_commit_seconds" is typed summary here`,
 		`rules/streamer.yml:46:15 warning scrape/metrics.prom:16:1 "streamer_restarts_total" is typed counter here`,
 		`rules/streamer.yml:50:13 warning scrape/metrics.prom:13:1 "streamer_events_total" is typed counter here`,
-		`rules/streamer.yml:67:15 error scrape/metrics.prom:6:1 "streamer_partition_offset" is typed gauge here`,
-		`rules/streamer.yml:73:15 error known.txt:2:1 "broker_partition_lag" is typed gauge here`,
+		`rules/streamer.yml:59:15 warning scrape/metrics.prom:19:1 "streamer_fetch_seconds" is typed histogram here`,
+		`rules/streamer.yml:75:15 error scrape/metrics.prom:6:1 "streamer_partition_offset" is typed gauge here`,
+		`rules/streamer.yml:81:15 error known.txt:2:1 "broker_partition_lag" is typed gauge here`,
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("positions, severities and related positions (-want +got):\n%s", diff)

@@ -70,10 +70,12 @@ func exporterDefs(ref lint.ExporterRef) (*lint.ExporterDefs, *lint.ParseProblem)
 		if !selected(f.Name) {
 			continue
 		}
-		if space, ok := source.OwnedSpace(f.Name); ok {
+		if space, ok := source.OwnedSpace(f.Name); ok && !clientLibrary(e.Name) {
 			covers[source.GlobEscape(space)+"_*"] = true
 		} else {
-			covers[source.GlobEscape(f.Name)] = true
+			for _, s := range (&lint.Family{Name: f.Name, Type: f.Type}).SeriesNames() {
+				covers[source.GlobEscape(s)] = true
+			}
 		}
 		if expo.Families[f.Name] != nil || older[f.Name] {
 			continue
@@ -95,9 +97,11 @@ func exporterDefs(ref lint.ExporterRef) (*lint.ExporterDefs, *lint.ParseProblem)
 		}
 	}
 	expo.Covers = slices.Sorted(maps.Keys(covers))
-	// An exporter with aliases stands for several targets (kubernetes: the kubelet, the API
-	// server, …), whose label sets say nothing of each other's.
-	expo.Lumped = len(e.Aliases) > 0
+	// A catalogue lists every family an exporter can export, not what one scrape of one
+	// target shows: that one family carries namespace (prometheus-operator's spec_replicas)
+	// says nothing of another's, which the scrape gives the target's namespace. And an
+	// exporter with aliases stands for several targets (the kubelet, the API server, …).
+	expo.Lumped = true
 	for _, g := range e.Excuses(ref.Version) {
 		if selected(strings.TrimRight(g, "*")) || len(ref.Prefixes) == 0 {
 			x.Excuses = append(x.Excuses, g)
@@ -105,3 +109,9 @@ func exporterDefs(ref lint.ExporterRef) (*lint.ExporterDefs, *lint.ParseProblem)
 	}
 	return x, nil
 }
+
+// clientLibrary reports whether a catalogued exporter is a client library's defaults
+// (client-golang, client-java, …): the go_, jvm_ and process_ spaces are shared by every
+// client library and by Micrometer, so such an entry owns only its own names, never their
+// spaces.
+func clientLibrary(name string) bool { return strings.HasPrefix(name, "client-") }

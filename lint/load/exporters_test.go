@@ -19,8 +19,8 @@ func TestExporterDefs(t *testing.T) {
 	if f == nil || len(f.Labels) != 2 || f.Labels[0] != "cpu" || f.Labels[1] != "mode" || f.Expo != x.Expo {
 		t.Fatalf("node_cpu_seconds_total = %+v, want labels cpu, mode", f)
 	}
-	if x.Expo.Catalog == "" || !x.Expo.Source || x.Expo.Lumped {
-		t.Errorf("exposition %+v: want Catalog and Source set, not Lumped", x.Expo)
+	if x.Expo.Catalog == "" || !x.Expo.Source || !x.Expo.Lumped {
+		t.Errorf("exposition %+v: want Catalog, Source and Lumped set", x.Expo)
 	}
 	if x.RenamedTo["node_cpu"] != "node_cpu_seconds_total" || x.RenamedIn["node_cpu"] != "0.16" || x.OlderIn["node_cpu"] != "0.15 until 0.16" {
 		t.Errorf("node_cpu: renamed to %q in %q, older in %q", x.RenamedTo["node_cpu"], x.RenamedIn["node_cpu"], x.OlderIn["node_cpu"])
