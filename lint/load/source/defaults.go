@@ -7,10 +7,8 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
-
 	"github.com/driftlint/driftlint/lint"
+	"github.com/driftlint/driftlint/lint/catalog"
 )
 
 // Client names, as lint.Project.ClientDefaults records them.
@@ -20,14 +18,31 @@ const (
 	ClientRust   = "prometheus (Rust)"
 )
 
-// pythonDefaults are the families prometheus_client's default REGISTRY exports: its
-// ProcessCollector (on Linux), PlatformCollector and GCCollector.
-var pythonDefaults = []string{
-	"process_cpu_seconds_total", "process_max_fds", "process_open_fds", "process_resident_memory_bytes",
-	"process_start_time_seconds", "process_virtual_memory_bytes",
-	"python_gc_collections_total", "python_gc_objects_collected_total", "python_gc_objects_uncollectable_total",
-	"python_info",
+// catalogDefaults are the family names of a client library's entry in the exporters
+// catalogue (client-golang: the Go and process collectors and promhttp's handler metrics,
+// gathered from the client_golang driftlint links; client-python: prometheus_client's
+// default REGISTRY, read from its code): data, not lists typed here. Nil when the entry is
+// missing, which the catalogue's integrity test rules out.
+func catalogDefaults(name string) []string {
+	e, _, ok := catalog.Lookup(name)
+	if !ok {
+		return nil
+	}
+	fams, err := e.Families("")
+	if err != nil {
+		return nil
+	}
+	out := make([]string, 0, len(fams))
+	for _, f := range fams {
+		out = append(out, f.Name)
+	}
+	return out
 }
+
+var (
+	goDefaults     = sync.OnceValue(func() []string { return catalogDefaults("client-golang") })
+	pythonDefaults = sync.OnceValue(func() []string { return catalogDefaults("client-python") })
+)
 
 // rustProcessDefaults are the families of the Rust prometheus crate's process collector,
 // registered in its default registry when the crate's "process" feature is on.
@@ -35,32 +50,6 @@ var rustProcessDefaults = []string{
 	"process_cpu_seconds_total", "process_max_fds", "process_open_fds", "process_resident_memory_bytes",
 	"process_start_time_seconds", "process_threads", "process_virtual_memory_bytes",
 }
-
-// promhttpDefaults are the families promhttp.Handler() registers beside the collectors.
-var promhttpDefaults = []string{"promhttp_metric_handler_requests_in_flight", "promhttp_metric_handler_requests_total"}
-
-var goDefaults = sync.OnceValue(func() []string {
-	// Read from the client_golang that driftlint links, so that the list is that
-	// version's, not typed by hand: the descriptors of its default Go and process
-	// collectors. (The Go collector's list depends on the Go version too; names under go_
-	// that it lacks are unverified, never unknown, as sources own no go_ space.)
-	ch := make(chan *prometheus.Desc, 256)
-	go func() {
-		collectors.NewGoCollector().Describe(ch)
-		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}).Describe(ch)
-		close(ch)
-	}()
-	fq := regexp.MustCompile(`fqName: "([^"]+)"`)
-	var out []string
-	for d := range ch {
-		if m := fq.FindStringSubmatch(d.String()); m != nil {
-			out = append(out, m[1])
-		}
-	}
-	out = append(out, promhttpDefaults...)
-	slices.Sort(out)
-	return slices.Compact(out)
-})
 
 // ClientDefaults returns the default families of the client libraries the source files use:
 // client_golang's (Go collector, process collector, promhttp) when a Go file imports it,
@@ -85,7 +74,7 @@ func ClientDefaults(files []*lint.SourceFile, cargo []*lint.SourceFile) map[stri
 		add(goDefaults(), ClientGo)
 	}
 	if used[ClientPython] {
-		add(pythonDefaults, ClientPython)
+		add(pythonDefaults(), ClientPython)
 	}
 	if used[ClientRust] && slices.ContainsFunc(cargo, processFeature) {
 		add(rustProcessDefaults, ClientRust)

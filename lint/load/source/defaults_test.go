@@ -1,9 +1,19 @@
 package source
 
 import (
+	"fmt"
+	"net/http"
+	"runtime"
+	"slices"
+	"strings"
 	"testing"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
 	"github.com/driftlint/driftlint/lint"
+	"github.com/driftlint/driftlint/lint/catalog"
 )
 
 func TestClientDefaults(t *testing.T) {
@@ -52,5 +62,39 @@ func TestClientDefaults(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// The client_golang defaults come from the catalogue: they must be the families of the
+// client_golang driftlint links (its Go and process collectors and promhttp's handler), so
+// that a client_golang upgrade without regenerating the catalogue fails here. The Go
+// collector's families depend on the Go toolchain, which the catalogue pins.
+func TestClientGoDefaultsAreTheLinkedLibrarys(t *testing.T) {
+	e, _, ok := catalog.Lookup("client-golang")
+	if !ok {
+		t.Fatal("client-golang is not catalogued")
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	promhttp.InstrumentMetricHandler(reg, http.NotFoundHandler())
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var linked []string
+	for _, mf := range mfs {
+		linked = append(linked, mf.GetName())
+	}
+	slices.Sort(linked)
+	got := goDefaults()
+	if !slices.Equal(got, linked) {
+		msg := fmt.Sprintf("client-golang %s in the catalogue:\n %v\nlinked client_golang on %s:\n %v", e.Versions[len(e.Versions)-1].Name, got, runtime.Version(), linked)
+		if !strings.HasPrefix(runtime.Version(), "go1.26.") {
+			t.Skipf("another Go toolchain than the catalogue's: %s", msg)
+		}
+		t.Errorf("regenerate the catalogue (go generate ./lint/catalog): %s", msg)
+	}
+	if py := pythonDefaults(); !slices.Contains(py, "python_info") || !slices.Contains(py, "process_open_fds") {
+		t.Errorf("client-python defaults %v lack python_info or process_open_fds", py)
 	}
 }
