@@ -111,7 +111,9 @@ func exporterDefs(ref lint.ExporterRef) (*lint.ExporterDefs, *lint.ParseProblem)
 }
 
 // clientLibrary reports whether a catalogued exporter is a client library's defaults
-// (client-golang, client-java, …): the go_, jvm_ and process_ spaces are shared by every
-// client library and by Micrometer, so such an entry owns only its own names, never their
-// spaces.
-func clientLibrary(name string) bool { return strings.HasPrefix(name, "client-") }
+// (client-golang, client-java, go-runtime, …): the go_, jvm_ and process_ spaces are shared
+// by every client library and by Micrometer, so such an entry owns only its own names, never
+// their spaces.
+func clientLibrary(name string) bool {
+	return strings.HasPrefix(name, "client-") || name == "go-runtime"
+}

@@ -69,7 +69,7 @@ func generate(m *Manifest, corr []Correction, o options) (map[string][]byte, err
 		versions := slices.Clone(e.Versions)
 		var module string
 		mod := -1 // the version go.mod pins (reader gomod: the one without a commit)
-		if e.Reader == readerGomod || e.Reader == readerClientGo {
+		if e.Reader == readerGomod || e.Reader == readerClientGo || e.Reader == readerGoRun {
 			mod = slices.IndexFunc(versions, func(v ManifestVersion) bool { return v.Commit == "" })
 			v, sum, err := gomodVersion(o.goMod, e.Module)
 			if err != nil {
@@ -77,10 +77,15 @@ func generate(m *Manifest, corr []Correction, o options) (map[string][]byte, err
 			}
 			versions[mod].Ref = v
 			module = e.Module + "@" + v + " " + sum
+			if e.Reader == readerGoRun { // every version is a file of the one module version
+				for i := range versions {
+					versions[i].Ref = v
+				}
+			}
 		}
 		for i, v := range versions {
 			iv := indexVersion{Name: v.Name, Ref: v.Ref, Commit: v.Commit}
-			if i == mod {
+			if i == mod || e.Reader == readerGoRun {
 				iv.Module = module
 			}
 			ie.Versions = append(ie.Versions, iv)
@@ -143,6 +148,11 @@ func readExporter(e *ManifestExporter, versions []ManifestVersion, corr []Correc
 		case readerK8sList:
 			var err error
 			if s, err = readK8sList(o.mirrors, e, v); err != nil {
+				return nil, err
+			}
+		case readerGoRun:
+			var err error
+			if s, err = readGoRuntime(o.modCache, e, v.Ref, v); err != nil {
 				return nil, err
 			}
 		default:

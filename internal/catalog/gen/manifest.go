@@ -88,6 +88,7 @@ const (
 	readerGit      = "git"             // the mirror's tree at the pinned commit, read by lint/load/source
 	readerGomod    = "gomod"           // the module go.mod pins, from the module cache, read by lint/load/source
 	readerClientGo = "client-go"       // the client_golang linked into the generator: its default collectors
+	readerGoRun    = "go-runtime"      // client_golang's per-Go-version runtime metric lists, in the module go.mod pins
 	readerMarkdown = "docs-markdown"   // metric tables of Markdown docs in the mirror's tree (docread.Markdown)
 	readerExpo     = "exposition"      // golden text expositions in the mirror's tree (docread.Exposition)
 	readerExpoMD   = "docs-exposition" // exposition text in Markdown docs' fenced code blocks (docread.ExpositionBlocks)
@@ -180,6 +181,12 @@ func (m *Manifest) check() error {
 		case readerClientGo:
 			if e.Module == "" || e.Go == "" || len(e.Versions) != 1 || e.Versions[0].Name == "" {
 				bad("reader client-go needs a module, a go version and one version with a name")
+			}
+		case readerGoRun:
+			for _, v := range e.Versions {
+				if e.Module == "" || v.Name == "" || v.Ref != "" || v.Commit != "" || len(v.Paths) != 1 {
+					bad("reader go-runtime needs a module and versions of a name and one path each (the module version comes from go.mod)")
+				}
 			}
 		default:
 			bad("unknown reader %q", e.Reader)
