@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/prometheus/prometheus/promql/parser"
@@ -39,7 +40,9 @@ Always reported, because the labels prove the division wrong:
     on() or ignoring().
 
 Reported unless the division is visibly meant per series: a side that is not aggregated
-while the labels are unknown, or are the target labels (job, instance) alone. The division
+while the labels are unknown, or are the target labels (job, instance) alone (in a dashboard,
+two sides with the same known labels are a panel of per-target ratios and are not reported;
+nor is a ratio with a side that metric/unknown reports, whose fix is the name). The division
 is meant per series when it sits inside an aggregation with a grouping clause
 (max by (instance) (rate(a[5m]) / rate(b[5m])), min without (peer) (…); a plain sum(…)
 does not count), or when its owner prints a series label: an alert whose annotations or
@@ -94,12 +97,38 @@ func runRatioAggregation(pass *lint.Pass) error {
 			if c.Issue == promql.AggregationOK || (!c.Proven && perSeries[q]) {
 				continue
 			}
+			if !c.Proven && (unknownSide(p, r.Num.Metric) || unknownSide(p, r.Den.Metric)) {
+				// A side that metric/unknown reports (a typo, a removed name): the fix is the
+				// name, and the claim that series are dropped would be a guess.
+				continue
+			}
+			if !c.Proven && q.Origin == lint.OriginDashboard && c.Num.Known && c.Den.Known && slices.Equal(c.Num.Labels, c.Den.Labels) {
+				// A panel of per-target ratios of two metrics with the same labels: every
+				// series has its partner and one line per target is the display, not drift
+				// (an alert on it is still reported: it fires per target, rarely what is meant).
+				continue
+			}
 			subject := subjectOf(q)
 			subject.Metric = r.Num.Metric
 			pass.Report(lint.Finding{Pos: q.NodePos(r.Div), Subject: subject, Message: aggregationMessage(q, r, c)})
 		}
 	}
 	return nil
+}
+
+// unknownSide reports whether a ratio side reads a metric that metric/unknown reports: one
+// that nothing defines inside a covered name space, and no unresolved definition excuses.
+func unknownSide(p *lint.Project, metric string) bool {
+	if metric == "" || promql.IsVariable(metric) {
+		return false
+	}
+	if _, ok := p.Lookup(metric); ok {
+		return false
+	}
+	if _, ok := p.Excused(metric); ok {
+		return false
+	}
+	return p.Covered(metric)
 }
 
 // perSeriesOwners returns the queries whose owner shows that it wants one result per
