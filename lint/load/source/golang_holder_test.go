@@ -1,0 +1,107 @@
+package source
+
+import "testing"
+
+// TestLoadGoHeldRegisterer covers the registerers the field re-run of issue 14 found read
+// wrong in Thanos (docs/field-results.md, misses G3 and G7).
+func TestLoadGoHeldRegisterer(t *testing.T) {
+	runLoadCases(t, []loadCase{
+		{
+			name: "reads a project wrapper that holds its registerer, in a field or embedded, as that registerer",
+			files: map[string]string{"shop/m.go": goHeader + `
+type unRegisterer struct {
+	inner prometheus.Registerer
+	seen  []prometheus.Collector
+}
+
+type tracker struct{ prometheus.Registerer }
+
+func newUnRegisterer(r prometheus.Registerer) *unRegisterer { return &unRegisterer{inner: r} }
+
+func newTracker(r prometheus.Registerer) tracker { return tracker{Registerer: r} }
+
+func tenant(id string, base prometheus.Registerer) {
+	reg := prometheus.WrapRegistererWith(prometheus.Labels{"tenant": id}, base)
+	unreg := newUnRegisterer(reg)
+	reg = unreg
+	promauto.With(prometheus.WrapRegistererWithPrefix("shop_", reg)).NewCounter(prometheus.CounterOpts{Name: "hits_total"})
+}
+
+func tracked(base prometheus.Registerer) {
+	reg := prometheus.WrapRegistererWithPrefix("shop_", base)
+	reg = newTracker(reg)
+	promauto.With(reg).NewGauge(prometheus.GaugeOpts{Name: "tracked"})
+}
+
+func rewrapped(base prometheus.Registerer) {
+	reg := prometheus.WrapRegistererWithPrefix("shop_", base)
+	reg = newUnRegisterer(prometheus.WrapRegistererWithPrefix("again_", reg))
+	promauto.With(reg).NewGauge(prometheus.GaugeOpts{Name: "rewrapped"})
+}
+`},
+			want: []string{
+				"shop/m.go:27:107 shop_hits_total counter [tenant] promauto.With(…).NewCounter",
+				"shop/m.go:33:57 shop_tracked gauge [] promauto.With(…).NewGauge",
+				"shop/m.go:39:57 unresolved *rewrapped gauge: the registerer reg is assigned more than once",
+			},
+		},
+		{
+			name: "reads a registerer set under a condition in a helper evaluated at its call site",
+			files: map[string]string{
+				"go.mod": resolveMod,
+				"app/recv/recv.go": `package recv
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promauto"
+)
+
+type Options struct{ Registry *prometheus.Registry }
+
+func NewHandler(o *Options) prometheus.Counter {
+	var registerer prometheus.Registerer = nil
+	if o.Registry != nil {
+		registerer = o.Registry
+	}
+	if o.Registry != nil {
+		instrument(o.Registry)
+	}
+	return promauto.With(registerer).NewCounter(prometheus.CounterOpts{Name: "recv_forward_requests_total"})
+}
+
+func NewPrefixed(o *Options, other prometheus.Registerer) prometheus.Counter {
+	registerer := other
+	if o.Registry != nil {
+		registerer = prometheus.WrapRegistererWithPrefix("x_", o.Registry)
+	}
+	instrument(other)
+	return promauto.With(registerer).NewCounter(prometheus.CounterOpts{Name: "recv_prefixed_total"})
+}
+
+func instrument(reg prometheus.Registerer) {
+	promauto.With(reg).NewCounter(prometheus.CounterOpts{Name: "recv_http_requests_total"})
+}
+`,
+				"app/main.go": `package main
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+
+	"example.com/app/recv"
+)
+
+func main() {
+	reg := prometheus.NewRegistry()
+	recv.NewHandler(&recv.Options{Registry: reg})
+	recv.NewPrefixed(&recv.Options{Registry: reg}, reg)
+}
+`,
+			},
+			want: []string{
+				"app/recv/recv.go:18:75 recv_forward_requests_total counter [] promauto.With(…).NewCounter",
+				"app/recv/recv.go:31:61 recv_http_requests_total counter [] promauto.With(…).NewCounter",
+				"app/recv/recv.go:27:75 unresolved *recv_prefixed_total counter: the registerer registerer is assigned more than once",
+			},
+		},
+	})
+}
