@@ -19,3 +19,9 @@ func TestSourceFieldGoUnRegisterer(t *testing.T) {
 func TestSourceFieldGoHandler(t *testing.T) {
 	linttest.Run(t, "../fixtures/source-field-go-handler", fieldRules()...)
 }
+
+// Thanos' extprom.NewTxGaugeVec (G8): the GaugeVec made by promauto.With(nil) in a closure is
+// named by the registerer its collector is registered on; the callers' prefixes apply.
+func TestSourceFieldGoTxGauge(t *testing.T) {
+	linttest.Run(t, "../fixtures/source-field-go-txgauge", fieldRules()...)
+}

@@ -591,6 +591,7 @@ func (w *goWalker) constructor1(c *ast.CallExpr, name, typ string, stack []ast.N
 		w.unit.holders[key] = append(w.unit.holders[key], d)
 		d.holder = key
 	}
+	w.unit.byCall[c] = append(w.unit.byCall[c], d)
 	w.noteHolder(d, c, name, stack)
 	w.defs = append(w.defs, d)
 }

@@ -103,5 +103,37 @@ func main() {
 				"app/recv/recv.go:27:75 unresolved *recv_prefixed_total counter: the registerer registerer is assigned more than once",
 			},
 		},
+		{
+			name: "prefixes the metrics a collector holds with the registerer the collector is registered on",
+			files: map[string]string{"shop/m.go": goHeader + `
+type tx struct {
+	current *prometheus.GaugeVec
+	made    func() *prometheus.GaugeVec
+	own     prometheus.Counter
+}
+
+func newTx(reg prometheus.Registerer, opts prometheus.GaugeOpts) *tx {
+	f := func() *prometheus.GaugeVec {
+		g := promauto.With(nil).NewGaugeVec(opts, []string{"addr"})
+		return g
+	}
+	t := &tx{current: f(), made: f, own: promauto.With(reg).NewCounter(prometheus.CounterOpts{Name: "own_total"})}
+	reg.MustRegister(t)
+	return t
+}
+
+func setup(reg prometheus.Registerer) {
+	newTx(prometheus.WrapRegistererWithPrefix("shop_query_", reg), prometheus.GaugeOpts{Name: "results"})
+	direct := &tx{current: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "direct"}, nil)}
+	prometheus.WrapRegistererWithPrefix("shop_", reg).MustRegister(direct)
+}
+`},
+			want: []string{
+				// registered where it is made, on the wrapped registerer: prefixed once
+				"shop/m.go:29:2 shop_query_own_total counter [] promauto.With(…).NewCounter",
+				"shop/m.go:29:65 shop_query_results gauge [addr] absent promauto.With(…).NewGaugeVec",
+				"shop/m.go:30:75 shop_direct gauge [] absent prometheus.NewGaugeVec",
+			},
+		},
 	})
 }

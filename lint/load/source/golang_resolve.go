@@ -772,16 +772,18 @@ type goUnit struct {
 	holders   map[string][]*def
 	regs      []unitReg
 	inlineReg map[*ast.CallExpr]unitReg
+	byCall    map[*ast.CallExpr][]*def // definitions by the constructor call that made them
 }
 
 type unitReg struct {
 	key      string
+	calls    []*ast.CallExpr // or the constructor calls whose metrics a registered collector holds
 	wrap     regWrap
 	fromCall bool // the wrapping comes from the call site
 }
 
 func newUnit() *goUnit {
-	return &goUnit{holders: map[string][]*def{}, inlineReg: map[*ast.CallExpr]unitReg{}}
+	return &goUnit{holders: map[string][]*def{}, inlineReg: map[*ast.CallExpr]unitReg{}, byCall: map[*ast.CallExpr][]*def{}}
 }
 
 // register records R.MustRegister(m…) / R.Register(m) through a wrapped registerer.
@@ -802,15 +804,99 @@ func (w *goWalker) register(c *ast.CallExpr) {
 			continue
 		}
 		if key := descKey(a); key != "" {
-			w.unit.regs = append(w.unit.regs, unitReg{key, r, w.hits > h})
+			w.unit.regs = append(w.unit.regs, unitReg{key: key, wrap: r, fromCall: w.hits > h})
+		}
+		if calls := w.heldCalls(a, 0); len(calls) > 0 {
+			w.unit.regs = append(w.unit.regs, unitReg{calls: calls, wrap: r, fromCall: w.hits > h})
 		}
 	}
+}
+
+// unregistered tells whether a constructor call makes a metric it does not register itself:
+// prometheus.NewGaugeVec(…) or promauto.With(nil).NewGaugeVec(…).
+func (w *goWalker) unregistered(c *ast.CallExpr) bool {
+	sel, ok := ast.Unparen(c.Fun).(*ast.SelectorExpr)
+	if !ok {
+		return true // a dot import of prometheus
+	}
+	if reg, _, ok := w.factory(sel.X); ok {
+		return isNil(reg)
+	}
+	id, ok := sel.X.(*ast.Ident)
+	return ok && !w.isPromauto(id)
+}
+
+// maxHeldDepth bounds the variables, literals and function results followed from a
+// registered collector to the constructor calls that made its metrics.
+const maxHeldDepth = 6
+
+// heldCalls returns the constructor calls whose metrics a registered collector value holds:
+// Thanos' extprom.NewTxGaugeVec makes its GaugeVec with promauto.With(nil) in a closure f,
+// keeps tx := &TxGaugeVec{current: f(), newMetricVal: f}, then registers tx on the
+// registerer it is given, so the GaugeVec's name takes that registerer's prefix. Followed:
+// variables set once, struct literals' fields, calls of the project's functions and
+// closures (their return values).
+func (w *goWalker) heldCalls(e ast.Expr, depth int) []*ast.CallExpr {
+	if depth > maxHeldDepth {
+		return nil
+	}
+	e = ast.Unparen(e)
+	if u, ok := e.(*ast.UnaryExpr); ok && u.Op == token.AND {
+		e = ast.Unparen(u.X)
+	}
+	switch x := e.(type) {
+	case *ast.Ident:
+		if init := w.initOf(x); init != nil {
+			return w.heldCalls(init, depth+1)
+		}
+	case *ast.CompositeLit:
+		var out []*ast.CallExpr
+		for _, el := range x.Elts {
+			if kv, ok := el.(*ast.KeyValueExpr); ok {
+				el = kv.Value
+			}
+			out = append(out, w.heldCalls(el, depth+1)...)
+		}
+		return out
+	case *ast.CallExpr:
+		if typ, ok := goConstructors[calleeName(x)]; ok && typ != "" && w.isConstructorCall(x) {
+			if !w.unregistered(x) {
+				return nil // registered where it is made: that registerer names it
+			}
+			return []*ast.CallExpr{x}
+		}
+		f := w.ctx.funcs[w.ctx.callee(x)]
+		if f == nil {
+			return nil
+		}
+		rs, ok := results(f)
+		if !ok || len(rs) > maxReturns {
+			return nil
+		}
+		var out []*ast.CallExpr
+		for _, r := range rs {
+			out = append(out, w.heldCalls(r, depth+1)...)
+		}
+		return out
+	}
+	return nil
 }
 
 // applyRegs prefixes the definitions registered through wrapped registerers in this unit.
 func (w *goWalker) applyRegs() {
 	for _, r := range w.unit.regs {
-		for _, d := range w.unit.holders[r.key] {
+		ds := w.unit.holders[r.key]
+		if r.key == "" {
+			ds = nil
+			for _, c := range r.calls {
+				for _, d := range w.unit.byCall[c] {
+					if !slices.Contains(ds, d) {
+						ds = append(ds, d)
+					}
+				}
+			}
+		}
+		for _, d := range ds {
 			d.wrap(r.wrap)
 			w.fromCall[d] = w.fromCall[d] || r.fromCall
 		}
