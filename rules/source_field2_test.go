@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/driftlint/driftlint/lint/linttest"
+	"github.com/driftlint/driftlint/rules"
 )
 
 // Misses of issue 14's field re-run (docs/field-results.md, "the six projects again").
@@ -24,4 +25,10 @@ func TestSourceFieldGoHandler(t *testing.T) {
 // named by the registerer its collector is registered on; the callers' prefixes apply.
 func TestSourceFieldGoTxGauge(t *testing.T) {
 	linttest.Run(t, "../fixtures/source-field-go-txgauge", fieldRules()...)
+}
+
+// meilisearch (R3): a gauge holder brought in by `use crate::metrics::{…, X}` and only
+// .inc()ed is a gauge that only grows; the name in the use declaration is not an escape.
+func TestSourceFieldRustGrowUse(t *testing.T) {
+	linttest.Run(t, "../fixtures/source-rust-grow-use", rules.RateOnGauge)
 }
