@@ -137,3 +137,27 @@ func setup(reg prometheus.Registerer) {
 		},
 	})
 }
+
+// TestLoadGoLongHelperChain checks that a chain of helpers as deep as the bound is read at its
+// call site whatever order the resolver's maps are walked in (the helpers were found in a
+// bounded number of sweeps over a map, so a long chain was found or not by chance).
+func TestLoadGoLongHelperChain(t *testing.T) {
+	runLoadCases(t, []loadCase{{
+		name: "reads a chain of ten helpers at its call site",
+		files: map[string]string{"shop/m.go": goHeader + `
+func setup() { h1("shop_chained") }
+
+func h1(name string) { h2(name) }
+func h2(name string) { h3(name) }
+func h3(name string) { h4(name) }
+func h4(name string) { h5(name) }
+func h5(name string) { h6(name) }
+func h6(name string) { h7(name) }
+func h7(name string) { h8(name) }
+func h8(name string) { h9(name) }
+func h9(name string) { h10(name) }
+func h10(name string) { promauto.NewGauge(prometheus.GaugeOpts{Name: name}) }
+`},
+		want: []string{"shop/m.go:12:19 shop_chained gauge [] promauto.NewGauge"},
+	}})
+}

@@ -11,10 +11,10 @@ import (
 
 // Bounds of the resolver. A bound that is hit becomes an unresolved definition saying so.
 const (
-	maxHelperDepth   = 6    // helper calls nested inside helper calls, evaluated at a call site
+	maxHelperDepth   = 10   // helper calls nested inside helper calls, evaluated at a call site
 	maxExpansions    = 2000 // helper call sites evaluated per file
+	maxHelperSweeps  = 8    // rounds following local variables back to a function's parameters
 	maxEvalDepth     = 64   // nested expressions and variables followed while working out one value
-	maxHelperSweeps  = 8    // rounds finding helpers that call helpers
 	maxDepDepth      = 2    // imports followed from a walked package for constants (1: direct imports)
 	maxReturns       = 8    // return statements of a function returning a registerer that are compared
 	boundDepthReason = "the helper calls nest deeper than %d, the bound of the resolver, and this one's names depend on its caller"
@@ -331,21 +331,31 @@ func (c *goCtx) findHelpers(walked []*goFile) {
 			return true
 		})
 	}
-	for range maxHelperSweeps {
-		changed := false
-		for f, os := range calls {
-			if f.defines {
-				continue
-			}
-			for _, o := range os {
-				if g := c.funcs[o]; g != nil && g.defines {
-					f.defines, changed = true, true
-					break
-				}
+	// A function that calls a defining function with a parameter defines too: marked from
+	// the definers back along the calls, each function once, so the result is the same
+	// whatever order the maps are walked in.
+	callers := map[*goFunc][]*goFunc{}
+	var queue []*goFunc
+	for f, os := range calls {
+		for _, o := range os {
+			if g := c.funcs[o]; g != nil {
+				callers[g] = append(callers[g], f)
 			}
 		}
-		if !changed {
-			break
+	}
+	for _, f := range c.funcs {
+		if f.defines {
+			queue = append(queue, f)
+		}
+	}
+	for len(queue) > 0 {
+		g := queue[len(queue)-1]
+		queue = queue[:len(queue)-1]
+		for _, f := range callers[g] {
+			if !f.defines {
+				f.defines = true
+				queue = append(queue, f)
+			}
 		}
 	}
 	for _, g := range walked {
