@@ -93,8 +93,9 @@ type goWalker struct {
 	expansions   int
 	depth        int
 	selfWrapping map[types.Object]bool
-	hits         int           // parameter bindings read so far
-	fromCall     map[*def]bool // definitions that depend on the call site of the helper read
+	regVars      map[types.Object]bool // registerer variables whose values are being compared
+	hits         int                   // parameter bindings read so far
+	fromCall     map[*def]bool         // definitions that depend on the call site of the helper read
 	ownAt        map[*def]ownPos
 	ext          map[*goFile][]*def // definitions of helpers of other files (or this one)
 	// Variables holding one of several constants (golang_alts.go): forks met while reading
@@ -108,7 +109,7 @@ func newWalker(g *goFile, ctx *goCtx) *goWalker {
 	w := &goWalker{
 		g: g, ctx: ctx, info: ctx.info, prom: map[string]bool{}, promauto: map[string]bool{}, fmtPkg: map[string]bool{},
 		descs: map[string][]*def{}, inline: map[*ast.CallExpr][]*def{}, inlineTyp: map[*ast.CallExpr]string{}, descTypes: map[string]string{},
-		chained: map[*ast.BasicLit]bool{}, unit: newUnit(), selfWrapping: map[types.Object]bool{}, fromCall: map[*def]bool{}, ownAt: map[*def]ownPos{}, ext: map[*goFile][]*def{},
+		chained: map[*ast.BasicLit]bool{}, unit: newUnit(), selfWrapping: map[types.Object]bool{}, regVars: map[types.Object]bool{}, fromCall: map[*def]bool{}, ownAt: map[*def]ownPos{}, ext: map[*goFile][]*def{},
 		pinned: map[types.Object]value{},
 	}
 	for _, im := range g.ast.Imports {
@@ -590,6 +591,7 @@ func (w *goWalker) constructor1(c *ast.CallExpr, name, typ string, stack []ast.N
 		w.unit.holders[key] = append(w.unit.holders[key], d)
 		d.holder = key
 	}
+	w.unit.byCall[c] = append(w.unit.byCall[c], d)
 	w.noteHolder(d, c, name, stack)
 	w.defs = append(w.defs, d)
 }

@@ -6,14 +6,15 @@ import (
 	"go/token"
 	"go/types"
 	"slices"
+	"strconv"
 )
 
 // Bounds of the resolver. A bound that is hit becomes an unresolved definition saying so.
 const (
-	maxHelperDepth   = 6    // helper calls nested inside helper calls, evaluated at a call site
+	maxHelperDepth   = 10   // helper calls nested inside helper calls, evaluated at a call site
 	maxExpansions    = 2000 // helper call sites evaluated per file
+	maxHelperSweeps  = 8    // rounds following local variables back to a function's parameters
 	maxEvalDepth     = 64   // nested expressions and variables followed while working out one value
-	maxHelperSweeps  = 8    // rounds finding helpers that call helpers
 	maxDepDepth      = 2    // imports followed from a walked package for constants (1: direct imports)
 	maxReturns       = 8    // return statements of a function returning a registerer that are compared
 	boundDepthReason = "the helper calls nest deeper than %d, the bound of the resolver, and this one's names depend on its caller"
@@ -41,6 +42,8 @@ type goCtx struct {
 	// selfWrap holds the registerer variables whose one assignment wraps themselves:
 	// reg = prometheus.WrapRegistererWithPrefix("x_", reg).
 	selfWrap map[types.Object]*ast.CallExpr
+	// regFields are the struct fields declared prometheus.Registerer (named or embedded).
+	regFields map[types.Object]bool
 }
 
 // goFunc is a function body with its signature.
@@ -76,7 +79,8 @@ func newGoCtx(s *goSet) *goCtx {
 		s: s, info: s.info, loopVars: map[types.Object]bool{}, params: map[types.Object]bool{},
 		inits: map[types.Object]ast.Expr{}, assigned: map[types.Object]bool{},
 		funcs: map[types.Object]*goFunc{}, helpers: map[*ast.BlockStmt]bool{}, selfWrap: map[types.Object]*ast.CallExpr{},
-		alts: map[types.Object][]ast.Expr{}, opaque: map[types.Object]bool{},
+		regFields: map[types.Object]bool{},
+		alts:      map[types.Object][]ast.Expr{}, opaque: map[types.Object]bool{},
 	}
 	var walked []*goFile
 	for _, p := range s.pkgs {
@@ -141,8 +145,20 @@ func (c *goCtx) prepare(p *goPkg, g *goFile) {
 			c.opaque[o] = true
 		}
 	}
+	promLocal := map[string]bool{}
+	for _, im := range g.ast.Imports {
+		if ip, err := strconv.Unquote(im.Path.Value); err == nil && ip == promPath {
+			if im.Name != nil {
+				promLocal[im.Name.Name] = true
+			} else {
+				promLocal["prometheus"] = true
+			}
+		}
+	}
 	ast.Inspect(g.ast, func(n ast.Node) bool {
 		switch n := n.(type) {
+		case *ast.StructType:
+			c.registererFields(n, promLocal)
 		case *ast.FuncDecl:
 			if n.Body != nil && p.bodies {
 				if o := c.info.Defs[n.Name]; o != nil {
@@ -219,6 +235,32 @@ func (c *goCtx) prepare(p *goPkg, g *goFile) {
 	})
 }
 
+// registererFields records the fields of a struct type declared prometheus.Registerer (the
+// type checker cannot tell: client_golang is outside the set, so its types are invalid).
+func (c *goCtx) registererFields(st *ast.StructType, promLocal map[string]bool) {
+	if st.Fields == nil {
+		return
+	}
+	for _, f := range st.Fields.List {
+		sel, ok := f.Type.(*ast.SelectorExpr)
+		if !ok || sel.Sel.Name != "Registerer" {
+			continue
+		}
+		if x, ok := sel.X.(*ast.Ident); !ok || !promLocal[x.Name] {
+			continue
+		}
+		ids := f.Names
+		if len(ids) == 0 {
+			ids = []*ast.Ident{sel.Sel} // embedded: the field is defined by the type's name
+		}
+		for _, id := range ids {
+			if o := c.info.Defs[id]; o != nil {
+				c.regFields[o] = true
+			}
+		}
+	}
+}
+
 // selfWrap returns the call of reg = prometheus.WrapRegistererWith…(…, reg) at the i-th
 // place of an assignment, or nil.
 func selfWrap(as *ast.AssignStmt, i int) *ast.CallExpr {
@@ -289,21 +331,31 @@ func (c *goCtx) findHelpers(walked []*goFile) {
 			return true
 		})
 	}
-	for range maxHelperSweeps {
-		changed := false
-		for f, os := range calls {
-			if f.defines {
-				continue
-			}
-			for _, o := range os {
-				if g := c.funcs[o]; g != nil && g.defines {
-					f.defines, changed = true, true
-					break
-				}
+	// A function that calls a defining function with a parameter defines too: marked from
+	// the definers back along the calls, each function once, so the result is the same
+	// whatever order the maps are walked in.
+	callers := map[*goFunc][]*goFunc{}
+	var queue []*goFunc
+	for f, os := range calls {
+		for _, o := range os {
+			if g := c.funcs[o]; g != nil {
+				callers[g] = append(callers[g], f)
 			}
 		}
-		if !changed {
-			break
+	}
+	for _, f := range c.funcs {
+		if f.defines {
+			queue = append(queue, f)
+		}
+	}
+	for len(queue) > 0 {
+		g := queue[len(queue)-1]
+		queue = queue[:len(queue)-1]
+		for _, f := range callers[g] {
+			if !f.defines {
+				f.defines = true
+				queue = append(queue, f)
+			}
 		}
 	}
 	for _, g := range walked {
@@ -550,6 +602,9 @@ type regWrap struct {
 	prefix        value
 	labels        []string
 	labelsUnknown bool
+	// cycle: the registerer was read back to a variable whose values are being compared
+	// (reg = NewUnRegisterer(reg)); the wrapping is what that read adds on top of it.
+	cycle bool
 }
 
 func (r regWrap) empty() bool {
@@ -583,8 +638,11 @@ func (w *goWalker) registerer(e ast.Expr) regWrap {
 			// A helper read past the depth bound: its callers' wrapping is not known.
 			return regWrap{prefix: unknown(fmt.Sprintf(boundDepthReason, maxHelperDepth))}
 		}
+		if w.regVars[o] {
+			return regWrap{prefix: known(""), cycle: true}
+		}
 		if w.ctx.assigned[o] {
-			if r, ok := w.sameRegisterer(x); ok && !w.ctx.params[o] { // a parameter's value comes from its callers
+			if r, ok := w.sameRegisterer(x, o); ok && !w.ctx.params[o] { // a parameter's value comes from its callers
 				return r
 			}
 			return regWrap{prefix: unknown("the registerer " + x.Name + " is assigned more than once")}
@@ -608,8 +666,68 @@ func (w *goWalker) registerer(e ast.Expr) regWrap {
 		if r, ok := w.wrapperCall(x); ok {
 			return r
 		}
+	case *ast.UnaryExpr:
+		if x.Op == token.AND {
+			if cl, ok := ast.Unparen(x.X).(*ast.CompositeLit); ok {
+				return w.holdingRegisterer(cl)
+			}
+		}
+	case *ast.CompositeLit:
+		return w.holdingRegisterer(x)
 	}
 	return none
+}
+
+// holdingRegisterer reads a struct literal of the project that holds a registerer (Thanos'
+// &UnRegisterer{Registerer: inner}, embedding prometheus.Registerer) as the registerer it
+// holds: such a wrapper forwards registrations and adds no prefix of its own. A literal
+// with no registerer field, or more than one, wraps nothing.
+func (w *goWalker) holdingRegisterer(cl *ast.CompositeLit) regWrap {
+	var held ast.Expr
+	n := 0
+	for _, el := range cl.Elts {
+		kv, ok := el.(*ast.KeyValueExpr)
+		if !ok {
+			continue
+		}
+		k, ok := kv.Key.(*ast.Ident)
+		if !ok || !w.registererField(cl, k) {
+			continue
+		}
+		held = kv.Value
+		n++
+	}
+	if n != 1 {
+		return regWrap{prefix: known("")}
+	}
+	return w.registerer(held)
+}
+
+// registererField tells whether a struct literal's key names a field declared
+// prometheus.Registerer (else, without type information, an embedded Registerer).
+func (w *goWalker) registererField(cl *ast.CompositeLit, k *ast.Ident) bool {
+	if o := w.info.Uses[k]; o != nil {
+		return w.ctx.regFields[o]
+	}
+	// A body read by names only records no keys: look the field up in the literal's type.
+	var tn types.Object
+	switch t := ast.Unparen(cl.Type).(type) {
+	case *ast.Ident:
+		tn = w.info.Uses[t]
+	case *ast.SelectorExpr:
+		tn = w.info.Uses[t.Sel]
+	}
+	if tn != nil {
+		if st, ok := tn.Type().Underlying().(*types.Struct); ok {
+			for f := range st.Fields() {
+				if f.Name() == k.Name {
+					return w.ctx.regFields[f]
+				}
+			}
+			return false
+		}
+	}
+	return k.Name == "Registerer"
 }
 
 // wrapperCall reads a call of the project's own function that returns a registerer (Thanos'
@@ -664,16 +782,18 @@ type goUnit struct {
 	holders   map[string][]*def
 	regs      []unitReg
 	inlineReg map[*ast.CallExpr]unitReg
+	byCall    map[*ast.CallExpr][]*def // definitions by the constructor call that made them
 }
 
 type unitReg struct {
 	key      string
+	calls    []*ast.CallExpr // or the constructor calls whose metrics a registered collector holds
 	wrap     regWrap
 	fromCall bool // the wrapping comes from the call site
 }
 
 func newUnit() *goUnit {
-	return &goUnit{holders: map[string][]*def{}, inlineReg: map[*ast.CallExpr]unitReg{}}
+	return &goUnit{holders: map[string][]*def{}, inlineReg: map[*ast.CallExpr]unitReg{}, byCall: map[*ast.CallExpr][]*def{}}
 }
 
 // register records R.MustRegister(m…) / R.Register(m) through a wrapped registerer.
@@ -694,15 +814,99 @@ func (w *goWalker) register(c *ast.CallExpr) {
 			continue
 		}
 		if key := descKey(a); key != "" {
-			w.unit.regs = append(w.unit.regs, unitReg{key, r, w.hits > h})
+			w.unit.regs = append(w.unit.regs, unitReg{key: key, wrap: r, fromCall: w.hits > h})
+		}
+		if calls := w.heldCalls(a, 0); len(calls) > 0 {
+			w.unit.regs = append(w.unit.regs, unitReg{calls: calls, wrap: r, fromCall: w.hits > h})
 		}
 	}
+}
+
+// unregistered tells whether a constructor call makes a metric it does not register itself:
+// prometheus.NewGaugeVec(…) or promauto.With(nil).NewGaugeVec(…).
+func (w *goWalker) unregistered(c *ast.CallExpr) bool {
+	sel, ok := ast.Unparen(c.Fun).(*ast.SelectorExpr)
+	if !ok {
+		return true // a dot import of prometheus
+	}
+	if reg, _, ok := w.factory(sel.X); ok {
+		return isNil(reg)
+	}
+	id, ok := sel.X.(*ast.Ident)
+	return ok && !w.isPromauto(id)
+}
+
+// maxHeldDepth bounds the variables, literals and function results followed from a
+// registered collector to the constructor calls that made its metrics.
+const maxHeldDepth = 6
+
+// heldCalls returns the constructor calls whose metrics a registered collector value holds:
+// Thanos' extprom.NewTxGaugeVec makes its GaugeVec with promauto.With(nil) in a closure f,
+// keeps tx := &TxGaugeVec{current: f(), newMetricVal: f}, then registers tx on the
+// registerer it is given, so the GaugeVec's name takes that registerer's prefix. Followed:
+// variables set once, struct literals' fields, calls of the project's functions and
+// closures (their return values).
+func (w *goWalker) heldCalls(e ast.Expr, depth int) []*ast.CallExpr {
+	if depth > maxHeldDepth {
+		return nil
+	}
+	e = ast.Unparen(e)
+	if u, ok := e.(*ast.UnaryExpr); ok && u.Op == token.AND {
+		e = ast.Unparen(u.X)
+	}
+	switch x := e.(type) {
+	case *ast.Ident:
+		if init := w.initOf(x); init != nil {
+			return w.heldCalls(init, depth+1)
+		}
+	case *ast.CompositeLit:
+		var out []*ast.CallExpr
+		for _, el := range x.Elts {
+			if kv, ok := el.(*ast.KeyValueExpr); ok {
+				el = kv.Value
+			}
+			out = append(out, w.heldCalls(el, depth+1)...)
+		}
+		return out
+	case *ast.CallExpr:
+		if typ, ok := goConstructors[calleeName(x)]; ok && typ != "" && w.isConstructorCall(x) {
+			if !w.unregistered(x) {
+				return nil // registered where it is made: that registerer names it
+			}
+			return []*ast.CallExpr{x}
+		}
+		f := w.ctx.funcs[w.ctx.callee(x)]
+		if f == nil {
+			return nil
+		}
+		rs, ok := results(f)
+		if !ok || len(rs) > maxReturns {
+			return nil
+		}
+		var out []*ast.CallExpr
+		for _, r := range rs {
+			out = append(out, w.heldCalls(r, depth+1)...)
+		}
+		return out
+	}
+	return nil
 }
 
 // applyRegs prefixes the definitions registered through wrapped registerers in this unit.
 func (w *goWalker) applyRegs() {
 	for _, r := range w.unit.regs {
-		for _, d := range w.unit.holders[r.key] {
+		ds := w.unit.holders[r.key]
+		if r.key == "" {
+			ds = nil
+			for _, c := range r.calls {
+				for _, d := range w.unit.byCall[c] {
+					if !slices.Contains(ds, d) {
+						ds = append(ds, d)
+					}
+				}
+			}
+		}
+		for _, d := range ds {
 			d.wrap(r.wrap)
 			w.fromCall[d] = w.fromCall[d] || r.fromCall
 		}
@@ -781,12 +985,55 @@ func bindParams(w *goWalker, f *goFunc, call *ast.CallExpr, env *goEnv) {
 // sameRegisterer reads a registerer variable assigned more than once in its file (var r
 // prometheus.Registerer = nil; if … { r = o.Registry }): when every value assigned to that
 // name wraps the same way (nil and plain registerers do not wrap), that is the wrapping.
-func (w *goWalker) sameRegisterer(x *ast.Ident) (regWrap, bool) {
-	if w.g == nil || w.g.ast == nil {
+func (w *goWalker) sameRegisterer(x *ast.Ident, o types.Object) (regWrap, bool) {
+	vals := w.ctx.alternatives(o)
+	if vals == nil {
+		vals = w.namedValues(x)
+	}
+	if len(vals) == 0 || len(vals) > 8 {
 		return regWrap{}, false
 	}
+	if o != nil {
+		w.regVars[o] = true
+		defer delete(w.regVars, o)
+	}
+	var first regWrap
+	seen := false
+	for _, v := range vals {
+		if id, ok := ast.Unparen(v).(*ast.Ident); ok && id.Name == x.Name {
+			return regWrap{}, false // r = r: a loop the walker does not follow
+		}
+		r := w.registerer(v)
+		if !r.prefix.known() || r.labelsUnknown {
+			return regWrap{}, false
+		}
+		if r.cycle {
+			if r.prefix.s != "" || len(r.labels) > 0 {
+				return regWrap{}, false // each assignment wraps it once more
+			}
+			continue // the variable's other value, passed through a wrapper that adds nothing
+		}
+		if !seen {
+			first, seen = r, true
+		} else if r.prefix.s != first.prefix.s || !slices.Equal(r.labels, first.labels) {
+			return regWrap{}, false
+		}
+	}
+	return first, seen
+}
+
+// namedValues returns the values assigned to a name in the file the variable is declared
+// in (the walked file, or the helper's when its body is read at a call site).
+func (w *goWalker) namedValues(x *ast.Ident) []ast.Expr {
+	g := w.g
+	if w.env != nil && w.env.fn != nil && w.env.fn.g != nil {
+		g = w.env.fn.g
+	}
+	if g == nil || g.ast == nil {
+		return nil
+	}
 	var vals []ast.Expr
-	ast.Inspect(w.g.ast, func(n ast.Node) bool {
+	ast.Inspect(g.ast, func(n ast.Node) bool {
 		switch s := n.(type) {
 		case *ast.AssignStmt:
 			if len(s.Lhs) != len(s.Rhs) {
@@ -806,23 +1053,5 @@ func (w *goWalker) sameRegisterer(x *ast.Ident) (regWrap, bool) {
 		}
 		return true
 	})
-	if len(vals) == 0 || len(vals) > 8 {
-		return regWrap{}, false
-	}
-	var first regWrap
-	for i, v := range vals {
-		if id, ok := ast.Unparen(v).(*ast.Ident); ok && id.Name == x.Name {
-			return regWrap{}, false // r = r: a loop the walker does not follow
-		}
-		r := w.registerer(v)
-		if !r.prefix.known() || r.labelsUnknown {
-			return regWrap{}, false
-		}
-		if i == 0 {
-			first = r
-		} else if r.prefix.s != first.prefix.s || !slices.Equal(r.labels, first.labels) {
-			return regWrap{}, false
-		}
-	}
-	return first, true
+	return vals
 }

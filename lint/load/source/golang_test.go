@@ -373,7 +373,11 @@ func h4(n string) { h5(n) }
 func h5(n string) { h6(n) }
 func h6(n string) { h7(n) }
 func h7(n string) { h8(n) }
-func h8(n string) { promauto.NewGauge(prometheus.GaugeOpts{Name: n}) }
+func h8(n string) { h9(n) }
+func h9(n string) { h10(n) }
+func h10(n string) { h11(n) }
+func h11(n string) { h12(n) }
+func h12(n string) { promauto.NewGauge(prometheus.GaugeOpts{Name: n}) }
 
 func start() {
 	deep(3, "shop_deep")
@@ -381,9 +385,9 @@ func start() {
 }
 `},
 		want: []string{
-			"shop/m.go:31:10 shop_deep gauge [] promauto.NewGauge",
+			"shop/m.go:35:10 shop_deep gauge [] promauto.NewGauge",
 			"shop/m.go:12:73 unresolved * gauge: the name comes from the parameter name",
-			"shop/m.go:32:2 unresolved * untyped: the helper calls nest deeper than 6, the bound of the resolver, and this one's names depend on its caller",
+			"shop/m.go:36:2 unresolved * untyped: the helper calls nest deeper than 10, the bound of the resolver, and this one's names depend on its caller",
 		},
 	},
 	{

@@ -99,7 +99,7 @@ func (r *rustFile) usesOf(v string, d *def) rustUses {
 	}
 	for _, t := range s.uses[v] {
 		f, k := t.f, t.k
-		if f.crate != r.crate || f == r && k == decl || f.skip[k] || f.text(k-1) == "." {
+		if f.crate != r.crate || f == r && k == decl || f.skip[k] || f.text(k-1) == "." || f.inUse(k) {
 			continue
 		}
 		f.readUse(k, &u)
@@ -147,6 +147,37 @@ func (r *rustFile) readUse(k int, u *rustUses) {
 	default:
 		u.shrinks = true
 	}
+}
+
+// maxUseTokens bounds the tokens read back from a name to the use declaration it may be in.
+const maxUseTokens = 256
+
+// inUse reports whether the name at token k is named in a use declaration (use
+// crate::metrics::{A, X}; use crate::metrics::X;): a mention that brings the holder into
+// scope, neither a use of it nor its escape. A holder renamed (X as Y) is not: the uses of
+// Y are not read, so it counts as escaping.
+func (r *rustFile) inUse(k int) bool {
+	switch r.text(k + 1) {
+	case ",", "}", ";":
+	default:
+		return false
+	}
+	for j := k - 1; j >= 0 && j >= k-maxUseTokens; j-- {
+		switch t := r.text(j); t {
+		case "use":
+			return true
+		case "::", "{", "}", ",", "as", "*", "self", "super", "crate":
+		default:
+			if r.kind(j) != tokIdent {
+				return false
+			}
+			// Two names in a row only after "as" (X as Y); else this is code.
+			if j+1 < k && r.kind(j+1) == tokIdent && r.text(j+1) != "as" && t != "as" {
+				return false
+			}
+		}
+	}
+	return false
 }
 
 // labelList reads the &["a", B] argument of with_label_values( at open into v, by position.

@@ -53,6 +53,35 @@ fn f(code: &str) {
 			want: []string{"svc_reqs_total code=200,500", "svc_reqs_total route=/a,/b,/c complete"},
 		},
 		{
+			name: "reads a holder named in a use declaration as used where it is used, not as escaping",
+			files: map[string]string{
+				"svc/src/main.rs": "mod metrics;\nmod routes;\nfn main() {}\n",
+				"svc/src/metrics.rs": `use prometheus::*;
+lazy_static! {
+    pub static ref DEGRADED: IntGauge = register_int_gauge!("svc_degraded", "D.").unwrap();
+    pub static ref SEARCHES: IntGauge = register_int_gauge!("svc_searches", "S.").unwrap();
+    pub static ref RENAMED: IntGauge = register_int_gauge!("svc_renamed", "R.").unwrap();
+    pub static ref DEPTH: IntGauge = register_int_gauge!("svc_depth", "Q.").unwrap();
+}
+`,
+				"svc/src/routes.rs": `use crate::metrics::{
+    DEGRADED, DEPTH,
+    RENAMED as R,
+};
+use crate::metrics::SEARCHES;
+pub fn f() {
+    DEGRADED.inc();
+    SEARCHES.inc();
+    RENAMED.inc();
+    R.dec();
+    DEPTH.inc();
+    DEPTH.set(0);
+}
+`,
+			},
+			growing: []string{"svc_degraded", "svc_searches"},
+		},
+		{
 			name: "gives no complete set when the holder is passed on, is pub in a library, or a use is not a literal list",
 			files: map[string]string{
 				"a/src/main.rs": `use prometheus::*;
