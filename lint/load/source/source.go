@@ -128,7 +128,7 @@
 // is never registered is still a definition); variables are followed only to a single
 // initializer never assigned again (and reg = prometheus.WrapRegistererWith…(…, reg)); types
 // are not inferred in bodies, so a method helper resolves only when its name is unique in the
-// package; helper calls nest at most 6 deep (the level past it is read with its parameters
+// package; helper calls nest at most 10 deep (the level past it is read with its parameters
 // unknown, and a helper it calls is reported) and a file evaluates at most 2000 helper call
 // sites — past either bound the call site is an unresolved definition saying so; a helper
 // that nobody in the set calls keeps its parameters unresolved; constants are followed
