@@ -2,6 +2,7 @@ package rules
 
 import (
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -50,6 +51,26 @@ func TestREADMEListsEveryRule(t *testing.T) {
 	for _, r := range All() {
 		if !strings.Contains(string(readme), "`"+r.ID+"`") {
 			t.Errorf("README.md does not list rule `%s`", r.ID)
+		}
+	}
+}
+
+// The project's own documents hold no merge conflict markers (a merge once committed README.md
+// with them, and every other test still passed).
+func TestDocsHaveNoConflictMarkers(t *testing.T) {
+	docs, err := filepath.Glob("../docs/*.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range append(docs, "../README.md", "../SECURITY.md") {
+		src, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, line := range strings.Split(string(src), "\n") {
+			if strings.HasPrefix(line, "<<<<<<< ") || strings.HasPrefix(line, ">>>>>>> ") || line == "=======" {
+				t.Errorf("%s:%d: a merge conflict marker: %q", p, i+1, line)
+			}
 		}
 	}
 }
