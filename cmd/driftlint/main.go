@@ -489,14 +489,21 @@ func withOutput(cmd *cobra.Command, of outputFlags, rootDir string, print func(w
 		w := cmd.OutOrStdout()
 		return print(w, !of.noColor && colorable(w))
 	}
-	var buf bytes.Buffer
-	if err := print(&buf, false); err != nil {
-		return err
+	// Streamed into a temporary file beside the output, renamed when complete: a report of
+	// a hundred thousand findings is never held whole in memory (64 MB of JSON was).
+	err := safefs.WriteOutsideFunc(of.output, rootDir, func(w io.Writer) error {
+		if err := print(w, false); err != nil {
+			return err
+		}
+		if cmd.Context().Err() != nil {
+			return errInterrupted
+		}
+		return nil
+	})
+	if werr, ok := errors.AsType[*safefs.WriteError](err); ok {
+		return werr.Err // the report's own error, or the interrupt: the file is left as it was
 	}
-	if err := cmd.Context().Err(); err != nil {
-		return errInterrupted
-	}
-	if err := safefs.WriteOutside(of.output, buf.Bytes(), rootDir); err != nil {
+	if err != nil {
 		return fmt.Errorf("--output: %w", err)
 	}
 	return nil

@@ -3,13 +3,43 @@ package main
 import (
 	"fmt"
 	"os"
+	"runtime"
 	"runtime/pprof"
 )
 
 // startProfile writes a CPU profile of the run to the file DRIFTLINT_CPUPROFILE names, for
 // the bench harness and for anyone chasing a slow input (`go tool pprof driftlint FILE`). It
 // returns the function that ends the profile.
+//
+// DRIFTLINT_MEMPROFILE names a file for a heap profile written when the run ends (after a
+// collection, so it shows what the run still holds: the project, the findings).
 func startProfile() func() {
+	stopCPU := startCPUProfile()
+	return func() {
+		stopCPU()
+		writeHeapProfile()
+	}
+}
+
+// writeHeapProfile writes the heap profile DRIFTLINT_MEMPROFILE asks for.
+func writeHeapProfile() {
+	path := os.Getenv("DRIFTLINT_MEMPROFILE")
+	if path == "" {
+		return
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "driftlint: DRIFTLINT_MEMPROFILE:", err)
+		return
+	}
+	runtime.GC()
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		fmt.Fprintln(os.Stderr, "driftlint: DRIFTLINT_MEMPROFILE:", err)
+	}
+	_ = f.Close()
+}
+
+func startCPUProfile() func() {
 	path := os.Getenv("DRIFTLINT_CPUPROFILE")
 	if path == "" {
 		return func() {}

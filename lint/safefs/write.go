@@ -1,10 +1,12 @@
 package safefs
 
 import (
+	"bufio"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -148,12 +150,35 @@ func RemoveTemps() {
 // refused when it lies inside root (rootDir; "" for none), whose files the change under
 // review controls.
 func WriteOutside(name string, data []byte, rootDir string) error {
+	return WriteOutsideFunc(name, rootDir, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
+// WriteError is an error of the write function WriteOutsideFunc was given, returned as it
+// is wrapped in this type so that callers can tell it from an error of the file.
+type WriteError struct{ Err error }
+
+func (e *WriteError) Error() string { return e.Err.Error() }
+func (e *WriteError) Unwrap() error { return e.Err }
+
+// WriteOutsideFunc is WriteOutside for content that write streams (a report of a hundred
+// thousand findings is never held in memory whole). When write fails, the file named is left
+// as it was and the error is a *WriteError.
+func WriteOutsideFunc(name, rootDir string, write func(w io.Writer) error) error {
 	if st, err := os.Stat(name); err == nil && !st.Mode().IsRegular() && !st.IsDir() {
 		f, err := os.OpenFile(name, os.O_WRONLY, 0)
 		if err != nil {
 			return err
 		}
-		_, err = f.Write(data)
+		bw := bufio.NewWriterSize(f, 64<<10)
+		err = write(bw)
+		if err != nil {
+			err = &WriteError{err}
+		} else {
+			err = bw.Flush()
+		}
 		if cerr := f.Close(); err == nil {
 			err = cerr
 		}
@@ -181,7 +206,12 @@ func WriteOutside(name string, data []byte, rootDir string) error {
 	}
 	registerTemp(f.Name())
 	defer unregisterTemp(f.Name())
-	_, err = f.Write(data)
+	bw := bufio.NewWriterSize(f, 64<<10)
+	if werr := write(bw); werr != nil {
+		err = &WriteError{werr}
+	} else {
+		err = bw.Flush()
+	}
 	if err == nil {
 		err = f.Chmod(perm)
 	}
