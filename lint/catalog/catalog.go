@@ -54,11 +54,15 @@ type Version struct {
 
 // Exporter is one catalogued exporter.
 type Exporter struct {
-	Name       string              // config name: "node-exporter", "kube-state-metrics", "kubernetes", "client-golang", …
-	Aliases    map[string][]string // alias → the name prefixes it selects ("kubelet" → ["kubelet_"], …); nil for most
-	Repo       string              // "prometheus/node_exporter"
-	SourceKind string              // "code", "docs", "test-exposition", "kubernetes-documentation-list"
-	Versions   []Version           // ascending; the last is the latest
+	Name    string              // config name: "node-exporter", "kube-state-metrics", "kubernetes", "client-golang", …
+	Aliases map[string][]string // alias → the name prefixes it selects ("kubelet" → ["kubelet_"], …); nil for most
+	// OwnsNames is set for a client library's defaults (client-golang, go-runtime,
+	// client-java, client-python): go_, jvm_ and process_ are shared with other libraries,
+	// so the exporter owns its names only, not their name spaces.
+	OwnsNames  bool
+	Repo       string    // "prometheus/node_exporter"
+	SourceKind string    // "code", "docs", "test-exposition", "kubernetes-documentation-list"
+	Versions   []Version // ascending; the last is the latest
 
 	file   string
 	once   sync.Once
@@ -73,6 +77,7 @@ type indexFile struct {
 	Exporters []struct {
 		Name       string              `json:"name"`
 		Aliases    map[string][]string `json:"aliases,omitempty"`
+		OwnsNames  bool                `json:"owns_names_only,omitempty"`
 		Repo       string              `json:"repo"`
 		SourceKind string              `json:"source_kind"`
 		Versions   []struct {
@@ -112,7 +117,7 @@ func loadIndexOnce() *index {
 		return ix
 	}
 	for _, x := range f.Exporters {
-		e := &Exporter{Name: x.Name, Aliases: x.Aliases, Repo: x.Repo, SourceKind: x.SourceKind, file: x.Data}
+		e := &Exporter{Name: x.Name, Aliases: x.Aliases, OwnsNames: x.OwnsNames, Repo: x.Repo, SourceKind: x.SourceKind, file: x.Data}
 		for _, v := range x.Versions {
 			e.Versions = append(e.Versions, Version(v))
 		}

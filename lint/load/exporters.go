@@ -70,7 +70,7 @@ func exporterDefs(ref lint.ExporterRef) (*lint.ExporterDefs, *lint.ParseProblem)
 		if !selected(f.Name) {
 			continue
 		}
-		if space, ok := source.OwnedSpace(f.Name); ok && !clientLibrary(e.Name) {
+		if space, ok := source.OwnedSpace(f.Name); ok && !e.OwnsNames {
 			covers[source.GlobEscape(space)+"_*"] = true
 		} else {
 			for _, s := range (&lint.Family{Name: f.Name, Type: f.Type}).SeriesNames() {
@@ -108,12 +108,4 @@ func exporterDefs(ref lint.ExporterRef) (*lint.ExporterDefs, *lint.ParseProblem)
 		}
 	}
 	return x, nil
-}
-
-// clientLibrary reports whether a catalogued exporter is a client library's defaults
-// (client-golang, client-java, go-runtime, …): the go_, jvm_ and process_ spaces are shared
-// by every client library and by Micrometer, so such an entry owns only its own names, never
-// their spaces.
-func clientLibrary(name string) bool {
-	return strings.HasPrefix(name, "client-") || name == "go-runtime"
 }

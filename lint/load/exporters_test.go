@@ -1,6 +1,8 @@
 package load
 
 import (
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/driftlint/driftlint/lint"
@@ -31,6 +33,20 @@ func TestExporterDefs(t *testing.T) {
 	}
 	if !owns["node_cpu_*"] {
 		t.Errorf("covers %v lack node_cpu_*", x.Expo.Covers)
+	}
+
+	// A client library's entry owns its names only (data: owns_names_only in the catalogue).
+	cg, problem := exporterDefs(lint.ExporterRef{Name: "client-golang", Exporter: "client-golang", Version: latest(t, "client-golang")})
+	if problem != nil {
+		t.Fatal(problem.Message)
+	}
+	for _, g := range cg.Expo.Covers {
+		if strings.ContainsAny(g, "*?[") {
+			t.Errorf("client-golang owns the space %s; it should own only its names", g)
+		}
+	}
+	if !slices.Contains(cg.Expo.Covers, "go_goroutines") {
+		t.Errorf("client-golang covers %v lack go_goroutines", cg.Expo.Covers)
 	}
 
 	k, _, _ := catalog.Lookup("kubelet")

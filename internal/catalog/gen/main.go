@@ -38,6 +38,7 @@ type options struct {
 type indexEntry struct {
 	Name       string              `json:"name"`
 	Aliases    map[string][]string `json:"aliases,omitempty"`
+	OwnsNames  bool                `json:"owns_names_only,omitempty"`
 	Repo       string              `json:"repo"`
 	SourceKind string              `json:"source_kind"`
 	Versions   []indexVersion      `json:"versions"`
@@ -65,7 +66,7 @@ func generate(m *Manifest, corr []Correction, o options) (map[string][]byte, err
 	out := map[string][]byte{}
 	var index []indexEntry
 	for _, e := range m.Exporters {
-		ie := indexEntry{Name: e.Name, Aliases: e.Aliases, Repo: e.Repo, SourceKind: e.Kind, Data: dataFile(e.Name)}
+		ie := indexEntry{Name: e.Name, Aliases: e.Aliases, OwnsNames: e.OwnsNames != "", Repo: e.Repo, SourceKind: e.Kind, Data: dataFile(e.Name)}
 		versions := slices.Clone(e.Versions)
 		var module string
 		mod := -1 // the version go.mod pins (reader gomod: the one without a commit)

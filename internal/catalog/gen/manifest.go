@@ -26,6 +26,10 @@ type ManifestExporter struct {
 	Kind    string              `yaml:"kind"` // source kind recorded: code, docs, test-exposition, kubernetes-documentation-list
 	Reader  string              `yaml:"reader"`
 	Aliases map[string][]string `yaml:"aliases"`
+	// OwnsNames is set for a client library's defaults (go_, jvm_, process_ families): the
+	// name spaces are shared with other libraries, so the exporter owns only its names, with
+	// the reason.
+	OwnsNames string `yaml:"owns_names_only"`
 	// Module is the Go module path for reader "gomod": the version go.mod pins (the
 	// last, with no ref or commit) is read from the module cache, older versions from
 	// the mirror at their commits.
