@@ -181,7 +181,7 @@ func (p *Project) index() {
 		}
 		for _, x := range p.Exporters {
 			p.globs = append(p.globs, x.Expo.Covers...)
-			for _, fam := range slices.Concat(familiesOf(x.Expo), x.Older) {
+			for _, fam := range slices.Concat(x.Expo.InOrder(), x.Older) {
 				for _, s := range fam.SeriesNames() {
 					if _, ok := p.defs[s]; !ok {
 						p.defs[s] = MetricDef{Kind: DefExporter, At: x.Ref.At, Family: fam, Exporter: x}
@@ -576,8 +576,8 @@ func excusedSuffixes(typ string) []string {
 	return []string{"_bucket", "_sum", "_count", "_created", "_total", "_gsum", "_gcount"}
 }
 
-// familiesOf returns an exposition's families in file order.
-func familiesOf(e *Exposition) []*Family {
+// InOrder returns the exposition's families in file order.
+func (e *Exposition) InOrder() []*Family {
 	out := make([]*Family, 0, len(e.Order))
 	for _, n := range e.Order {
 		out = append(out, e.Families[n])

@@ -1,7 +1,6 @@
 package load
 
 import (
-	"maps"
 	"slices"
 	"strings"
 
@@ -63,21 +62,9 @@ func exporterDefs(ref lint.ExporterRef) (*lint.ExporterDefs, *lint.ParseProblem)
 		expo.Order = append(expo.Order, f.Name)
 		expo.Code.Defs[f.Name] = &lint.CodeDef{Via: "the catalogue of " + e.Name, LabelsUnknown: f.LabelsUnknown}
 	}
-	all := e.AllFamilies()
-	covers := make(map[string]bool, len(all)/4)
 	older := map[string]bool{}
-	for _, f := range all {
-		if !selected(f.Name) {
-			continue
-		}
-		if space, ok := source.OwnedSpace(f.Name); ok && !e.OwnsNames {
-			covers[source.GlobEscape(space)+"_*"] = true
-		} else {
-			for _, s := range (&lint.Family{Name: f.Name, Type: f.Type}).SeriesNames() {
-				covers[source.GlobEscape(s)] = true
-			}
-		}
-		if expo.Families[f.Name] != nil || older[f.Name] {
+	for _, f := range e.AllFamilies() {
+		if !selected(f.Name) || expo.Families[f.Name] != nil || older[f.Name] {
 			continue
 		}
 		older[f.Name] = true
@@ -96,7 +83,8 @@ func exporterDefs(ref lint.ExporterRef) (*lint.ExporterDefs, *lint.ParseProblem)
 			x.RenamedIn[f.Name] = f.Until
 		}
 	}
-	expo.Covers = slices.Sorted(maps.Keys(covers))
+	// The exporter owns the names of every catalogued version, sorted: the data's order.
+	expo.Covers = slices.Sorted(slices.Values(source.Covers(slices.Concat(expo.InOrder(), x.Older), !e.OwnsNames)))
 	// A catalogue lists every family an exporter can export, not what one scrape of one
 	// target shows: that one family carries namespace (prometheus-operator's spec_replicas)
 	// says nothing of another's, which the scrape gives the target's namespace. And an

@@ -13,6 +13,7 @@ import (
 
 	"github.com/driftlint/driftlint/lint"
 	"github.com/driftlint/driftlint/lint/load/fetch"
+	"github.com/driftlint/driftlint/lint/load/source"
 )
 
 // SnapshotVersion is the version of the snapshot format that driftlint snapshot writes and
@@ -105,26 +106,14 @@ func firstWords(names []string) []string {
 		if lint.IsRecordingName(n) {
 			continue
 		}
-		g := globEscape(n)
+		g := source.GlobEscape(n)
 		if w := lint.MetricPrefix(n); w != n {
-			g = globEscape(w) + "_*"
+			g = source.GlobEscape(w) + "_*"
 		}
 		out = append(out, g)
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
-}
-
-// globEscape escapes the characters path.Match gives a meaning to.
-func globEscape(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if strings.ContainsRune(`*?[]\`, r) {
-			b.WriteByte('\\')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }
 
 // QueriedNames returns the sorted metric names that the queries read through an exact name

@@ -400,7 +400,12 @@ func newFamily(d *def, name, typ string, at lint.Pos, e *lint.Exposition) (*lint
 // loki_distributor_*). Names an unresolved definition may produce are excused by the project
 // (lint.Project.Excused), not carved out of the coverage here: a definition whose name is
 // wholly unknown excuses nothing.
-func covers(e *lint.Exposition) []string {
+func covers(e *lint.Exposition) []string { return Covers(e.InOrder(), true) }
+
+// Covers returns the metric-name globs that definitions of fams are the truth for, in their
+// order without repeats: the space each name owns (OwnedSpace) when spaces is set, else, and
+// for names that own none, the family's series names.
+func Covers(fams []*lint.Family, spaces bool) []string {
 	out := []string{}
 	seen := map[string]bool{}
 	add := func(g string) {
@@ -409,13 +414,13 @@ func covers(e *lint.Exposition) []string {
 			out = append(out, g)
 		}
 	}
-	for _, name := range e.Order {
-		if space, ok := OwnedSpace(name); ok {
-			add(globEscape(space) + "_*")
+	for _, f := range fams {
+		if space, ok := OwnedSpace(f.Name); ok && spaces {
+			add(GlobEscape(space) + "_*")
 			continue
 		}
-		for _, s := range e.Families[name].SeriesNames() {
-			add(globEscape(s))
+		for _, s := range f.SeriesNames() {
+			add(GlobEscape(s))
 		}
 	}
 	return out
@@ -438,9 +443,6 @@ func OwnedSpace(name string) (string, bool) {
 	}
 	return name[:first+1+second], true
 }
-
-// globEscape quotes the characters path.Match treats specially.
-var globEscape = GlobEscape
 
 // GlobEscape quotes the characters path.Match treats specially.
 func GlobEscape(s string) string {
@@ -530,7 +532,7 @@ func prefixNames(e *lint.Exposition, prefix string) {
 	if e.Code != nil {
 		e.Code.Defs = defs
 		for i := range e.Code.Unresolved {
-			e.Code.Unresolved[i].Pattern = globEscape(prefix) + e.Code.Unresolved[i].Pattern
+			e.Code.Unresolved[i].Pattern = GlobEscape(prefix) + e.Code.Unresolved[i].Pattern
 		}
 	}
 	e.Covers = covers(e)
