@@ -17,7 +17,6 @@ import (
 
 	"github.com/driftlint/driftlint/lint"
 	"github.com/driftlint/driftlint/lint/load"
-	"github.com/driftlint/driftlint/lint/safefs"
 )
 
 // schemaURL is where editors fetch the JSON Schema of .driftlint.yaml.
@@ -248,19 +247,9 @@ func initConfig(dir string, scan *initScan) ([]byte, initCounts) {
 	}
 
 	writeSources(&b, scan.langs)
-	var exps []initExporter
-	if root, err := safefs.Open(dir); err == nil {
-		exps = proposeExporters(root, slices.Concat(rules, dashboards))
-		_ = root.Close()
-	}
-	writeExporters(&b, exps)
-	writeRunbookURLs(&b, dir, rules, scan.mdFiles)
-	var sites []initDocSite
-	if root, err := safefs.Open(dir); err == nil {
-		sites = docSites(root, scan.siteConfs, scan.mdFiles)
-		_ = root.Close()
-	}
-	writeDocSites(&b, sites)
+	writeExporters(&b, scan.exporters)
+	writeRunbookURLs(&b, scan.urls, scan.urlsTruncated)
+	writeDocSites(&b, scan.sites)
 
 	b.WriteString(`
 # Discovery cannot find these; uncomment what applies.
@@ -433,14 +422,8 @@ func writeSources(b *strings.Builder, langs []initLang) {
 
 // writeRunbookURLs writes the runbook_urls: key for the alerts' runbook_url prefixes whose
 // linked files are in the tree, or a commented example.
-func writeRunbookURLs(b *strings.Builder, dir string, rules, mdFiles []string) {
+func writeRunbookURLs(b *strings.Builder, urls []initRunbookURL, truncated bool) {
 	b.WriteString("\n# Published runbook URLs -> the local files they are built from, so that links and anchors are checked.\n")
-	var urls []initRunbookURL
-	truncated := false
-	if root, err := safefs.Open(dir); err == nil {
-		urls, truncated = runbookURLs(root, rules, mdFiles)
-		_ = root.Close()
-	}
 	if truncated {
 		fmt.Fprintf(b, "# (only the first %d runbook_url annotations were looked at)\n", initMaxURLs)
 	}

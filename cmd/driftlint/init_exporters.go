@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/driftlint/driftlint/lint"
 	"github.com/driftlint/driftlint/lint/catalog"
 	"github.com/driftlint/driftlint/lint/safefs"
 )
@@ -33,7 +34,7 @@ func proposeExporters(root *safefs.Root, files []string) []initExporter {
 	owners := map[string][]string{} // series name → exporters that export it
 	for _, e := range catalog.Exporters() {
 		for _, f := range e.AllFamilies() {
-			for _, s := range seriesOf(f) {
+			for _, s := range (&lint.Family{Name: f.Name, Type: f.Type}).SeriesNames() {
 				if o := owners[s]; len(o) == 0 || o[len(o)-1] != e.Name {
 					owners[s] = append(owners[s], e.Name)
 				}
@@ -67,18 +68,6 @@ func proposeExporters(root *safefs.Root, files []string) []initExporter {
 	}
 	slices.SortFunc(out, func(a, b initExporter) int { return strings.Compare(a.name, b.name) })
 	return out
-}
-
-// seriesOf lists the series names of a catalogued family, as the exposition format names them.
-func seriesOf(f catalog.Family) []string {
-	n := f.Name
-	switch f.Type {
-	case "histogram":
-		return []string{n, n + "_bucket", n + "_sum", n + "_count"}
-	case "summary":
-		return []string{n, n + "_sum", n + "_count"}
-	}
-	return []string{n}
 }
 
 // writeExporters writes the exporters: key for the proposed exporters, or a commented example.

@@ -51,6 +51,11 @@ type initScan struct {
 	truncated bool // initMaxFiles was hit
 	mdFiles   []string
 	siteConfs []siteConf // documentation site generators' config files
+
+	urls          []initRunbookURL // proposed runbook_urls entries
+	urlsTruncated bool             // initMaxURLs was hit
+	exporters     []initExporter   // proposed exporters: entries
+	sites         []initDocSite    // proposed doc_sites entries
 }
 
 // siteConf is a documentation site generator's config file found in the tree.
@@ -177,6 +182,20 @@ func scanTree(dir string, found []load.Discovered) (*initScan, error) {
 			s.langs = append(s.langs, initLang{name: l, files: len(files), globs: sourceGlobs(files, langExt[l])})
 		}
 	}
+	// What the proposed inputs' contents say, read through the same root: the runbook URLs
+	// of the rule files, the exporters the queries read, the documentation sites.
+	var rules, queried []string
+	for _, d := range s.found {
+		if d.Rules {
+			rules = append(rules, d.Path)
+		}
+		if d.Rules || d.Dashboard {
+			queried = append(queried, d.Path)
+		}
+	}
+	s.urls, s.urlsTruncated = runbookURLs(root, rules, s.mdFiles)
+	s.exporters = proposeExporters(root, queried)
+	s.sites = docSites(root, s.siteConfs, s.mdFiles)
 	return s, nil
 }
 
@@ -538,10 +557,8 @@ func docSites(root *safefs.Root, confs []siteConf, mdFiles []string) []initDocSi
 		}
 	}
 	slices.SortFunc(out, func(a, b initDocSite) int { return strings.Compare(a.root, b.root) })
-	if root != nil {
-		for i := range out {
-			out[i].urlPrefix, out[i].prefixUse = sitePrefix(root, out[i].root, mdFiles)
-		}
+	for i := range out {
+		out[i].urlPrefix, out[i].prefixUse = sitePrefix(root, out[i].root, mdFiles)
 	}
 	return out
 }
