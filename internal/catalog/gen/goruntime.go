@@ -1,15 +1,11 @@
 package main
 
 import (
-	"archive/zip"
 	"fmt"
 	"io"
-	"path/filepath"
 	"regexp"
 	"runtime/metrics"
 	"strings"
-
-	"golang.org/x/mod/module"
 )
 
 // runtimeMetricEntry is one line of client_golang's generated expectedRuntimeMetrics map:
@@ -26,21 +22,12 @@ func readGoRuntime(modCache string, e *ManifestExporter, version string, v Manif
 	if len(v.Paths) != 1 {
 		return nil, fmt.Errorf("%s %s: reader go-runtime needs one path", e.Name, v.Name)
 	}
-	esc, err := module.EscapePath(e.Module)
+	zr, prefix, err := openModZip(modCache, e, version)
 	if err != nil {
 		return nil, err
-	}
-	escV, err := module.EscapeVersion(version)
-	if err != nil {
-		return nil, err
-	}
-	zipPath := filepath.Join(modCache, "cache", "download", filepath.FromSlash(esc), "@v", escV+".zip")
-	zr, err := zip.OpenReader(zipPath)
-	if err != nil {
-		return nil, fmt.Errorf("%s: module %s@%s is not in the module cache (%w); run go mod download in driftlint's module", e.Name, e.Module, version, err)
 	}
 	defer zr.Close()
-	want := e.Module + "@" + version + "/" + v.Paths[0]
+	want := prefix + v.Paths[0]
 	var src []byte
 	for _, zf := range zr.File {
 		if zf.Name != want {

@@ -205,24 +205,34 @@ func gomodVersion(goMod, mod string) (version, sum string, err error) {
 	return version, sum, nil
 }
 
-// modTree reads the files an exporter wants from a module's zip in the module cache. It
-// fails when the cache lacks it: the generator never downloads.
-func modTree(modCache string, e *ManifestExporter, version string) ([]*lint.SourceFile, int, error) {
+// openModZip opens the zip of a module version in the module cache and returns the prefix
+// its file names start with (module@version/). It fails when the cache lacks it: the
+// generator never downloads.
+func openModZip(modCache string, e *ManifestExporter, version string) (*zip.ReadCloser, string, error) {
 	esc, err := module.EscapePath(e.Module)
 	if err != nil {
-		return nil, 0, err
+		return nil, "", err
 	}
 	escV, err := module.EscapeVersion(version)
 	if err != nil {
-		return nil, 0, err
+		return nil, "", err
 	}
 	zipPath := filepath.Join(modCache, "cache", "download", filepath.FromSlash(esc), "@v", escV+".zip")
 	zr, err := zip.OpenReader(zipPath)
 	if err != nil {
-		return nil, 0, fmt.Errorf("%s: module %s@%s is not in the module cache (%w); run go mod download in driftlint's module", e.Name, e.Module, version, err)
+		return nil, "", fmt.Errorf("%s: module %s@%s is not in the module cache (%w); run go mod download in driftlint's module", e.Name, e.Module, version, err)
+	}
+	return zr, e.Module + "@" + version + "/", nil
+}
+
+// modTree reads the files an exporter wants from a module's zip in the module cache. It
+// fails when the cache lacks it: the generator never downloads.
+func modTree(modCache string, e *ManifestExporter, version string) ([]*lint.SourceFile, int, error) {
+	zr, prefix, err := openModZip(modCache, e, version)
+	if err != nil {
+		return nil, 0, err
 	}
 	defer zr.Close()
-	prefix := e.Module + "@" + version + "/"
 	var files []*lint.SourceFile
 	skipped := 0
 	for _, zf := range zr.File {
