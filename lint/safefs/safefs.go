@@ -133,13 +133,9 @@ func escapes(err error) bool {
 // ReadFile reads the regular file rel, at most max bytes (0: no limit but the budget). A
 // larger file is an error that says so; nothing of it is returned.
 func (r *Root) ReadFile(rel string, max int64) ([]byte, error) {
-	p, err := r.Clean(rel)
+	f, err := r.open(rel)
 	if err != nil {
 		return nil, err
-	}
-	f, err := r.root.OpenFile(p, os.O_RDONLY|openFlags, 0)
-	if err != nil {
-		return nil, r.wrap(p, err)
 	}
 	defer f.Close()
 	return r.read(f, rel, max)
@@ -148,21 +144,13 @@ func (r *Root) ReadFile(rel string, max int64) ([]byte, error) {
 // ReadHead reads at most the first n bytes of the regular file rel: a prefix, never an
 // error for a larger file. It counts against the budget as ReadFile does.
 func (r *Root) ReadHead(rel string, n int64) ([]byte, error) {
-	p, err := r.Clean(rel)
+	f, err := r.open(rel)
 	if err != nil {
 		return nil, err
-	}
-	f, err := r.root.OpenFile(p, os.O_RDONLY|openFlags, 0)
-	if err != nil {
-		return nil, r.wrap(p, err)
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
+	if _, err := regular(f, rel); err != nil {
 		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: %w (%s)", rel, ErrNotRegular, kind(st.Mode()))
 	}
 	src, err := io.ReadAll(io.LimitReader(f, n))
 	if err != nil {
@@ -174,14 +162,37 @@ func (r *Root) ReadHead(rel string, n int64) ([]byte, error) {
 	return src, nil
 }
 
-// read reads the open file f, which must be a regular file, within max and the budget.
-func (r *Root) read(f *os.File, name string, max int64) ([]byte, error) {
+// open opens rel, which must stay inside the root, non-blocking.
+func (r *Root) open(rel string) (*os.File, error) {
+	p, err := r.Clean(rel)
+	if err != nil {
+		return nil, err
+	}
+	f, err := r.root.OpenFile(p, os.O_RDONLY|openFlags, 0)
+	if err != nil {
+		return nil, r.wrap(p, err)
+	}
+	return f, nil
+}
+
+// regular returns the open file f's information, and an error when it is not a regular
+// file (a FIFO, a device, a folder).
+func regular(f *os.File, name string) (fs.FileInfo, error) {
 	st, err := f.Stat()
 	if err != nil {
 		return nil, err
 	}
 	if !st.Mode().IsRegular() {
 		return nil, fmt.Errorf("%s: %w (%s)", name, ErrNotRegular, kind(st.Mode()))
+	}
+	return st, nil
+}
+
+// read reads the open file f, which must be a regular file, within max and the budget.
+func (r *Root) read(f *os.File, name string, max int64) ([]byte, error) {
+	st, err := regular(f, name)
+	if err != nil {
+		return nil, err
 	}
 	if max > 0 && st.Size() > max {
 		return nil, &TooLargeError{Size: st.Size(), Max: max}
