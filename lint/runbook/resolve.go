@@ -106,12 +106,10 @@ func (ix *Index) WithDocSites(sites []lint.DocSite) *Index {
 	return ix
 }
 
-// withPageAliases adds the front matter aliases of site pages that are not loaded.
+// withPageAliases adds the front matter aliases of site pages that are not loaded (the loader
+// reads only the pages of the config's doc_sites: lint.Project.SiteAliases).
 func (ix *Index) withPageAliases(pages map[string][]string) {
 	for _, p := range slices.Sorted(maps.Keys(pages)) {
-		if !ix.inSite(p) {
-			continue
-		}
 		ix.pageAliases(p, pages[p])
 	}
 }
