@@ -62,7 +62,7 @@ func listExporterFamilies(cmd *cobra.Command, arg string) error {
 	}
 	w := cmd.OutOrStdout()
 	for _, f := range fams {
-		if len(prefixes) > 0 && !slices.ContainsFunc(prefixes, func(p string) bool { return strings.HasPrefix(f.Name, p) }) {
+		if !catalog.Selects(prefixes, f.Name) {
 			continue
 		}
 		labels := strings.Join(f.Labels, ",")

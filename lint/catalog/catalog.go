@@ -134,6 +134,12 @@ func loadIndexOnce() *index {
 // Exporters returns every catalogued exporter, sorted by name. It decodes only the index.
 func Exporters() []*Exporter { return slices.Clone(loadIndex().list) }
 
+// Selects reports whether an alias' name prefixes (from Lookup) select a family name; no
+// prefixes select every name.
+func Selects(prefixes []string, name string) bool {
+	return len(prefixes) == 0 || slices.ContainsFunc(prefixes, func(p string) bool { return strings.HasPrefix(name, p) })
+}
+
 // Lookup finds an exporter by its config name or by an alias; for an alias, prefixes are
 // the name prefixes it selects.
 func Lookup(name string) (e *Exporter, prefixes []string, ok bool) {

@@ -36,12 +36,7 @@ func exporterDefs(ref lint.ExporterRef) (*lint.ExporterDefs, *lint.ParseProblem)
 	if err != nil {
 		return nil, &lint.ParseProblem{At: ref.At, Message: "exporters: " + err.Error()}
 	}
-	selected := func(name string) bool {
-		if len(ref.Prefixes) == 0 {
-			return true
-		}
-		return slices.ContainsFunc(ref.Prefixes, func(pre string) bool { return strings.HasPrefix(name, pre) })
-	}
+	selected := func(name string) bool { return catalog.Selects(ref.Prefixes, name) }
 	expo := &lint.Exposition{
 		Source:   true,
 		Target:   "exporter " + ref.Name,
@@ -91,7 +86,7 @@ func exporterDefs(ref lint.ExporterRef) (*lint.ExporterDefs, *lint.ParseProblem)
 	// exporter with aliases stands for several targets (the kubelet, the API server, …).
 	expo.Lumped = true
 	for _, g := range e.Excuses(ref.Version) {
-		if selected(strings.TrimRight(g, "*")) || len(ref.Prefixes) == 0 {
+		if selected(strings.TrimRight(g, "*")) {
 			x.Excuses = append(x.Excuses, g)
 		}
 	}
