@@ -151,8 +151,7 @@ func scanTree(dir string, found []load.Discovered) (*initScan, error) {
 				langFiles[lang] = append(langFiles[lang], p)
 			}
 		case ext == ".rules":
-			t := string(src)
-			if strings.Contains(t, "groups:") && (strings.Contains(t, "alert:") || strings.Contains(t, "record:")) {
+			if load.LooksLikeRules(src) {
 				extra = append(extra, load.Discovered{Path: p, Rules: true})
 			}
 		case ext == ".mdx":

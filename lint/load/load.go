@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"path"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"slices"
 	"sort"
@@ -648,6 +649,19 @@ func candidate(rel string) bool {
 	return false
 }
 
+// rulesKeys match the keys of a rule file, plain or quoted as jsonnet renders them
+// ("groups":, "alert":): groups, then alert or record.
+var (
+	groupsKey = regexp.MustCompile(`(?:^|[\s{,])["']?groups["']?\s*:`)
+	ruleKey   = regexp.MustCompile(`(?:^|[\s{,-])["']?(?:alert|record)["']?\s*:`)
+)
+
+// LooksLikeRules is discovery's content check for a Prometheus rule file (or a resource
+// holding one): a groups key and an alert or record key, plain or quoted.
+func LooksLikeRules(src []byte) bool {
+	return groupsKey.Match(src) && ruleKey.Match(src)
+}
+
 // classify decides by name and content what a discovered file is.
 func classify(root *safefs.Root, rel string) role {
 	name := strings.ToLower(path.Base(rel))
@@ -662,8 +676,7 @@ func classify(root *safefs.Root, rel string) role {
 	var r role
 	switch ext {
 	case ".yml", ".yaml":
-		s := string(src)
-		if strings.Contains(s, "groups:") && (strings.Contains(s, "alert:") || strings.Contains(s, "record:")) {
+		if LooksLikeRules(src) {
 			r |= roleRules
 		}
 		if dashboard.LooksLikeDashboardConfigMap(src) {

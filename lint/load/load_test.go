@@ -158,3 +158,24 @@ func TestConfigPathsWithDotSegments(t *testing.T) {
 		t.Errorf("health %v: ./health.json was not read as health.json", p.Health)
 	}
 }
+
+// Discovery knows a rule file by its keys, plain or quoted as jsonnet renders a mixin
+// (Tempo's operations/tempo-mixin-compiled/alerts.yaml: "groups":, "alert":).
+func TestLooksLikeRules(t *testing.T) {
+	for _, tt := range []struct {
+		src  string
+		want bool
+	}{
+		{"groups:\n  - name: a\n    rules:\n      - alert: A\n        expr: up == 0\n", true},
+		{"\"groups\":\n- \"name\": \"a\"\n  \"rules\":\n  - \"alert\": \"A\"\n    \"expr\": up == 0\n", true},
+		{"spec:\n  groups:\n    - name: a\n      rules:\n        - record: a:b\n          expr: up\n", true},
+		{"{groups: [{name: a, rules: [{record: a:b, expr: up}]}]}\n", true},
+		{"subgroups:\n  - alert: x\n", false},
+		{"groups:\n  - name: a\n    members: [x]\n", false},
+		{"severity_alert: x\nusergroups: y\n", false},
+	} {
+		if got := LooksLikeRules([]byte(tt.src)); got != tt.want {
+			t.Errorf("LooksLikeRules(%q) = %v, want %v", tt.src, got, tt.want)
+		}
+	}
+}
