@@ -8,22 +8,23 @@
 # and, when promtool or pint is on PATH (or PROMTOOL=/path, PINT=/path), the same rule files
 # through `promtool check rules` and `pint lint`, with the ratios. Prints a Markdown table.
 #
-# Usage: bench/run.sh [-n RUNS] [-s "1000 5000 10000 50000"] [-j JOBS] [-w WORKDIR] [-q] [-H MB]
+# Usage: bench/run.sh [-n RUNS] [-s "1000 5000 10000 50000"] [-j JOBS] [-w WORKDIR] [-q] [-H "MB …"]
 #   -n  runs per measurement (default 3); wall and CPU are the best run, RSS the largest
 #   -s  synthetic sizes, in rules
 #   -j  passed to driftlint as -j (default: driftlint's own, the number of CPUs)
 #   -w  scratch folder (default: a new temporary folder, removed at the end); generated
 #       projects in it are reused
 #   -q  quick: only the 1000 and 5000 rule projects
-#   -H  also run on a tree of hostile inputs of about MB megabytes (bench/gen -hostile), once,
-#       with a 300 s timeout, and print its peak RSS against its size
+#   -H  also run on trees of hostile inputs of about MB megabytes each (bench/gen -hostile;
+#       "8 16 32" for several), each with a 300 s timeout, and print time and peak RSS per
+#       MiB of input
 set -euo pipefail
 
 runs=3
 sizes="1000 5000 10000 50000"
 jobs=""
 work=""
-hostile=0
+hostile=""
 while getopts "n:s:j:w:qH:" opt; do
 	case $opt in
 	n) runs=$OPTARG ;;
@@ -153,23 +154,27 @@ for n in $sizes; do
 	row "synthetic $n rules" "$dir" "$(countrules "${grules[@]}")" "${grules[@]}"
 done
 
-# 4. Hostile inputs.
-if ((hostile > 0)); then
-	dir=$work/hostile-$hostile
-	if [[ ! -f $dir/.driftlint.yaml ]]; then
-		rm -rf "$dir"
-		"$work/gen" -hostile "$hostile" -out "$dir" >/dev/null
-	fi
-	size=$(du -sb "$dir" | cut -f1)
-	code=0
-	timeout 300 /usr/bin/time -v -o "$work/time.txt" "$work/driftlint" check "$dir" -q "${jflag[@]}" --format json --output "$work/report.json" 2>"$work/err.txt" || code=$?
+# 4. Hostile inputs: one row per size, and the CPU and memory per MiB of input, which stay
+# flat when time and memory are linear in the bytes read (every part of the tree doubles
+# with MB; see bench/synth.Hostile).
+if [[ -n $hostile ]]; then
 	echo
-	if ((code == 124)); then
-		echo "hostile tree of $((size >> 20)) MiB: did not finish within 300 s"
-	else
-		awk -F': ' -v size="$size" -v code="$code" '
-			/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0; for (k = 1; k <= n; k++) s = s * 60 + p[k]; w = s }
-			/Maximum resident set size/ { m = $2 }
-			END { printf "hostile tree of %.0f MiB: exit %d, wall %.2f s, peak RSS %.0f MiB = %.1f x the input\n", size / 1048576, code, w, m / 1024, m * 1024 / size }' "$work/time.txt"
-	fi
+	echo "| hostile -H | input MiB | wall s | cpu s | RSS MiB | cpu s per MiB | RSS × input |"
+	echo "|---:|---:|---:|---:|---:|---:|---:|"
+	for mb in $hostile; do
+		dir=$work/hostile-$mb
+		if [[ ! -f $dir/.driftlint.yaml ]]; then
+			rm -rf "$dir"
+			"$work/gen" -hostile "$mb" -out "$dir" >/dev/null
+		fi
+		size=$(du -sb "$dir" | cut -f1)
+		measure "hostile $mb" timeout 300 "$work/driftlint" check "$dir" -q "${jflag[@]}" --format json --output "$work/report.json"
+		if [[ $cpu == error ]]; then
+			echo "| $mb | $(awk "BEGIN{printf \"%.1f\", $size / 1048576}") | error (exit above; 124 is the 300 s timeout) | | | | |"
+			continue
+		fi
+		awk -v mb="$mb" -v size="$size" -v w="$wall" -v c="$cpu" -v r="$rss" 'BEGIN {
+			mib = size / 1048576
+			printf "| %s | %.1f | %.2f | %.2f | %.0f | %.3f | %.1f |\n", mb, mib, w, c, r, c / mib, r / mib }'
+	done
 fi

@@ -14,6 +14,11 @@ import (
 // thousands of parentheses deep, Markdown made of brackets, a table with thousands of
 // columns, scrapes with huge families, broken lines and label sets, and big files of noise.
 // It returns the number of bytes written.
+//
+// Every part of the tree grows with mb: the files whose hostility is a fixed shape (the
+// exponential alias bomb, YAML and JSON nested thousands deep) are written once per 8
+// megabytes, so that trees of 8, 16, 32 and 64 megabytes have the same composition and a
+// run's time and memory on them can be compared as a function of the size alone.
 func Hostile(dir string, mb int) (int64, error) {
 	g := &gen{dir: dir, st: &Stats{}}
 	for _, sub := range []string{"rules", "dashboards", "docs", "scrapes", "health"} {
@@ -22,13 +27,27 @@ func Hostile(dir string, mb int) (int64, error) {
 		}
 	}
 	unit := max(1, mb) << 20 / 16 // each kind gets a share of the size
+	copies := max(1, mb/8)
+	// fixed writes the file of a fixed shape rel once per 8 megabytes: rel, then rel with
+	// -2, -3, … before its extension. It returns the names written.
+	fixed := func(rel string, fill func(w *bufio.Writer)) []string {
+		names := []string{rel}
+		ext := filepath.Ext(rel)
+		for i := 2; i <= copies; i++ {
+			names = append(names, fmt.Sprintf("%s-%d%s", strings.TrimSuffix(rel, ext), i, ext))
+		}
+		for _, n := range names {
+			g.write(n, fill)
+		}
+		return names
+	}
 	rep := func(w *bufio.Writer, s string, n int) {
 		for range n {
 			_, _ = w.WriteString(s)
 		}
 	}
 	// Rules.
-	g.write("rules/exponential-aliases.yml", func(w *bufio.Writer) {
+	fixed("rules/exponential-aliases.yml", func(w *bufio.Writer) {
 		_, _ = w.WriteString("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n")
 		prev := "a"
 		for _, n := range []string{"b", "c", "d", "e", "f", "g", "h", "i"} {
@@ -45,13 +64,13 @@ func Hostile(dir string, mb int) (int64, error) {
 		rep(w, "*g, ", n/2)
 		_, _ = w.WriteString("*g]\n")
 	})
-	g.write("rules/deep-flow.yml", func(w *bufio.Writer) {
+	fixed("rules/deep-flow.yml", func(w *bufio.Writer) {
 		_, _ = w.WriteString("groups: ")
 		rep(w, "[", 20000)
 		rep(w, "]", 20000)
 		_, _ = w.WriteString("\n")
 	})
-	g.write("rules/deep-block.yml", func(w *bufio.Writer) {
+	fixed("rules/deep-block.yml", func(w *bufio.Writer) {
 		_, _ = w.WriteString("groups:\n")
 		for i := range 3000 {
 			fmt.Fprintf(w, "%s- k:\n", strings.Repeat(" ", i))
@@ -75,13 +94,13 @@ func Hostile(dir string, mb int) (int64, error) {
 		}
 	})
 	// Dashboards.
-	g.write("dashboards/deep.json", func(w *bufio.Writer) {
+	fixed("dashboards/deep.json", func(w *bufio.Writer) {
 		_, _ = w.WriteString(`{"panels": `)
 		rep(w, "[", 200000)
 		rep(w, "]", 200000)
 		_, _ = w.WriteString("}\n")
 	})
-	g.write("dashboards/deep-objects.json", func(w *bufio.Writer) {
+	fixed("dashboards/deep-objects.json", func(w *bufio.Writer) {
 		_, _ = w.WriteString(`{"panels": [`)
 		rep(w, `{"panels": [`, 9000)
 		rep(w, `]}`, 9000)
@@ -147,7 +166,7 @@ func Hostile(dir string, mb int) (int64, error) {
 		}
 	})
 	// Health.
-	g.write("health/deep.json", func(w *bufio.Writer) {
+	deepHealth := fixed("health/deep.json", func(w *bufio.Writer) {
 		rep(w, `{"a":`, 100000)
 		_, _ = w.WriteString("1")
 		rep(w, "}", 100000)
@@ -164,7 +183,10 @@ func Hostile(dir string, mb int) (int64, error) {
 		for _, f := range []string{"huge-family", "broken", "many-labels"} {
 			fmt.Fprintf(w, "  - file: scrapes/%s.prom\n", f)
 		}
-		_, _ = w.WriteString("health:\n  - file: health/deep.json\n  - file: health/wide.json\n")
+		_, _ = w.WriteString("health:\n")
+		for _, f := range append(deepHealth, "health/wide.json") {
+			fmt.Fprintf(w, "  - file: %s\n", f)
+		}
 	})
 	return g.st.Bytes, g.err
 }
