@@ -420,6 +420,7 @@ func (s *session) lint(ctx context.Context, pf projectFlags) error {
 	start := time.Now()
 	phase("rules")
 	s.res = lint.Run(s.p, rules.All(), lint.RunOptions{Workers: pf.jobs, Disable: pf.disable, EnableOnly: pf.enableOnly})
+	writeHeapProfile()
 	phase("report")
 
 	s.rules = time.Since(start)
