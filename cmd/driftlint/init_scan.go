@@ -151,11 +151,11 @@ func scanTree(dir string, found []load.Discovered) (*initScan, error) {
 				langFiles[lang] = append(langFiles[lang], p)
 			}
 		case ext == ".rules":
-			if load.LooksLikeRules(src) {
+			if load.HoldsRules(p, src) {
 				extra = append(extra, load.Discovered{Path: p, Rules: true})
 			}
 		case ext == ".mdx":
-			d := load.Discovered{Path: p, Runbook: markdown.LooksLikeRunbook(src), MetricsDoc: markdown.LooksLikeMetricsDoc(src)}
+			d := load.Discovered{Path: p, Runbook: markdown.LooksLikeRunbook(p, src), MetricsDoc: markdown.LooksLikeMetricsDoc(src)}
 			if d.Runbook || d.MetricsDoc {
 				extra = append(extra, d)
 			}
@@ -222,15 +222,8 @@ func skipReason(root *safefs.Root, d load.Discovered, charts map[string]bool) st
 			break
 		}
 	}
-	if ext := path.Ext(base); ext == ".yaml" || ext == ".yml" {
-		if src, err := root.ReadFile(d.Path, initMaxReadSize); err == nil && crdKind.Match(src) {
-			return "a CustomResourceDefinition (a schema, not rules)"
-		}
-	}
 	return ""
 }
-
-var crdKind = regexp.MustCompile(`(?m)^kind:\s*["']?CustomResourceDefinition\b`)
 
 // dropDuplicateDashboards keeps one file of each dashboard (same uid, else same title) found
 // in several JSON files: the shipped copy, which is the compiled output of a mixin

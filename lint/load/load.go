@@ -662,6 +662,15 @@ func LooksLikeRules(src []byte) bool {
 	return groupsKey.Match(src) && ruleKey.Match(src)
 }
 
+// HoldsRules is discovery's check for a rule file: its keys look like one (LooksLikeRules)
+// and, read as one, it holds a rule group or a rule, or is not YAML (input/parse reports
+// that). A file that reads cleanly and holds neither is something else whose text names
+// groups and alerts, such as a test case quoting an API error about a rule group (Argo CD's
+// resource health tests): read as a rule file it only gave input/empty.
+func HoldsRules(rel string, src []byte) bool {
+	return LooksLikeRules(src) && rulefile.Holds(lint.NewSourceFile(rel, src))
+}
+
 // classify decides by name and content what a discovered file is.
 func classify(root *safefs.Root, rel string) role {
 	name := strings.ToLower(path.Base(rel))
@@ -676,7 +685,7 @@ func classify(root *safefs.Root, rel string) role {
 	var r role
 	switch ext {
 	case ".yml", ".yaml":
-		if LooksLikeRules(src) {
+		if HoldsRules(rel, src) {
 			r |= roleRules
 		}
 		if dashboard.LooksLikeDashboardConfigMap(src) {
@@ -694,7 +703,7 @@ func classify(root *safefs.Root, rel string) role {
 			}
 		}
 	case ".md", ".markdown":
-		if markdown.LooksLikeRunbook(src) {
+		if markdown.LooksLikeRunbook(rel, src) {
 			r |= roleRunbook
 		}
 		if markdown.LooksLikeMetricsDoc(src) {

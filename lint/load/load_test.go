@@ -159,6 +159,30 @@ func TestConfigPathsWithDotSegments(t *testing.T) {
 	}
 }
 
+// Discovery reads a file whose keys look like a rule file's as one before taking it: a test
+// case that quotes an API error about a rule group is not a rule file (Argo CD's
+// resource_customizations/coralogix.com/RecordingRuleGroupSet/health_test.yaml), a file that
+// does not parse is kept for input/parse to report.
+func TestHoldsRules(t *testing.T) {
+	for _, tt := range []struct {
+		src  string
+		want bool
+	}{
+		{"groups:\n  - name: a\n    rules:\n      - alert: A\n        expr: up == 0\n", true},
+		{"groups: [] # alert: none yet\n", true},
+		{"apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nspec:\n  groups:\n    - name: a\n      rules:\n        - alert: A\n          expr: up == 0\n", true},
+		{"kind: ConfigMap\ndata:\n  a.rules: |\n    groups:\n      - name: a\n        rules:\n          - record: a:b\n            expr: up\n", true},
+		{"groups:\n  - name: a\n    rules:\n      - alert: A\n        expr: [up\n", true},
+		{"- alert: A\n  expr: up == 0\n", false}, // no groups key: not a candidate
+		{"tests:\n- healthStatus:\n    status: Degraded\n    message: >-\n      error: {\n        \"groups\": {\"0\": {\"rules\": {\"0\": {\"record\": []}}}}\n  inputPath: testdata/degraded.yaml\n", false},
+		{"kind: ConfigMap\ndata:\n  notes.txt: 'groups: and alert: are words here'\n", false},
+	} {
+		if got := HoldsRules("x.yaml", []byte(tt.src)); got != tt.want {
+			t.Errorf("HoldsRules(%q) = %v, want %v", tt.src, got, tt.want)
+		}
+	}
+}
+
 // Discovery knows a rule file by its keys, plain or quoted as jsonnet renders a mixin
 // (Tempo's operations/tempo-mixin-compiled/alerts.yaml: "groups":, "alert":).
 func TestLooksLikeRules(t *testing.T) {

@@ -36,7 +36,7 @@ func TestCorpus(t *testing.T) {
 	files := corpusFiles(t)
 	docs := 0
 	for path, src := range files {
-		r := Load(lint.NewSourceFile(path, src), LooksLikeRunbook(src), LooksLikeMetricsDoc(src))
+		r := Load(lint.NewSourceFile(path, src), LooksLikeRunbook(path, src), LooksLikeMetricsDoc(src))
 		for _, p := range r.Problems {
 			t.Errorf("%s: unexpected problem %s", p.At, p.Message)
 		}

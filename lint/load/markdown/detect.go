@@ -6,26 +6,32 @@ import (
 )
 
 // LooksLikeRunbook is a cheap content check for discovery without a config: the text has a
-// promql fence, a yaml fence holding an alert, or says "runbook".
-func LooksLikeRunbook(src []byte) bool {
-	if containsFold(src, "runbook") {
+// promql fence or a yaml fence holding an alert, or the word "runbook" is in the file's path
+// (name), a heading or a front-matter title. The word in prose is not enough: a contributor
+// guide that ends "Congrats on making it to the end of this runbook!" and a page whose
+// example links "a runbook" (Argo CD's docs) are not runbooks.
+func LooksLikeRunbook(name string, src []byte) bool {
+	if containsFold([]byte(name), "runbook") {
 		return true
 	}
-	inYAML := false
+	inFence, inYAML := false, false
 	for line := range bytes.Lines(src) {
 		t := strings.TrimSpace(string(line))
 		if lang, ok := fenceLang(t); ok {
 			switch {
-			case inYAML:
-				inYAML = false
+			case inFence:
+				inFence, inYAML = false, false
 			case lang == "promql":
 				return true
-			case lang == "yaml" || lang == "yml":
-				inYAML = true
+			default:
+				inFence, inYAML = true, lang == "yaml" || lang == "yml"
 			}
 			continue
 		}
 		if inYAML && (strings.HasPrefix(t, "alert:") || strings.HasPrefix(t, "- alert:")) {
+			return true
+		}
+		if !inFence && (strings.HasPrefix(t, "#") || strings.HasPrefix(t, "title:")) && containsFold([]byte(t), "runbook") {
 			return true
 		}
 	}

@@ -714,12 +714,16 @@ func TestByteOrderMarkPositions(t *testing.T) {
 func TestLooksLike(t *testing.T) {
 	tests := []struct {
 		name             string
-		src              string
+		file, src        string
 		runbook, metrics bool
 	}{
 		{name: "a promql fence makes a runbook", src: "# x\n\n```promql\nup\n```\n", runbook: true},
 		{name: "an alert in a yaml fence makes a runbook", src: "# x\n\n```yaml\n- alert: X\n```\n", runbook: true},
-		{name: "the word runbook makes a runbook", src: "# Kafka RUNBOOK\n", runbook: true},
+		{name: "the word runbook in a heading makes a runbook", src: "# Kafka RUNBOOK\n", runbook: true},
+		{name: "the word runbook in a front-matter title makes a runbook", src: "---\ntitle: Ingester runbook\n---\nSteps.\n", runbook: true},
+		{name: "the word runbook in the path makes a runbook", file: "docs/runbooks/kafka.md", src: "# Kafka\n\nRestart it.\n", runbook: true},
+		{name: "the word runbook in prose is not enough", file: "docs/developer-guide/development-cycle.md", src: "# The Development Cycle\n\nCongrats on making it to the end of this runbook!\n"},
+		{name: "a heading in a code block is not a heading", src: "```bash\n# run the runbook script\n```\n"},
 		{name: "alert outside a yaml fence is not enough", src: "alert: X\n\n```bash\nalert: x\n```\n"},
 		{name: "a metric table makes a metrics doc", src: "| Metric name | Metric type |\n|---|---|\n| up | gauge |\n", metrics: true},
 		{name: "a table without leading pipes counts", src: "Name | Labels/tags\n--- | ---\napp_up | job\n", metrics: true},
@@ -732,7 +736,7 @@ func TestLooksLike(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := LooksLikeRunbook([]byte(tt.src)); got != tt.runbook {
+			if got := LooksLikeRunbook(tt.file, []byte(tt.src)); got != tt.runbook {
 				t.Errorf("LooksLikeRunbook = %v, want %v", got, tt.runbook)
 			}
 			if got := LooksLikeMetricsDoc([]byte(tt.src)); got != tt.metrics {

@@ -34,6 +34,8 @@ type Result struct {
 	// counted, not read.
 	Foreign []lint.ForeignQuery
 
+	probe       bool                // Holds: stop at the first rule or group, parse nothing
+	found       bool                // Holds: a rule or group was reached
 	seen        map[*yaml.Node]bool // rule and group nodes visited
 	repeats     int                 // visits of a node seen before (through an alias)
 	overAliased bool                // the alias budget ran out; the rest was skipped
@@ -82,6 +84,15 @@ func Load(f *lint.SourceFile) *Result {
 	return res
 }
 
+// Holds reports whether f, read as Load reads it, holds a rule group or a rule, or cannot be
+// read as YAML (Load reports that). It stops at the first one and parses no expression:
+// discovery's second look at a file whose text names groups and alerts.
+func Holds(f *lint.SourceFile) bool {
+	res := &Result{probe: true}
+	loadText(yamlpos.New(lint.VerbatimSpan(f, 0, len(f.Src))), res)
+	return res.found || len(res.Problems) > 0
+}
+
 func loadText(t *yamlpos.Text, res *Result) {
 	if p := t.TooDeep(); p != nil {
 		res.Problems = append(res.Problems, *p)
@@ -102,6 +113,9 @@ func loadText(t *yamlpos.Text, res *Result) {
 			continue
 		}
 		loadDocument(t, doc.Content[0], res)
+		if res.found {
+			return
+		}
 	}
 }
 
@@ -188,6 +202,10 @@ func FromNode(t *yamlpos.Text, n *yaml.Node, runbook bool, res *Result) {
 		}
 	case n.Kind != yaml.MappingNode:
 	case yamlpos.MapValue(n, "groups") != nil:
+		if res.probe {
+			res.found = true
+			return
+		}
 		groups := yamlpos.Resolve(yamlpos.MapValue(n, "groups"))
 		if groups.Kind != yaml.SequenceNode {
 			if !runbook && (groups.Kind != yaml.ScalarNode || groups.Tag != "!!null") {
@@ -210,6 +228,10 @@ func FromNode(t *yamlpos.Text, n *yaml.Node, runbook bool, res *Result) {
 }
 
 func group(t *yamlpos.Text, g *yaml.Node, runbook bool, res *Result) {
+	if res.probe {
+		res.found = true
+		return
+	}
 	if !res.spend(t, g) {
 		return
 	}
@@ -256,6 +278,10 @@ func unknownKeys(t *yamlpos.Text, n *yaml.Node, allowed []string, what string, r
 }
 
 func rule(t *yamlpos.Text, n *yaml.Node, groupName string, runbook bool, res *Result) {
+	if res.probe {
+		res.found = true
+		return
+	}
 	if !res.spend(t, n) {
 		return
 	}
