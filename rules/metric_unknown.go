@@ -101,9 +101,8 @@ func runMetricUnknown(pass *lint.Pass) error {
 		if s := p.Suggest(u.Name); s != "" {
 			f.Message += fmt.Sprintf(" (did you mean %q?)", s)
 			f.Related = definedHere(p, s)
-		} else if unresolved > 0 {
-			f.Message += fmt.Sprintf("; %d %s in the sources %s not read: if one of them defines it, say so with a `driftlint:metric %s` comment next to it",
-				unresolved, plural(unresolved, "definition"), isAre(unresolved), u.Name)
+		} else {
+			f.Message += unresolvedHint(unresolved, u.Name)
 		}
 		pass.Report(f)
 	}
@@ -131,6 +130,16 @@ func runMetricUnknown(pass *lint.Pass) error {
 		}
 	}
 	return nil
+}
+
+// unresolvedHint is what a finding about a name nothing defines adds when the sources hold
+// definitions driftlint could not read (n of them): one may define it, and how to say so.
+func unresolvedHint(n int, name string) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf("; %d %s in the sources %s not read: if one of them defines it, say so with a `driftlint:metric %s` comment next to it",
+		n, plural(n, "definition"), isAre(n), name)
 }
 
 // undefined says what does not define a metric name: a name with a colon is a recording's.

@@ -7,9 +7,10 @@ import (
 	"github.com/driftlint/driftlint/rules"
 )
 
-// TestSourcesNeverDark runs metric/unknown and source/unresolved over code with names
-// computed at run time: what each excuses, the names a directive declares, the spaces the code
-// owns, near misses outside them, and the client library's defaults.
+// TestSourcesNeverDark runs metric/unknown, docs/stale-metric and source/unresolved over code
+// with names computed at run time: what each excuses, the names a directive declares, the
+// spaces the code owns, near misses outside them, the client library's defaults, and the hint
+// on a name that only an unread definition could define.
 func TestSourcesNeverDark(t *testing.T) {
-	linttest.Run(t, "../fixtures/source-never-dark", rules.MetricUnknown, rules.SourceUnresolved, rules.UnusedIgnore)
+	linttest.Run(t, "../fixtures/source-never-dark", rules.MetricUnknown, rules.DocsStaleMetric, rules.SourceUnresolved, rules.UnusedIgnore)
 }
