@@ -34,7 +34,7 @@ func corpusFiles(tb testing.TB) map[string][]byte {
 
 func TestCorpus(t *testing.T) {
 	files := corpusFiles(t)
-	docs := 0
+	ksm, kafka := 0, map[string]bool{}
 	for path, src := range files {
 		r := Load(lint.NewSourceFile(path, src), LooksLikeRunbook(path, src), LooksLikeMetricsDoc(src))
 		for _, p := range r.Problems {
@@ -46,18 +46,31 @@ func TestCorpus(t *testing.T) {
 			}
 		}
 		for _, e := range r.DocEntries {
-			if !strings.HasPrefix(path, "kubernetes__kube-state-metrics/docs/") {
+			switch {
+			case strings.HasPrefix(path, "kubernetes__kube-state-metrics/docs/"):
+				if e.Type != "gauge" && e.Type != "counter" && e.Type != "histogram" && e.Type != "info" && e.Type != "stateset" {
+					t.Errorf("%s: %s has type %q", e.At, e.Name, e.Type)
+				}
+				ksm++
+			case path == "danielqsj__kafka_exporter/README.md":
+				// | Name | Exposed informations | tables (no type column) and "Metrics output
+				// example" blocks of exposition text: a metrics doc, found by the blocks.
+				if !strings.HasPrefix(e.Name, "kafka_") {
+					t.Errorf("%s: unexpected doc entry %s", e.At, e.Name)
+				}
+				kafka[e.Name] = true
+			default:
 				t.Errorf("%s: unexpected doc entry %s", e.At, e.Name)
 			}
-			if e.Type != "gauge" && e.Type != "counter" && e.Type != "histogram" && e.Type != "info" && e.Type != "stateset" {
-				t.Errorf("%s: %s has type %q", e.At, e.Name, e.Type)
-			}
-			docs++
 		}
 	}
-	// kube-state-metrics documents 336 metrics in its tables.
-	if docs != 336 {
-		t.Errorf("got %d doc entries, want 336", docs)
+	// kube-state-metrics documents 336 metrics in its tables; kafka_exporter's README all 16
+	// of its families.
+	if ksm != 336 {
+		t.Errorf("got %d kube-state-metrics doc entries, want 336", ksm)
+	}
+	if len(kafka) != 16 {
+		t.Errorf("got %d kafka_exporter families documented, want 16: %v", len(kafka), kafka)
 	}
 }
 

@@ -51,15 +51,30 @@ func fenceLang(t string) (string, bool) {
 }
 
 // LooksLikeMetricsDoc is a cheap content check for discovery without a config: the text has
-// a table whose header names a metric column and a type or labels column.
+// a table whose header names a metric column and a type or labels column, or code blocks
+// holding exposition text with at least minFencedTypes "# TYPE name type" lines (a page that
+// documents the metrics as a sample scrape, as CloudNativePG's monitoring.md does).
 //
 // A generic "Name" or "Series" column could list anything (labels, options), so there the
 // first row's cell must hold a name with '_' or ':', as the loader requires of every cell.
 func LooksLikeMetricsDoc(src []byte) bool {
 	prev := ""
 	generic := -1 // the column of a generic header whose first row is awaited
+	inFence, types := false, 0
 	for line := range bytes.Lines(src) {
 		t := strings.TrimSpace(string(line))
+		if _, ok := fenceLang(t); ok {
+			inFence = !inFence
+			continue
+		}
+		if inFence {
+			if isTypeLine(t) {
+				if types++; types >= minFencedTypes {
+					return true
+				}
+			}
+			continue
+		}
 		if generic >= 0 {
 			if isDelimiterRow(t) {
 				prev = t
@@ -83,6 +98,26 @@ func LooksLikeMetricsDoc(src []byte) bool {
 			}
 		}
 		prev = t
+	}
+	return false
+}
+
+// minFencedTypes is how many "# TYPE" lines in code blocks make a metrics doc. A page that
+// documents a project's metrics this way lists many (CloudNativePG's monitoring page 57, its
+// connection pooling page 52, kafka_exporter's README 15); a tutorial's sample scrape a few
+// (kube-state-metrics' custom resource metrics guide has 4 examples of what a user's
+// configuration would export, which are not kube-state-metrics' own).
+const minFencedTypes = 5
+
+// isTypeLine reports whether a trimmed line is an exposition's "# TYPE name type" line.
+func isTypeLine(t string) bool {
+	f := strings.Fields(t)
+	if len(f) != 4 || f[0] != "#" || f[1] != "TYPE" || !strings.ContainsAny(f[2], "_:") {
+		return false
+	}
+	switch f[3] {
+	case "counter", "gauge", "histogram", "summary", "untyped", "unknown", "info", "stateset", "gaugehistogram":
+		return true
 	}
 	return false
 }

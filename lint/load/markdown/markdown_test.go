@@ -732,6 +732,9 @@ func TestLooksLike(t *testing.T) {
 		{name: "a field table does not count", src: "| Field | Type |\n|---|---|\n"},
 		{name: "a name column of labels does not count", src: "| name | type | cardinality |\n| --- | --- | --- |\n| instance | fixed | 1 |\n"},
 		{name: "a name column of metrics counts", src: "| Name | Type |\n|---|---|\n| `app_up` | gauge |\n", metrics: true},
+		{name: "exposition text in code blocks makes a metrics doc", src: "# Metrics\n\n```text\n# HELP app_up Up.\n# TYPE app_up gauge\napp_up 1\n# TYPE app_jobs_total counter\napp_jobs_total 3\n# TYPE app_queue_depth gauge\n```\n\n```\n# TYPE app_a_total counter\n# TYPE app_b_seconds histogram\n```\n", metrics: true},
+		{name: "a sample scrape of four families does not", src: "```\n# TYPE app_up gauge\n# TYPE app_jobs_total counter\n# TYPE app_a gauge\n# TYPE app_b gauge\n```\n"},
+		{name: "TYPE lines outside a code block do not", src: "# TYPE app_up gauge\n# TYPE app_a gauge\n# TYPE app_b gauge\n# TYPE app_c gauge\n# TYPE app_d gauge\n"},
 		{name: "plain prose is neither", src: "# Readme\n\nHello.\n---\n"},
 	}
 	for _, tt := range tests {
