@@ -917,6 +917,9 @@ func (w *goWalker) eval(e ast.Expr) value {
 		if b, ok := w.bound(x); ok {
 			var v value
 			w.in(b.env, func() { v = w.eval(b.e) })
+			for _, t := range b.then {
+				v = concat(v, w.eval(t))
+			}
 			return v
 		}
 		o := w.info.Uses[x]

@@ -61,6 +61,9 @@ type binding struct {
 	e   ast.Expr
 	env *goEnv
 	at  int // offset in the walked file that stands for the argument
+	// then are the values the body appends to the parameter before anything else reads it
+	// (subsystem += "_lists"), read in the body's environment.
+	then []ast.Expr
 }
 
 // goEnv is the environment of a helper body evaluated at a call site.
@@ -975,11 +978,67 @@ func bindParams(w *goWalker, f *goFunc, call *ast.CallExpr, env *goEnv) {
 		}
 		for _, id := range fld.Names {
 			if o := w.ctx.info.Defs[id]; o != nil && i < len(call.Args) && !variadic {
-				env.vars[o] = binding{e: call.Args[i], env: w.env, at: w.at(call.Args[i])}
+				if then, ok := paramAppends(w.ctx.info, f.body, o); ok {
+					env.vars[o] = binding{e: call.Args[i], env: w.env, at: w.at(call.Args[i]), then: then}
+				}
 			}
 			i++
 		}
 	}
+}
+
+// paramAppends reads how a function body changes its parameter o: not at all (nil, true);
+// only by appending to it before any other statement mentions it (NewShowListsMetrics(
+// subsystem string) { subsystem += "_lists"; … }: the appended values, true); or otherwise
+// (o = …, o += … after a use, &o, a change inside a branch or a closure: nil, false), when
+// the argument of the call is no longer the value the body reads, and binding it would give
+// a wrong name (CloudNativePG's pgbouncer metrics lost their "_lists" subsystem).
+func paramAppends(info *types.Info, body *ast.BlockStmt, o types.Object) ([]ast.Expr, bool) {
+	if body == nil {
+		return nil, true
+	}
+	is := func(e ast.Expr) bool {
+		id, ok := ast.Unparen(e).(*ast.Ident)
+		return ok && info.Uses[id] == o
+	}
+	mentions := func(n ast.Node) bool {
+		found := false
+		ast.Inspect(n, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok && info.Uses[id] == o {
+				found = true
+			}
+			return !found
+		})
+		return found
+	}
+	changes := func(n ast.Node) bool {
+		changed := false
+		ast.Inspect(n, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.AssignStmt:
+				changed = changed || slices.ContainsFunc(n.Lhs, is)
+			case *ast.IncDecStmt:
+				changed = changed || is(n.X)
+			case *ast.UnaryExpr:
+				changed = changed || n.Op == token.AND && is(n.X)
+			}
+			return !changed
+		})
+		return changed
+	}
+	var then []ast.Expr
+	leading := true
+	for _, st := range body.List {
+		if as, ok := st.(*ast.AssignStmt); ok && leading && as.Tok == token.ADD_ASSIGN && len(as.Lhs) == 1 && len(as.Rhs) == 1 && is(as.Lhs[0]) && !mentions(as.Rhs[0]) {
+			then = append(then, as.Rhs[0])
+			continue
+		}
+		if changes(st) {
+			return nil, false
+		}
+		leading = leading && !mentions(st)
+	}
+	return then, true
 }
 
 // sameRegisterer reads a registerer variable assigned more than once in its file (var r

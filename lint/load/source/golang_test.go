@@ -318,6 +318,40 @@ func setup(dynamic string) {
 		},
 	},
 	{
+		name: "reads a parameter the body appends to before using it, and not one it changes otherwise",
+		files: map[string]string{"pool/m.go": goHeader + `
+const namespace = "cnpg"
+
+func newLists(subsystem string) prometheus.Gauge {
+	subsystem += "_lists"
+	return prometheus.NewGauge(prometheus.GaugeOpts{Namespace: namespace, Subsystem: subsystem, Name: "databases"})
+}
+
+func newPools(subsystem string) prometheus.Gauge {
+	g := prometheus.NewGauge(prometheus.GaugeOpts{Namespace: namespace, Subsystem: subsystem, Name: "pools"})
+	subsystem += "_late"
+	_ = subsystem
+	return g
+}
+
+func newStats(subsystem string, detailed bool) prometheus.Gauge {
+	if detailed {
+		subsystem = "detailed"
+	}
+	return prometheus.NewGauge(prometheus.GaugeOpts{Namespace: namespace, Subsystem: subsystem, Name: "queries"})
+}
+
+func setup() {
+	prometheus.MustRegister(newLists("pgbouncer"), newPools("pgbouncer"), newStats("pgbouncer", true))
+}
+`},
+		want: []string{
+			"pool/m.go:34:26 cnpg_pgbouncer_lists_databases gauge [] prometheus.NewGauge",
+			"pool/m.go:20:98 unresolved cnpg_*pools gauge: the name comes from the parameter subsystem",
+			"pool/m.go:30:100 unresolved cnpg_*queries gauge: the name comes from the parameter subsystem",
+		},
+	},
+	{
 		name: "reads options returned by a function variable, at each call with its arguments, and not one reassigned",
 		files: map[string]string{"shop/m.go": goHeader + `
 type Op string
