@@ -605,8 +605,8 @@ func (p *pyFile) eval(x rng) value {
 		fstr := false
 		var v value
 		for k < e && p.toks[k].kind == tokString {
-			l := p.toks[k].str
-			if strings.ContainsAny(p.toks[k].prefix, "ft") {
+			l := p.toks[k].str.lit
+			if strings.ContainsAny(p.toks[k].str.prefix, "ft") {
 				fstr = true
 				v = concat(v, fillFormat(l.s, braceFields, func(_ int, spec string) value {
 					name := spec[1 : len(spec)-1]
@@ -715,8 +715,8 @@ func (p *pyFile) texts() []textLit {
 		k := i
 		var ls []lit
 		for k < len(p.toks) && p.toks[k].kind == tokString {
-			l := p.toks[k].str
-			if strings.ContainsAny(p.toks[k].prefix, "ft") {
+			l := p.toks[k].str.lit
+			if strings.ContainsAny(p.toks[k].str.prefix, "ft") {
 				l = l.format(braceFields)
 			}
 			ls = append(ls, l)

@@ -482,7 +482,7 @@ func (r *rustFile) definitions() []*def {
 		if t.kind != tokString || r.skip[i] {
 			continue
 		}
-		l := t.str
+		l := t.str.lit
 		if r.formats[i] {
 			l = l.format(braceFields)
 		}

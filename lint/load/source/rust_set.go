@@ -758,7 +758,9 @@ func (s *rustSet) add(f *lint.SourceFile, t rustToks) (r *rustFile, probs []lint
 	if !wanted {
 		// Only the values of its constants are read, never positions inside its strings.
 		for k := range toks {
-			toks[k].str.offs = nil
+			if toks[k].str != nil {
+				toks[k].str.offs = nil
+			}
 		}
 	}
 	if terr != nil && wanted {
