@@ -116,8 +116,11 @@ type ExporterDefs struct {
 	RenamedTo, RenamedIn map[string]string
 	// OlderIn says which catalogued versions export each older family: "0.15 until 0.16".
 	OlderIn map[string]string
-	// Excuses are globs of the names of exporter definitions the catalogue could not read.
-	Excuses []string
+	// Excuses are globs of the names of exporter definitions the catalogue could not read;
+	// ExcusesWithin the name spaces they stay in (see Excuse.Within): the exporter's own,
+	// or nil for a client library's, whose unread definitions are its default collectors
+	// under the project's namespace (myapp_process_cpu_seconds_total).
+	Excuses, ExcusesWithin []string
 }
 
 // Origin names the exporter as a definition's origin: "node-exporter 1.12".
@@ -131,6 +134,11 @@ type Excuse struct {
 	Type string // the definition's type ("" when unknown): which series suffixes it adds
 	At   Pos    // the definition, or the known_metrics line
 	Why  string // "an unresolved definition", "a known_metrics glob"
+	// Within, when set, are the name spaces the excuse stays in: a catalogued exporter's
+	// unread definition can only produce names the exporter owns, so node_exporter's
+	// *_seconds (its textfile and hwmon names) excuses node_textfile_mtime_seconds, not a
+	// misspelt tikv_scheduler_…_seconds of the project (TiKV: three true errors hidden).
+	Within []string
 }
 
 // MetricDef is where a metric name is first defined.
@@ -190,9 +198,9 @@ func (p *Project) index() {
 			}
 			for _, g := range x.Excuses {
 				if !Excusing(g) {
-					continue // "*" and "*_seconds" would excuse every name
+					continue // "*" and "*_total" would excuse every name of the exporter's
 				}
-				p.excuses = append(p.excuses, Excuse{Glob: g, At: x.Ref.At, Why: "a definition of " + x.Ref.Name + " that the catalogue could not read"})
+				p.excuses = append(p.excuses, Excuse{Glob: g, At: x.Ref.At, Why: "a definition of " + x.Ref.Name + " that the catalogue could not read", Within: x.ExcusesWithin})
 			}
 		}
 		for _, r := range p.Rules {
@@ -407,6 +415,9 @@ func Excusing(pattern string) bool {
 func (p *Project) Excused(name string) (Excuse, bool) {
 	p.index()
 	for _, e := range p.excuses {
+		if len(e.Within) > 0 && !slices.ContainsFunc(e.Within, func(g string) bool { ok, _ := path.Match(g, name); return ok }) {
+			continue
+		}
 		if ok, _ := path.Match(e.Glob, name); ok {
 			return e, true
 		}

@@ -90,5 +90,8 @@ func exporterDefs(ref lint.ExporterRef) (*lint.ExporterDefs, *lint.ParseProblem)
 			x.Excuses = append(x.Excuses, g)
 		}
 	}
+	if !e.OwnsNames {
+		x.ExcusesWithin = expo.Covers
+	}
 	return x, nil
 }
