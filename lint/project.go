@@ -260,11 +260,21 @@ func (p *Project) index() {
 	})
 }
 
-// MetricPrefix is the first _-separated word of a metric name: what a scrape covers beyond
-// the names it exports (an exporter that exports node_cpu_… covers every node_… name).
+// MetricPrefix is the first word of a metric name, up to its first _ or colon: what a scrape
+// covers beyond the names it exports (an exporter that exports node_cpu_… covers every node_…
+// name, one that exports vllm:num_requests_running every vllm: name).
 func MetricPrefix(name string) string {
-	if i := strings.IndexByte(name, '_'); i > 0 {
+	if i := strings.IndexAny(name, "_:"); i > 0 {
 		return name[:i]
+	}
+	return name
+}
+
+// MetricSpace is the first word of a metric name with the separator after it ("node_",
+// "vllm:"), or the name when it has one word: how messages and globs name its space.
+func MetricSpace(name string) string {
+	if i := strings.IndexAny(name, "_:"); i > 0 {
+		return name[:i+1]
 	}
 	return name
 }
@@ -305,7 +315,28 @@ func (p *Project) Covered(name string) bool {
 
 // IsRecordingName reports whether a metric name has a colon, which Prometheus' naming
 // convention reserves for recording rules (level:metric:operations).
-func IsRecordingName(name string) bool { return strings.Contains(name, ":") }
+func IsRecordingName(name string) bool {
+	return strings.Contains(name, ":") && !ColonNamespaced(name)
+}
+
+// ColonNamespaced reports whether a name puts its emitter's namespace before a colon, as
+// vLLM (vllm:num_requests_running) and SGLang do: one colon, a plain lower-case word before
+// it, a name with words after it. Such a name is an exporter's, not a recording rule's
+// (level:metric:operations has two colons): its code and scrapes cover its name space as
+// they cover app_… names. Without this, every vllm: name a dashboard misspelt was counted
+// unverified and never reported.
+func ColonNamespaced(name string) bool {
+	i := strings.IndexByte(name, ':')
+	if i <= 0 || strings.Count(name, ":") != 1 || !strings.Contains(name[i+1:], "_") {
+		return false
+	}
+	for _, c := range name[:i] {
+		if (c < 'a' || c > 'z') && (c < '0' || c > '9') {
+			return false
+		}
+	}
+	return true
+}
 
 // File returns the loaded file with the given project-relative path, or nil.
 func (p *Project) File(rel string) *SourceFile {

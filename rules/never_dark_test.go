@@ -14,3 +14,10 @@ import (
 func TestSourcesNeverDark(t *testing.T) {
 	linttest.Run(t, "../fixtures/source-never-dark", rules.MetricUnknown, rules.DocsStaleMetric, rules.SourceUnresolved, rules.UnusedIgnore)
 }
+
+// TestColonNamespace runs metric/unknown over code that names its metrics with a namespace
+// before a colon (vLLM's vllm:…): the code covers that space, so a misspelt name is an error,
+// while a recording-style name with two colons stays unverified.
+func TestColonNamespace(t *testing.T) {
+	linttest.Run(t, "../fixtures/colon-namespace", rules.MetricUnknown)
+}

@@ -205,7 +205,7 @@ func runSourceExpositionMismatch(pass *lint.Pass) error {
 					Message: fmt.Sprintf("metric %q is defined in the code (%s) but the scrape does not export it", n, via),
 				}
 				if cover != nil {
-					fd.Related = []lint.Related{{Pos: lint.Pos{File: cover.File.Path}, Message: fmt.Sprintf("this scrape exports other %s_ metrics", lint.MetricPrefix(n))}}
+					fd.Related = []lint.Related{{Pos: lint.Pos{File: cover.File.Path}, Message: fmt.Sprintf("this scrape exports other %s metrics", lint.MetricSpace(n))}}
 				}
 				pass.Report(fd)
 				continue
@@ -268,10 +268,10 @@ func runSourceExpositionMismatch(pass *lint.Pass) error {
 			fd := lint.Finding{
 				Pos:     g.At(),
 				Subject: lint.Subject{Metric: n},
-				Message: fmt.Sprintf("metric %q is exported but no code in sources defines it, though the code defines other %s_ metrics", n, lint.MetricPrefix(n)),
+				Message: fmt.Sprintf("metric %q is exported but no code in sources defines it, though the code defines other %s metrics", n, lint.MetricSpace(n)),
 			}
 			if d := srcNearest(defined, n); d != nil {
-				fd.Related = []lint.Related{{Pos: d.At(), Message: fmt.Sprintf("the code defines %s_ metrics here (%q)", lint.MetricPrefix(n), d.Name)}}
+				fd.Related = []lint.Related{{Pos: d.At(), Message: fmt.Sprintf("the code defines %s metrics here (%q)", lint.MetricSpace(n), d.Name)}}
 			}
 			pass.Report(fd)
 		}

@@ -107,8 +107,8 @@ func firstWords(names []string) []string {
 			continue
 		}
 		g := source.GlobEscape(n)
-		if w := lint.MetricPrefix(n); w != n {
-			g = source.GlobEscape(w) + "_*"
+		if w := lint.MetricSpace(n); w != n {
+			g = source.GlobEscape(w) + "*"
 		}
 		out = append(out, g)
 	}

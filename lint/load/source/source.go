@@ -415,6 +415,12 @@ func Covers(fams []*lint.Family, spaces bool) []string {
 		}
 	}
 	for _, f := range fams {
+		if lint.ColonNamespaced(f.Name) && spaces {
+			// vllm:num_requests_running: the namespace before the colon marks the emitter's
+			// names, all of them (nobody else exports vllm: names).
+			add(GlobEscape(lint.MetricSpace(f.Name)) + "*")
+			continue
+		}
 		if space, ok := OwnedSpace(f.Name); ok && spaces {
 			add(GlobEscape(space) + "_*")
 			continue
