@@ -29,8 +29,9 @@ const initMinExporterNames = 2
 // proposeExporters reads the rule files and dashboards init lists and proposes the
 // catalogued exporters whose metric names they contain: names (and their series: _bucket,
 // _total…) that one exporter's catalogue has and no other's does, so that a process_* name
-// that every client exports proposes nothing.
-func proposeExporters(root *safefs.Root, files []string) []initExporter {
+// that every client exports proposes nothing. Names the project's own sources define (own,
+// read only when some query reads a catalogued name) count for no exporter.
+func proposeExporters(root *safefs.Root, files []string, own func() map[string]bool) []initExporter {
 	owners := map[string][]string{} // series name → exporters that export it
 	for _, e := range catalog.Exporters() {
 		for _, f := range e.AllFamilies() {
@@ -51,6 +52,9 @@ func proposeExporters(root *safefs.Root, files []string) []initExporter {
 			o := owners[string(tok)]
 			if len(o) != 1 {
 				continue
+			}
+			if own()[string(tok)] {
+				continue // the project's own metric, whoever else exports the name
 			}
 			if found[o[0]] == nil {
 				found[o[0]] = map[string]bool{}
