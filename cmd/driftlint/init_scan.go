@@ -590,4 +590,3 @@ func ownNames(dir string, langs []initLang) map[string]bool {
 	}
 	return own
 }
-
