@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"path"
 	"strings"
 
 	"github.com/driftlint/driftlint/lint"
@@ -27,7 +28,8 @@ definition defines, in a comment on or just above it (// in Go and Rust, # in Py
 
     // driftlint:metric app_jobs_total counter job,queue
 
-or to list the names in a known_metrics file.
+or to list the names in a known_metrics file (a name the definition's glob matches, or the
+glob itself), which then counts as the declaration: the finding goes.
 
 Bad (driftlint cannot tell which counters exist):
 
@@ -55,6 +57,9 @@ func runSourceUnresolved(pass *lint.Pass) error {
 			comment = "#"
 		}
 		for _, u := range e.Code.Unresolved {
+			if declaredKnown(pass.Project, u.Pattern) {
+				continue // the known_metrics files say what it defines, as the message asks
+			}
 			f := lint.Finding{Pos: u.At, Subject: lint.Subject{Metric: u.Pattern}}
 			declare := fmt.Sprintf("declare what it defines with a `%s driftlint:metric NAME [TYPE] [LABEL,…]` comment on or above this line, or list the names in a known_metrics file", comment)
 			switch {
@@ -70,6 +75,25 @@ func runSourceUnresolved(pass *lint.Pass) error {
 		}
 	}
 	return nil
+}
+
+// declaredKnown reports whether the known_metrics files declare what a definition with an
+// unresolved name defines: they name a metric its pattern matches, or list its pattern (or a
+// glob that matches it) as a glob. A pattern of which nothing is known (*) matches every
+// name, so no list declares it: only a driftlint:metric comment at the definition does.
+func declaredKnown(p *lint.Project, pattern string) bool {
+	if !lint.Excusing(pattern) {
+		return false
+	}
+	for _, k := range p.KnownMetrics {
+		if ok, _ := path.Match(pattern, k.Name); ok && !k.Glob {
+			return true
+		}
+		if ok, _ := path.Match(k.Name, pattern); ok && k.Glob {
+			return true
+		}
+	}
+	return false
 }
 
 // viaName names the definition for a message: "the name of this promauto.NewCounter".

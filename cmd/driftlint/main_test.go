@@ -819,7 +819,7 @@ func TestMaxFileSize(t *testing.T) {
 func TestUnresolvedSummary(t *testing.T) {
 	t.Chdir("../../fixtures/source-never-dark")
 	_, stdout, _ := runCLI(t, "check", "--no-color")
-	if !strings.HasSuffix(stdout, "; 3 metric definitions in the sources not read, leaving *_stage_total, app_queue_* unchecked\n") {
+	if !strings.HasSuffix(stdout, "; 4 metric definitions in the sources not read, leaving *_stage_total, app_pool_*, app_queue_* unchecked\n") {
 		t.Errorf("summary line:\n%s", stdout)
 	}
 	_, stdout, _ = runCLI(t, "check", "--format", "json")
@@ -832,7 +832,7 @@ func TestUnresolvedSummary(t *testing.T) {
 	if err := json.Unmarshal([]byte(stdout), &doc); err != nil {
 		t.Fatal(err)
 	}
-	if doc.Summary.Unresolved != 3 || strings.Join(doc.Summary.Unchecked, " ") != "*_stage_total app_queue_*" {
+	if doc.Summary.Unresolved != 4 || strings.Join(doc.Summary.Unchecked, " ") != "*_stage_total app_pool_* app_queue_*" {
 		t.Errorf("summary %+v", doc.Summary)
 	}
 }
