@@ -14,6 +14,10 @@ import (
 // data failing to decode, which its integrity test rules out; it is reported, not hidden.
 func exporters(cfg *lint.Config, p *lint.Project) {
 	for _, ref := range cfg.Exporters {
+		// Findings name the entry relative to the project root, as every position is (the
+		// config's own name is as the command line gave it: project/.driftlint.yaml from
+		// outside, which the report would prefix with the root again).
+		ref.At = cfg.ProjectPos(ref.At)
 		x, problem := exporterDefs(ref)
 		if problem != nil {
 			p.ParseProblems = append(p.ParseProblems, *problem)
