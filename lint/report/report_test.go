@@ -629,7 +629,7 @@ func TestNewVerboseInfo(t *testing.T) {
 			{Kind: "runbooks", Count: 1, Detail: "0 alert copies"},
 			{Kind: "metrics docs", Count: 0, Detail: "0 documented metrics"},
 			{Kind: "dashboards", Count: 0, Detail: "0 targets, 0 variables"},
-			{Kind: "expositions", Count: 0, Detail: "0 targets, 0 families"},
+			{Kind: "scrapes", Count: 0, Detail: "0 targets, 0 families"},
 			{Kind: "health samples", Count: 0},
 			{Kind: "queries", Count: 2},
 			{Kind: "parse problems", Count: 1},

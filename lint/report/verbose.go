@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -100,9 +101,26 @@ func Inputs(p *lint.Project) []InputCount {
 		targets += len(d.Targets)
 		variables += len(d.Variables)
 	}
+	// Scrapes and the emitter's code are counted apart: code files are no scrape, and the
+	// code's line says how much of it could not be read.
+	scrapes, codeFiles := 0, 0
 	scrapeTargets := map[string]bool{}
-	families := map[string]bool{}
+	families, codeFamilies := map[string]bool{}, map[string]bool{}
+	langs := map[string]bool{}
+	unresolved := 0
 	for _, e := range p.Expositions {
+		if e.Source {
+			codeFiles++
+			for name := range e.Families {
+				codeFamilies[name] = true
+			}
+			if e.Code != nil {
+				langs[e.Code.Lang] = true
+				unresolved += len(e.Code.Unresolved)
+			}
+			continue
+		}
+		scrapes++
 		scrapeTargets[e.Target] = true
 		for name := range e.Families {
 			families[name] = true
@@ -114,10 +132,14 @@ func Inputs(p *lint.Project) []InputCount {
 		{Kind: "runbooks", Count: runbooks, Detail: count(len(p.RunbookAlerts), "alert copy", "alert copies")},
 		{Kind: "metrics docs", Count: docs, Detail: count(len(p.DocEntries), "documented metric")},
 		{Kind: "dashboards", Count: len(p.Dashboards), Detail: count(targets, "target") + ", " + count(variables, "variable")},
-		{Kind: "expositions", Count: len(p.Expositions), Detail: count(len(scrapeTargets), "target") + ", " + count(len(families), "family", "families")},
+		{Kind: "scrapes", Count: scrapes, Detail: count(len(scrapeTargets), "target") + ", " + count(len(families), "family", "families")},
 		{Kind: "health samples", Count: len(p.Health)},
 		{Kind: "queries", Count: len(p.Queries)},
 		{Kind: "parse problems", Count: len(p.ParseProblems)},
+	}
+	if codeFiles > 0 {
+		detail := strings.Join(slices.Sorted(maps.Keys(langs)), ", ") + "; " + count(len(codeFamilies), "family", "families") + ", " + count(unresolved, "definition") + " not read"
+		out = slices.Insert(out, 6, InputCount{Kind: "code files", Count: codeFiles, Detail: detail})
 	}
 	if len(p.Foreign) > 0 {
 		out = append(out, InputCount{Kind: "not PromQL", Count: len(p.Foreign), Detail: foreignDetail(p.Foreign)})
