@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
 
 	"github.com/prometheus/prometheus/promql/parser"
 
@@ -118,8 +119,8 @@ func nativeCall(expr parser.Expr, vs *parser.VectorSelector) []string {
 		if n != vs {
 			return nil
 		}
-		for i := len(path) - 1; i >= 0; i-- {
-			if c, ok := path[i].(*parser.Call); ok && c.Func != nil {
+		for _, anc := range slices.Backward(path) {
+			if c, ok := anc.(*parser.Call); ok && c.Func != nil {
 				if suf, ok := nativeFuncs[c.Func.Name]; ok {
 					out = suf
 					break

@@ -79,10 +79,9 @@ func NewGrafanaQueryWith(text lint.Span, origin lint.Origin, owner string, value
 //     (left as $job, the $ reads as an end anchor and the parser compiles a regular
 //     expression for every such matcher, the costliest part of parsing a dashboard);
 //   - inside any other string literal: left as it is, since any string parses;
+//   - where a whole matcher is expected (up{$m}, up{$m, instance="x"}): see SubstituteWith;
 //   - elsewhere (a metric, a by ($group) label, a threshold): the name __gv_<var>, which
 //     inference and rules treat as unknown.
-//
-//   - where a matcher list is expected (up{$m}, up{$m, instance="x"}): see SubstituteWith.
 //
 // It returns the new text, the index in s of each byte of it, and whether anything changed.
 func Substitute(s string) (string, []int32, bool) { return SubstituteWith(s, nil) }
