@@ -66,7 +66,9 @@ func runMetricUnknown(pass *lint.Pass) error {
 	hists := classicHistograms(p)
 	for _, u := range p.MetricUses() {
 		if fam := hists[u.Name]; fam != nil {
-			pass.Report(histogramUse(u, fam)) // the bare name of a classic histogram is no series
+			if !nativeBranch(p, u) {
+				pass.Report(histogramUse(u, fam)) // the bare name of a classic histogram is no series
+			}
 			continue
 		}
 		if lint.IsStandIn(u.Name) {

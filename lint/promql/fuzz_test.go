@@ -19,9 +19,19 @@ var grafanaSeeds = []string{
 	`clamp_min(x{a='$v\'w'}, $min) > $threshold`,
 	"rate(x[${__range}:1m]) and on() \"${x}\"",
 	`$__range_s * label_values(up, $label)`,
+	`up{$m} / up{$m, instance="x"} + up{a="b", ${nest}} - count({[[other]]})`,
 }
 
-// FuzzSubstitute checks Substitute's index: every byte of the output comes from a byte of
+// fuzzValues are variable values for SubstituteWith: a matcher list, one with an escaped
+// comma and a variable of its own, one that names another variable, and a number.
+var fuzzValues = map[string]string{
+	"m":     `job=~"a|b"`,
+	"esc":   `cluster=~"$cluster"\, job=~"a"`,
+	"nest":  `$m`,
+	"other": `-1`,
+}
+
+// FuzzSubstitute checks SubstituteWith's index: every byte of the output comes from a byte of
 // the input, in order, and is that very byte unless it belongs to a stand-in, which maps to
 // the $ or [ of the variable it replaces.
 func FuzzSubstitute(f *testing.F) {
@@ -29,7 +39,7 @@ func FuzzSubstitute(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		out, idx, changed := Substitute(s)
+		out, idx, changed := SubstituteWith(s, fuzzValues)
 		if !changed {
 			if out != s {
 				t.Fatalf("unchanged %q gave %q", s, out)

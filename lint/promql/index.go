@@ -162,7 +162,13 @@ func newLabelIndex(p *lint.Project) *Index {
 	x.inferAll()
 
 	// Then the scrape-time target labels: those that the project uses where the exporters'
-	// labels cannot explain them, on metrics of an exporter that never exports them.
+	// labels cannot explain them, on metrics of an exporter that never exports them. A label
+	// the config lists in target_labels is the target's on every series even when the
+	// exporter exports it on some family: Prometheus (honor_labels: false) renames the
+	// exporter's to exported_X and sets the target's.
+	explicit := func(label string) bool {
+		return p.Config != nil && slices.Contains(p.Config.TargetLabels, label)
+	}
 	used := map[string]map[string]bool{} // label → subsystems
 	unexplained := func(label string, metrics []string) {
 		if Unchecked(label) || slices.Contains(TargetLabels, label) {
@@ -170,7 +176,7 @@ func newLabelIndex(p *lint.Project) *Index {
 		}
 		for _, m := range metrics {
 			f := x.families[m]
-			if f == nil || owns(m, label) {
+			if f == nil || owns(m, label) && !explicit(label) {
 				continue
 			}
 			if used[label] == nil {
@@ -194,7 +200,7 @@ func newLabelIndex(p *lint.Project) *Index {
 			continue
 		}
 		for _, t := range x.targets {
-			if !owns(s, t) {
+			if !owns(s, t) || explicit(t) {
 				ls = append(ls, t)
 			}
 		}

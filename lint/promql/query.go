@@ -49,7 +49,13 @@ func NewQuery(text lint.Span, origin lint.Origin, owner string) *lint.Query {
 // NewGrafanaQuery replaces Grafana macros and variables in text with parseable stand-ins
 // (see Substitute), then parses it. Positions still map into the original file.
 func NewGrafanaQuery(text lint.Span, origin lint.Origin, owner string) *lint.Query {
-	out, idx, vars := Substitute(text.Value)
+	return NewGrafanaQueryWith(text, origin, owner, nil)
+}
+
+// NewGrafanaQueryWith is NewGrafanaQuery with the values of the dashboard's variables that
+// may stand for a whole matcher list (see SubstituteWith).
+func NewGrafanaQueryWith(text lint.Span, origin lint.Origin, owner string, values map[string]string) *lint.Query {
+	out, idx, vars := SubstituteWith(text.Value, values)
 	if !vars {
 		return NewQuery(text, origin, owner)
 	}
@@ -73,11 +79,31 @@ func NewGrafanaQuery(text lint.Span, origin lint.Origin, owner string) *lint.Que
 //     (left as $job, the $ reads as an end anchor and the parser compiles a regular
 //     expression for every such matcher, the costliest part of parsing a dashboard);
 //   - inside any other string literal: left as it is, since any string parses;
+//   - where a whole matcher is expected (up{$m}, up{$m, instance="x"}): see SubstituteWith;
 //   - elsewhere (a metric, a by ($group) label, a threshold): the name __gv_<var>, which
 //     inference and rules treat as unknown.
 //
 // It returns the new text, the index in s of each byte of it, and whether anything changed.
-func Substitute(s string) (string, []int32, bool) {
+func Substitute(s string) (string, []int32, bool) { return SubstituteWith(s, nil) }
+
+// SubstituteWith is Substitute for a query whose variables have known values (a Grafana
+// custom, textbox or constant variable: its current value, else its first option). A
+// variable that stands where a matcher list is expected, up{$m} or up{$m, instance="x"}
+// with $m = job=~"a|b", is replaced by its value when that parses as a matcher list (the
+// value's own variables substituted in turn, one level deep); every byte of the value maps
+// to the variable reference. Otherwise it becomes the stand-in matcher __gv_<var>!="", so
+// that the query still parses and is checked: label inference and the rules read a
+// selector with a stand-in label as one whose labels are unknown, so what the variable's
+// matchers would have told (which labels the series carry, a label no series has) is lost
+// for that selector and everything computed from it, and nothing false is reported.
+func SubstituteWith(s string, values map[string]string) (string, []int32, bool) {
+	return substitute(s, values, 0)
+}
+
+// maxValueDepth bounds how deeply a variable's value is expanded inside another's.
+const maxValueDepth = 1
+
+func substitute(s string, values map[string]string, level int) (string, []int32, bool) {
 	if !strings.Contains(s, "$") && !strings.Contains(s, "[[") {
 		return s, nil, false
 	}
@@ -94,6 +120,7 @@ func Substitute(s string) (string, []int32, bool) {
 	var quote byte
 	regex := false // the quoted string is a regex matcher's
 	depth := 0     // inside [ … ]
+	braces := 0    // inside { … }
 	for i := 0; i < len(s); {
 		c := s[i]
 		if quote != 0 {
@@ -129,6 +156,10 @@ func Substitute(s string) (string, []int32, bool) {
 				depth++
 			case ']':
 				depth = max(0, depth-1)
+			case '{':
+				braces++
+			case '}':
+				braces = max(0, braces-1)
 			case '#': // a PromQL comment runs to the end of the line
 				end := strings.IndexByte(s[i:], '\n')
 				if end < 0 {
@@ -145,10 +176,44 @@ func Substitute(s string) (string, []int32, bool) {
 			continue
 		}
 		changed = true
-		emit(standIn(s, i, i+n, name, depth > 0), i)
+		if braces > 0 && depth == 0 && inMatcherList(s, i, i+n) {
+			emit(matcherList(name, values, level), i)
+		} else {
+			emit(standIn(s, i, i+n, name, depth > 0), i)
+		}
 		i += n
 	}
 	return b.String(), idx, changed
+}
+
+// inMatcherList reports whether the variable reference s[start:end], inside braces, stands
+// where a whole matcher is expected: after { or a comma and before } or a comma.
+func inMatcherList(s string, start, end int) bool {
+	before := strings.TrimRight(s[:start], " \t\r\n")
+	after := strings.TrimLeft(s[end:], " \t\r\n")
+	return (strings.HasSuffix(before, "{") || strings.HasSuffix(before, ",")) &&
+		(strings.HasPrefix(after, "}") || strings.HasPrefix(after, ","))
+}
+
+// matcherList returns what a variable that stands for a matcher list becomes: its value
+// with its own variables substituted, when that parses as matchers, else a stand-in matcher.
+func matcherList(name string, values map[string]string, level int) string {
+	if v, ok := values[name]; ok && level < maxValueDepth {
+		// Grafana's custom variables escape a comma inside an option as \, (a bare comma
+		// separates options); the value may keep the escape.
+		v = strings.ReplaceAll(v, `\,`, ",")
+		var next map[string]string
+		if level+1 < maxValueDepth {
+			next = values
+		}
+		out, _, _ := substitute(v, next, level+1)
+		if strings.TrimSpace(out) != "" && lint.CheckPromQL(out) == nil {
+			if _, err := lint.PromQLParser.ParseMetricSelector("x{" + out + "}"); err == nil {
+				return out
+			}
+		}
+	}
+	return lint.StandInPrefix + name + `!=""`
 }
 
 // variableAt returns the variable name and the length of the variable reference at s[i:].

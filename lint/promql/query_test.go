@@ -44,6 +44,41 @@ func TestSubstitute(t *testing.T) {
 	}
 }
 
+func TestSubstituteWithMatcherLists(t *testing.T) {
+	values := map[string]string{
+		"m":    `job=~"a|b"`,
+		"esc":  `cluster=~"$cluster"\, job=~"a"`,
+		"nest": `$m`,
+		"num":  `-1`,
+	}
+	tests := []struct {
+		name, in, want string
+	}{
+		{"replaces a variable that is the whole list by its value", `up{$m}`, `up{job=~"a|b"}`},
+		{"replaces a variable first in a list", `up{$m, instance="x"}`, `up{job=~"a|b", instance="x"}`},
+		{"replaces a variable last in a list", `up{instance="x", ${m}}`, `up{instance="x", job=~"a|b"}`},
+		{"unescapes commas and substitutes the value's own variables", `up{$esc}`, `up{cluster=~"__gv_cluster", job=~"a"}`},
+		{"gives a selector without a name the value too", `count({[[m]]})`, `count({job=~"a|b"})`},
+		{"makes a value that is not a matcher list a stand-in matcher", `up{$num}`, `up{__gv_num!=""}`},
+		{"makes a variable without a value a stand-in matcher", `{$other}`, `{__gv_other!=""}`},
+		{"expands values one level deep only", `up{$nest}`, `up{__gv_nest!=""}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, idx, _ := SubstituteWith(tt.in, values)
+			if got != tt.want {
+				t.Errorf("SubstituteWith(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+			if len(idx) != len(got) {
+				t.Errorf("%d indexes for %d bytes", len(idx), len(got))
+			}
+			if _, err := lint.PromQLParser.ParseExpr(got); err != nil {
+				t.Errorf("stand-in text does not parse: %v", err)
+			}
+		})
+	}
+}
+
 func TestGrafanaQueryPositions(t *testing.T) {
 	src := `{"expr": "sum by ($group) (rate(kafka_x_total{job=~\"$job\"}[$__rate_interval]))"}`
 	f := lint.NewSourceFile("d.json", []byte(src))

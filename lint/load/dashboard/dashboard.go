@@ -82,6 +82,7 @@ func (r *Result) load(f *lint.SourceFile, text lint.Span, raw []byte) {
 	}
 	l := &loader{res: r, d: d, dash: &lint.Dashboard{File: f, Title: d.str(dash.get("title"))}, seenLib: map[string]bool{}}
 	l.datasources(dash)
+	l.values = l.matcherValues(dash.get("templating").get("list").array())
 	l.panels(dash.get("panels").array())
 	for _, row := range dash.get("rows").array() { // the schema before Grafana 5
 		l.panels(row.get("panels").array())
@@ -127,6 +128,7 @@ type loader struct {
 	// datasource type (see datasources).
 	dsVars map[string]string
 	def    dsRef
+	values map[string]string // variables that a query may use as a matcher list (matcherValues)
 }
 
 func (l *loader) panels(list []jvalue) {
@@ -198,7 +200,7 @@ func (l *loader) target(t, panelDS *jvalue, owner string) {
 		l.res.Foreign = append(l.res.Foreign, lint.ForeignQuery{At: text.StartPos(), Language: lang, Owner: owner})
 		return
 	}
-	q := promql.NewGrafanaQuery(text, lint.OriginDashboard, owner)
+	q := promql.NewGrafanaQueryWith(text, lint.OriginDashboard, owner, l.values)
 	l.dash.Targets = append(l.dash.Targets, lint.DashboardTarget{Panel: owner, Query: q, Legend: l.d.span(t.get("legendFormat"))})
 	l.res.Queries = append(l.res.Queries, q)
 }

@@ -34,3 +34,10 @@ func TestFixtureDatasourcesCountsForeignQueries(t *testing.T) {
 		t.Errorf("Project.Foreign (-want +got):\n%s", diff)
 	}
 }
+
+// A custom, textbox or constant variable used as a whole matcher list (up{$m}) is replaced
+// by its value, so the query parses and is checked; one whose value is not a matcher list
+// leaves the selector's labels unknown.
+func TestFixtureMatcherVariables(t *testing.T) {
+	linttest.Run(t, "../../../fixtures/dashboard-matcher-vars", rules.PromQLSyntax, rules.LabelUnknown, rules.MetricUnknown)
+}
