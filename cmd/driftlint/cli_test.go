@@ -159,7 +159,7 @@ func TestInitWritesAConfigThatLoadsAsDiscoveryDoes(t *testing.T) {
 		{
 			name:  "the dashstream project",
 			dir:   func(t *testing.T) string { return copyTree(t, "../../fixtures/dashstream/broken", lint.ConfigFile) },
-			lists: map[string]int{"rules": 1, "runbooks": 2, "metrics_docs": 1, "dashboards": 1, "exposition": 2, "health": 1},
+			lists: map[string]int{"rules": 1, "runbooks": 1, "metrics_docs": 1, "dashboards": 1, "exposition": 2, "health": 1},
 		},
 		{
 			name: "odd file names, files listed one by one, and scrapes of two targets",

@@ -5,11 +5,12 @@ import (
 	"strings"
 )
 
-// LooksLikeRunbook is a cheap content check for discovery without a config: the text has a
-// promql fence or a yaml fence holding an alert, or the word "runbook" is in the file's path
-// (name), a heading or a front-matter title. The word in prose is not enough: a contributor
-// guide that ends "Congrats on making it to the end of this runbook!" and a page whose
-// example links "a runbook" (Argo CD's docs) are not runbooks.
+// LooksLikeRunbook is a cheap content check for discovery without a config: the word
+// "runbook" is in the file's path (name), a heading or a front-matter title, or a yaml fence
+// holds an alert. Neither the word in prose nor PromQL blocks alone are enough: a contributor
+// guide that ends "Congrats on making it to the end of this runbook!" (Argo CD), and
+// reference pages with PromQL examples (Mimir's query-sharding and HTTP API pages), are not
+// runbooks; listed under runbooks: in a config, any page is read as one.
 func LooksLikeRunbook(name string, src []byte) bool {
 	if containsFold([]byte(name), "runbook") {
 		return true
@@ -21,8 +22,6 @@ func LooksLikeRunbook(name string, src []byte) bool {
 			switch {
 			case inFence:
 				inFence, inYAML = false, false
-			case lang == "promql":
-				return true
 			default:
 				inFence, inYAML = true, lang == "yaml" || lang == "yml"
 			}

@@ -717,7 +717,8 @@ func TestLooksLike(t *testing.T) {
 		file, src        string
 		runbook, metrics bool
 	}{
-		{name: "a promql fence makes a runbook", src: "# x\n\n```promql\nup\n```\n", runbook: true},
+		{name: "a promql fence alone does not make a runbook", file: "docs/references/query-sharding.md", src: "# Query sharding\n\n```promql\nsum(rate(up[5m]))\n```\n"},
+		{name: "a promql fence in a runbook folder does", file: "ops/runbooks/api.md", src: "# API down\n\n```promql\nup\n```\n", runbook: true},
 		{name: "an alert in a yaml fence makes a runbook", src: "# x\n\n```yaml\n- alert: X\n```\n", runbook: true},
 		{name: "the word runbook in a heading makes a runbook", src: "# Kafka RUNBOOK\n", runbook: true},
 		{name: "the word runbook in a front-matter title makes a runbook", src: "---\ntitle: Ingester runbook\n---\nSteps.\n", runbook: true},
