@@ -1043,7 +1043,8 @@ func paramAppends(info *types.Info, body *ast.BlockStmt, o types.Object) ([]ast.
 
 // sameRegisterer reads a registerer variable assigned more than once in its file (var r
 // prometheus.Registerer = nil; if … { r = o.Registry }): when every value assigned to that
-// name wraps the same way (nil and plain registerers do not wrap), that is the wrapping.
+// name wraps the same way (nil and plain registerers do not wrap), that is the wrapping;
+// when they add the same prefix but other labels, the prefix with the labels unknown.
 func (w *goWalker) sameRegisterer(x *ast.Ident, o types.Object) (regWrap, bool) {
 	vals := w.ctx.alternatives(o)
 	if vals == nil {
@@ -1057,7 +1058,7 @@ func (w *goWalker) sameRegisterer(x *ast.Ident, o types.Object) (regWrap, bool) 
 		defer delete(w.regVars, o)
 	}
 	var first regWrap
-	seen := false
+	seen, labelsDiffer := false, false
 	for _, v := range vals {
 		if id, ok := ast.Unparen(v).(*ast.Ident); ok && id.Name == x.Name {
 			return regWrap{}, false // r = r: a loop the walker does not follow
@@ -1072,11 +1073,20 @@ func (w *goWalker) sameRegisterer(x *ast.Ident, o types.Object) (regWrap, bool) 
 			}
 			continue // the variable's other value, passed through a wrapper that adds nothing
 		}
-		if !seen {
+		switch {
+		case !seen:
 			first, seen = r, true
-		} else if r.prefix.s != first.prefix.s || !slices.Equal(r.labels, first.labels) {
+		case r.prefix.s != first.prefix.s:
 			return regWrap{}, false
+		case !slices.Equal(r.labels, first.labels):
+			// The same prefix with other labels (r := reg; if … { r = WrapRegistererWith(
+			// Labels{"write_compartment": "0"}, reg) }, Mimir's block builder): the names are
+			// known, the wrapper's labels are not.
+			labelsDiffer = true
 		}
+	}
+	if labelsDiffer {
+		first.labels, first.labelsUnknown = nil, true
 	}
 	return first, seen
 }

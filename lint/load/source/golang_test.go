@@ -318,6 +318,21 @@ func setup(dynamic string) {
 		},
 	},
 	{
+		name: "reads the name through a registerer assigned twice with the same prefix and other labels, its labels unknown",
+		files: map[string]string{"sched/m.go": goHeader + `
+func New(reg prometheus.Registerer, compartments bool) {
+	r := reg
+	if compartments {
+		r = prometheus.WrapRegistererWith(prometheus.Labels{"write_compartment": "0"}, reg)
+	}
+	promauto.With(r).NewGaugeVec(prometheus.GaugeOpts{Name: "app_sched_partition_end_offset", Help: "h"}, []string{"partition"})
+}
+`},
+		want: []string{
+			"sched/m.go:17:58 app_sched_partition_end_offset gauge [partition] ?labels absent promauto.With(…).NewGaugeVec",
+		},
+	},
+	{
 		name: "reads a parameter the body appends to before using it, and not one it changes otherwise",
 		files: map[string]string{"pool/m.go": goHeader + `
 const namespace = "cnpg"
