@@ -753,7 +753,8 @@ func loadRustSet(files []*lint.SourceFile, helpers *rustHelpers) []Result {
 // are read only for their constants and functions, and their problems are not reported.
 func (s *rustSet) add(f *lint.SourceFile, t rustToks) (r *rustFile, probs []lint.ParseProblem) {
 	text := f.Text()
-	wanted := strings.Contains(text, "prometheus") || strings.Contains(text, "metrics") || looksLikeExpositionText(text)
+	wanted := strings.Contains(text, "prometheus") || strings.Contains(text, "metrics") || looksLikeExpositionText(text) ||
+		s.cross.named(t.toks)
 	toks, terr := t.toks, t.err
 	if !wanted {
 		// Only the values of its constants are read, never positions inside its strings.
