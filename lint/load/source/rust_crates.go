@@ -18,10 +18,11 @@ import (
 const (
 	// maxRustHelperCalls bounds the call sites of one cross-crate helper that are evaluated.
 	maxRustHelperCalls = 4096
-	// maxRustHelperBytes bounds the Rust source of the crates kept in memory after they are
-	// read because other crates may call their helpers.
-	maxRustHelperBytes = 4 << 20
 )
+
+// The crates kept in memory after they are read, because other crates may call their
+// helpers, hold at most rust_crate_bytes of Rust together (rustHelpers.limit): the cost of
+// one crate read whole.
 
 // rustHelper is a function with a parameter that a definition of its crate needs and that no
 // function of its crate binds: each call of it from another crate gives a definition.
@@ -38,7 +39,8 @@ type rustHelper struct {
 // rustHelpers are the cross-crate helpers found so far, by function name.
 type rustHelpers struct {
 	byName map[string][]*rustHelper
-	bytes  int // source bytes of the crates kept for them
+	bytes  int   // source bytes of the crates kept for them
+	limit  int64 // rust_crate_bytes: the most bytes kept
 	full   bool
 }
 
@@ -341,24 +343,24 @@ func (r *rustFile) globsOf(ident string, depth int) bool {
 }
 
 // keepHelpers adds the helpers a crate's read found to the set's table, keeping the crate in
-// memory, unless the crates kept already hold maxRustHelperBytes: then the first file of the
-// crate gets a problem that says its helpers are not read at their call sites.
+// memory, unless the crates kept already hold rust_crate_bytes: then the first file of the
+// crate gets an input/skipped notice that says its helpers are not read at their call sites.
 func keepHelpers(files []*lint.SourceFile, results []Result, found []*rustHelper, helpers *rustHelpers) {
 	size := 0
 	for _, f := range files {
 		size += len(f.Src)
 	}
-	if helpers.bytes+size > maxRustHelperBytes {
+	if int64(helpers.bytes+size) > helpers.limit {
 		helpers.full = true
 		var names []string
 		for _, h := range found {
 			names = append(names, h.fn.name)
 		}
 		slices.Sort(names)
-		results[0].Problems = append(results[0].Problems, lint.ParseProblem{
+		results[0].Skipped = append(results[0].Skipped, lint.ParseProblem{
 			At: lint.Pos{File: files[0].Path},
-			Message: fmt.Sprintf("rust: the crates whose helpers other crates may call hold more than %d KiB of Rust: the calls of %s in other crates are not read",
-				maxRustHelperBytes>>10, strings.Join(slices.Compact(names), ", ")),
+			Message: lint.LimitMessage(fmt.Sprintf("rust: the calls of %s in other crates are not read: the crates whose helpers other crates may call hold %d KiB of Rust with this one",
+				strings.Join(slices.Compact(names), ", "), (helpers.bytes+size)>>10), lint.FormatByteSize(helpers.limit), "rust_crate_bytes"),
 		})
 		return
 	}

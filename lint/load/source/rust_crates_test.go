@@ -2,6 +2,7 @@ package source
 
 import (
 	"maps"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -244,5 +245,31 @@ func TestRustCrateOrderIgnoresOwnModulesTestsAndComments(t *testing.T) {
 	got := rustCrateOrder(keys, [][]int{{0, 1}, {2}, {3}, {4}, {5}}, files)
 	if diff := cmp.Diff([]int{0, 1, 2, 4, 3}, got); diff != "" {
 		t.Errorf("order (-want +got):\n%s", diff)
+	}
+}
+
+// The crates kept for their helpers hold at most rust_crate_bytes: past it the helpers' calls
+// in other crates are not read, and an input/skipped notice (not a parse problem) says so.
+func TestLoadRustHelpersBound(t *testing.T) {
+	files := []*lint.SourceFile{
+		lint.NewSourceFile("app/src/lib.rs", []byte("fn f() { z_metrics::counter(\"app_total\"); }\n")),
+		lint.NewSourceFile("z_metrics/src/lib.rs", []byte("use prometheus::IntCounter;\npub fn counter(name: &str) -> IntCounter { IntCounter::new(name, \"h\").unwrap() }\n"+
+			strings.Repeat("// padding\n", 200))),
+	}
+	l := *lint.Limit()
+	l.RustCrateBytes = 1 << 10
+	old := lint.SetLimits(l)
+	got := LoadSet(files)
+	lint.SetLimits(old)
+	if len(got.Problems) != 0 {
+		t.Errorf("problems %v, want none", got.Problems)
+	}
+	if len(got.Skipped) != 1 || got.Skipped[0].At.File != "z_metrics/src/lib.rs" ||
+		!strings.Contains(got.Skipped[0].Message, "the calls of counter in other crates are not read") ||
+		!strings.Contains(got.Skipped[0].Message, "(rust_crate_bytes)") {
+		t.Errorf("skipped %v, want one notice naming the helper and the limit", got.Skipped)
+	}
+	if whole := LoadSet(files); len(whole.Skipped) != 0 || len(whole.Expositions) != 1 || whole.Expositions[0].Families["app_total"] == nil {
+		t.Errorf("within the default limit: skipped %v, expositions %v; want app_total read at its call", whole.Skipped, whole.Expositions)
 	}
 }
