@@ -92,8 +92,9 @@ func rustPathHeads(text string, into map[string]bool) {
 	}
 }
 
-// rustTestModule returns the offset of the first #[cfg(test)] that is followed by a mod
-// item, or -1.
+// rustTestModule returns the offset of the first #[cfg(test)] that is followed by an inline
+// module (mod NAME {), or -1. A module in its own file (mod tests;) is a file of its own,
+// and the text after it is not a test's.
 func rustTestModule(text string) int {
 	for k := 0; ; {
 		j := strings.Index(text[k:], "#[cfg(test)]")
@@ -103,8 +104,15 @@ func rustTestModule(text string) int {
 		j += k
 		rest := strings.TrimLeft(text[j+len("#[cfg(test)]"):], " \t\r\n")
 		rest = strings.TrimPrefix(rest, "pub ")
-		if strings.HasPrefix(rest, "mod ") {
-			return j
+		if name, ok := strings.CutPrefix(rest, "mod "); ok {
+			name = strings.TrimLeft(name, " \t")
+			e := 0
+			for e < len(name) && isRustIdentByte(name[e]) {
+				e++
+			}
+			if strings.HasPrefix(strings.TrimLeft(name[e:], " \t\r\n"), "{") {
+				return j
+			}
 		}
 		k = j + 1
 	}

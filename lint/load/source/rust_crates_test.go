@@ -2,6 +2,7 @@ package source
 
 import (
 	"maps"
+	"slices"
 	"strings"
 	"testing"
 
@@ -239,7 +240,7 @@ func TestRustCrateOrderIgnoresOwnModulesTestsAndComments(t *testing.T) {
 		lint.NewSourceFile("components/raftstore/src/lib.rs", []byte("fn f() {}\n")),
 		lint.NewSourceFile("components/resource_control/src/lib.rs", []byte("use tikv_util::x;\n\n#[cfg(test)]\nmod tests {\n    use test_pd::Server;\n}\n")),
 		lint.NewSourceFile("components/test_pd/src/lib.rs", []byte("use server::x;\n")),
-		lint.NewSourceFile("components/server/src/lib.rs", []byte("fn f() { tikv_util::metrics::monitor_threads(\"tikv\"); }\n")),
+		lint.NewSourceFile("components/server/src/lib.rs", []byte("#[cfg(test)]\nmod tests;\nfn f() { tikv_util::metrics::monitor_threads(\"tikv\"); }\n")),
 	}
 	keys := []string{"components/tikv_util", "components/raftstore", "components/resource_control", "components/test_pd", "components/server"}
 	got := rustCrateOrder(keys, [][]int{{0, 1}, {2}, {3}, {4}, {5}}, files)
@@ -271,5 +272,27 @@ func TestLoadRustHelpersBound(t *testing.T) {
 	}
 	if whole := LoadSet(files); len(whole.Skipped) != 0 || len(whole.Expositions) != 1 || whole.Expositions[0].Families["app_total"] == nil {
 		t.Errorf("within the default limit: skipped %v, expositions %v; want app_total read at its call", whole.Skipped, whole.Expositions)
+	}
+}
+
+func TestRustPathHeads(t *testing.T) {
+	tests := []struct {
+		name, text string
+		want       []string
+	}{
+		{"reads the heads of paths, not of paths inside paths", "use a::b::c;\nfn f() { x::y(); ::z::w(); }\n", []string{"a", "x"}},
+		{"leaves out line comments", "// see raftstore::store\nuse a::b; // or c::d\n", []string{"a"}},
+		{"leaves out an inline test module and what follows it", "use a::b;\n#[cfg(test)]\nmod tests {\n    use test_pd::x;\n}\n", []string{"a"}},
+		{"keeps what follows a test module in its own file", "#[cfg(test)]\nmod tests;\nuse a::b;\n", []string{"a"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			heads := map[string]bool{}
+			rustPathHeads(tt.text, heads)
+			got := slices.Sorted(maps.Keys(heads))
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("heads (-want +got):\n%s", diff)
+			}
+		})
 	}
 }
