@@ -30,6 +30,8 @@ type Limits struct {
 	JSONDepth     int // nesting of a JSON document
 	YAMLDepth     int // nesting of a YAML document
 
+	RustCrateBytes int64 // the Rust source of one crate read as a set (its files resolve each other's names)
+
 	InvariantSamples int           // the PromQL engine's MaxSamples for one invariant
 	InvariantTimeout time.Duration // one invariant
 	InvariantTotal   time.Duration // every invariant of a run
@@ -54,6 +56,7 @@ var DefaultLimits = Limits{
 	MarkdownDepth:    100,
 	JSONDepth:        512,
 	YAMLDepth:        512,
+	RustCrateBytes:   32 << 20,
 	InvariantSamples: 5_000_000,
 	InvariantTimeout: 10 * time.Second,
 	InvariantTotal:   60 * time.Second,
@@ -99,6 +102,7 @@ var limitFields = []limitField{
 	{"markdown_depth", 'n', func(l *Limits) any { return &l.MarkdownDepth }},
 	{"json_depth", 'n', func(l *Limits) any { return &l.JSONDepth }},
 	{"yaml_depth", 'n', func(l *Limits) any { return &l.YAMLDepth }},
+	{"rust_crate_bytes", 'b', func(l *Limits) any { return &l.RustCrateBytes }},
 	{"invariant_samples", 'n', func(l *Limits) any { return &l.InvariantSamples }},
 	{"invariant_timeout", 'd', func(l *Limits) any { return &l.InvariantTimeout }},
 	{"invariant_total", 'd', func(l *Limits) any { return &l.InvariantTotal }},

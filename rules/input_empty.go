@@ -43,6 +43,10 @@ its path. Links whose target stays inside the root are followed as usual. A path
 config that leaves the root is not a finding but a config error (exit 2). A known_metrics url
 entry whose API did not give the labels of every queried name (its request budget ran out, or
 a response reached the API's limit) is reported at the entry: label/unknown cannot check them.
+A Rust crate with more source than rust_crate_bytes (32 MiB) is read one file at a time, and
+the crates kept for their helpers hold at most as much: each is reported at the crate's first
+file, since names that cross files (or crates) are then unresolved (source/unresolved says
+which); --limit rust_crate_bytes=SIZE raises it.
 
 Bad (rules/shared.yml is a link to ../../platform/rules/shared.yml):
 

@@ -71,3 +71,9 @@ func TestSourceFieldGoPrefixVariable(t *testing.T) {
 func TestSourceFieldGoCallSite(t *testing.T) {
 	linttest.Run(t, "../fixtures/source-field-go-callsite", fieldRules()...)
 }
+
+// TiKV: the namespace of tikv_thread_cpu_seconds_total is bound by a call in another crate of
+// the workspace, through a module path (tikv_util::metrics::monitor_threads("tikv")).
+func TestSourceFieldRustCrossCrateNamespace(t *testing.T) {
+	linttest.Run(t, "../fixtures/source-field-rust-crossns", fieldRules()...)
+}

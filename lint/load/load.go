@@ -194,7 +194,9 @@ func Project(cfg *lint.Config, opts Options) (*lint.Project, error) {
 			code = append(code, m)
 		}
 	}
-	srcExpos, srcProblems := source.LoadFiles(code)
+	src := source.LoadSet(code)
+	srcExpos, srcProblems := src.Expositions, src.Problems
+	p.Skipped = append(p.Skipped, src.Skipped...)
 	source.ApplyOptions(srcExpos, cfg.SourceOpts)
 	if len(code) > 0 {
 		p.ClientDefaults = source.ClientDefaults(code, manifests(root, code, "rust", "Cargo.toml", opts.MaxFileSize))

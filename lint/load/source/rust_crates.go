@@ -18,10 +18,11 @@ import (
 const (
 	// maxRustHelperCalls bounds the call sites of one cross-crate helper that are evaluated.
 	maxRustHelperCalls = 4096
-	// maxRustHelperBytes bounds the Rust source of the crates kept in memory after they are
-	// read because other crates may call their helpers.
-	maxRustHelperBytes = 4 << 20
 )
+
+// The crates kept in memory after they are read, because other crates may call their
+// helpers, hold at most rust_crate_bytes of Rust together (rustHelpers.limit): the cost of
+// one crate read whole.
 
 // rustHelper is a function with a parameter that a definition of its crate needs and that no
 // function of its crate binds: each call of it from another crate gives a definition.
@@ -38,8 +39,24 @@ type rustHelper struct {
 // rustHelpers are the cross-crate helpers found so far, by function name.
 type rustHelpers struct {
 	byName map[string][]*rustHelper
-	bytes  int // source bytes of the crates kept for them
+	bytes  int   // source bytes of the crates kept for them
+	limit  int64 // rust_crate_bytes: the most bytes kept
 	full   bool
+}
+
+// named reports whether tokens name a helper followed by (: a file that calls one defines
+// metrics although it may name neither the client nor "metrics" (use
+// tikv_util::monitor_allocator_stats).
+func (hs *rustHelpers) named(toks []tok) bool {
+	if hs == nil || len(hs.byName) == 0 {
+		return false
+	}
+	for k := 0; k+1 < len(toks); k++ {
+		if toks[k].kind == tokIdent && toks[k+1].text == "(" && len(hs.byName[toks[k].text]) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // rustCrateIdent is the name other crates use for the crate with key dir: its directory's
@@ -54,8 +71,54 @@ func rustCrateIdent(dir string) string {
 	return strings.ReplaceAll(path.Base(dir), "-", "_")
 }
 
-// rustPathHeads returns the identifiers that start a path (x in x::y) in a text.
+// rustPathHeads returns the identifiers that start a path (x in x::y) in a text, leaving
+// out // comments and what follows a #[cfg(test)] mod (a test module, whose paths name
+// dev-dependencies: TiKV's crates name each other in their tests, which made cycles).
 func rustPathHeads(text string, into map[string]bool) {
+	if t := rustTestModule(text); t >= 0 {
+		text = text[:t]
+	}
+	for len(text) > 0 {
+		line := text
+		if n := strings.IndexByte(text, '\n'); n >= 0 {
+			line, text = text[:n], text[n+1:]
+		} else {
+			text = ""
+		}
+		if c := strings.Index(line, "//"); c >= 0 {
+			line = line[:c]
+		}
+		rustLineHeads(line, into)
+	}
+}
+
+// rustTestModule returns the offset of the first #[cfg(test)] that is followed by an inline
+// module (mod NAME {), or -1. A module in its own file (mod tests;) is a file of its own,
+// and the text after it is not a test's.
+func rustTestModule(text string) int {
+	for k := 0; ; {
+		j := strings.Index(text[k:], "#[cfg(test)]")
+		if j < 0 {
+			return -1
+		}
+		j += k
+		rest := strings.TrimLeft(text[j+len("#[cfg(test)]"):], " \t\r\n")
+		rest = strings.TrimPrefix(rest, "pub ")
+		if name, ok := strings.CutPrefix(rest, "mod "); ok {
+			name = strings.TrimLeft(name, " \t")
+			e := 0
+			for e < len(name) && isRustIdentByte(name[e]) {
+				e++
+			}
+			if strings.HasPrefix(strings.TrimLeft(name[e:], " \t\r\n"), "{") {
+				return j
+			}
+		}
+		k = j + 1
+	}
+}
+
+func rustLineHeads(text string, into map[string]bool) {
 	for k := 0; ; {
 		j := strings.Index(text[k:], "::")
 		if j < 0 {
@@ -78,7 +141,8 @@ func isRustIdentByte(c byte) bool {
 }
 
 // rustCrateOrder returns the crates (indexes into crates, keys in keys) so that a crate comes
-// before the crates whose text names it in a path; a cycle is broken where it is met.
+// before the crates whose text names it in a path (not a module of their own of that name);
+// a cycle is broken where it is met.
 func rustCrateOrder(keys []string, crates [][]int, files []*lint.SourceFile) []int {
 	byIdent := map[string]int{}
 	for g, k := range keys {
@@ -93,11 +157,15 @@ func rustCrateOrder(keys []string, crates [][]int, files []*lint.SourceFile) []i
 	deps := make([][]int, len(crates))
 	for g, fs := range crates {
 		heads := map[string]bool{}
+		own := map[string]bool{} // the crate's own top-level modules, which its paths name too
 		for _, k := range fs {
 			rustPathHeads(files[k].Text(), heads)
+			if _, mod := rustModule(files[k].Path); len(mod) > 1 {
+				own[mod[1]] = true
+			}
 		}
 		for h := range heads {
-			if d, ok := byIdent[h]; ok && d >= 0 && d != g {
+			if d, ok := byIdent[h]; ok && d >= 0 && d != g && !own[h] {
 				deps[g] = append(deps[g], d)
 			}
 		}
@@ -200,29 +268,44 @@ func (r *rustFile) helperCall(i int) []*def {
 	return out
 }
 
-// callsHelper reports whether the call whose name is token i calls h: written as
-// c::f(…) (or m::f(…) where m is c under another name, or a module of this crate that
-// re-exports c::*), or f(…) where f comes from a use of the crate (use c::f, use c::*, or a glob of
-// a module of this crate that has one), and no function of this crate has the name.
+// callsHelper reports whether the call whose name is token i calls h: written as a path
+// from crate c (c::f(…), c::a::b::f(…) through modules that re-export it, c::T::f(…) for an
+// associated function of T), from a name for c (m::f(…) with use c as m or use c::a as m,
+// or a module of this crate that re-exports c::*), or as f(…) where f comes from a use of
+// the crate (use c::f, use c::a::f, use c::*, or a glob of a module of this crate that has
+// one) and no function of this crate has the name. Modules of c on the way are not checked:
+// f is matched by its name, its crate and its type.
 func (r *rustFile) callsHelper(i int, h *rustHelper) bool {
 	ident := rustCrateIdent(h.f.crate)
 	if ident == "" || h.f.crate == r.crate {
 		return false
 	}
 	if r.text(i-1) == "::" {
-		head := r.text(i - 2)
-		if r.text(i-3) == "::" || r.kind(i-2) != tokIdent {
+		var segs []string // the path before f
+		k := i - 1
+		for k >= 1 && r.text(k) == "::" && r.kind(k-1) == tokIdent {
+			segs = append([]string{r.text(k - 1)}, segs...)
+			k -= 2
+		}
+		if len(segs) == 0 || !r.helperOwner(segs, h) {
 			return false
 		}
+		head := segs[0]
 		if head == ident {
 			return true
 		}
-		if u, ok := r.uses[head]; ok && len(u.path) == 1 && u.path[0] == ident {
-			return true // use c as m; m::f(…)
+		if u, ok := r.uses[head]; ok && len(u.path) >= 1 && u.path[0] == ident {
+			return true // use c as m, use c::a as m; m::f(…)
 		}
-		a, ok := r.absolute([]string{head}, i-2, 0) // a module of this crate that re-exports c::*
+		if len(segs) != 1 {
+			return false
+		}
+		a, ok := r.absolute([]string{head}, k+1, 0) // a module of this crate that re-exports c::*
 		m := r.set.mods[r.set.key(r.crate, a)]
 		return ok && m != nil && m.globsOf(ident, 0)
+	}
+	if h.fn.typ != "" {
+		return false
 	}
 	name := r.toks[i].text
 	for _, fn := range r.set.fns[name] {
@@ -231,9 +314,19 @@ func (r *rustFile) callsHelper(i int, h *rustHelper) bool {
 		}
 	}
 	if u, ok := r.uses[name]; ok {
-		return len(u.path) == 2 && u.path[0] == ident && u.path[1] == name
+		return len(u.path) >= 2 && u.path[0] == ident && u.path[len(u.path)-1] == name
 	}
 	return r.globsOf(ident, 0)
+}
+
+// helperOwner reports whether the path written before a helper's name fits its kind: the
+// impl type last for an associated function, a module (a lower-case name) for a free one.
+func (r *rustFile) helperOwner(segs []string, h *rustHelper) bool {
+	last := segs[len(segs)-1]
+	if h.fn.typ != "" {
+		return len(segs) >= 2 && last == h.fn.typ
+	}
+	return last != "" && (last[0] < 'A' || last[0] > 'Z')
 }
 
 // globsOf reports whether a glob use of the file brings in the items of crate ident,
@@ -258,24 +351,24 @@ func (r *rustFile) globsOf(ident string, depth int) bool {
 }
 
 // keepHelpers adds the helpers a crate's read found to the set's table, keeping the crate in
-// memory, unless the crates kept already hold maxRustHelperBytes: then the first file of the
-// crate gets a problem that says its helpers are not read at their call sites.
+// memory, unless the crates kept already hold rust_crate_bytes: then the first file of the
+// crate gets an input/skipped notice that says its helpers are not read at their call sites.
 func keepHelpers(files []*lint.SourceFile, results []Result, found []*rustHelper, helpers *rustHelpers) {
 	size := 0
 	for _, f := range files {
 		size += len(f.Src)
 	}
-	if helpers.bytes+size > maxRustHelperBytes {
+	if int64(helpers.bytes+size) > helpers.limit {
 		helpers.full = true
 		var names []string
 		for _, h := range found {
 			names = append(names, h.fn.name)
 		}
 		slices.Sort(names)
-		results[0].Problems = append(results[0].Problems, lint.ParseProblem{
+		results[0].Skipped = append(results[0].Skipped, lint.ParseProblem{
 			At: lint.Pos{File: files[0].Path},
-			Message: fmt.Sprintf("rust: the crates whose helpers other crates may call hold more than %d KiB of Rust: the calls of %s in other crates are not read",
-				maxRustHelperBytes>>10, strings.Join(slices.Compact(names), ", ")),
+			Message: lint.LimitMessage(fmt.Sprintf("rust: the calls of %s in other crates are not read: the crates whose helpers other crates may call hold %d KiB of Rust with this one",
+				strings.Join(slices.Compact(names), ", "), (helpers.bytes+size)>>10), lint.FormatByteSize(helpers.limit), "rust_crate_bytes"),
 		})
 		return
 	}

@@ -403,17 +403,36 @@ fn stateful(state: State) {
 	})
 }
 
+// A crate past rust_crate_bytes is valid input read with less context: each file alone, with
+// an input/skipped notice (a warning) that names the crate and the limit, never a parse
+// problem (an error, which failed TiKV's gate on its 4.4 MiB main crate). Within the limit
+// the same crate resolves.
 func TestLoadRustSetSizeBound(t *testing.T) {
 	big := "use prometheus::IntGauge;\nuse crate::consts::NS;\nfn f() { IntGauge::new(NS, \"x\").unwrap(); }\n" +
-		strings.Repeat("// padding\n", maxRustSetBytes/11+1)
-	expos, probs := LoadFiles([]*lint.SourceFile{
+		strings.Repeat("// padding\n", 600)
+	files := []*lint.SourceFile{
 		lint.NewSourceFile("svc/src/lib.rs", []byte(big)),
 		lint.NewSourceFile("svc/src/consts.rs", []byte("pub const NS: &str = \"svc_up\";\n")),
-	})
-	if len(probs) != 1 || !strings.Contains(probs[0].Message, "read one at a time") || probs[0].At.File != "svc/src/lib.rs" {
-		t.Errorf("problems %v, want one saying the crate is read one file at a time", probs)
 	}
-	if len(expos) != 1 || len(expos[0].Code.Unresolved) != 1 {
-		t.Fatalf("got %v, want the definition unresolved, its constant being in another file", expos)
+	l := *lint.Limit()
+	l.RustCrateBytes = 4 << 10
+	old := lint.SetLimits(l)
+	small := LoadSet(files)
+	lint.SetLimits(old)
+	if len(small.Problems) != 0 {
+		t.Errorf("problems %v, want none: the input is valid", small.Problems)
+	}
+	if len(small.Skipped) != 1 || small.Skipped[0].At.File != "svc/src/lib.rs" ||
+		!strings.Contains(small.Skipped[0].Message, "the files of the crate in svc are read one at a time") ||
+		!strings.Contains(small.Skipped[0].Message, "more than the limit of 4 KiB (rust_crate_bytes)") ||
+		!strings.Contains(small.Skipped[0].Message, "--limit rust_crate_bytes=VALUE") {
+		t.Errorf("skipped %v, want one notice naming the crate, the limit and how to raise it", small.Skipped)
+	}
+	if len(small.Expositions) != 1 || len(small.Expositions[0].Code.Unresolved) != 1 {
+		t.Fatalf("got %v, want the definition unresolved, its constant being in another file", small.Expositions)
+	}
+	whole := LoadSet(files)
+	if len(whole.Problems)+len(whole.Skipped) != 0 || len(whole.Expositions) != 1 || whole.Expositions[0].Families["svc_up"] == nil {
+		t.Errorf("within the default limit: problems %v, skipped %v, expositions %v; want svc_up read", whole.Problems, whole.Skipped, whole.Expositions)
 	}
 }

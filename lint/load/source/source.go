@@ -140,12 +140,14 @@
 // a constant of another crate or a #[path] module is not followed, a use inside a function
 // counts for its whole file, and Cargo.toml is not read (a crate is the directory holding
 // src/, named by that directory with - as _). At most 4096 calls of one helper of another
-// crate are read, and the crates kept for their helpers hold at most 4 MiB of Rust. A
+// crate are read, and the crates kept for their helpers hold at most rust_crate_bytes of Rust. A
 // parameter is followed through at most 16 call sites per function, 3 calls up and 64 call
 // chains per definition, a name through 32 nested names and 4096 lookups: a bound that is
 // hit leaves the definition unresolved with a reason that names it. A function with no call
 // site in the set (a library's API) keeps its parameter unresolved. Crates are read one at a
-// time, and a crate of more than 4 MiB of Rust is read file by file (a problem says so).
+// time, and a crate of more than rust_crate_bytes of Rust (--limit, 32 MiB by default) is
+// read file by file (an input/skipped warning says so). A crate names the crates it uses by
+// the path heads of its code outside comments and #[cfg(test)] modules, not its own modules.
 // Python: only constants assigned once at module level (or a class attribute or self.X
 // assigned once, for a class alias) resolve; names of modules outside the set, local
 // variables, attributes of instances (self.name inside a wrapper) and wrappers called
@@ -173,6 +175,9 @@ const Target = "source"
 type Result struct {
 	Exposition *lint.Exposition // nil when the file defines no metric, resolved or not
 	Problems   []lint.ParseProblem
+	// Skipped are notices that valid input was read with less than its whole context (a
+	// Rust crate past rust_crate_bytes read file by file): rule input/skipped, a warning.
+	Skipped []lint.ParseProblem
 }
 
 // Lang returns the language of a file by its extension: "go", "rust", "python", or "".
@@ -207,10 +212,24 @@ func Load(f *lint.SourceFile) Result {
 	return Result{}
 }
 
-// LoadFiles reads every file, the Go files (and go.mod files) all together so that names
-// resolve across files and packages, and returns the expositions in path order with the parse
-// problems. Groups are read in parallel.
+// LoadFiles reads every file as LoadSet does and returns the expositions and the parse
+// problems (not the Skipped notices).
 func LoadFiles(files []*lint.SourceFile) ([]*lint.Exposition, []lint.ParseProblem) {
+	l := LoadSet(files)
+	return l.Expositions, l.Problems
+}
+
+// Loaded is what LoadSet found in a set of files.
+type Loaded struct {
+	Expositions []*lint.Exposition // in path order
+	Problems    []lint.ParseProblem
+	Skipped     []lint.ParseProblem // see Result.Skipped
+}
+
+// LoadSet reads every file, the Go files (and go.mod files) all together so that names
+// resolve across files and packages, the Rust files crate by crate and the Python files as one
+// set. Groups are read in parallel.
+func LoadSet(files []*lint.SourceFile) Loaded {
 	var groups [][]*lint.SourceFile
 	goGroup := -1   // the Go files (and go.mod files) of the set are read together
 	rustGroup := -1 // the Rust files are read together, crate by crate
@@ -261,21 +280,21 @@ func LoadFiles(files []*lint.SourceFile) ([]*lint.Exposition, []lint.ParseProble
 			results[i] = []Result{Load(g[0])}
 		}
 	})
-	var expos []*lint.Exposition
-	var probs []lint.ParseProblem
+	var l Loaded
 	for _, rs := range results {
 		for _, r := range rs {
 			if r.Exposition != nil {
-				expos = append(expos, r.Exposition)
+				l.Expositions = append(l.Expositions, r.Exposition)
 			}
-			probs = append(probs, r.Problems...)
+			l.Problems = append(l.Problems, r.Problems...)
+			l.Skipped = append(l.Skipped, r.Skipped...)
 		}
 	}
-	slices.SortStableFunc(expos, func(a, b *lint.Exposition) int { return cmp.Compare(a.File.Path, b.File.Path) })
-	for i, e := range expos {
+	slices.SortStableFunc(l.Expositions, func(a, b *lint.Exposition) int { return cmp.Compare(a.File.Path, b.File.Path) })
+	for i, e := range l.Expositions {
 		e.Index = i
 	}
-	return expos, probs
+	return l
 }
 
 func isGoTest(p string) bool { return strings.HasSuffix(p, "_test.go") }
