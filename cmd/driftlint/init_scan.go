@@ -194,8 +194,10 @@ func scanTree(dir string, found []load.Discovered) (*initScan, error) {
 			queried = append(queried, d.Path)
 		}
 	}
+	own := sync.OnceValue(func() ownSet { return ownNames(dir, s.langs) })
+	s.dropPartialDocs(root, own)
 	s.urls, s.urlsTruncated = runbookURLs(root, rules, s.mdFiles)
-	s.exporters = proposeExporters(root, queried, sync.OnceValue(func() map[string]bool { return ownNames(dir, s.langs) }))
+	s.exporters = proposeExporters(root, queried, func() map[string]bool { return own().series })
 	s.sites = docSites(root, s.siteConfs, s.mdFiles)
 	return s, nil
 }
@@ -557,13 +559,20 @@ func docSites(root *safefs.Root, confs []siteConf, mdFiles []string) []initDocSi
 	return out
 }
 
-// ownNames are the series names the proposed sources define, read as check reads them: a
-// query of the project's own metrics proposes no exporter, even when a catalogued exporter
-// exports the same name (Thanos embeds Cortex's query frontend, and Mimir, which defines
-// cortex_frontend_* itself, was proposed thanos and got 110 false label findings). A source
-// that cannot be read leaves the set smaller, never the run failed.
-func ownNames(dir string, langs []initLang) map[string]bool {
-	own := map[string]bool{}
+// ownSet is what the proposed sources define: the series names, and how many families.
+type ownSet struct {
+	series   map[string]bool
+	families int
+}
+
+// ownNames reads what the proposed sources define, as check reads them: a query of the
+// project's own metrics proposes no exporter, even when a catalogued exporter exports the
+// same name (Thanos embeds Cortex's query frontend, and Mimir, which defines cortex_frontend_*
+// itself, was proposed thanos and got 110 false label findings); and metrics docs are
+// weighed against it (dropPartialDocs). A source that cannot be read leaves the set smaller,
+// never the run failed.
+func ownNames(dir string, langs []initLang) ownSet {
+	own := ownSet{series: map[string]bool{}}
 	var globs []string
 	for _, l := range langs {
 		globs = append(globs, l.globs...)
@@ -583,10 +592,65 @@ func ownNames(dir string, langs []initLang) map[string]bool {
 			continue
 		}
 		for _, name := range e.Order {
+			own.families++
 			for _, s := range e.Families[name].SeriesNames() {
-				own[s] = true
+				own.series[s] = true
 			}
 		}
 	}
 	return own
+}
+
+// minDocShare is the share of the code's families (one in ten) that the metrics docs found
+// must document, together, for init to list them; below it they document one part (a tool's
+// page), and listing them would report every other family as undocumented.
+const minDocShare = 10
+
+// dropPartialDocs leaves out, saying why, the metrics docs found when the project's sources
+// define at least 20 families and the docs together document fewer than a tenth of them:
+// Mimir's only such page documents the continuous-test tool's 8 metrics, and listing it gave
+// 750 docs/undocumented-metric warnings. Plugin READMEs that each document a few (CoreDNS)
+// count together, so they stay.
+func (s *initScan) dropPartialDocs(root *safefs.Root, own func() ownSet) {
+	var docs []int
+	for i, d := range s.found {
+		if d.MetricsDoc && !d.Runbook && !d.Rules && !d.Dashboard {
+			docs = append(docs, i)
+		}
+	}
+	if len(docs) == 0 || len(s.langs) == 0 {
+		return
+	}
+	o := own()
+	if o.families < 20 {
+		return
+	}
+	documented := map[string]bool{}
+	for _, i := range docs {
+		src, err := root.ReadFile(s.found[i].Path, initMaxReadSize)
+		if err != nil {
+			continue
+		}
+		for _, e := range markdown.Load(lint.NewSourceFile(s.found[i].Path, src), false, true).DocEntries {
+			if o.series[e.Name] {
+				documented[e.Name] = true
+			}
+		}
+	}
+	if len(documented)*minDocShare >= o.families {
+		return
+	}
+	why := fmt.Sprintf("documents %d of the %d metric families the sources define, one part of them (listed, every other family would be reported undocumented)", len(documented), o.families)
+	drop := map[int]bool{}
+	for _, i := range docs {
+		drop[i] = true
+		s.skipped = append(s.skipped, initSkip{s.found[i].Path, why})
+	}
+	kept := s.found[:0]
+	for i, d := range s.found {
+		if !drop[i] {
+			kept = append(kept, d)
+		}
+	}
+	s.found = kept
 }
