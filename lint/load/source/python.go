@@ -159,14 +159,21 @@ func (p *pyFile) index() {
 			blocks = append(blocks, b)
 		}
 		cond, inScope := false, false
+		var fn *pyDef // the innermost def whose body this line is in
 		for _, b := range blocks {
 			cond = cond || b.cond
 			inScope = inScope || b.scope
+			if b.def != nil {
+				fn = b.def
+			}
 		}
 		for k := line.s; k < line.e; k++ {
 			p.cond[k] = cond
 		}
 		p.statement(line, top, inScope, class != "" && first.text != "class" && first.text != "def")
+		if fn != nil && first.text != "def" {
+			p.localStatement(fn, line)
+		}
 		i = end + 1
 	}
 	for len(blocks) > 0 {
@@ -635,6 +642,13 @@ func (p *pyFile) eval(x rng) value {
 		return unknown("the name is computed at run time")
 	}
 	if t.kind == tokIdent && s+1 == e {
+		if b, ok := p.local(t.text, s); ok {
+			v := b.file.evalIn(b.env, b.r)
+			if !v.known() && !strings.HasPrefix(v.why, "the name comes from") {
+				v.why = fmt.Sprintf("the name comes from the local %s, whose value %s", t.text, strings.TrimPrefix(v.why, "the name "))
+			}
+			return v
+		}
 		return p.evalName(t.text)
 	}
 	if p.dotted(x) {

@@ -43,6 +43,9 @@ type pyDef struct {
 	body    rng // from the end of the parameter list to the end of the block
 	wrapper bool
 	sites   int // calls of it in the set
+	// locals are the expressions assigned to each name in the body (pyRebound for a name
+	// bound otherwise).
+	locals map[string][]rng
 }
 
 // pyParam is a parameter of a def.
@@ -393,6 +396,16 @@ func (p *pyFile) resolve(names []string, at int) pySym {
 			return pySym{kind: symValue, bind: b}
 		}
 		return pySym{}
+	}
+	if len(names) == 1 {
+		if b, ok := p.local(first, at); ok {
+			if p.dotted(b.r) {
+				if s := p.resolve(p.names(b.r), b.r.s); s.kind != symNone {
+					return s
+				}
+			}
+			return pySym{kind: symValue, bind: b}
+		}
 	}
 	if (first == "self" || first == "cls") && len(names) == 2 {
 		return p.member(p.classAt(at), names[1])

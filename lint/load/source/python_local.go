@@ -1,0 +1,90 @@
+package source
+
+// Local variables of Python functions: a name assigned once in a def's body (labelnames =
+// ["model_name", "engine"]) stands for its expression where the body uses it after the
+// assignment, as a module constant does. A name the body binds in any other way too — a
+// second assignment, +=, a loop or with … as target, :=, del, global, or a change in place
+// (.append, x[i] = …) — stays unknown, and so does a parameter assigned in the body.
+
+// pyMutators are the list methods that change a list in place.
+var pyMutators = map[string]bool{
+	"append": true, "extend": true, "insert": true, "remove": true, "pop": true, "clear": true, "sort": true, "reverse": true,
+}
+
+// pyRebound marks a name of a def's body as bound other than by one plain assignment.
+var pyRebound = rng{-1, -1}
+
+// localStatement records the names that one logical line of fn's body binds.
+func (p *pyFile) localStatement(fn *pyDef, line rng) {
+	if fn.locals == nil {
+		fn.locals = map[string][]rng{}
+	}
+	rebind := func(k int) {
+		if k >= line.s && k < line.e && p.toks[k].kind == tokIdent {
+			fn.locals[p.text(k)] = append(fn.locals[p.text(k)], pyRebound)
+		}
+	}
+	depth := p.toks[line.s].depth
+	eq := -1 // the first top-level = (or +=)
+	for k := line.s; k < line.e; k++ {
+		t := p.toks[k]
+		switch {
+		case t.kind == tokIdent && (t.text == "for" || t.text == "as" || t.text == "del" || t.text == "global" || t.text == "nonlocal"):
+			for j := k + 1; j < line.e && p.text(j) != "in" && p.text(j) != ":" && p.text(j) != ")"; j++ {
+				if p.toks[j].kind == tokIdent && p.text(j-1) != "." {
+					rebind(j)
+				}
+			}
+		case t.kind == tokPunct && t.text == ":=":
+			rebind(k - 1)
+		case t.kind == tokPunct && t.text == "." && k > line.s && pyMutators[p.text(k+1)] && p.text(k+2) == "(" && p.text(k-2) != ".":
+			rebind(k - 1)
+		case t.kind == tokPunct && (t.text == "=" || t.text == "+=") && t.depth == depth && eq < 0:
+			eq = k
+		}
+	}
+	if eq < 0 {
+		return
+	}
+	i := line.s
+	single := p.toks[i].kind == tokIdent && p.text(eq) == "=" && (eq == i+1 || p.text(i+1) == ":")
+	if single {
+		for k := eq + 1; k < line.e; k++ {
+			if p.text(k) == "=" && p.toks[k].depth == depth {
+				single = false // A = B = x
+				break
+			}
+		}
+	}
+	if single && eq+1 < line.e {
+		name := p.text(i)
+		fn.locals[name] = append(fn.locals[name], rng{eq + 1, line.e})
+		return
+	}
+	// a tuple target, an augmented or chained assignment, x[i] = …: every name it binds or
+	// changes
+	for k := i; k < line.e; k++ {
+		if p.toks[k].kind == tokIdent && p.text(k-1) != "." && (k < eq || p.text(k+1) == "=" && p.toks[k+1].depth == depth) {
+			rebind(k)
+		}
+	}
+}
+
+// local returns the expression of the local variable name at token at: assigned once in the
+// body of the innermost def holding at, before at.
+func (p *pyFile) local(name string, at int) (pyBind, bool) {
+	d := p.owner(at)
+	if d == nil {
+		return pyBind{}, false
+	}
+	for _, prm := range d.params {
+		if prm.name == name {
+			return pyBind{}, false
+		}
+	}
+	rs := d.locals[name]
+	if len(rs) != 1 || rs[0] == pyRebound || rs[0].e > at {
+		return pyBind{}, false
+	}
+	return pyBind{file: p, r: rs[0], env: p.env}, true
+}
