@@ -51,7 +51,7 @@ type pyFile struct {
 	shadow   map[string]bool   // names imported from other modules
 	from     map[string]pyRef  // local name → the module and name it is imported from
 	modAs    map[string]string // local name → the module an import statement binds to it
-	attrs    map[string][]rng  // class attributes and self.X assignments
+	attrs    map[string][]rng  // class attributes and self.X assignments, by Class.name
 	consts   map[string][]rng  // module-level assignments
 	dynamic  map[string]bool   // names assigned by global, augmented assignment …
 	loops    map[string]bool
@@ -59,6 +59,7 @@ type pyFile struct {
 	evaling  map[string]bool
 	defs     []*pyDef            // every def, in source order
 	calls    []pyCall            // calls of prometheus_client classes and of the set's defs
+	unread   []pyCall            // calls with prometheus_client's arguments of callees not identified
 	classes  map[string]*pyClass // module-level classes
 	env      *pyEnv              // the parameters bound while a wrapper is evaluated at a call site
 	skip     bool                // a test module or a file that can define nothing
@@ -170,7 +171,12 @@ func (p *pyFile) index() {
 		for k := line.s; k < line.e; k++ {
 			p.cond[k] = cond
 		}
-		p.statement(line, top, inScope, class != "" && first.text != "class" && first.text != "def")
+		// the class a class attribute or a self.X of this line belongs to
+		owner := class
+		if owner == "" && fn != nil {
+			owner = fn.class
+		}
+		p.statement(line, top, inScope, class != "" && first.text != "class" && first.text != "def", owner)
 		if fn != nil && first.text != "def" {
 			p.localStatement(fn, line)
 		}
@@ -183,7 +189,7 @@ func (p *pyFile) index() {
 
 // statement reads imports, module constants, class attributes, loop variables and parameters
 // of one logical line; inClass is set for a line directly in a class body.
-func (p *pyFile) statement(line rng, top, inScope, inClass bool) {
+func (p *pyFile) statement(line rng, top, inScope, inClass bool, class string) {
 	i := line.s
 	switch p.text(i) {
 	case "from":
@@ -276,7 +282,8 @@ func (p *pyFile) statement(line rng, top, inScope, inClass bool) {
 	// self.X = expr: an attribute, an alias of a class when expr names one
 	if (p.text(i) == "self" || p.text(i) == "cls") && p.text(i+1) == "." && i+4 < line.e &&
 		p.toks[i+2].kind == tokIdent && p.text(i+3) == "=" {
-		p.attrs[p.text(i+2)] = append(p.attrs[p.text(i+2)], rng{i + 4, line.e})
+		key := class + "." + p.text(i+2)
+		p.attrs[key] = append(p.attrs[key], rng{i + 4, line.e})
 		return
 	}
 	// NAME = expr  |  NAME: type = expr
@@ -301,7 +308,7 @@ func (p *pyFile) statement(line rng, top, inScope, inClass bool) {
 	name := p.text(i)
 	switch {
 	case inClass:
-		p.attrs[name] = append(p.attrs[name], rng{eq + 1, line.e})
+		p.attrs[class+"."+name] = append(p.attrs[class+"."+name], rng{eq + 1, line.e})
 		return
 	case inScope:
 		return // a local variable

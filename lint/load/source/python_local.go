@@ -1,5 +1,7 @@
 package source
 
+import "strings"
+
 // Local variables of Python functions: a name assigned once in a def's body (labelnames =
 // ["model_name", "engine"]) stands for its expression where the body uses it after the
 // assignment, as a module constant does. A name the body binds in any other way too — a
@@ -87,4 +89,48 @@ func (p *pyFile) local(name string, at int) (pyBind, bool) {
 		return pyBind{}, false
 	}
 	return pyBind{file: p, r: rs[0], env: p.env}, true
+}
+
+// metricLike reports whether the call at open passes what prometheus_client's constructors
+// take: documentation= and a name (name= or a first argument that is a string literal).
+func (p *pyFile) metricLike(open int) bool {
+	a := p.args(open)
+	if _, ok := a.kw["documentation"]; !ok {
+		return false
+	}
+	if _, ok := a.kw["name"]; ok {
+		return true
+	}
+	return len(a.pos) > 0 && p.toks[a.pos[0].s].kind == tokString
+}
+
+// pyTypeWords guess a metric type from the name of a constructor driftlint cannot identify.
+var pyTypeWords = []struct{ word, typ string }{
+	{"counter", "counter"}, {"gauge", "gauge"}, {"histogram", "histogram"}, {"summary", "summary"},
+}
+
+// unreadDef is the definition a call with prometheus_client's arguments makes on a callee
+// driftlint cannot identify (a constructor held in a variable, a dict, an attribute of an
+// unread class): never read, so never silently dark, it is unresolved, with the name it is
+// given as its pattern when that is a constant, and the type its callee's name suggests.
+func (p *pyFile) unreadDef(c pyCall) *def {
+	j := c.at
+	for j >= 2 && p.text(j-1) == "." {
+		j -= 2
+	}
+	callee := p.source(rng{j, c.at + 1})
+	typ := ""
+	for _, w := range pyTypeWords {
+		if strings.Contains(strings.ToLower(p.text(c.at)), w.word) {
+			typ = w.typ
+			break
+		}
+	}
+	d := p.metric("", typ, c.open, c.at)
+	d.via = callee
+	if d.name.known() {
+		d.name.why = "the name is given to " + callee + ", which driftlint cannot identify as a prometheus_client class"
+	}
+	d.labels, d.labelsUnknown = nil, true
+	return d
 }

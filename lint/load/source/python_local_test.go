@@ -77,3 +77,66 @@ def later():
 		},
 	})
 }
+
+func TestLoadPythonHeldConstructors(t *testing.T) {
+	runLoadCases(t, []loadCase{
+		{
+			name: "follows a constructor a base class's __init__ takes from a dict by its class, into subclasses of other modules",
+			files: map[string]string{
+				"src/base.py": `from prometheus_client import Counter, Histogram
+
+
+class PromMetrics:
+    def __init__(self, metric_types, labelnames):
+        self._counter_cls = metric_types[Counter]
+        self._histogram_cls = metric_types[Histogram]
+
+
+class Prom:
+    _counter_cls = Counter
+    _histogram_cls = Histogram
+
+    def __init__(self, connector_cls, labelnames):
+        metric_types = {Counter: self._counter_cls, Histogram: self._histogram_cls}
+        self.prom_metrics = connector_cls.build_prom_metrics(metric_types, labelnames)
+`,
+				"src/conn/stats.py": `from base import PromMetrics
+
+
+class ConnPromMetrics(PromMetrics):
+    def __init__(self, metric_types, labelnames):
+        super().__init__(metric_types, labelnames)
+        self._counter_cls(name="app:conn_failures", documentation="d", labelnames=labelnames)
+        self._histogram_cls(name="app:conn_seconds", documentation="d", labelnames=["engine"])
+`,
+			},
+			want: []string{
+				"src/conn/stats.py:7:32 app:conn_failures_total counter [] ?labels prometheus_client.Counter",
+				"src/conn/stats.py:8:34 app:conn_seconds histogram [engine] prometheus_client.Histogram",
+			},
+		},
+		{
+			name: "reports a call with prometheus_client's arguments on a callee it cannot identify as not read",
+			files: map[string]string{
+				"app/m.py": `from prometheus_client import Gauge
+from app.registry import make
+
+
+def setup(factory, name):
+    factory.counter(name="app_jobs", documentation="Jobs.", labelnames=["queue"])
+    make("app_queue_depth", documentation="Depth.")
+    factory(name=name, documentation="d")
+    factory.thing(name="not_a_metric", size=3)
+    logger.info("app_not_a_metric", extra=1)
+    Gauge("app_known", "Known.")
+`,
+			},
+			want: []string{
+				"app/m.py:11:11 app_known gauge [] prometheus_client.Gauge",
+				"app/m.py:6:26 unresolved app_jobs_total counter: the name is given to factory.counter, which driftlint cannot identify as a prometheus_client class",
+				"app/m.py:7:10 unresolved app_queue_depth untyped: the name is given to make, which driftlint cannot identify as a prometheus_client class",
+				"app/m.py:8:18 unresolved * untyped: the name comes from the parameter name",
+			},
+		},
+	})
+}

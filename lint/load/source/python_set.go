@@ -453,25 +453,73 @@ func (p *pyFile) owner(at int) *pyDef {
 	return out
 }
 
-// member finds an attribute of a class of the file: a method, or a class attribute or
-// self.X assigned once (then what its expression refers to).
+// member finds an attribute of a class of the set: a method, or a class attribute or self.X
+// (then what its expression refers to), the class's own or else its bases'.
 func (p *pyFile) member(class, name string) pySym {
-	if class == "" {
+	if class == "" || !p.set.enter() {
 		return pySym{}
 	}
+	defer p.set.leave()
 	for _, d := range p.defs {
 		if d.class == class && d.name == name {
 			return pySym{kind: symDef, def: d}
 		}
 	}
-	rs := p.attrs[name]
-	if len(rs) != 1 {
+	if rs := p.attrs[class+"."+name]; len(rs) > 0 {
+		return p.attrSym(rs)
+	}
+	if c := p.classes[class]; c != nil {
+		for _, b := range c.bases {
+			if s := p.resolve(p.names(b), b.s); s.kind == symUserType {
+				if m := s.class.file.member(s.class.name, name); m.kind != symNone {
+					return m
+				}
+			}
+		}
+	}
+	return pySym{}
+}
+
+// attrSym is what an attribute assigned the expressions rs refers to: the one expression, or
+// the one prometheus_client class that every assignment names (a class attribute
+// _counter_cls = Counter, and self._counter_cls = metric_types[Counter] in __init__).
+func (p *pyFile) attrSym(rs []rng) pySym {
+	if len(rs) == 1 {
+		if s := p.classSym(rs[0]); s.kind == symClass || p.dotted(rs[0]) {
+			return s
+		}
+		return pySym{kind: symValue, bind: pyBind{file: p, r: rs[0]}}
+	}
+	cls := ""
+	for _, r := range rs {
+		s := p.classSym(r)
+		if s.kind != symClass || cls != "" && s.cls != cls {
+			return pySym{}
+		}
+		cls = s.cls
+	}
+	return pySym{kind: symClass, cls: cls}
+}
+
+// classSym resolves an attribute's expression that may name a constructor: a dotted name,
+// or X[C] with C a prometheus_client class — a constructor looked up by the class it stands
+// for (vLLM's metric_types[Counter], which maps Counter to Counter or to a wrapper of it).
+func (p *pyFile) classSym(r rng) pySym {
+	if p.dotted(r) {
+		return p.resolve(p.names(r), r.s)
+	}
+	k := r.e - 1
+	if r.s >= r.e || p.text(k) != "]" {
 		return pySym{}
 	}
-	if p.dotted(rs[0]) {
-		return p.resolve(p.names(rs[0]), rs[0].s)
+	o := p.match[k]
+	if o <= r.s || !p.dotted(rng{r.s, o}) || !p.dotted(rng{o + 1, k}) {
+		return pySym{}
 	}
-	return pySym{kind: symValue, bind: pyBind{file: p, r: rs[0]}}
+	if s := p.resolve(p.names(rng{o + 1, k}), o+1); s.kind == symClass {
+		return s
+	}
+	return pySym{}
 }
 
 // lookup finds what a module-level name of the file refers to.
@@ -565,7 +613,11 @@ func (p *pyFile) findCalls() {
 			c.target = s.def
 		case symUserType:
 			c.target = s.class.init(0)
+		case symPromMod:
 		default:
+			if p.metricLike(i) {
+				p.unread = append(p.unread, c)
+			}
 		}
 		if c.cls == "" && c.target == nil {
 			continue
@@ -665,6 +717,9 @@ func (p *pyFile) definitions() []*def {
 			site := pySite{at: p.siteAt(c), cond: p.condReason(c.open)}
 			defs = append(defs, p.expand(c, site, 1)...)
 		}
+	}
+	for _, c := range p.unread {
+		defs = append(defs, p.unreadDef(c))
 	}
 	for _, d := range defs {
 		if d.name.known() && d.name.s == "" {
