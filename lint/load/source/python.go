@@ -649,11 +649,7 @@ func (p *pyFile) eval(x rng) value {
 		return unknown("the name is computed at run time")
 	}
 	if t.kind == tokIdent && s+1 == e {
-		if b, ok := p.local(t.text, s); ok {
-			v := b.file.evalIn(b.env, b.r)
-			if !v.known() && !strings.HasPrefix(v.why, "the name comes from") {
-				v.why = fmt.Sprintf("the name comes from the local %s, whose value %s", t.text, strings.TrimPrefix(v.why, "the name "))
-			}
+		if v, ok := p.localValue(t.text, s); ok {
 			return v
 		}
 		return p.evalName(t.text)

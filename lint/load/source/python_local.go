@@ -1,6 +1,9 @@
 package source
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+)
 
 // Local variables of Python functions: a name assigned once in a def's body (labelnames =
 // ["model_name", "engine"]) stands for its expression where the body uses it after the
@@ -62,6 +65,22 @@ func (p *pyFile) localStatement(fn *pyDef, line rng) {
 		name := p.text(i)
 		fn.locals[name] = append(fn.locals[name], rng{eq + 1, line.e})
 		return
+	}
+	// a, b = x, y: each name its element
+	if targets, values := p.split(rng{i, eq}, ","), p.split(rng{eq + 1, line.e}, ","); p.text(eq) == "=" && len(targets) > 1 && len(targets) == len(values) {
+		all := true
+		for k, t := range targets {
+			all = all && t.e == t.s+1 && p.toks[t.s].kind == tokIdent && values[k].s < values[k].e
+		}
+		for k := eq + 1; k < line.e && all; k++ {
+			all = p.text(k) != "=" || p.toks[k].depth != depth
+		}
+		if all {
+			for k, t := range targets {
+				fn.locals[p.text(t.s)] = append(fn.locals[p.text(t.s)], values[k])
+			}
+			return
+		}
 	}
 	// a tuple target, an augmented or chained assignment, x[i] = …: every name it binds or
 	// changes
@@ -133,4 +152,49 @@ func (p *pyFile) unreadDef(c pyCall) *def {
 	}
 	d.labels, d.labelsUnknown = nil, true
 	return d
+}
+
+// localValue works out the string a local variable of the def holding token at stands for:
+// its one assignment before at; or, assigned in branches (name = None, then name = "x" under
+// an if), the one constant every assignment other than None gives it. ok is false when name
+// is no local of the def.
+func (p *pyFile) localValue(name string, at int) (v value, ok bool) {
+	d := p.owner(at)
+	if d == nil || len(d.locals[name]) == 0 {
+		return value{}, false
+	}
+	for _, prm := range d.params {
+		if prm.name == name {
+			return value{}, false
+		}
+	}
+	if b, ok := p.local(name, at); ok {
+		v := b.file.evalIn(b.env, b.r)
+		if !v.known() && !strings.HasPrefix(v.why, "the name comes from") {
+			v.why = fmt.Sprintf("the name comes from the local variable %s, whose value %s", name, strings.TrimPrefix(v.why, "the name "))
+		}
+		return v, true
+	}
+	bound := unknown(fmt.Sprintf("the name comes from the local variable %s, which is bound more than once", name))
+	n := 0
+	for _, r := range d.locals[name] {
+		switch {
+		case r == pyRebound || r.e > at:
+			return bound, true
+		case r.e-r.s == 1 && p.text(r.s) == "None":
+			continue
+		}
+		c := p.evalIn(p.env, r)
+		if !c.known() {
+			return bound, true
+		}
+		if n == 0 || c.s != v.s {
+			v = c
+			n++
+		}
+	}
+	if n != 1 {
+		return unknown(fmt.Sprintf("the name comes from the local variable %s, which is assigned more than one value", name)), true
+	}
+	return v, true
 }

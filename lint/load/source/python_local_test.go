@@ -140,3 +140,39 @@ def setup(factory, name):
 		},
 	})
 }
+
+func TestLoadPythonLocalUnderIf(t *testing.T) {
+	runLoadCases(t, []loadCase{
+		{
+			name: "reads a local given one constant under an if and None otherwise, and says why another local is unknown",
+			files: map[string]string{"app/m.py": `from prometheus_client import Gauge
+
+
+def loop_elsewhere(plugins):
+    for name, cls in plugins:
+        pass
+
+
+class L:
+    _gauge_cls = Gauge
+
+    def log_metrics_info(self, type):
+        name, documentation = None, None
+        if type == "cache_config":
+            name = "app:cache_config_info"
+            documentation = "Cache config."
+        self._gauge_cls(name=name, documentation=documentation, labelnames=["block_size"])
+
+    def two(self, type):
+        name, n = "app:a", 1
+        if type == "b":
+            name = "app:b"
+        self._gauge_cls(name=name, documentation="d")
+`},
+			want: []string{
+				"app/m.py:17:30 app:cache_config_info gauge [block_size] prometheus_client.Gauge",
+				"app/m.py:23:30 unresolved * gauge: the name comes from the local variable name, which is assigned more than one value",
+			},
+		},
+	})
+}
