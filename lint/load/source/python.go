@@ -63,6 +63,8 @@ type pyFile struct {
 	classes  map[string]*pyClass // module-level classes
 	env      *pyEnv              // the parameters bound while a wrapper is evaluated at a call site
 	skip     bool                // a test module or a file that can define nothing
+	loaded   bool                // tokenized and indexed
+	caller   bool                // its calls are read: it may call a constructor or a wrapper
 	probs    []lint.ParseProblem
 }
 

@@ -133,6 +133,7 @@ func newPySet(files []*lint.SourceFile) *pySet {
 		}
 		prom = prom || strings.Contains(f.Text(), "prometheus_client")
 	}
+	var scratch []tok
 	for _, f := range files {
 		p := &pyFile{
 			f: f, set: set, imports: map[string]string{}, modules: map[string]bool{}, shadow: map[string]bool{},
@@ -149,12 +150,19 @@ func newPySet(files []*lint.SourceFile) *pySet {
 			set.mods[p.mod] = p
 		}
 		alias = append(alias, p)
-		toks, terr := tokenizePython(f.Src)
+		// Every file is tokenized, for its problems; only the files that can define a metric
+		// keep their tokens now, the others when a name is looked up in them (the tokens are
+		// the same then, so what was learned of them holds).
+		toks, terr := tokenizePythonInto(scratch[:0], f.Src)
+		scratch = toks
 		if terr != nil {
 			p.probs = append(p.probs, lint.ParseProblem{At: f.Pos(terr.off), Message: "python: " + terr.msg})
 		}
-		p.toks = toks
-		p.guard(p.index)
+		if text := f.Text(); strings.Contains(text, "prometheus_client") || strings.Contains(text, "documentation=") ||
+			strings.Contains(text, "# TYPE") || strings.Contains(text, "# HELP") {
+			p.load(slices.Clone(toks))
+			p.caller = true
+		}
 	}
 	// Without __init__.py (namespace packages, src layouts), a module may be imported by
 	// any dotted tail of its path: those names go to the first file that has them.
@@ -165,13 +173,130 @@ func newPySet(files []*lint.SourceFile) *pySet {
 			}
 		}
 	}
-	for _, p := range set.files {
-		if !p.skip {
-			p.guard(p.findCalls)
+	set.findAllCalls(alias)
+	set.countSites()
+	return set
+}
+
+// load indexes the file with its tokens.
+func (p *pyFile) load(toks []tok) {
+	p.loaded = true
+	p.toks = toks
+	p.guard(p.index)
+}
+
+// ensure loads a file not loaded yet: tokenizes and indexes it.
+func (p *pyFile) ensure() {
+	if p.loaded || p.skip {
+		return
+	}
+	toks, _ := tokenizePython(p.f.Src)
+	p.load(toks)
+}
+
+// findAllCalls finds the calls of the files that may call a constructor (the seeds), then of
+// each file that names something that may define a metric when called (a prometheus_client
+// class by a name some file gives it, a wrapper, a class whose __init__ is one, an attribute,
+// constant or import standing for one), until no file is added. A file loaded only because
+// a name was looked up in it calls nothing of that kind.
+func (s *pySet) findAllCalls(files []*pyFile) {
+	scanned := map[*pyFile]bool{}
+	for range len(files) + 1 {
+		for _, p := range files {
+			if p.caller && !scanned[p] {
+				scanned[p] = true
+				p.guard(p.findCalls)
+			}
+		}
+		s.findWrappers()
+		names := s.callables()
+		added := false
+		for _, p := range files {
+			if !p.caller && !p.skip && mentions(p.f.Text(), names) {
+				p.ensure()
+				p.caller, added = true, true
+			}
+		}
+		if !added {
+			return
 		}
 	}
-	set.findWrappers()
-	return set
+}
+
+// callables are the names under which the loaded files know something whose call may define
+// a metric.
+func (s *pySet) callables() map[string]bool {
+	names := map[string]bool{"prometheus_client": true}
+	for _, p := range s.files {
+		if !p.caller || p.skip {
+			continue
+		}
+		for n, cls := range p.imports {
+			names[n] = names[n] || callable(pySym{kind: symClass, cls: cls})
+		}
+		for n := range p.modules {
+			names[n] = true
+		}
+		for _, d := range p.defs {
+			if d.wrapper {
+				names[d.name] = d.name != "__init__"
+				if d.name == "__init__" && d.class != "" {
+					names[d.class] = true
+				}
+			}
+		}
+		for k, rs := range p.attrs {
+			if callable(p.attrSym(rs)) {
+				names[k[strings.IndexByte(k, '.')+1:]] = true
+			}
+		}
+		for n := range p.consts {
+			names[n] = names[n] || callable(p.lookup(n))
+		}
+		for n := range p.from {
+			names[n] = names[n] || callable(p.lookup(n))
+		}
+	}
+	return names
+}
+
+// callable reports whether a call of s may define a metric: a prometheus_client class, a
+// wrapper, a class whose __init__ is one.
+func callable(s pySym) bool {
+	switch s.kind {
+	case symClass:
+		_, metric := pyMetricClasses[s.cls]
+		_, family := pyFamilyClasses[s.cls]
+		return metric || family
+	case symPromMod:
+		return true
+	case symDef:
+		return s.def.wrapper
+	case symUserType:
+		d := s.class.init(0)
+		return d != nil && d.wrapper
+	case symNone, symValue, symModule:
+	}
+	return false
+}
+
+// mentions reports whether text holds an identifier of names.
+func mentions(text string, names map[string]bool) bool {
+	for i := 0; i < len(text); {
+		if !isIdentStart(text[i]) {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(text) && isIdentByte(text[j]) {
+			j++
+		}
+		if names[text[i:j]] {
+			return true
+		}
+		i = j
+	}
+	return false
 }
 
 // guard runs f, turning a panic into a problem of the file that stops reading it.
@@ -524,6 +649,7 @@ func (p *pyFile) classSym(r rng) pySym {
 
 // lookup finds what a module-level name of the file refers to.
 func (p *pyFile) lookup(name string) pySym {
+	p.ensure()
 	if !p.set.enter() {
 		return pySym{}
 	}
@@ -661,7 +787,7 @@ func (p *pyFile) mentions(open int, d *pyDef) bool {
 }
 
 // findWrappers marks the defs that pass a parameter on to a prometheus_client constructor or
-// to another wrapper, and counts the calls of each.
+// to another wrapper.
 func (s *pySet) findWrappers() {
 	for range pyMaxDepth {
 		changed := false
@@ -679,6 +805,10 @@ func (s *pySet) findWrappers() {
 			break
 		}
 	}
+}
+
+// countSites counts the calls of each wrapper.
+func (s *pySet) countSites() {
 	for _, p := range s.files {
 		for _, c := range p.calls {
 			if c.target != nil && c.target.wrapper {
