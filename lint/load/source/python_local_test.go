@@ -176,3 +176,30 @@ class L:
 		},
 	})
 }
+
+func TestLoadPythonReadsOnlyWhatMayDefine(t *testing.T) {
+	runLoadCases(t, []loadCase{
+		{
+			name: "reads files that call a wrapper, an aliased class or a constant of files it keeps, and the problems of every file",
+			files: map[string]string{
+				"app/__init__.py": "",
+				"app/metrics.py": `from prometheus_client import Counter as C
+from app.names import PREFIX
+
+
+def make(name):
+    return C(PREFIX + name, "Made.")
+`,
+				"app/names.py":  "PREFIX = 'app_'\n",
+				"app/jobs.py":   "from app.metrics import make, C\n\nA = make('jobs')\nB = C('app_direct', 'D.')\n",
+				"app/other.py":  "from collections import Counter\n\nX = Counter('not_a_metric', 'x')\n",
+				"app/broken.py": "X = 'unterminated\n",
+			},
+			want: []string{
+				"app/jobs.py:3:10 app_jobs_total counter [] prometheus_client.Counter",
+				"app/jobs.py:4:7 app_direct_total counter [] prometheus_client.Counter",
+			},
+			problems: []string{"app/broken.py:1:5: python: unterminated string literal"},
+		},
+	})
+}
