@@ -153,13 +153,15 @@ func newPySet(files []*lint.SourceFile) *pySet {
 		// Every file is tokenized, for its problems; only the files that can define a metric
 		// keep their tokens now, the others when a name is looked up in them (the tokens are
 		// the same then, so what was learned of them holds).
-		toks, terr := tokenizePythonInto(scratch[:0], f.Src)
+		text := f.Text()
+		seed := strings.Contains(text, "prometheus_client") || strings.Contains(text, "documentation=") ||
+			strings.Contains(text, "# TYPE") || strings.Contains(text, "# HELP")
+		toks, terr := tokenizePythonInto(scratch[:0], text, !seed)
 		scratch = toks
 		if terr != nil {
 			p.probs = append(p.probs, lint.ParseProblem{At: f.Pos(terr.off), Message: "python: " + terr.msg})
 		}
-		if text := f.Text(); strings.Contains(text, "prometheus_client") || strings.Contains(text, "documentation=") ||
-			strings.Contains(text, "# TYPE") || strings.Contains(text, "# HELP") {
+		if seed {
 			p.load(slices.Clone(toks))
 			p.caller = true
 		}
@@ -190,7 +192,7 @@ func (p *pyFile) ensure() {
 	if p.loaded || p.skip {
 		return
 	}
-	toks, _ := tokenizePython(p.f.Src)
+	toks, _ := tokenizePythonInto(make([]tok, 0, len(p.f.Src)/7+16), p.f.Text(), false)
 	p.load(toks)
 }
 
