@@ -203,6 +203,7 @@ func (p *pyFile) ensure() {
 // a name was looked up in it calls nothing of that kind.
 func (s *pySet) findAllCalls(files []*pyFile) {
 	scanned := map[*pyFile]bool{}
+	seen := map[string]bool{} // the names the files were checked for
 	for range len(files) + 1 {
 		for _, p := range files {
 			if p.caller && !scanned[p] {
@@ -211,7 +212,16 @@ func (s *pySet) findAllCalls(files []*pyFile) {
 			}
 		}
 		s.findWrappers()
-		names := s.callables()
+		// the names are only ever added to: a file is checked for the new ones
+		names := map[string]bool{}
+		for n, ok := range s.callables() {
+			if ok && !seen[n] {
+				names[n], seen[n] = true, true
+			}
+		}
+		if len(names) == 0 {
+			return
+		}
 		added := false
 		for _, p := range files {
 			if !p.caller && !p.skip && mentions(p.f.Text(), names) {
@@ -284,6 +294,15 @@ func callable(s pySym) bool {
 
 // mentions reports whether text holds an identifier of names.
 func mentions(text string, names map[string]bool) bool {
+	if len(names) <= 8 {
+		hit := false
+		for n := range names {
+			hit = hit || strings.Contains(text, n)
+		}
+		if !hit {
+			return false
+		}
+	}
 	for i := 0; i < len(text); {
 		if !isIdentStart(text[i]) {
 			i++
