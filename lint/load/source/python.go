@@ -51,7 +51,7 @@ type pyFile struct {
 	shadow   map[string]bool   // names imported from other modules
 	from     map[string]pyRef  // local name → the module and name it is imported from
 	modAs    map[string]string // local name → the module an import statement binds to it
-	attrs    map[string][]rng  // class attributes and self.X assignments
+	attrs    map[string][]rng  // class attributes and self.X assignments, by Class.name
 	consts   map[string][]rng  // module-level assignments
 	dynamic  map[string]bool   // names assigned by global, augmented assignment …
 	loops    map[string]bool
@@ -59,9 +59,12 @@ type pyFile struct {
 	evaling  map[string]bool
 	defs     []*pyDef            // every def, in source order
 	calls    []pyCall            // calls of prometheus_client classes and of the set's defs
+	unread   []pyCall            // calls with prometheus_client's arguments of callees not identified
 	classes  map[string]*pyClass // module-level classes
 	env      *pyEnv              // the parameters bound while a wrapper is evaluated at a call site
 	skip     bool                // a test module or a file that can define nothing
+	loaded   bool                // tokenized and indexed
+	caller   bool                // its calls are read: it may call a constructor or a wrapper
 	probs    []lint.ParseProblem
 }
 
@@ -159,14 +162,26 @@ func (p *pyFile) index() {
 			blocks = append(blocks, b)
 		}
 		cond, inScope := false, false
+		var fn *pyDef // the innermost def whose body this line is in
 		for _, b := range blocks {
 			cond = cond || b.cond
 			inScope = inScope || b.scope
+			if b.def != nil {
+				fn = b.def
+			}
 		}
 		for k := line.s; k < line.e; k++ {
 			p.cond[k] = cond
 		}
-		p.statement(line, top, inScope, class != "" && first.text != "class" && first.text != "def")
+		// the class a class attribute or a self.X of this line belongs to
+		owner := class
+		if owner == "" && fn != nil {
+			owner = fn.class
+		}
+		p.statement(line, top, inScope, class != "" && first.text != "class" && first.text != "def", owner)
+		if fn != nil && first.text != "def" {
+			p.localStatement(fn, line)
+		}
 		i = end + 1
 	}
 	for len(blocks) > 0 {
@@ -176,7 +191,7 @@ func (p *pyFile) index() {
 
 // statement reads imports, module constants, class attributes, loop variables and parameters
 // of one logical line; inClass is set for a line directly in a class body.
-func (p *pyFile) statement(line rng, top, inScope, inClass bool) {
+func (p *pyFile) statement(line rng, top, inScope, inClass bool, class string) {
 	i := line.s
 	switch p.text(i) {
 	case "from":
@@ -269,7 +284,8 @@ func (p *pyFile) statement(line rng, top, inScope, inClass bool) {
 	// self.X = expr: an attribute, an alias of a class when expr names one
 	if (p.text(i) == "self" || p.text(i) == "cls") && p.text(i+1) == "." && i+4 < line.e &&
 		p.toks[i+2].kind == tokIdent && p.text(i+3) == "=" {
-		p.attrs[p.text(i+2)] = append(p.attrs[p.text(i+2)], rng{i + 4, line.e})
+		key := class + "." + p.text(i+2)
+		p.attrs[key] = append(p.attrs[key], rng{i + 4, line.e})
 		return
 	}
 	// NAME = expr  |  NAME: type = expr
@@ -294,7 +310,7 @@ func (p *pyFile) statement(line rng, top, inScope, inClass bool) {
 	name := p.text(i)
 	switch {
 	case inClass:
-		p.attrs[name] = append(p.attrs[name], rng{eq + 1, line.e})
+		p.attrs[class+"."+name] = append(p.attrs[class+"."+name], rng{eq + 1, line.e})
 		return
 	case inScope:
 		return // a local variable
@@ -635,6 +651,9 @@ func (p *pyFile) eval(x rng) value {
 		return unknown("the name is computed at run time")
 	}
 	if t.kind == tokIdent && s+1 == e {
+		if v, ok := p.localValue(t.text, s); ok {
+			return v
+		}
 		return p.evalName(t.text)
 	}
 	if p.dotted(x) {

@@ -43,6 +43,9 @@ type pyDef struct {
 	body    rng // from the end of the parameter list to the end of the block
 	wrapper bool
 	sites   int // calls of it in the set
+	// locals are the expressions assigned to each name in the body (pyRebound for a name
+	// bound otherwise).
+	locals map[string][]rng
 }
 
 // pyParam is a parameter of a def.
@@ -130,6 +133,7 @@ func newPySet(files []*lint.SourceFile) *pySet {
 		}
 		prom = prom || strings.Contains(f.Text(), "prometheus_client")
 	}
+	var scratch []tok
 	for _, f := range files {
 		p := &pyFile{
 			f: f, set: set, imports: map[string]string{}, modules: map[string]bool{}, shadow: map[string]bool{},
@@ -146,12 +150,21 @@ func newPySet(files []*lint.SourceFile) *pySet {
 			set.mods[p.mod] = p
 		}
 		alias = append(alias, p)
-		toks, terr := tokenizePython(f.Src)
+		// Every file is tokenized, for its problems; only the files that can define a metric
+		// keep their tokens now, the others when a name is looked up in them (the tokens are
+		// the same then, so what was learned of them holds).
+		text := f.Text()
+		seed := strings.Contains(text, "prometheus_client") || strings.Contains(text, "documentation=") ||
+			strings.Contains(text, "# TYPE") || strings.Contains(text, "# HELP")
+		toks, terr := tokenizePythonInto(scratch[:0], text, !seed)
+		scratch = toks
 		if terr != nil {
 			p.probs = append(p.probs, lint.ParseProblem{At: f.Pos(terr.off), Message: "python: " + terr.msg})
 		}
-		p.toks = toks
-		p.guard(p.index)
+		if seed {
+			p.load(slices.Clone(toks))
+			p.caller = true
+		}
 	}
 	// Without __init__.py (namespace packages, src layouts), a module may be imported by
 	// any dotted tail of its path: those names go to the first file that has them.
@@ -162,13 +175,149 @@ func newPySet(files []*lint.SourceFile) *pySet {
 			}
 		}
 	}
-	for _, p := range set.files {
-		if !p.skip {
-			p.guard(p.findCalls)
+	set.findAllCalls(alias)
+	set.countSites()
+	return set
+}
+
+// load indexes the file with its tokens.
+func (p *pyFile) load(toks []tok) {
+	p.loaded = true
+	p.toks = toks
+	p.guard(p.index)
+}
+
+// ensure loads a file not loaded yet: tokenizes and indexes it.
+func (p *pyFile) ensure() {
+	if p.loaded || p.skip {
+		return
+	}
+	toks, _ := tokenizePythonInto(make([]tok, 0, len(p.f.Src)/7+16), p.f.Text(), false)
+	p.load(toks)
+}
+
+// findAllCalls finds the calls of the files that may call a constructor (the seeds), then of
+// each file that names something that may define a metric when called (a prometheus_client
+// class by a name some file gives it, a wrapper, a class whose __init__ is one, an attribute,
+// constant or import standing for one), until no file is added. A file loaded only because
+// a name was looked up in it calls nothing of that kind.
+func (s *pySet) findAllCalls(files []*pyFile) {
+	scanned := map[*pyFile]bool{}
+	seen := map[string]bool{} // the names the files were checked for
+	for range len(files) + 1 {
+		for _, p := range files {
+			if p.caller && !scanned[p] {
+				scanned[p] = true
+				p.guard(p.findCalls)
+			}
+		}
+		s.findWrappers()
+		// the names are only ever added to: a file is checked for the new ones
+		names := map[string]bool{}
+		for n, ok := range s.callables() {
+			if ok && !seen[n] {
+				names[n], seen[n] = true, true
+			}
+		}
+		if len(names) == 0 {
+			return
+		}
+		added := false
+		for _, p := range files {
+			if !p.caller && !p.skip && mentions(p.f.Text(), names) {
+				p.ensure()
+				p.caller, added = true, true
+			}
+		}
+		if !added {
+			return
 		}
 	}
-	set.findWrappers()
-	return set
+}
+
+// callables are the names under which the loaded files know something whose call may define
+// a metric.
+func (s *pySet) callables() map[string]bool {
+	names := map[string]bool{"prometheus_client": true}
+	for _, p := range s.files {
+		if !p.caller || p.skip {
+			continue
+		}
+		for n, cls := range p.imports {
+			names[n] = names[n] || callable(pySym{kind: symClass, cls: cls})
+		}
+		for n := range p.modules {
+			names[n] = true
+		}
+		for _, d := range p.defs {
+			if d.wrapper {
+				names[d.name] = d.name != "__init__"
+				if d.name == "__init__" && d.class != "" {
+					names[d.class] = true
+				}
+			}
+		}
+		for k, rs := range p.attrs {
+			if callable(p.attrSym(rs)) {
+				names[k[strings.IndexByte(k, '.')+1:]] = true
+			}
+		}
+		for n := range p.consts {
+			names[n] = names[n] || callable(p.lookup(n))
+		}
+		for n := range p.from {
+			names[n] = names[n] || callable(p.lookup(n))
+		}
+	}
+	return names
+}
+
+// callable reports whether a call of s may define a metric: a prometheus_client class, a
+// wrapper, a class whose __init__ is one.
+func callable(s pySym) bool {
+	switch s.kind {
+	case symClass:
+		_, metric := pyMetricClasses[s.cls]
+		_, family := pyFamilyClasses[s.cls]
+		return metric || family
+	case symPromMod:
+		return true
+	case symDef:
+		return s.def.wrapper
+	case symUserType:
+		d := s.class.init(0)
+		return d != nil && d.wrapper
+	case symNone, symValue, symModule:
+	}
+	return false
+}
+
+// mentions reports whether text holds an identifier of names.
+func mentions(text string, names map[string]bool) bool {
+	if len(names) <= 8 {
+		hit := false
+		for n := range names {
+			hit = hit || strings.Contains(text, n)
+		}
+		if !hit {
+			return false
+		}
+	}
+	for i := 0; i < len(text); {
+		if !isIdentStart(text[i]) {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(text) && isIdentByte(text[j]) {
+			j++
+		}
+		if names[text[i:j]] {
+			return true
+		}
+		i = j
+	}
+	return false
 }
 
 // guard runs f, turning a panic into a problem of the file that stops reading it.
@@ -394,6 +543,16 @@ func (p *pyFile) resolve(names []string, at int) pySym {
 		}
 		return pySym{}
 	}
+	if len(names) == 1 {
+		if b, ok := p.local(first, at); ok {
+			if p.dotted(b.r) {
+				if s := p.resolve(p.names(b.r), b.r.s); s.kind != symNone {
+					return s
+				}
+			}
+			return pySym{kind: symValue, bind: b}
+		}
+	}
 	if (first == "self" || first == "cls") && len(names) == 2 {
 		return p.member(p.classAt(at), names[1])
 	}
@@ -440,29 +599,78 @@ func (p *pyFile) owner(at int) *pyDef {
 	return out
 }
 
-// member finds an attribute of a class of the file: a method, or a class attribute or
-// self.X assigned once (then what its expression refers to).
+// member finds an attribute of a class of the set: a method, or a class attribute or self.X
+// (then what its expression refers to), the class's own or else its bases'.
 func (p *pyFile) member(class, name string) pySym {
-	if class == "" {
+	if class == "" || !p.set.enter() {
 		return pySym{}
 	}
+	defer p.set.leave()
 	for _, d := range p.defs {
 		if d.class == class && d.name == name {
 			return pySym{kind: symDef, def: d}
 		}
 	}
-	rs := p.attrs[name]
-	if len(rs) != 1 {
+	if rs := p.attrs[class+"."+name]; len(rs) > 0 {
+		return p.attrSym(rs)
+	}
+	if c := p.classes[class]; c != nil {
+		for _, b := range c.bases {
+			if s := p.resolve(p.names(b), b.s); s.kind == symUserType {
+				if m := s.class.file.member(s.class.name, name); m.kind != symNone {
+					return m
+				}
+			}
+		}
+	}
+	return pySym{}
+}
+
+// attrSym is what an attribute assigned the expressions rs refers to: the one expression, or
+// the one prometheus_client class that every assignment names (a class attribute
+// _counter_cls = Counter, and self._counter_cls = metric_types[Counter] in __init__).
+func (p *pyFile) attrSym(rs []rng) pySym {
+	if len(rs) == 1 {
+		if s := p.classSym(rs[0]); s.kind == symClass || p.dotted(rs[0]) {
+			return s
+		}
+		return pySym{kind: symValue, bind: pyBind{file: p, r: rs[0]}}
+	}
+	cls := ""
+	for _, r := range rs {
+		s := p.classSym(r)
+		if s.kind != symClass || cls != "" && s.cls != cls {
+			return pySym{}
+		}
+		cls = s.cls
+	}
+	return pySym{kind: symClass, cls: cls}
+}
+
+// classSym resolves an attribute's expression that may name a constructor: a dotted name,
+// or X[C] with C a prometheus_client class — a constructor looked up by the class it stands
+// for (vLLM's metric_types[Counter], which maps Counter to Counter or to a wrapper of it).
+func (p *pyFile) classSym(r rng) pySym {
+	if p.dotted(r) {
+		return p.resolve(p.names(r), r.s)
+	}
+	k := r.e - 1
+	if r.s >= r.e || p.text(k) != "]" {
 		return pySym{}
 	}
-	if p.dotted(rs[0]) {
-		return p.resolve(p.names(rs[0]), rs[0].s)
+	o := p.match[k]
+	if o <= r.s || !p.dotted(rng{r.s, o}) || !p.dotted(rng{o + 1, k}) {
+		return pySym{}
 	}
-	return pySym{kind: symValue, bind: pyBind{file: p, r: rs[0]}}
+	if s := p.resolve(p.names(rng{o + 1, k}), o+1); s.kind == symClass {
+		return s
+	}
+	return pySym{}
 }
 
 // lookup finds what a module-level name of the file refers to.
 func (p *pyFile) lookup(name string) pySym {
+	p.ensure()
 	if !p.set.enter() {
 		return pySym{}
 	}
@@ -552,7 +760,11 @@ func (p *pyFile) findCalls() {
 			c.target = s.def
 		case symUserType:
 			c.target = s.class.init(0)
+		case symPromMod:
 		default:
+			if p.metricLike(i) {
+				p.unread = append(p.unread, c)
+			}
 		}
 		if c.cls == "" && c.target == nil {
 			continue
@@ -596,7 +808,7 @@ func (p *pyFile) mentions(open int, d *pyDef) bool {
 }
 
 // findWrappers marks the defs that pass a parameter on to a prometheus_client constructor or
-// to another wrapper, and counts the calls of each.
+// to another wrapper.
 func (s *pySet) findWrappers() {
 	for range pyMaxDepth {
 		changed := false
@@ -614,6 +826,10 @@ func (s *pySet) findWrappers() {
 			break
 		}
 	}
+}
+
+// countSites counts the calls of each wrapper.
+func (s *pySet) countSites() {
 	for _, p := range s.files {
 		for _, c := range p.calls {
 			if c.target != nil && c.target.wrapper {
@@ -652,6 +868,9 @@ func (p *pyFile) definitions() []*def {
 			site := pySite{at: p.siteAt(c), cond: p.condReason(c.open)}
 			defs = append(defs, p.expand(c, site, 1)...)
 		}
+	}
+	for _, c := range p.unread {
+		defs = append(defs, p.unreadDef(c))
 	}
 	for _, d := range defs {
 		if d.name.known() && d.name.s == "" {

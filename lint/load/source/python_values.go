@@ -4,7 +4,10 @@ package source
 // is assigned to (REQUESTS = Counter(…), REQUESTS.labels("a").inc()), found by name in the
 // files of the set.
 
-import "slices"
+import (
+	"slices"
+	"strings"
+)
 
 // readUses fills the label values and the only-grows mark of the definitions assigned to a
 // module-level name, from the uses of that name in the set.
@@ -14,7 +17,22 @@ func (s *pySet) readUses(defs [][]*def) {
 		f *pyFile
 		k int
 	}
-	var index map[string][]ref // the tokens of every name, built on first need
+	// the tokens of a name in the files whose text holds it (loading them)
+	uses := func(name string) []ref {
+		var out []ref
+		for _, f := range s.files {
+			if f.skip || !strings.Contains(f.f.Text(), name) {
+				continue
+			}
+			f.ensure()
+			for k := range f.toks {
+				if f.toks[k].kind == tokIdent && f.toks[k].text == name {
+					out = append(out, ref{f, k})
+				}
+			}
+		}
+		return out
+	}
 	for i, p := range s.files {
 		for _, d := range defs[i] {
 			if !d.name.known() && d.name.rest == "" || d.typ == "stateset" || d.typ == "info" {
@@ -30,17 +48,7 @@ func (s *pySet) readUses(defs [][]*def) {
 				continue
 			}
 			u := rustUses{values: &codeValues{varLabels: d.labels, values: map[string][]string{}, incomplete: map[string]bool{}}}
-			if index == nil {
-				index = map[string][]ref{}
-				for _, f := range s.files {
-					for k := range f.toks {
-						if f.toks[k].kind == tokIdent {
-							index[f.toks[k].text] = append(index[f.toks[k].text], ref{f, k})
-						}
-					}
-				}
-			}
-			for _, t := range index[name] {
+			for _, t := range uses(name) {
 				if t.f == p && t.k == decl || !t.f.refersTo(t.k, p, name) || t.f.importLine(t.k) {
 					continue
 				}

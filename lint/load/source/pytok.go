@@ -17,8 +17,12 @@ var pyStringPrefixes = map[string]bool{
 // token of each logical line carries its indentation. It stops at an unterminated string,
 // which it returns as an error.
 func tokenizePython(src []byte) ([]tok, *tokError) {
-	s := string(src)
-	toks := make([]tok, 0, len(src)/6+16) // about one token per 8 bytes of Python (7.8 in vLLM), with room: growing copies them all
+	return tokenizePythonInto(make([]tok, 0, len(src)/6+16), string(src), false) // about one token per 8 bytes of Python (7.8 in vLLM), with room: growing copies them all
+}
+
+// tokenizePythonInto appends the tokens of s to toks (a buffer to reuse). With lite, string
+// tokens are not decoded (str is nil): the tokens of a file read only for its problems.
+func tokenizePythonInto(toks []tok, s string, lite bool) ([]tok, *tokError) {
 	depth := 0
 	lineStart := true // at the start of a logical line
 	indent := 0
@@ -77,7 +81,7 @@ func tokenizePython(src []byte) ([]tok, *tokError) {
 		}
 		switch {
 		case c == '"' || c == '\'':
-			t, err := pyString(s, i, i, "")
+			t, err := pyString(s, i, i, "", lite)
 			if err != nil {
 				return toks, err
 			}
@@ -89,7 +93,7 @@ func tokenizePython(src []byte) ([]tok, *tokError) {
 				j++
 			}
 			if j < len(s) && (s[j] == '"' || s[j] == '\'') && pyStringPrefixes[strings.ToLower(s[i:j])] {
-				t, err := pyString(s, i, j, strings.ToLower(s[i:j]))
+				t, err := pyString(s, i, j, strings.ToLower(s[i:j]), lite)
 				if err != nil {
 					return toks, err
 				}
@@ -138,7 +142,7 @@ func tokenizePython(src []byte) ([]tok, *tokError) {
 // pyString reads a string literal whose opening quote is at q; prefix is its lower-case
 // prefix. Escapes are decoded unless the string is raw; in an f-string, quotes inside {…}
 // fields do not end it (Python 3.12).
-func pyString(s string, start, q int, prefix string) (tok, *tokError) {
+func pyString(s string, start, q int, prefix string, lite bool) (tok, *tokError) {
 	quote := s[q : q+1]
 	triple := strings.HasPrefix(s[q:], strings.Repeat(quote, 3))
 	if triple {
@@ -152,8 +156,11 @@ func pyString(s string, start, q int, prefix string) (tok, *tokError) {
 	braces := 0
 	for i < len(s) {
 		if braces == 0 && strings.HasPrefix(s[i:], quote) {
-			offs = append(offs, i)
 			end := i + len(quote)
+			if lite {
+				return tok{kind: tokString, text: s[start:end], start: start, end: end}, nil
+			}
+			offs = append(offs, i)
 			return tok{kind: tokString, text: s[start:end], start: start, end: end, str: &strTok{lit: lit{s: string(b), offs: offs}, prefix: prefix}}, nil
 		}
 		c := s[i]
@@ -163,7 +170,9 @@ func pyString(s string, start, q int, prefix string) (tok, *tokError) {
 		if fstr {
 			switch {
 			case c == '{' && i+1 < len(s) && s[i+1] == '{' && braces == 0:
-				b, offs = append(b, '{', '{'), append(offs, i, i+1)
+				if !lite {
+					b, offs = append(b, '{', '{'), append(offs, i, i+1)
+				}
 				i += 2
 				continue
 			case c == '{':
@@ -176,7 +185,7 @@ func pyString(s string, start, q int, prefix string) (tok, *tokError) {
 				if j < 0 {
 					break
 				}
-				for k := i; k <= i+1+j; k++ {
+				for k := i; k <= i+1+j && !lite; k++ {
 					b, offs = append(b, s[k]), append(offs, k)
 				}
 				i += j + 2
@@ -185,18 +194,24 @@ func pyString(s string, start, q int, prefix string) (tok, *tokError) {
 		}
 		if c == '\\' && i+1 < len(s) {
 			if raw {
-				b, offs = append(b, c, s[i+1]), append(offs, i, i+1)
+				if !lite {
+					b, offs = append(b, c, s[i+1]), append(offs, i, i+1)
+				}
 				i += 2
 				continue
 			}
 			out, n := pyEscape(s[i:])
 			for _, o := range out {
-				b, offs = append(b, o), append(offs, i)
+				if !lite {
+					b, offs = append(b, o), append(offs, i)
+				}
 			}
 			i += n
 			continue
 		}
-		b, offs = append(b, c), append(offs, i)
+		if !lite {
+			b, offs = append(b, c), append(offs, i)
+		}
 		i++
 	}
 	return tok{}, &tokError{start, "unterminated string literal"}

@@ -84,7 +84,15 @@
 //     constructor or to another such wrapper are evaluated at each call site with its
 //     arguments (defaults and **kwargs passed through included), one definition per call,
 //     placed at the call's name argument. A call counts only when its callee resolves to a
-//     prometheus_client class (collections.Counter is not a metric).
+//     prometheus_client class (collections.Counter is not a metric). A local variable
+//     assigned once in a function (labelnames = [...]), or given one constant in branches and
+//     None otherwise, stands for its value after the assignment; attributes are per class,
+//     inherited across the set, and X[Counter] stands for Counter (self._counter_cls =
+//     metric_types[Counter]). A call with the client's arguments (documentation= and a name)
+//     on a callee that resolves to nothing is an unresolved definition, never silently
+//     dropped. Only the files that may define a metric (they name the client, documentation=,
+//     exposition text, or a class, wrapper or holder such a file binds) and the modules their
+//     names are looked up in keep their tokens (python_local.go, python_set.go).
 //   - In all three languages, hand-written exposition text in string literals: "# HELP" and
 //     "# TYPE" lines define families, and sample lines of those families give their labels
 //     (format placeholders — %s, {} and f-string fields — stand for unknown text).
