@@ -65,6 +65,10 @@ func runSourceUnresolved(pass *lint.Pass) error {
 			switch {
 			case !lint.Excusing(u.Pattern):
 				f.Message = fmt.Sprintf("%s is not a constant (%s): nothing is known of the %s it defines, so no name is excused and a query of it is reported as unknown; %s", viaName(u.Via), u.Reason, u.Type, declare)
+			case !strings.Contains(u.Pattern, "*"):
+				// The name is known; the call is what driftlint cannot read (a constructor
+				// held in a dict or passed in, Python).
+				f.Message = fmt.Sprintf("the %s %q is not read as a definition: %s; it is unverified, not checked; %s", u.Type, u.Pattern, u.Reason, declare)
 			case wholePrefix(u.Pattern):
 				f.Severity = lint.Warning
 				f.Message = fmt.Sprintf("%s is not a constant (%s): every name matching %q is unchecked, a whole name space; %s", viaName(u.Via), u.Reason, u.Pattern, declare)
