@@ -62,18 +62,24 @@ func runSourceUnresolved(pass *lint.Pass) error {
 			}
 			f := lint.Finding{Pos: u.At, Subject: lint.Subject{Metric: u.Pattern}}
 			declare := fmt.Sprintf("declare what it defines with a `%s driftlint:metric NAME [TYPE] [LABEL,…]` comment on or above this line, or list the names in a known_metrics file", comment)
+			// What is not known: the name, or the prefix a registerer adds to a name the
+			// code spells out (Mimir: "the name is not a constant" read as wrong there).
+			notConst := viaName(u.Via) + " is not a constant"
+			if strings.HasPrefix(u.Reason, "the registerer ") {
+				notConst = "the prefix the registerer adds to " + viaName(u.Via) + " is not known"
+			}
 			switch {
 			case !lint.Excusing(u.Pattern):
-				f.Message = fmt.Sprintf("%s is not a constant (%s): nothing is known of the %s it defines, so no name is excused and a query of it is reported as unknown; %s", viaName(u.Via), u.Reason, u.Type, declare)
+				f.Message = fmt.Sprintf("%s (%s): nothing is known of the %s it defines, so no name is excused and a query of it is reported as unknown; %s", notConst, u.Reason, u.Type, declare)
 			case !strings.Contains(u.Pattern, "*"):
 				// The name is known; the call is what driftlint cannot read (a constructor
 				// held in a dict or passed in, Python).
 				f.Message = fmt.Sprintf("the %s %q is not read as a definition: %s; it is unverified, not checked; %s", u.Type, u.Pattern, u.Reason, declare)
 			case wholePrefix(u.Pattern):
 				f.Severity = lint.Warning
-				f.Message = fmt.Sprintf("%s is not a constant (%s): every name matching %q is unchecked, a whole name space; %s", viaName(u.Via), u.Reason, u.Pattern, declare)
+				f.Message = fmt.Sprintf("%s (%s): every name matching %q is unchecked, a whole name space; %s", notConst, u.Reason, u.Pattern, declare)
 			default:
-				f.Message = fmt.Sprintf("%s is not a constant (%s): the %s it defines is unverified, and names matching %q are not checked; %s", viaName(u.Via), u.Reason, u.Type, u.Pattern, declare)
+				f.Message = fmt.Sprintf("%s (%s): the %s it defines is unverified, and names matching %q are not checked; %s", notConst, u.Reason, u.Type, u.Pattern, declare)
 			}
 			pass.Report(f)
 		}
