@@ -843,6 +843,7 @@ func (w *goWalker) newDesc1(c *ast.CallExpr, stack []ast.Node) {
 	}
 	w.defs = append(w.defs, d)
 	w.inline[c] = append(w.inline[c], d)
+	w.unit.byCall[c] = append(w.unit.byCall[c], d) // a collector holding it may be registered wrapped
 	if key := w.holderKey(c, stack); key != "" {
 		w.descs[key] = append(w.descs[key], d)
 	}

@@ -846,7 +846,9 @@ const maxHeldDepth = 6
 // heldCalls returns the constructor calls whose metrics a registered collector value holds:
 // Thanos' extprom.NewTxGaugeVec makes its GaugeVec with promauto.With(nil) in a closure f,
 // keeps tx := &TxGaugeVec{current: f(), newMetricVal: f}, then registers tx on the
-// registerer it is given, so the GaugeVec's name takes that registerer's prefix. Followed:
+// registerer it is given, so the GaugeVec's name takes that registerer's prefix; so do the
+// descriptors a custom collector holds (Mimir's NewTSDBMetrics(r) keeps NewDesc results in
+// its struct and calls r.MustRegister(m), and its callers wrap r with a prefix). Followed:
 // variables set once, struct literals' fields, calls of the project's functions and
 // closures (their return values).
 func (w *goWalker) heldCalls(e ast.Expr, depth int) []*ast.CallExpr {
@@ -877,6 +879,9 @@ func (w *goWalker) heldCalls(e ast.Expr, depth int) []*ast.CallExpr {
 				return nil // registered where it is made: that registerer names it
 			}
 			return []*ast.CallExpr{x}
+		}
+		if calleeName(x) == "NewDesc" && w.isProm(x.Fun, "NewDesc") {
+			return []*ast.CallExpr{x} // a collector's descriptor: the wrapping registerer renames it
 		}
 		f := w.ctx.funcs[w.ctx.callee(x)]
 		if f == nil {

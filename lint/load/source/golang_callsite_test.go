@@ -1,0 +1,112 @@
+package source
+
+import "testing"
+
+// collectorLib is a package whose constructor keeps NewDesc results in a collector struct
+// and registers the struct on the registerer it is given (Mimir's NewTSDBMetrics).
+const collectorLib = `package tsdb
+
+import "github.com/prometheus/client_golang/prometheus"
+
+type Metrics struct {
+	created *prometheus.Desc
+	fsync   *prometheus.Desc
+}
+
+func (m *Metrics) Describe(out chan<- *prometheus.Desc) { out <- m.created; out <- m.fsync }
+func (m *Metrics) Collect(out chan<- prometheus.Metric)  {}
+
+func NewMetrics(r prometheus.Registerer) *Metrics {
+	m := &Metrics{
+		created: prometheus.NewDesc("memory_series_created_total", "Created.", []string{"user"}, nil),
+		fsync:   prometheus.NewDesc("wal_fsync_duration_seconds", "Fsync.", nil, nil),
+	}
+	if r != nil {
+		r.MustRegister(m)
+	}
+	return m
+}
+`
+
+func TestLoadGoCallSites(t *testing.T) {
+	runLoadCases(t, []loadCase{
+		{
+			name: "reads a collector's descriptors with the prefix of each caller's wrapped registerer",
+			files: map[string]string{
+				"go.mod":          resolveMod,
+				"pkg/tsdb/m.go":   collectorLib,
+				"pkg/ingester/i.go": `package ingester
+
+import (
+	"example.com/app/pkg/tsdb"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+func New(reg prometheus.Registerer) *tsdb.Metrics {
+	return tsdb.NewMetrics(prometheus.WrapRegistererWithPrefix("cortex_ingester_", reg))
+}
+`,
+				"pkg/builder/b.go": `package builder
+
+import (
+	"example.com/app/pkg/tsdb"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+func New(reg prometheus.Registerer) *tsdb.Metrics {
+	return tsdb.NewMetrics(prometheus.WrapRegistererWithPrefix("cortex_blockbuilder_", reg))
+}
+`,
+			},
+			want: []string{
+				"pkg/builder/b.go:9:9 cortex_blockbuilder_memory_series_created_total untyped [user] absent prometheus.NewDesc",
+				"pkg/builder/b.go:9:9 cortex_blockbuilder_wal_fsync_duration_seconds untyped [] absent prometheus.NewDesc",
+				"pkg/ingester/i.go:9:9 cortex_ingester_memory_series_created_total untyped [user] absent prometheus.NewDesc",
+				"pkg/ingester/i.go:9:9 cortex_ingester_wal_fsync_duration_seconds untyped [] absent prometheus.NewDesc",
+			},
+		},
+		{
+			name: "keeps a collector's descriptors where they are written when the registerer passed in is not wrapped",
+			files: map[string]string{
+				"go.mod":        resolveMod,
+				"pkg/tsdb/m.go": collectorLib,
+				"pkg/app/a.go": `package app
+
+import (
+	"example.com/app/pkg/tsdb"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+func New(reg prometheus.Registerer) {
+	tsdb.NewMetrics(reg)
+	tsdb.NewMetrics(nil)
+}
+`,
+			},
+			want: []string{
+				"pkg/tsdb/m.go:15:31 memory_series_created_total untyped [user] absent prometheus.NewDesc",
+				"pkg/tsdb/m.go:16:31 wal_fsync_duration_seconds untyped [] absent prometheus.NewDesc",
+			},
+		},
+		{
+			name: "prefixes the descriptors of a collector registered on a wrapped registerer in the same function",
+			files: map[string]string{"shop/m.go": goHeader + `
+type coll struct{ d *prometheus.Desc }
+
+func (c *coll) Describe(out chan<- *prometheus.Desc) { out <- c.d }
+func (c *coll) Collect(out chan<- prometheus.Metric)  {}
+
+func setup(reg prometheus.Registerer) {
+	c := &coll{d: prometheus.NewDesc("queue_depth", "Depth.", nil, nil)}
+	prometheus.WrapRegistererWithPrefix("shop_", reg).MustRegister(c)
+	plain := &coll{d: prometheus.NewDesc("shop_plain", "Plain.", nil, nil)}
+	reg.MustRegister(plain)
+}
+`},
+			want: []string{
+				"shop/m.go:18:35 shop_queue_depth untyped [] absent prometheus.NewDesc",
+				"shop/m.go:20:39 shop_plain untyped [] absent prometheus.NewDesc",
+			},
+		},
+	})
+}
