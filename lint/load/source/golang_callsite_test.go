@@ -33,8 +33,8 @@ func TestLoadGoCallSites(t *testing.T) {
 		{
 			name: "reads a collector's descriptors with the prefix of each caller's wrapped registerer",
 			files: map[string]string{
-				"go.mod":          resolveMod,
-				"pkg/tsdb/m.go":   collectorLib,
+				"go.mod":        resolveMod,
+				"pkg/tsdb/m.go": collectorLib,
 				"pkg/ingester/i.go": `package ingester
 
 import (
