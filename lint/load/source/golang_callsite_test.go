@@ -110,3 +110,65 @@ func setup(reg prometheus.Registerer) {
 		},
 	})
 }
+
+// queriesLib is a package whose constructor returns metrics named from its parameter,
+// registered later by its caller (CloudNativePG's NewQueriesCollector).
+const queriesLib = `package metrics
+
+import "github.com/prometheus/client_golang/prometheus"
+
+type Queries struct {
+	errors *prometheus.CounterVec
+	last   prometheus.Gauge
+}
+
+func NewQueries(name string, db string) *Queries {
+	return &Queries{
+		errors: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: name, Name: "errors_total"}, []string{"query"}),
+		last:   prometheus.NewGauge(prometheus.GaugeOpts{Namespace: name, Name: "last_error"}),
+	}
+}
+
+func Version() string { return "1" }
+`
+
+func TestLoadGoCallersWithoutClient(t *testing.T) {
+	runLoadCases(t, []loadCase{
+		{
+			name: "reads a helper at its call in a package that does not import client_golang",
+			files: map[string]string{
+				"go.mod":           resolveMod,
+				"pkg/metrics/m.go": queriesLib,
+				"internal/controller/c.go": `package controller
+
+import "example.com/app/pkg/metrics"
+
+func Start() *metrics.Queries {
+	return metrics.NewQueries("cnpg", "postgres")
+}
+`,
+			},
+			want: []string{
+				"internal/controller/c.go:6:9 cnpg_errors_total counter [query] absent prometheus.NewCounterVec",
+				"internal/controller/c.go:6:9 cnpg_last_error gauge [] prometheus.NewGauge",
+			},
+		},
+		{
+			name: "leaves a helper unresolved when the importing package calls only other functions",
+			files: map[string]string{
+				"go.mod":           resolveMod,
+				"pkg/metrics/m.go": queriesLib,
+				"internal/controller/c.go": `package controller
+
+import "example.com/app/pkg/metrics"
+
+func Start() string { return metrics.Version() }
+`,
+			},
+			want: []string{
+				"pkg/metrics/m.go:12:82 unresolved *errors_total counter: the name comes from the parameter name",
+				"pkg/metrics/m.go:13:75 unresolved *last_error gauge: the name comes from the parameter name",
+			},
+		},
+	})
+}
