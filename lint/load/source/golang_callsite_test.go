@@ -14,7 +14,9 @@ type Metrics struct {
 }
 
 func (m *Metrics) Describe(out chan<- *prometheus.Desc) { out <- m.created; out <- m.fsync }
-func (m *Metrics) Collect(out chan<- prometheus.Metric)  {}
+func (m *Metrics) Collect(out chan<- prometheus.Metric) {
+	out <- prometheus.MustNewConstMetric(m.created, prometheus.CounterValue, 1, "u")
+}
 
 func NewMetrics(r prometheus.Registerer) *Metrics {
 	m := &Metrics{
@@ -59,9 +61,9 @@ func New(reg prometheus.Registerer) *tsdb.Metrics {
 `,
 			},
 			want: []string{
-				"pkg/builder/b.go:9:9 cortex_blockbuilder_memory_series_created_total untyped [user] absent prometheus.NewDesc",
+				"pkg/builder/b.go:9:9 cortex_blockbuilder_memory_series_created_total counter [user] absent prometheus.NewDesc",
 				"pkg/builder/b.go:9:9 cortex_blockbuilder_wal_fsync_duration_seconds untyped [] absent prometheus.NewDesc",
-				"pkg/ingester/i.go:9:9 cortex_ingester_memory_series_created_total untyped [user] absent prometheus.NewDesc",
+				"pkg/ingester/i.go:9:9 cortex_ingester_memory_series_created_total counter [user] absent prometheus.NewDesc",
 				"pkg/ingester/i.go:9:9 cortex_ingester_wal_fsync_duration_seconds untyped [] absent prometheus.NewDesc",
 			},
 		},
@@ -84,8 +86,8 @@ func New(reg prometheus.Registerer) {
 `,
 			},
 			want: []string{
-				"pkg/tsdb/m.go:15:31 memory_series_created_total untyped [user] absent prometheus.NewDesc",
-				"pkg/tsdb/m.go:16:31 wal_fsync_duration_seconds untyped [] absent prometheus.NewDesc",
+				"pkg/tsdb/m.go:17:31 memory_series_created_total counter [user] absent prometheus.NewDesc",
+				"pkg/tsdb/m.go:18:31 wal_fsync_duration_seconds untyped [] absent prometheus.NewDesc",
 			},
 		},
 		{

@@ -44,6 +44,10 @@ type goCtx struct {
 	selfWrap map[types.Object]*ast.CallExpr
 	// regFields are the struct fields declared prometheus.Registerer (named or embedded).
 	regFields map[types.Object]bool
+	// descTypes are, for each file holding a helper, the types its MustNewConstMetric…
+	// calls give descriptors (by variable or field), for the descriptors the helper makes
+	// when it is read at a call site in another file.
+	descTypes map[*goFile]map[string]string
 }
 
 // goFunc is a function body with its signature.
@@ -103,7 +107,27 @@ func newGoCtx(s *goSet) *goCtx {
 		}
 	}
 	c.findHelpers(walked)
+	c.helperDescTypes()
 	return c
+}
+
+// helperDescTypes records the descriptor types of the files that hold helpers (once, before
+// the walks, which read them in parallel).
+func (c *goCtx) helperDescTypes() {
+	c.descTypes = map[*goFile]map[string]string{}
+	for _, f := range c.funcs {
+		if !c.helpers[f.body] || c.descTypes[f.g] != nil || f.g.ast == nil {
+			continue
+		}
+		w := newWalker(f.g, c)
+		ast.Inspect(f.g.ast, func(n ast.Node) bool {
+			if call, ok := n.(*ast.CallExpr); ok {
+				w.constMetric(call, calleeName(call))
+			}
+			return true
+		})
+		c.descTypes[f.g] = w.descTypes
+	}
 }
 
 // prepare records loop variables, parameters, the variables whose value is one initializer
