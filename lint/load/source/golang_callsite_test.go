@@ -110,6 +110,21 @@ func setup(reg prometheus.Registerer) {
 				"shop/m.go:20:39 shop_plain untyped [] absent prometheus.NewDesc",
 			},
 		},
+		{
+			name: "prefixes a metric registered by its variable on a wrapped registerer once",
+			files: map[string]string{"shop/m.go": goHeader + `
+func setup(reg prometheus.Registerer) {
+	c := prometheus.NewCounter(prometheus.CounterOpts{Name: "hits_total"})
+	prometheus.WrapRegistererWithPrefix("shop_", reg).MustRegister(c)
+	g := prometheus.NewGauge(prometheus.GaugeOpts{Name: "shop_plain"})
+	reg.MustRegister(g)
+}
+`},
+			want: []string{
+				"shop/m.go:13:58 shop_hits_total counter [] prometheus.NewCounter",
+				"shop/m.go:15:54 shop_plain gauge [] prometheus.NewGauge",
+			},
+		},
 	})
 }
 

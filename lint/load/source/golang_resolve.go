@@ -814,7 +814,7 @@ type goUnit struct {
 
 type unitReg struct {
 	key      string
-	calls    []*ast.CallExpr // or the constructor calls whose metrics a registered collector holds
+	calls    []*ast.CallExpr // and the constructor calls whose metrics a registered collector holds
 	wrap     regWrap
 	fromCall bool // the wrapping comes from the call site
 }
@@ -840,11 +840,11 @@ func (w *goWalker) register(c *ast.CallExpr) {
 			w.unit.inlineReg[inner] = unitReg{wrap: r, fromCall: w.hits > h}
 			continue
 		}
-		if key := descKey(a); key != "" {
-			w.unit.regs = append(w.unit.regs, unitReg{key: key, wrap: r, fromCall: w.hits > h})
-		}
-		if calls := w.heldCalls(a, 0); len(calls) > 0 {
-			w.unit.regs = append(w.unit.regs, unitReg{calls: calls, wrap: r, fromCall: w.hits > h})
+		// One registration, read both ways (the variable and the calls it holds), so that a
+		// metric reached both ways is wrapped once.
+		key, calls := descKey(a), w.heldCalls(a, 0)
+		if key != "" || len(calls) > 0 {
+			w.unit.regs = append(w.unit.regs, unitReg{key: key, calls: calls, wrap: r, fromCall: w.hits > h})
 		}
 	}
 }
@@ -927,14 +927,14 @@ func (w *goWalker) heldCalls(e ast.Expr, depth int) []*ast.CallExpr {
 // applyRegs prefixes the definitions registered through wrapped registerers in this unit.
 func (w *goWalker) applyRegs() {
 	for _, r := range w.unit.regs {
-		ds := w.unit.holders[r.key]
-		if r.key == "" {
-			ds = nil
-			for _, c := range r.calls {
-				for _, d := range w.unit.byCall[c] {
-					if !slices.Contains(ds, d) {
-						ds = append(ds, d)
-					}
+		var ds []*def
+		if r.key != "" {
+			ds = append(ds, w.unit.holders[r.key]...)
+		}
+		for _, c := range r.calls {
+			for _, d := range w.unit.byCall[c] {
+				if !slices.Contains(ds, d) {
+					ds = append(ds, d)
 				}
 			}
 		}
