@@ -171,8 +171,12 @@ func walkGo(g *goFile, ctx *goCtx) (defs []*def, ext map[*goFile][]*def) {
 	w.applyRegs()
 	// Custom collectors: a descriptor takes the type of the calls that send it.
 	for key, ds := range w.descs {
-		if t, ok := w.descTypes[key]; ok && t != "" {
-			for _, d := range ds {
+		for _, d := range ds {
+			dt := w.descTypes
+			if o, ok := w.ownAt[d]; ok && o.g != g {
+				dt = ctx.descTypes[o.g] // made in a helper of another file: typed by the Collect there
+			}
+			if t, ok := dt[key]; ok && t != "" {
 				d.typ = t
 			}
 		}
@@ -416,6 +420,13 @@ func (w *goWalker) call(c *ast.CallExpr, stack []ast.Node) bool {
 		return true
 	}
 	w.register(c)
+	w.constMetric(c, name)
+	return true
+}
+
+// constMetric records the type a MustNewConstMetric/NewConstMetric/…Histogram/…Summary call
+// gives the descriptor it sends.
+func (w *goWalker) constMetric(c *ast.CallExpr, name string) {
 	if typ, ok := goConstMetrics[name]; ok && w.isProm(c.Fun, name) && len(c.Args) > 0 {
 		if typ == "" && len(c.Args) > 1 {
 			if _, vt := pkgSel(c.Args[1]); vt != "" && w.isProm(c.Args[1], vt) {
@@ -425,11 +436,11 @@ func (w *goWalker) call(c *ast.CallExpr, stack []ast.Node) bool {
 			}
 		}
 		if typ == "" {
-			return true
+			return
 		}
 		if inner, ok := ast.Unparen(c.Args[0]).(*ast.CallExpr); ok {
 			w.inlineTyp[inner] = typ // the inner NewDesc is visited after this call
-			return true
+			return
 		}
 		if key := descKey(c.Args[0]); key != "" {
 			if t, seen := w.descTypes[key]; seen && t != typ {
@@ -439,7 +450,6 @@ func (w *goWalker) call(c *ast.CallExpr, stack []ast.Node) bool {
 			}
 		}
 	}
-	return true
 }
 
 // isConstructorCall reports whether a New… call is client_golang's: through the prometheus
@@ -843,6 +853,7 @@ func (w *goWalker) newDesc1(c *ast.CallExpr, stack []ast.Node) {
 	}
 	w.defs = append(w.defs, d)
 	w.inline[c] = append(w.inline[c], d)
+	w.unit.byCall[c] = append(w.unit.byCall[c], d) // a collector holding it may be registered wrapped
 	if key := w.holderKey(c, stack); key != "" {
 		w.descs[key] = append(w.descs[key], d)
 	}

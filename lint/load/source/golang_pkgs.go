@@ -38,7 +38,7 @@ type goPkg struct {
 	dir, name string
 	path      string // import path: from go.mod, else "" (matched by directory suffix)
 	files     []*goFile
-	metrics   bool // a file mentions client_golang or holds exposition text: it is walked
+	metrics   bool // a file mentions client_golang or holds exposition text, or calls a helper of such a package (helperCallers): it is walked
 	deps      []*goPkg
 	state     int // 0 new, 1 being checked, 2 checked
 	tpkg      *types.Package
@@ -144,25 +144,34 @@ func loadGo(files []*lint.SourceFile) (out []Result) {
 		}
 	}
 	seen := map[*goPkg]bool{}
-	for p := range depth {
-		seen[p] = true
-	}
-	var parse []*goFile
-	for _, p := range s.pkgs {
-		if seen[p] {
-			p.bodies = p.metrics
-			parse = append(parse, p.files...)
+	parseNeeded := func() {
+		var parse []*goFile
+		for _, p := range s.pkgs {
+			if _, ok := depth[p]; ok && !seen[p] {
+				seen[p] = true
+				parse = append(parse, p.files...)
+			}
+			p.bodies = seen[p] && p.metrics
 		}
+		parallel(len(parse), func(i int) { // a FileSet is safe for concurrent use
+			g := parse[i]
+			af, err := parser.ParseFile(s.fset, g.src.Path, g.src.Src, parser.SkipObjectResolution) // comments are read from the text
+			g.res.Problems = goProblems(g.src, err)
+			if af != nil && af.Name != nil {
+				g.ast = af
+				g.tok = s.fset.File(af.Pos())
+			}
+		})
 	}
-	parallel(len(parse), func(i int) { // a FileSet is safe for concurrent use
-		g := parse[i]
-		af, err := parser.ParseFile(s.fset, g.src.Path, g.src.Src, parser.SkipObjectResolution) // comments are read from the text
-		g.res.Problems = goProblems(g.src, err)
-		if af != nil && af.Name != nil {
-			g.ast = af
-			g.tok = s.fset.File(af.Pos())
+	parseNeeded()
+	// Packages that only call a walked package's helpers are walked too, for their calls.
+	if callers := s.helperCallers(); len(callers) > 0 {
+		for _, p := range callers {
+			p.metrics = true
+			need(p, 0)
 		}
-	})
+		parseNeeded()
+	}
 	// Files that differ by OS: the first OS checks and walks everything; each other OS
 	// whose files differ where it matters re-checks only the packages that differ and
 	// their importers, re-walks their files, and the definitions are joined.

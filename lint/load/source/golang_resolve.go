@@ -44,6 +44,10 @@ type goCtx struct {
 	selfWrap map[types.Object]*ast.CallExpr
 	// regFields are the struct fields declared prometheus.Registerer (named or embedded).
 	regFields map[types.Object]bool
+	// descTypes are, for each file holding a helper, the types its MustNewConstMetric…
+	// calls give descriptors (by variable or field), for the descriptors the helper makes
+	// when it is read at a call site in another file.
+	descTypes map[*goFile]map[string]string
 }
 
 // goFunc is a function body with its signature.
@@ -103,7 +107,27 @@ func newGoCtx(s *goSet) *goCtx {
 		}
 	}
 	c.findHelpers(walked)
+	c.helperDescTypes()
 	return c
+}
+
+// helperDescTypes records the descriptor types of the files that hold helpers (once, before
+// the walks, which read them in parallel).
+func (c *goCtx) helperDescTypes() {
+	c.descTypes = map[*goFile]map[string]string{}
+	for _, f := range c.funcs {
+		if !c.helpers[f.body] || c.descTypes[f.g] != nil || f.g.ast == nil {
+			continue
+		}
+		w := newWalker(f.g, c)
+		ast.Inspect(f.g.ast, func(n ast.Node) bool {
+			if call, ok := n.(*ast.CallExpr); ok {
+				w.constMetric(call, calleeName(call))
+			}
+			return true
+		})
+		c.descTypes[f.g] = w.descTypes
+	}
 }
 
 // prepare records loop variables, parameters, the variables whose value is one initializer
@@ -790,7 +814,7 @@ type goUnit struct {
 
 type unitReg struct {
 	key      string
-	calls    []*ast.CallExpr // or the constructor calls whose metrics a registered collector holds
+	calls    []*ast.CallExpr // and the constructor calls whose metrics a registered collector holds
 	wrap     regWrap
 	fromCall bool // the wrapping comes from the call site
 }
@@ -816,11 +840,11 @@ func (w *goWalker) register(c *ast.CallExpr) {
 			w.unit.inlineReg[inner] = unitReg{wrap: r, fromCall: w.hits > h}
 			continue
 		}
-		if key := descKey(a); key != "" {
-			w.unit.regs = append(w.unit.regs, unitReg{key: key, wrap: r, fromCall: w.hits > h})
-		}
-		if calls := w.heldCalls(a, 0); len(calls) > 0 {
-			w.unit.regs = append(w.unit.regs, unitReg{calls: calls, wrap: r, fromCall: w.hits > h})
+		// One registration, read both ways (the variable and the calls it holds), so that a
+		// metric reached both ways is wrapped once.
+		key, calls := descKey(a), w.heldCalls(a, 0)
+		if key != "" || len(calls) > 0 {
+			w.unit.regs = append(w.unit.regs, unitReg{key: key, calls: calls, wrap: r, fromCall: w.hits > h})
 		}
 	}
 }
@@ -846,7 +870,9 @@ const maxHeldDepth = 6
 // heldCalls returns the constructor calls whose metrics a registered collector value holds:
 // Thanos' extprom.NewTxGaugeVec makes its GaugeVec with promauto.With(nil) in a closure f,
 // keeps tx := &TxGaugeVec{current: f(), newMetricVal: f}, then registers tx on the
-// registerer it is given, so the GaugeVec's name takes that registerer's prefix. Followed:
+// registerer it is given, so the GaugeVec's name takes that registerer's prefix; so do the
+// descriptors a custom collector holds (Mimir's NewTSDBMetrics(r) keeps NewDesc results in
+// its struct and calls r.MustRegister(m), and its callers wrap r with a prefix). Followed:
 // variables set once, struct literals' fields, calls of the project's functions and
 // closures (their return values).
 func (w *goWalker) heldCalls(e ast.Expr, depth int) []*ast.CallExpr {
@@ -878,6 +904,9 @@ func (w *goWalker) heldCalls(e ast.Expr, depth int) []*ast.CallExpr {
 			}
 			return []*ast.CallExpr{x}
 		}
+		if calleeName(x) == "NewDesc" && w.isProm(x.Fun, "NewDesc") {
+			return []*ast.CallExpr{x} // a collector's descriptor: the wrapping registerer renames it
+		}
 		f := w.ctx.funcs[w.ctx.callee(x)]
 		if f == nil {
 			return nil
@@ -898,14 +927,14 @@ func (w *goWalker) heldCalls(e ast.Expr, depth int) []*ast.CallExpr {
 // applyRegs prefixes the definitions registered through wrapped registerers in this unit.
 func (w *goWalker) applyRegs() {
 	for _, r := range w.unit.regs {
-		ds := w.unit.holders[r.key]
-		if r.key == "" {
-			ds = nil
-			for _, c := range r.calls {
-				for _, d := range w.unit.byCall[c] {
-					if !slices.Contains(ds, d) {
-						ds = append(ds, d)
-					}
+		var ds []*def
+		if r.key != "" {
+			ds = append(ds, w.unit.holders[r.key]...)
+		}
+		for _, c := range r.calls {
+			for _, d := range w.unit.byCall[c] {
+				if !slices.Contains(ds, d) {
+					ds = append(ds, d)
 				}
 			}
 		}

@@ -32,10 +32,14 @@
 //     registerer) are evaluated at each call site with their parameters bound to the
 //     call's arguments: a definition that depends on the call is one per call site, at the
 //     argument the name comes from or else at the call, and one that does not (a plain
-//     registerer passed in) stays where the helper writes it. A registerer wrapped by WrapRegistererWithPrefix or
+//     registerer passed in) stays where the helper writes it; a package that does not mention
+//     client_golang but calls such a helper of a package that does (CloudNativePG's
+//     metrics.NewQueriesCollector("cnpg", …)) is read for its calls too (golang_callers.go:
+//     one import away, by syntax). A registerer wrapped by WrapRegistererWithPrefix or
 //     WrapRegistererWith — given to promauto.With, to a helper, or registering metrics with
 //     MustRegister, directly or through a project function that returns the wrapped
-//     registerer (after a nil check) — adds its prefix and const labels. A constructor whose
+//     registerer (after a nil check) — adds its prefix and const labels, also to the
+//     NewDesc descriptors a registered collector holds (Mimir's NewTSDBMetrics). A constructor whose
 //     options cannot be read is still an unresolved definition. Files whose name or
 //     //go:build line excludes all of linux, darwin and windows are skipped; a package whose
 //     files differ by OS where it matters (a file mentioning client_golang, a string constant
