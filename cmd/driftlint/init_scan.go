@@ -18,6 +18,7 @@ import (
 	"github.com/driftlint/driftlint/lint"
 	"github.com/driftlint/driftlint/lint/load"
 	"github.com/driftlint/driftlint/lint/load/markdown"
+	"github.com/driftlint/driftlint/lint/load/rulefile"
 	"github.com/driftlint/driftlint/lint/safefs"
 )
 
@@ -196,6 +197,7 @@ func scanTree(dir string, found []load.Discovered) (*initScan, error) {
 	}
 	own := sync.OnceValue(func() ownSet { return ownNames(dir, s.langs) })
 	s.dropPartialDocs(root, own)
+	s.dropExampleRunbooks(root)
 	s.urls, s.urlsTruncated = runbookURLs(root, rules, s.mdFiles)
 	s.exporters = proposeExporters(root, queried, func() map[string]bool { return own().series })
 	s.sites = docSites(root, s.siteConfs, s.mdFiles)
@@ -653,4 +655,60 @@ func (s *initScan) dropPartialDocs(root *safefs.Root, own func() ownSet) {
 		}
 	}
 	s.found = kept
+}
+
+// dropExampleRunbooks leaves out, saying why, the pages found as runbooks only because a yaml
+// block holds an alert, when the project has rule files and none of those alerts is theirs:
+// an API reference's example rule group (Mimir's ruler API page) is not a runbook copy.
+func (s *initScan) dropExampleRunbooks(root *safefs.Root) {
+	alerts := map[string]bool{}
+	for _, d := range s.found {
+		if !d.Rules {
+			continue
+		}
+		src, err := root.ReadFile(d.Path, initMaxReadSize)
+		if err != nil {
+			continue
+		}
+		for _, r := range rulefile.Load(lint.NewSourceFile(d.Path, src)).Rules {
+			if r.Kind == lint.AlertRule {
+				alerts[r.Name] = true
+			}
+		}
+	}
+	if len(alerts) == 0 {
+		return
+	}
+	kept := s.found[:0]
+	for _, d := range s.found {
+		if why := exampleRunbook(root, d, alerts); why != "" {
+			s.skipped = append(s.skipped, initSkip{d.Path, why})
+			continue
+		}
+		kept = append(kept, d)
+	}
+	s.found = kept
+}
+
+// exampleRunbook says why a page found as a runbook shows example alerts rather than the
+// project's, or "".
+func exampleRunbook(root *safefs.Root, d load.Discovered, alerts map[string]bool) string {
+	if !d.Runbook || d.MetricsDoc || d.Rules || d.Dashboard {
+		return ""
+	}
+	src, err := root.ReadFile(d.Path, initMaxReadSize)
+	if err != nil {
+		return ""
+	}
+	word, shown := markdown.RunbookEvidence(d.Path, src)
+	if word || len(shown) == 0 || slices.ContainsFunc(shown, func(a string) bool { return alerts[a] }) {
+		return ""
+	}
+	var names []string
+	for _, a := range shown {
+		if !slices.Contains(names, a) && len(names) < 3 {
+			names = append(names, a)
+		}
+	}
+	return fmt.Sprintf("its yaml blocks show alerts (%s) that no rule file here defines: an example, not a runbook", strings.Join(names, ", "))
 }

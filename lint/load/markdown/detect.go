@@ -12,9 +12,16 @@ import (
 // reference pages with PromQL examples (Mimir's query-sharding and HTTP API pages), are not
 // runbooks; listed under runbooks: in a config, any page is read as one.
 func LooksLikeRunbook(name string, src []byte) bool {
-	if containsFold([]byte(name), "runbook") {
-		return true
-	}
+	word, alerts := RunbookEvidence(name, src)
+	return word || len(alerts) > 0
+}
+
+// RunbookEvidence returns what LooksLikeRunbook weighs: whether the word "runbook" is in the
+// path, a heading or a front-matter title, and the alert names of the yaml fences' alerts.
+// init weighs the alerts against the project's rules: an API reference that shows an example
+// rule group (Mimir's ruler API) is not a runbook.
+func RunbookEvidence(name string, src []byte) (word bool, alerts []string) {
+	word = containsFold([]byte(name), "runbook")
 	inFence, inYAML := false, false
 	for line := range bytes.Lines(src) {
 		t := strings.TrimSpace(string(line))
@@ -27,14 +34,16 @@ func LooksLikeRunbook(name string, src []byte) bool {
 			}
 			continue
 		}
-		if inYAML && (strings.HasPrefix(t, "alert:") || strings.HasPrefix(t, "- alert:")) {
-			return true
+		if inYAML {
+			if a, ok := strings.CutPrefix(strings.TrimPrefix(t, "- "), "alert:"); ok {
+				alerts = append(alerts, strings.Trim(strings.TrimSpace(a), `"'`))
+			}
 		}
-		if !inFence && (strings.HasPrefix(t, "#") || strings.HasPrefix(t, "title:")) && containsFold([]byte(t), "runbook") {
-			return true
+		if !word && !inFence && (strings.HasPrefix(t, "#") || strings.HasPrefix(t, "title:")) && containsFold([]byte(t), "runbook") {
+			word = true
 		}
 	}
-	return false
+	return word, alerts
 }
 
 // fenceLang reports whether a trimmed line is a code fence and returns its language.
