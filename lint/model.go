@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -292,6 +293,22 @@ func (f *Family) At() Pos {
 	}
 }
 
+// AddLabels adds label names to a family defined by code or a catalogue (a registerer wrapper
+// adds them to every series), or marks its labels unknown.
+func (f *Family) AddLabels(labels []string, unknown bool) {
+	for _, l := range labels {
+		if !slices.Contains(f.Labels, l) {
+			f.Labels = append(f.Labels, l)
+		}
+	}
+	slices.Sort(f.Labels)
+	if unknown && f.Expo != nil && f.Expo.Code != nil {
+		if d := f.Expo.Code.Defs[f.Name]; d != nil {
+			d.LabelsUnknown = true
+		}
+	}
+}
+
 // SeriesNames returns every series name a family exports (x_bucket, x_sum, x_count, …).
 func (f *Family) SeriesNames() []string {
 	n := f.Name
@@ -376,6 +393,21 @@ type CodeFacts struct {
 	// UnusedDirectives are driftlint:metric comments that stand next to no definition whose
 	// name is unknown: they declare nothing (driftlint/unused-ignore reports them).
 	UnusedDirectives []Pos
+	// Libraries are registerers the code wraps with a prefix (and labels) and hands to a
+	// library outside the sources, which registers its own metrics through them (Mimir
+	// passes WrapRegistererWithPrefix("cortex_", reg) to Prometheus' notifier): what the
+	// library defines is not read, but a catalogued exporter's name under that prefix is
+	// one of them (see Project.Excused), and its labels include the wrapper's.
+	Libraries []LibraryRegisterer
+}
+
+// LibraryRegisterer is a wrapped registerer the code passes to a library.
+type LibraryRegisterer struct {
+	Prefix        string
+	Labels        []string // the labels the wrapper adds
+	LabelsUnknown bool     // the wrapper adds labels the code does not spell out
+	Via           string   // the library function it is passed to: "notifier.NewManager"
+	At            Pos
 }
 
 // CodeDef is how source code defines one family.

@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"fmt"
 	"maps"
 	"path"
 	"slices"
@@ -70,8 +71,11 @@ type Project struct {
 	globs   []string
 	excuses []Excuse
 	srcWord map[string]bool // first words of the families the sources define
-	records bool            // some recording rule is loaded: the rules are the truth for a:b:c names
-	fileIdx map[string]*SourceFile
+	// libNames are the names a library the code hands a prefixed registerer to registers
+	// under that prefix, as far as the catalogue knows them (see libraryNames)
+	libNames map[string]Excuse
+	records  bool // some recording rule is loaded: the rules are the truth for a:b:c names
+	fileIdx  map[string]*SourceFile
 }
 
 // KnownMetric is a metric named by a known_metrics file.
@@ -212,6 +216,7 @@ func (p *Project) index() {
 				p.defs[r.Name] = MetricDef{Kind: DefRecorded, At: r.NameAt, Rule: r}
 			}
 		}
+		p.libraryNames()
 		for _, e := range p.Expositions {
 			if e.Code == nil {
 				continue
@@ -441,10 +446,44 @@ func Excusing(pattern string) bool {
 	return strings.Trim(s, "_:") != ""
 }
 
+// libraryNames fills libNames: for each registerer the code wraps with a prefix and hands to
+// a library (CodeFacts.Libraries), every series of a configured exporter's catalogue under
+// that prefix — Mimir hands WrapRegistererWithPrefix("cortex_", reg) to Prometheus' notifier,
+// so cortex_prometheus_notifications_errors_total is Prometheus' prometheus_notifications_
+// errors_total registered by Mimir. Such a name is excused (unverified), not defined: which
+// of the library's metrics it registers is not read. (The labels such a wrapper adds go to
+// the catalogued families under its prefix when the exporters are loaded.)
+func (p *Project) libraryNames() {
+	p.libNames = map[string]Excuse{}
+	for _, e := range p.Expositions {
+		if e.Code == nil {
+			continue
+		}
+		for _, l := range e.Code.Libraries {
+			for _, x := range p.Exporters {
+				for _, fam := range slices.Concat(x.Expo.InOrder(), x.Older) {
+					for _, s := range fam.SeriesNames() {
+						full := l.Prefix + s
+						if _, defined := p.defs[full]; defined {
+							continue
+						}
+						if _, seen := p.libNames[full]; !seen {
+							p.libNames[full] = Excuse{Glob: full, At: l.At, Why: fmt.Sprintf("%s's %s, which the code registers under the prefix %q through %s", x.Ref.Name, s, l.Prefix, l.Via)}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
 // Excused returns the excuse of a name that nothing defines but that an unresolved
 // definition or a known_metrics glob may produce.
 func (p *Project) Excused(name string) (Excuse, bool) {
 	p.index()
+	if e, ok := p.libNames[name]; ok {
+		return e, true
+	}
 	for _, e := range p.excuses {
 		if len(e.Within) > 0 && !slices.ContainsFunc(e.Within, func(g string) bool { ok, _ := path.Match(g, name); return ok }) {
 			continue

@@ -25,6 +25,33 @@ func exporters(cfg *lint.Config, p *lint.Project) {
 		}
 		p.Exporters = append(p.Exporters, x)
 	}
+	wrapperLabels(p)
+}
+
+// wrapperLabels adds, to the catalogued families whose names start with the prefix of a
+// registerer the code hands to a library (lint.CodeFacts.Libraries), the labels that
+// registerer's wrapper adds: Mimir hands WrapRegistererWithPrefix("thanos_",
+// WrapRegistererWith(Labels{"component": c}, reg)) to thanos-io/objstore, whose
+// thanos_objstore_* the thanos catalogue has without component (111 false label/unknown).
+// A wrapper whose labels are not spelled out leaves those families' labels unknown.
+func wrapperLabels(p *lint.Project) {
+	for _, e := range p.Expositions {
+		if e.Code == nil {
+			continue
+		}
+		for _, l := range e.Code.Libraries {
+			if len(l.Labels) == 0 && !l.LabelsUnknown {
+				continue
+			}
+			for _, x := range p.Exporters {
+				for _, fam := range slices.Concat(x.Expo.InOrder(), x.Older) {
+					if strings.HasPrefix(fam.Name, l.Prefix) {
+						fam.AddLabels(l.Labels, l.LabelsUnknown)
+					}
+				}
+			}
+		}
+	}
 }
 
 // exporterDefs builds one entry's definitions: the selected version's families as a

@@ -421,7 +421,65 @@ func (w *goWalker) call(c *ast.CallExpr, stack []ast.Node) bool {
 	}
 	w.register(c)
 	w.constMetric(c, name)
+	w.library(c)
 	return true
+}
+
+// library records the registerers a call hands to a function of a package outside the
+// sources (a library), wrapped with a prefix: an argument, or a field of a composite-literal
+// argument (notifier.NewManager(&notifier.Options{Registerer: WrapRegistererWithPrefix(
+// "cortex_", reg)})). The library registers its own metrics through it; see
+// lint.CodeFacts.Libraries. Packages outside the set are not type-checked, so the callee is
+// known by its package name and the registerer by its shape: a Wrap… call or a variable.
+func (w *goWalker) library(c *ast.CallExpr) {
+	sel, ok := c.Fun.(*ast.SelectorExpr)
+	if !ok {
+		return
+	}
+	id, ok := sel.X.(*ast.Ident)
+	if !ok {
+		return
+	}
+	pn, ok := w.info.Uses[id].(*types.PkgName)
+	if !ok {
+		return
+	}
+	ip := pn.Imported().Path()
+	if strings.HasPrefix(ip, "github.com/prometheus/client_golang/") || w.ctx.s.fakes[ip] != pn.Imported() {
+		return // the client library itself, or a package of the set (read where it is)
+	}
+	var args []ast.Expr
+	for _, a := range c.Args {
+		a = ast.Unparen(a)
+		if u, ok := a.(*ast.UnaryExpr); ok && u.Op == token.AND {
+			a = ast.Unparen(u.X)
+		}
+		if cl, ok := a.(*ast.CompositeLit); ok {
+			for _, el := range cl.Elts {
+				if kv, ok := el.(*ast.KeyValueExpr); ok {
+					args = append(args, ast.Unparen(kv.Value))
+				}
+			}
+			continue
+		}
+		args = append(args, a)
+	}
+	for _, a := range args {
+		switch x := a.(type) {
+		case *ast.Ident:
+		case *ast.CallExpr:
+			if !w.isProm(x.Fun, "WrapRegistererWithPrefix") && !w.isProm(x.Fun, "WrapRegistererWith") {
+				continue
+			}
+		default:
+			continue
+		}
+		r := w.registerer(a)
+		if !r.prefix.known() || r.prefix.s == "" {
+			continue
+		}
+		w.defs = append(w.defs, &def{name: r.prefix, at: w.at(c), labels: r.labels, labelsUnknown: r.labelsUnknown, via: id.Name + "." + sel.Sel.Name, library: true})
+	}
 }
 
 // constMetric records the type a MustNewConstMetric/NewConstMetric/…Histogram/…Summary call

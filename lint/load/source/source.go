@@ -328,6 +328,9 @@ type def struct {
 	exposed bool
 	lang    string
 	values  *codeValues // the label values of its uses (Go), nil when not read
+	// library marks a registerer handed to a library (Go): name is the prefix it adds, labels
+	// the labels; it becomes a CodeFacts.Libraries entry, not a family.
+	library bool
 }
 
 // familyName is the family name as a text exposition shows it.
@@ -363,6 +366,10 @@ func finish(f *lint.SourceFile, lang string, defs []*def, probs []lint.ParseProb
 	for _, d := range defs {
 		d.lang = lang
 		at := f.Pos(d.at)
+		if d.library {
+			e.Code.Libraries = append(e.Code.Libraries, lint.LibraryRegisterer{Prefix: d.name.s, Labels: d.labels, LabelsUnknown: d.labelsUnknown, Via: d.via, At: at})
+			continue
+		}
 		typ := d.typ
 		if typ == "" {
 			typ = "untyped"
