@@ -71,9 +71,9 @@ type Project struct {
 	globs   []string
 	excuses []Excuse
 	srcWord map[string]bool // first words of the families the sources define
-	// libNames are the names a library the code hands a prefixed registerer to registers
-	// under that prefix, as far as the catalogue knows them (see libraryNames)
-	libNames map[string]Excuse
+	// libs are the registerers the code wraps with a prefix and hands to a library, one per
+	// prefix (see libraryNames)
+	libs []LibraryRegisterer
 	records  bool // some recording rule is loaded: the rules are the truth for a:b:c names
 	fileIdx  map[string]*SourceFile
 }
@@ -446,43 +446,52 @@ func Excusing(pattern string) bool {
 	return strings.Trim(s, "_:") != ""
 }
 
-// libraryNames fills libNames: for each registerer the code wraps with a prefix and hands to
-// a library (CodeFacts.Libraries), every series of a configured exporter's catalogue under
-// that prefix — Mimir hands WrapRegistererWithPrefix("cortex_", reg) to Prometheus' notifier,
-// so cortex_prometheus_notifications_errors_total is Prometheus' prometheus_notifications_
-// errors_total registered by Mimir. Such a name is excused (unverified), not defined: which
-// of the library's metrics it registers is not read. (The labels such a wrapper adds go to
-// the catalogued families under its prefix when the exporters are loaded.)
+// libraryNames fills libs: the registerers the code wraps with a prefix and hands to a
+// library (CodeFacts.Libraries), one per prefix. A name that is such a prefix plus a series of
+// a configured exporter's catalogue is that library's — Mimir hands
+// WrapRegistererWithPrefix("cortex_", reg) to Prometheus' notifier, so
+// cortex_prometheus_notifications_errors_total is Prometheus' prometheus_notifications_
+// errors_total registered by Mimir — excused (unverified), not defined: which of the
+// library's metrics it registers is not read. (The labels such a wrapper adds go to the
+// catalogued families under its prefix when the exporters are loaded.)
 func (p *Project) libraryNames() {
-	p.libNames = map[string]Excuse{}
+	seen := map[string]bool{}
 	for _, e := range p.Expositions {
 		if e.Code == nil {
 			continue
 		}
 		for _, l := range e.Code.Libraries {
-			for _, x := range p.Exporters {
-				for _, fam := range slices.Concat(x.Expo.InOrder(), x.Older) {
-					for _, s := range fam.SeriesNames() {
-						full := l.Prefix + s
-						if _, defined := p.defs[full]; defined {
-							continue
-						}
-						if _, seen := p.libNames[full]; !seen {
-							p.libNames[full] = Excuse{Glob: full, At: l.At, Why: fmt.Sprintf("%s's %s, which the code registers under the prefix %q through %s", x.Ref.Name, s, l.Prefix, l.Via)}
-						}
-					}
-				}
+			if !seen[l.Prefix] {
+				seen[l.Prefix] = true
+				p.libs = append(p.libs, l)
 			}
 		}
 	}
+}
+
+// libraryExcuse returns the excuse of a name that a library registers under a prefix the code
+// gives it (see libraryNames).
+func (p *Project) libraryExcuse(name string) (Excuse, bool) {
+	for _, l := range p.libs {
+		rest, ok := strings.CutPrefix(name, l.Prefix)
+		if !ok {
+			continue
+		}
+		if d, ok := p.defs[rest]; ok && d.Kind == DefExporter {
+			return Excuse{Glob: name, At: l.At, Why: fmt.Sprintf("%s's %s, which the code registers under the prefix %q through %s", d.Exporter.Ref.Name, rest, l.Prefix, l.Via)}, true
+		}
+	}
+	return Excuse{}, false
 }
 
 // Excused returns the excuse of a name that nothing defines but that an unresolved
 // definition or a known_metrics glob may produce.
 func (p *Project) Excused(name string) (Excuse, bool) {
 	p.index()
-	if e, ok := p.libNames[name]; ok {
-		return e, true
+	if _, defined := p.defs[name]; !defined {
+		if e, ok := p.libraryExcuse(name); ok {
+			return e, true
+		}
 	}
 	for _, e := range p.excuses {
 		if len(e.Within) > 0 && !slices.ContainsFunc(e.Within, func(g string) bool { ok, _ := path.Match(g, name); return ok }) {

@@ -445,6 +445,9 @@ func (w *goWalker) library(c *ast.CallExpr) {
 		return
 	}
 	ip := pn.Imported().Path()
+	if host, _, _ := strings.Cut(ip, "/"); !strings.Contains(host, ".") {
+		return // the standard library (fmt, errors, …) registers nothing
+	}
 	if strings.HasPrefix(ip, "github.com/prometheus/client_golang/") || w.ctx.s.fakes[ip] != pn.Imported() {
 		return // the client library itself, or a package of the set (read where it is)
 	}
