@@ -73,9 +73,9 @@ type Project struct {
 	srcWord map[string]bool // first words of the families the sources define
 	// libs are the registerers the code wraps with a prefix and hands to a library, one per
 	// prefix (see libraryNames)
-	libs []LibraryRegisterer
-	records  bool // some recording rule is loaded: the rules are the truth for a:b:c names
-	fileIdx  map[string]*SourceFile
+	libs    []LibraryRegisterer
+	records bool // some recording rule is loaded: the rules are the truth for a:b:c names
+	fileIdx map[string]*SourceFile
 }
 
 // KnownMetric is a metric named by a known_metrics file.
