@@ -13,7 +13,6 @@ import (
 	"strings"
 	"sync"
 
-	"go.yaml.in/yaml/v3"
 
 	"github.com/driftlint/driftlint/lint"
 	"github.com/driftlint/driftlint/lint/load"
@@ -197,8 +196,9 @@ func scanTree(dir string, found []load.Discovered) (*initScan, error) {
 	}
 	own := sync.OnceValue(func() ownSet { return ownNames(dir, s.langs) })
 	s.dropPartialDocs(root, own)
-	s.dropExampleRunbooks(root)
-	s.urls, s.urlsTruncated = runbookURLs(root, rules, s.mdFiles)
+	ruleEntries := loadRules(root, rules)
+	s.dropExampleRunbooks(root, ruleEntries)
+	s.urls, s.urlsTruncated = runbookURLs(ruleEntries, s.mdFiles)
 	s.exporters = proposeExporters(root, queried, func() map[string]bool { return own().series })
 	s.sites = docSites(root, s.siteConfs, s.mdFiles)
 	return s, nil
@@ -331,7 +331,7 @@ type initRunbookURL struct {
 // the longest tail of its path that names a Markdown file of the tree (as page.md,
 // page/index.md, page/_index.md or page/README.md, case-insensitively), the URL before that
 // tail being the prefix and the folder the tail starts in being the path.
-func runbookURLs(root *safefs.Root, ruleFiles, mdFiles []string) (out []initRunbookURL, truncated bool) {
+func runbookURLs(rules []*lint.RuleEntry, mdFiles []string) (out []initRunbookURL, truncated bool) {
 	lowerMD := make([]string, 0, len(mdFiles))
 	orig := map[string]string{}
 	for _, m := range mdFiles {
@@ -340,16 +340,12 @@ func runbookURLs(root *safefs.Root, ruleFiles, mdFiles []string) (out []initRunb
 		orig[l] = m
 	}
 	var urls []string
-	for _, f := range ruleFiles {
-		src, err := root.ReadFile(f, initMaxReadSize)
-		if err != nil {
-			continue
+	for _, r := range rules {
+		for _, a := range r.Annotations {
+			if a.Key == "runbook_url" {
+				urls = append(urls, strings.TrimSpace(a.Value.Value))
+			}
 		}
-		var doc yaml.Node
-		if yaml.Unmarshal(src, &doc) != nil {
-			continue
-		}
-		collectRunbookURLs(&doc, 0, &urls)
 	}
 	if len(urls) > initMaxURLs {
 		urls, truncated = urls[:initMaxURLs], true
@@ -418,27 +414,6 @@ func findTail(lowerMD []string, tail string) (folder, file string, ok bool) {
 		}
 	}
 	return "", "", false
-}
-
-// collectRunbookURLs appends the values of runbook_url keys under n.
-func collectRunbookURLs(n *yaml.Node, depth int, out *[]string) {
-	if n == nil || depth > 64 || len(*out) > initMaxURLs {
-		return
-	}
-	if n.Kind == yaml.MappingNode {
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k, v := n.Content[i], n.Content[i+1]
-			if k.Value == "runbook_url" && v.Kind == yaml.ScalarNode {
-				*out = append(*out, strings.TrimSpace(v.Value))
-				continue
-			}
-			collectRunbookURLs(v, depth+1, out)
-		}
-		return
-	}
-	for _, c := range n.Content {
-		collectRunbookURLs(c, depth+1, out)
-	}
 }
 
 // initDocSite is a proposed doc_sites entry and how it was recognised.
@@ -657,23 +632,26 @@ func (s *initScan) dropPartialDocs(root *safefs.Root, own func() ownSet) {
 	s.found = kept
 }
 
+// loadRules reads the proposed rule files as check does (PrometheusRule resources and
+// ConfigMaps included): their alerts and runbook URLs are what init weighs next.
+func loadRules(root *safefs.Root, paths []string) []*lint.RuleEntry {
+	var out []*lint.RuleEntry
+	for _, p := range paths {
+		if src, err := root.ReadFile(p, initMaxReadSize); err == nil {
+			out = append(out, rulefile.Load(lint.NewSourceFile(p, src)).Rules...)
+		}
+	}
+	return out
+}
+
 // dropExampleRunbooks leaves out, saying why, the pages found as runbooks only because a yaml
 // block holds an alert, when the project has rule files and none of those alerts is theirs:
 // an API reference's example rule group (Mimir's ruler API page) is not a runbook copy.
-func (s *initScan) dropExampleRunbooks(root *safefs.Root) {
+func (s *initScan) dropExampleRunbooks(root *safefs.Root, rules []*lint.RuleEntry) {
 	alerts := map[string]bool{}
-	for _, d := range s.found {
-		if !d.Rules {
-			continue
-		}
-		src, err := root.ReadFile(d.Path, initMaxReadSize)
-		if err != nil {
-			continue
-		}
-		for _, r := range rulefile.Load(lint.NewSourceFile(d.Path, src)).Rules {
-			if r.Kind == lint.AlertRule {
-				alerts[r.Name] = true
-			}
+	for _, r := range rules {
+		if r.Kind == lint.AlertRule {
+			alerts[r.Name] = true
 		}
 	}
 	if len(alerts) == 0 {
