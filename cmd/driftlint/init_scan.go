@@ -13,7 +13,6 @@ import (
 	"strings"
 	"sync"
 
-
 	"github.com/driftlint/driftlint/lint"
 	"github.com/driftlint/driftlint/lint/load"
 	"github.com/driftlint/driftlint/lint/load/markdown"
