@@ -72,7 +72,7 @@ type Project struct {
 	excuses []Excuse
 	srcWord map[string]bool // first words of the families the sources define
 	// libs are the registerers the code wraps with a prefix and hands to a library, one per
-	// prefix (see libraryNames)
+	// prefix (see collectLibraries)
 	libs    []LibraryRegisterer
 	records bool // some recording rule is loaded: the rules are the truth for a:b:c names
 	fileIdx map[string]*SourceFile
@@ -216,7 +216,7 @@ func (p *Project) index() {
 				p.defs[r.Name] = MetricDef{Kind: DefRecorded, At: r.NameAt, Rule: r}
 			}
 		}
-		p.libraryNames()
+		p.collectLibraries()
 		for _, e := range p.Expositions {
 			if e.Code == nil {
 				continue
@@ -446,7 +446,7 @@ func Excusing(pattern string) bool {
 	return strings.Trim(s, "_:") != ""
 }
 
-// libraryNames fills libs: the registerers the code wraps with a prefix and hands to a
+// collectLibraries fills libs: the registerers the code wraps with a prefix and hands to a
 // library (CodeFacts.Libraries), one per prefix. A name that is such a prefix plus a series of
 // a configured exporter's catalogue is that library's — Mimir hands
 // WrapRegistererWithPrefix("cortex_", reg) to Prometheus' notifier, so
@@ -454,7 +454,7 @@ func Excusing(pattern string) bool {
 // errors_total registered by Mimir — excused (unverified), not defined: which of the
 // library's metrics it registers is not read. (The labels such a wrapper adds go to the
 // catalogued families under its prefix when the exporters are loaded.)
-func (p *Project) libraryNames() {
+func (p *Project) collectLibraries() {
 	seen := map[string]bool{}
 	for _, e := range p.Expositions {
 		if e.Code == nil {
@@ -470,7 +470,7 @@ func (p *Project) libraryNames() {
 }
 
 // libraryExcuse returns the excuse of a name that a library registers under a prefix the code
-// gives it (see libraryNames).
+// gives it (see collectLibraries).
 func (p *Project) libraryExcuse(name string) (Excuse, bool) {
 	for _, l := range p.libs {
 		rest, ok := strings.CutPrefix(name, l.Prefix)
